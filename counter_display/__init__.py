@@ -1,0 +1,1 @@
+"""Antrian counter_display."""

@@ -1,0 +1,1 @@
+"""Antrian printer_drivers."""

@@ -1,0 +1,1 @@
+"""Antrian server web."""
