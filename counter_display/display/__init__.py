@@ -1,0 +1,1 @@
+"""Waiting-room TV display and announcements."""
