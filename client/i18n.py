@@ -1,0 +1,198 @@
+"""UI strings in Bahasa Indonesia (default) and English, and number/duration formats."""
+
+from __future__ import annotations
+
+import logging
+import math
+from enum import StrEnum
+
+from client.wire import ClosedReason, Service, TicketStatus
+
+logger = logging.getLogger(__name__)
+
+
+class Language(StrEnum):
+    """Languages of the user interface."""
+
+    INDONESIAN = "id"
+    ENGLISH = "en"
+
+
+DEFAULT_LANGUAGE = Language.INDONESIAN
+
+# One flat dict per language. Keys are dotted by area: common., kiosk., counter., display.
+# Add a key to both languages; a key missing in English falls back to Indonesian.
+STRINGS: dict[Language, dict[str, str]] = {
+    Language.INDONESIAN: {
+        "common.unavailable": "Sistem antrian sedang tidak tersedia",
+        "common.unavailable_hint": "Silakan hubungi petugas",
+        "common.connecting": "Menghubungkan…",
+        "common.searching": "Mencari server antrian…",
+        "common.connected": "Terhubung",
+        "common.retry": "Coba lagi",
+        "common.cancel": "Batal",
+        "common.ok": "OK",
+        "common.queue_number": "Nomor antrian",
+        "common.service": "Layanan",
+        "common.counter": "Loket",
+        "common.counter_number": "Loket {number}",
+        "common.waiting": "Menunggu",
+        "common.waiting_count": "{count} menunggu",
+        "common.people_ahead": "{count} orang di depan Anda",
+        "common.estimated_wait": "Perkiraan tunggu",
+        "common.open": "Buka",
+        "common.closed": "Tutup",
+        "common.priority": "Prioritas",
+        "closed_reason.hours": "Di luar jam layanan",
+        "closed_reason.break": "Istirahat",
+        "closed_reason.quota": "Kuota hari ini sudah habis",
+        "closed_reason.closed": "Ditutup sementara",
+        "ticket_status.waiting": "Menunggu",
+        "ticket_status.called": "Dipanggil",
+        "ticket_status.done": "Selesai",
+        "ticket_status.no_show": "Tidak hadir",
+        "ticket_status.voided": "Dibatalkan",
+        "counter_state.open": "Melayani",
+        "counter_state.paused": "Istirahat",
+        "duration.less_than_minute": "< 1 menit",
+        "duration.minutes": "± {minutes} menit",
+        "duration.hours": "± {hours} jam",
+        "duration.hours_minutes": "± {hours} jam {minutes} menit",
+        "error.queue_empty": "Tidak ada antrian yang menunggu",
+        "error.service_closed": "Layanan sedang tutup",
+        "error.unauthorized": "Perangkat ini belum terdaftar di server",
+        "error.forbidden": "Perangkat ini tidak berhak melakukan tindakan ini",
+        "error.storage_unavailable": "Server tidak dapat menyimpan data",
+        "error.unexpected": "Terjadi kesalahan",
+    },
+    Language.ENGLISH: {
+        "common.unavailable": "The queue system is currently unavailable",
+        "common.unavailable_hint": "Please ask a staff member",
+        "common.connecting": "Connecting…",
+        "common.searching": "Looking for the queue server…",
+        "common.connected": "Connected",
+        "common.retry": "Try again",
+        "common.cancel": "Cancel",
+        "common.ok": "OK",
+        "common.queue_number": "Queue number",
+        "common.service": "Service",
+        "common.counter": "Counter",
+        "common.counter_number": "Counter {number}",
+        "common.waiting": "Waiting",
+        "common.waiting_count": "{count} waiting",
+        "common.people_ahead": "{count} people ahead of you",
+        "common.estimated_wait": "Estimated wait",
+        "common.open": "Open",
+        "common.closed": "Closed",
+        "common.priority": "Priority",
+        "closed_reason.hours": "Outside service hours",
+        "closed_reason.break": "On break",
+        "closed_reason.quota": "Today's quota has been reached",
+        "closed_reason.closed": "Temporarily closed",
+        "ticket_status.waiting": "Waiting",
+        "ticket_status.called": "Called",
+        "ticket_status.done": "Done",
+        "ticket_status.no_show": "Did not show up",
+        "ticket_status.voided": "Cancelled",
+        "counter_state.open": "Serving",
+        "counter_state.paused": "On break",
+        "duration.less_than_minute": "< 1 min",
+        "duration.minutes": "about {minutes} min",
+        "duration.hours": "about {hours} h",
+        "duration.hours_minutes": "about {hours} h {minutes} min",
+        "error.queue_empty": "Nobody is waiting",
+        "error.service_closed": "The service is closed",
+        "error.unauthorized": "This device is not registered with the server",
+        "error.forbidden": "This device may not do this",
+        "error.storage_unavailable": "The server cannot store data",
+        "error.unexpected": "Something went wrong",
+    },
+}
+
+_reported_problems: set[tuple[str, str]] = set()
+
+
+def _report_once(problem: str, key: str, language: str) -> None:
+    if (key, language) in _reported_problems:
+        return
+    _reported_problems.add((key, language))
+    logger.warning("i18n: %s %r for language %r", problem, key, language)
+
+
+def parse_language(value: str) -> Language:
+    """The Language for "id" or "en"; anything else is the default (Indonesian)."""
+    try:
+        return Language(value)
+    except ValueError:
+        _report_once("unknown language, using Indonesian, asked", value, value)
+        return DEFAULT_LANGUAGE
+
+
+def tr(key: str, language: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
+    """The UI string for ``key`` with ``{params}`` filled in; never raises.
+
+    A key missing in the language falls back to Indonesian, then to the key itself;
+    each such problem is logged once.
+    """
+    table = STRINGS.get(Language(language) if language in STRINGS else DEFAULT_LANGUAGE, {})
+    template = table.get(key)
+    if template is None:
+        template = STRINGS[DEFAULT_LANGUAGE].get(key)
+        if template is None:
+            _report_once("missing key", key, language)
+            return key
+        _report_once("missing translation, using Indonesian, of", key, language)
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError, AttributeError):
+        _report_once("bad parameters for", key, language)
+        return template
+
+
+def format_number(value: int, language: str = DEFAULT_LANGUAGE) -> str:
+    """An integer with thousands separators: 1.234 in Indonesian, 1,234 in English."""
+    text = f"{value:,}"
+    return text.replace(",", ".") if language != Language.ENGLISH else text
+
+
+def format_wait(seconds: float, language: str = DEFAULT_LANGUAGE) -> str:
+    """An estimated wait as people read it: "± 15 menit", "± 1 jam 20 menit".
+
+    Minutes are rounded up; above ten minutes to the next five, since an estimate
+    that looks precise promises too much.
+    """
+    if not math.isfinite(seconds) or seconds < 60:
+        return tr("duration.less_than_minute", language)
+    minutes = math.ceil(seconds / 60)
+    if minutes > 10:
+        minutes = math.ceil(minutes / 5) * 5
+    hours, minutes = divmod(minutes, 60)
+    if hours == 0:
+        return tr("duration.minutes", language, minutes=minutes)
+    if minutes == 0:
+        return tr("duration.hours", language, hours=hours)
+    return tr("duration.hours_minutes", language, hours=hours, minutes=minutes)
+
+
+def closed_reason_text(reason: ClosedReason | None, language: str = DEFAULT_LANGUAGE) -> str:
+    """Why a service is closed, in words; "closed" when the reason is unknown."""
+    return tr(f"closed_reason.{reason or ClosedReason.CLOSED}", language)
+
+
+def ticket_status_text(status: TicketStatus, language: str = DEFAULT_LANGUAGE) -> str:
+    """A ticket status in words."""
+    return tr(f"ticket_status.{status}", language)
+
+
+def service_name(service: Service, language: str = DEFAULT_LANGUAGE) -> str:
+    """The service's name in the language, Indonesian when no English name is set."""
+    if language == Language.ENGLISH and service.name_en:
+        return service.name_en
+    return service.name
+
+
+def service_description(service: Service, language: str = DEFAULT_LANGUAGE) -> str:
+    """The service's description in the language, Indonesian when no English one is set."""
+    if language == Language.ENGLISH and service.description_en:
+        return service.description_en
+    return service.description

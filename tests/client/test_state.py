@@ -1,0 +1,227 @@
+"""Tests of OfficeState, the reducer of snapshot + events."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from client.state import RECENT_CALLS_LIMIT, OfficeState, SequenceGap
+from client.wire import (
+    CounterState,
+    Event,
+    TicketStatus,
+    UnknownEvent,
+    parse_event,
+    parse_snapshot,
+)
+from tests.client.samples import (
+    called_json,
+    counter_json,
+    event_json,
+    service_json,
+    snapshot_json,
+    ticket_json,
+)
+
+
+def state_from(**changes: Any) -> OfficeState:
+    return OfficeState.from_snapshot(parse_snapshot(snapshot_json(10, **changes)))
+
+
+def event(event_type: str, seq: int, **fields: Any) -> Event:
+    parsed = parse_event(event_json(event_type, seq, **fields))
+    assert isinstance(parsed, Event)
+    return parsed
+
+
+def numbers(tickets: Any) -> list[str]:
+    return [ticket.number for ticket in tickets]
+
+
+def issued(seq: int, ticket_id: int, number: str, **changes: Any) -> Event:
+    waiting = 1
+    return event(
+        "ticket.issued",
+        seq,
+        ticket=ticket_json(ticket_id, number, **changes),
+        services=[service_json(number[0], waiting=waiting)],
+    )
+
+
+def called(seq: int, ticket_id: int, number: str, counter: int) -> Event:
+    ticket = called_json(ticket_id, number, counter)
+    return event(
+        "ticket.called",
+        seq,
+        ticket=ticket,
+        counter=counter_json(counter, ["A", "B"], ticket),
+        services=[service_json(number[0])],
+    )
+
+
+def test_issued_tickets_join_the_waiting_list_in_call_order() -> None:
+    state = state_from()
+    state = state.apply(issued(11, 1, "A001"))
+    state = state.apply(issued(12, 2, "B001"))
+    state = state.apply(issued(13, 3, "A002", priority=True))
+    assert numbers(state.waiting) == ["A002", "A001", "B001"]
+    assert numbers(state.waiting_for(["A"])) == ["A002", "A001"]
+    assert state.seq == 13
+
+
+def test_issued_event_updates_service_counts() -> None:
+    state = state_from().apply(issued(11, 1, "A001"))
+    service = state.service("A")
+    assert service is not None and service.waiting == 1
+
+
+def test_called_ticket_leaves_waiting_and_is_newest_recent_call() -> None:
+    state = state_from()
+    for seq, (ticket_id, number) in enumerate([(1, "A001"), (2, "A002")], start=11):
+        state = state.apply(issued(seq, ticket_id, number))
+    state = state.apply(called(13, 1, "A001", 1))
+    state = state.apply(called(14, 2, "A002", 2))
+    assert numbers(state.waiting) == []
+    assert numbers(state.recent_calls) == ["A002", "A001"]
+    assert state.last_call is not None and state.last_call.counter == 2
+    counter = state.counter(2)
+    assert counter is not None and counter.current is not None
+    assert counter.current.number == "A002"
+
+
+def test_recent_calls_are_bounded_newest_first() -> None:
+    state = state_from()
+    for index in range(1, RECENT_CALLS_LIMIT + 6):
+        state = state.apply(called(10 + index, index, f"A{index:03d}", 1))
+    assert len(state.recent_calls) == RECENT_CALLS_LIMIT
+    assert state.recent_calls[0].number == f"A{RECENT_CALLS_LIMIT + 5:03d}"
+
+
+def test_recall_updates_the_ticket_in_place() -> None:
+    state = state_from().apply(called(11, 1, "A001", 1)).apply(called(12, 2, "A002", 2))
+    recalled = called_json(1, "A001", 1, recalls=1)
+    state = state.apply(
+        event(
+            "ticket.recalled",
+            13,
+            ticket=recalled,
+            counter=counter_json(1, ["A"], recalled),
+            services=[],
+        )
+    )
+    assert numbers(state.recent_calls) == ["A002", "A001"]
+    assert state.recent_calls[1].recalls == 1
+
+
+def test_done_and_no_show_keep_recent_call_with_new_status() -> None:
+    state = state_from().apply(called(11, 1, "A001", 1))
+    done = called_json(1, "A001", 1, status="done", finished_at="2026-11-24T10:05:00+07:00")
+    state = state.apply(
+        event("ticket.done", 12, ticket=done, counter=counter_json(1, ["A"]), services=[])
+    )
+    assert state.recent_calls[0].status is TicketStatus.DONE
+    counter = state.counter(1)
+    assert counter is not None and counter.current is None
+
+
+def test_voided_ticket_leaves_the_waiting_list() -> None:
+    state = state_from().apply(issued(11, 1, "A001")).apply(issued(12, 2, "A002"))
+    state = state.apply(
+        event("ticket.voided", 13, ticket=ticket_json(1, "A001", status="voided"), services=[])
+    )
+    assert numbers(state.waiting) == ["A002"]
+
+
+def test_requeued_ticket_waits_at_the_end_of_its_service_line() -> None:
+    state = state_from(waiting=[ticket_json(5, "A005"), ticket_json(6, "B001")])
+    state = state.apply(
+        event(
+            "ticket.requeued",
+            11,
+            ticket=ticket_json(1, "A001", requeued=True),
+            services=[],
+        )
+    )
+    assert numbers(state.waiting) == ["A005", "A001", "B001"]
+
+
+def test_transferred_ticket_keeps_its_number_and_issue_time_in_the_new_line() -> None:
+    state = state_from(
+        waiting=[ticket_json(2, "B002", issued_at="2026-11-24T09:30:00+07:00")],
+        recent_calls=[called_json(1, "A001", 1)],
+    )
+    moved = ticket_json(
+        1, "A001", service="B", transferred_from="A", issued_at="2026-11-24T09:01:00+07:00"
+    )
+    state = state.apply(
+        event(
+            "ticket.transferred",
+            11,
+            ticket=moved,
+            counter=counter_json(1, ["A"]),
+            services=[service_json("B", waiting=2)],
+            from_service="A",
+        )
+    )
+    assert numbers(state.waiting_for(["B"])) == ["A001", "B002"]
+    assert state.recent_calls[0].status is TicketStatus.WAITING
+
+
+def test_counter_changed_replaces_the_counter() -> None:
+    state = state_from().apply(
+        event("counter.changed", 11, counter=counter_json(2, ["A", "B"], state="paused"))
+    )
+    counter = state.counter(2)
+    assert counter is not None and counter.state is CounterState.PAUSED
+
+
+def test_service_changed_closes_the_service() -> None:
+    state = state_from().apply(
+        event(
+            "service.changed", 11, services=[service_json("B", open=False, closed_reason="quota")]
+        )
+    )
+    service = state.service("B")
+    assert service is not None and not service.open
+    assert [service.code for service in state.services] == ["A", "B"]
+
+
+def test_seq_gap_raises() -> None:
+    state = state_from()
+    with pytest.raises(SequenceGap) as raised:
+        state.apply(issued(12, 1, "A001"))
+    assert (raised.value.expected, raised.value.received) == (11, 12)
+
+
+def test_event_already_seen_changes_nothing() -> None:
+    state = state_from().apply(issued(11, 1, "A001"))
+    assert state.apply(issued(11, 1, "A001")) is state
+    assert state.apply(issued(5, 9, "A009")) is state
+
+
+def test_unknown_event_only_advances_seq() -> None:
+    state = state_from()
+    after = state.apply(UnknownEvent("survey.answered", 11))
+    assert after.seq == 11
+    assert after.waiting == state.waiting
+
+
+def test_day_rollover_empties_todays_lists() -> None:
+    state = state_from(
+        waiting=[ticket_json(2, "A002")],
+        recent_calls=[called_json(1, "A001", 1)],
+        counters=[counter_json(1, ["A"], called_json(1, "A001", 1))],
+    )
+    state = state.apply(event("day.rollover", 11, today="2026-11-25"))
+    assert state.today == date(2026, 11, 25)
+    assert state.waiting == () and state.recent_calls == ()
+    counter = state.counter(1)
+    assert counter is not None and counter.current is None
+
+
+def test_apply_leaves_the_previous_state_untouched() -> None:
+    before = state_from()
+    before.apply(issued(11, 1, "A001"))
+    assert before.waiting == () and before.seq == 10
