@@ -357,6 +357,11 @@ class AnnouncementQueue:
         finished, self._current, self._current_call = self._current, None, None
         return finished
 
+    def clear(self) -> None:
+        """Forget the waiting calls and the current announcement."""
+        self._pending.clear()
+        self.finish()
+
     def _expire(self) -> None:
         if self._current is not None and self._clock() >= self._deadline:
             logger.warning("announcement of %s never reported its end", self._current.number)
