@@ -1,0 +1,387 @@
+"""The queue rules of one office-local day, in memory and free of I/O.
+
+Every action takes the time as an argument and returns a `Change`; the caller stores the
+change durably before anyone is told about it. One `QueueDay` is used from one thread
+(the server's event loop), so each action is atomic.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import secrets
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import date, datetime
+
+from server.config import Config, ServiceConfig
+from server.domain.model import (
+    Change,
+    ClosedReason,
+    Counter,
+    CounterState,
+    EventType,
+    Lane,
+    Ticket,
+    TicketStatus,
+    format_number,
+)
+from server.domain.schedule import closed_reason
+from server.errors import (
+    CounterPaused,
+    InvalidState,
+    NoCurrentTicket,
+    QueueEmpty,
+    SameService,
+    ServiceClosed,
+    UnknownCounter,
+    UnknownService,
+    UnknownTicket,
+)
+
+RECENT_DURATIONS = 20  # service durations kept per service for the wait estimate
+CLOSED_MESSAGES = {
+    ClosedReason.HOURS: "outside opening hours",
+    ClosedReason.BREAK: "closed for a break",
+    ClosedReason.QUOTA: "today's quota is used up",
+    ClosedReason.CLOSED: "closed by the supervisor",
+}
+
+
+def new_ticket_key() -> str:
+    """A secret for the ticket's status link (printed in its QR code)."""
+    return secrets.token_urlsafe(9)
+
+
+class QueueDay:
+    """Tickets, counters and waiting lines of one office-local day."""
+
+    def __init__(
+        self,
+        config: Config,
+        day: date,
+        *,
+        tickets: Iterable[Ticket] = (),
+        counters: Iterable[Counter] = (),
+        closed_services: Iterable[str] = (),
+        next_id: int = 1,
+        key_factory: Callable[[], str] = new_ticket_key,
+    ) -> None:
+        self.config = config
+        self.day = day
+        self.next_id = next_id
+        self.key_factory = key_factory
+        self.closed_services: set[str] = set(closed_services)
+        self.tickets: dict[int, Ticket] = {}
+        self.by_number: dict[str, int] = {}
+        self.last_sequence: dict[str, int] = {service.code: 0 for service in config.services}
+        self.issued_count: dict[str, int] = {service.code: 0 for service in config.services}
+        # per service, per lane: sorted list of (sort_key, id) of waiting tickets
+        self.lines: dict[str, tuple[list[tuple[float, int]], list[tuple[float, int]]]] = {
+            service.code: ([], []) for service in config.services
+        }
+        self.durations: dict[str, deque[float]] = {
+            service.code: deque(maxlen=RECENT_DURATIONS) for service in config.services
+        }
+        self.counters: dict[int, Counter] = {
+            counter.number: Counter(counter.number) for counter in config.counters
+        }
+        for counter in counters:
+            if counter.number in self.counters:
+                self.counters[counter.number] = counter
+        for ticket in sorted(tickets, key=lambda ticket: ticket.id):
+            self._load(ticket)
+        for number, counter in list(self.counters.items()):
+            current = self.tickets.get(counter.current) if counter.current is not None else None
+            if current is None or current.status is not TicketStatus.CALLED:
+                self.counters[number] = replace(counter, current=None)
+
+    # ----------------------------------------------------------------- queries
+
+    def service_config(self, code: str) -> ServiceConfig:
+        service = self.config.service(code)
+        if service is None:
+            known = ", ".join(service.code for service in self.config.services)
+            raise UnknownService(f"service {code!r} does not exist (known: {known})")
+        return service
+
+    def counter(self, number: int) -> Counter:
+        counter = self.counters.get(number)
+        if counter is None:
+            raise UnknownCounter(f"counter {number} does not exist")
+        return counter
+
+    def ticket(self, ticket_id: int) -> Ticket:
+        ticket = self.tickets.get(ticket_id)
+        if ticket is None:
+            raise UnknownTicket(f"ticket {ticket_id} does not exist today")
+        return ticket
+
+    def closed_reason(self, code: str, now: datetime) -> ClosedReason | None:
+        service = self.service_config(code)
+        return closed_reason(
+            self.config, service, now, self.issued_count[code], code in self.closed_services
+        )
+
+    def waiting_count(self, code: str) -> tuple[int, int]:
+        """(all waiting, waiting in the priority lane) for one service."""
+        priority, regular = self.lines[code]
+        return len(priority) + len(regular), len(priority)
+
+    def waiting(self, codes: Iterable[str] | None = None) -> list[Ticket]:
+        """Waiting tickets of `codes` (default: all services) in call order."""
+        codes = list(codes) if codes is not None else list(self.lines)
+        found = [
+            self.tickets[ticket_id]
+            for code in codes
+            for lane in self.lines[code]
+            for _, ticket_id in lane
+        ]
+        return sorted(found, key=lambda ticket: ticket.order)
+
+    def people_ahead(self, ticket: Ticket) -> int:
+        if ticket.status is not TicketStatus.WAITING:
+            return 0
+        priority, regular = self.lines[ticket.service]
+        entry = (ticket.sort_key, ticket.id)
+        if ticket.lane is Lane.PRIORITY:
+            return bisect.bisect_left(priority, entry)
+        return len(priority) + bisect.bisect_left(regular, entry)
+
+    def minutes_per_visitor(self, code: str) -> float:
+        recent = self.durations[code]
+        if len(recent) >= 3:
+            return sum(recent) / len(recent) / 60.0
+        return self.service_config(code).minutes_per_visitor
+
+    def estimated_wait_s(self, code: str, people_ahead: int) -> int:
+        serving = [
+            counter
+            for counter in self.config.counters
+            if code in counter.services and self.counters[counter.number].state is CounterState.OPEN
+        ]
+        per_visitor_s = self.minutes_per_visitor(code) * 60.0
+        rounds = math.ceil((people_ahead + 1) / max(1, len(serving))) - 1
+        if not serving:
+            rounds = people_ahead
+        return round(max(0, rounds) * per_visitor_s)
+
+    def recent_calls(self, limit: int = 20) -> list[Ticket]:
+        called = [ticket for ticket in self.tickets.values() if ticket.called_at is not None]
+        called.sort(key=lambda ticket: (ticket.called_at, ticket.id), reverse=True)
+        return called[:limit]
+
+    # ----------------------------------------------------------------- actions
+
+    def issue(self, code: str, priority: bool, now: datetime) -> Change:
+        self.service_config(code)
+        reason = self.closed_reason(code, now)
+        if reason is not None:
+            raise ServiceClosed(f"service {code} is closed: {CLOSED_MESSAGES[reason]}", reason)
+        if priority and not self.config.priority_enabled:
+            raise InvalidState("priority tickets are not offered at this office")
+        sequence = self.last_sequence[code] + 1
+        ticket = Ticket(
+            id=self.next_id,
+            day=self.day,
+            number=format_number(code, sequence),
+            sequence=sequence,
+            issued_service=code,
+            service=code,
+            priority=priority,
+            status=TicketStatus.WAITING,
+            issued_at=now,
+            lane=Lane.PRIORITY if priority else Lane.REGULAR,
+            sort_key=float(self.next_id),
+            key=self.key_factory(),
+        )
+        self._load(ticket)
+        return Change(EventType.TICKET_ISSUED, tickets=(ticket,), services=(code,))
+
+    def void(self, ticket_id: int, now: datetime) -> Change:
+        ticket = self.ticket(ticket_id)
+        if ticket.status is not TicketStatus.WAITING:
+            raise InvalidState(
+                f"ticket {ticket.number} is {ticket.status}; only a waiting one can be voided"
+            )
+        self._unline(ticket)
+        voided = self._store(replace(ticket, status=TicketStatus.VOIDED, finished_at=now))
+        return Change(EventType.TICKET_VOIDED, tickets=(voided,), services=(ticket.service,))
+
+    def call_next(self, number: int, now: datetime) -> Change:
+        counter = self.counter(number)
+        if counter.state is CounterState.PAUSED:
+            raise CounterPaused(f"counter {number} is paused; resume it first")
+        codes = self.config.counter(number).services  # type: ignore[union-attr]
+        candidates = [
+            lane[0]
+            for lane_index in (Lane.PRIORITY, Lane.REGULAR)
+            for code in codes
+            for lane in (self.lines[code][lane_index],)
+            if lane
+        ]
+        heads = [
+            (int(self.tickets[ticket_id].lane), key, ticket_id) for key, ticket_id in candidates
+        ]
+        if not heads:
+            raise QueueEmpty(f"no one is waiting for counter {number}")
+        finished: tuple[Ticket, ...] = ()
+        if counter.current is not None:
+            finished = (self._finish(self.tickets[counter.current], TicketStatus.DONE, now),)
+        chosen = self.tickets[min(heads)[2]]
+        self._unline(chosen)
+        called = self._store(
+            replace(chosen, status=TicketStatus.CALLED, counter=number, called_at=now)
+        )
+        counter = self._set_counter(replace(counter, current=called.id))
+        services = tuple(dict.fromkeys([*(t.service for t in finished), called.service]))
+        return Change(
+            EventType.TICKET_CALLED, tickets=(*finished, called), counters=(counter,),
+            services=services,
+        )  # fmt: skip
+
+    def recall(self, number: int, now: datetime) -> Change:
+        counter, ticket = self._current(number)
+        recalled = self._store(replace(ticket, recalls=ticket.recalls + 1))
+        return Change(EventType.TICKET_RECALLED, tickets=(recalled,), counters=(counter,))
+
+    def finish(self, number: int, now: datetime) -> Change:
+        counter, ticket = self._current(number)
+        done = self._finish(ticket, TicketStatus.DONE, now)
+        counter = self._set_counter(replace(counter, current=None))
+        return Change(
+            EventType.TICKET_DONE, tickets=(done,), counters=(counter,), services=(done.service,)
+        )
+
+    def no_show(self, number: int, now: datetime) -> Change:
+        counter, ticket = self._current(number)
+        missed = self._finish(ticket, TicketStatus.NO_SHOW, now, measure=False)
+        counter = self._set_counter(replace(counter, current=None))
+        return Change(
+            EventType.TICKET_NO_SHOW, tickets=(missed,), counters=(counter,),
+            services=(missed.service,),
+        )  # fmt: skip
+
+    def requeue(self, number: int, ticket_number: str, now: datetime) -> Change:
+        counter = self.counter(number)
+        ticket_id = self.by_number.get(ticket_number.strip().upper())
+        if ticket_id is None:
+            raise UnknownTicket(f"no ticket {ticket_number!r} was issued today")
+        ticket = self.tickets[ticket_id]
+        if ticket.status is not TicketStatus.NO_SHOW:
+            raise InvalidState(
+                f"ticket {ticket.number} is {ticket.status}; only a no-show can be re-queued"
+            )
+        lane, sort_key = self._requeue_position(ticket)
+        back = replace(
+            ticket, status=TicketStatus.WAITING, lane=lane, sort_key=sort_key, requeued=True,
+            counter=None, called_at=None, finished_at=None,
+        )  # fmt: skip
+        self._store(back)
+        self._line(back)
+        return Change(
+            EventType.TICKET_REQUEUED, tickets=(back,), counters=(counter,),
+            services=(back.service,),
+        )  # fmt: skip
+
+    def transfer(self, number: int, code: str, now: datetime) -> Change:
+        self.service_config(code)
+        counter, ticket = self._current(number)
+        if ticket.service == code:
+            raise SameService(f"ticket {ticket.number} is already in service {code}")
+        moved = replace(
+            ticket, service=code, status=TicketStatus.WAITING, counter=None, called_at=None,
+            transferred_from=ticket.service,
+        )  # fmt: skip
+        self._store(moved)
+        self._line(moved)
+        counter = self._set_counter(replace(counter, current=None))
+        return Change(
+            EventType.TICKET_TRANSFERRED, tickets=(moved,), counters=(counter,),
+            services=(ticket.service, code), from_service=ticket.service,
+        )  # fmt: skip
+
+    def set_paused(self, number: int, paused: bool) -> Change:
+        counter = self.counter(number)
+        state = CounterState.PAUSED if paused else CounterState.OPEN
+        counter = self._set_counter(replace(counter, state=state))
+        codes = self.config.counter(number).services  # type: ignore[union-attr]
+        return Change(EventType.COUNTER_CHANGED, counters=(counter,), services=tuple(codes))
+
+    def set_service_closed(self, code: str, closed: bool) -> Change:
+        self.service_config(code)
+        if closed:
+            self.closed_services.add(code)
+        else:
+            self.closed_services.discard(code)
+        return Change(EventType.SERVICE_CHANGED, services=(code,))
+
+    # ----------------------------------------------------------------- internals
+
+    def _current(self, number: int) -> tuple[Counter, Ticket]:
+        counter = self.counter(number)
+        if counter.current is None:
+            raise NoCurrentTicket(
+                f"counter {number} is not serving anyone; call the next one first"
+            )
+        return counter, self.tickets[counter.current]
+
+    def _finish(
+        self, ticket: Ticket, status: TicketStatus, now: datetime, measure: bool = True
+    ) -> Ticket:
+        if measure and ticket.called_at is not None:
+            seconds = (now - ticket.called_at).total_seconds()
+            if 0 < seconds < 4 * 3600:
+                self.durations[ticket.service].append(seconds)
+        return self._store(replace(ticket, status=status, finished_at=now))
+
+    def _requeue_position(self, ticket: Ticket) -> tuple[Lane, float]:
+        """Place a returning no-show so that at most N others of its service go first."""
+        limit = self.config.requeue_after
+        priority, regular = self.lines[ticket.service]
+        ahead = [(Lane.PRIORITY, entry) for entry in priority]
+        ahead += [(Lane.REGULAR, entry) for entry in regular]
+        if len(ahead) <= limit:
+            natural = Lane.PRIORITY if ticket.priority else Lane.REGULAR
+            tail = self.lines[ticket.service][natural]
+            return natural, (tail[-1][0] + 1.0) if tail else float(self.next_id)
+        lane, (key, _) = ahead[limit]
+        if limit > 0 and ahead[limit - 1][0] == lane:
+            return lane, (ahead[limit - 1][1][0] + key) / 2.0
+        return lane, key - 1.0
+
+    def _load(self, ticket: Ticket) -> None:
+        self.tickets[ticket.id] = ticket
+        self.by_number[ticket.number] = ticket.id
+        code = ticket.issued_service
+        self.last_sequence[code] = max(self.last_sequence.get(code, 0), ticket.sequence)
+        if ticket.status is not TicketStatus.VOIDED:
+            self.issued_count[code] = self.issued_count.get(code, 0) + 1
+        self.next_id = max(self.next_id, ticket.id + 1)
+        if ticket.status is TicketStatus.WAITING and ticket.service in self.lines:
+            self._line(ticket)
+
+    def _store(self, ticket: Ticket) -> Ticket:
+        previous = self.tickets.get(ticket.id)
+        if (
+            previous is not None
+            and ticket.status is TicketStatus.VOIDED
+            and previous.status is not TicketStatus.VOIDED
+        ):
+            self.issued_count[ticket.issued_service] -= 1
+        self.tickets[ticket.id] = ticket
+        return ticket
+
+    def _line(self, ticket: Ticket) -> None:
+        bisect.insort(self.lines[ticket.service][ticket.lane], (ticket.sort_key, ticket.id))
+
+    def _unline(self, ticket: Ticket) -> None:
+        lane = self.lines[ticket.service][ticket.lane]
+        index = bisect.bisect_left(lane, (ticket.sort_key, ticket.id))
+        if index < len(lane) and lane[index][1] == ticket.id:
+            del lane[index]
+
+    def _set_counter(self, counter: Counter) -> Counter:
+        self.counters[counter.number] = counter
+        return counter

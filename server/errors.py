@@ -1,0 +1,75 @@
+"""Exceptions of the server, under one root per concern.
+
+AntrianError
+├── ConfigError          bad or contradictory antrian.toml (start-up)
+├── StorageError         the database refused a write or is unusable
+└── QueueError           a queue rule refused an action (mapped to 4xx)
+    ├── UnknownService, UnknownCounter, UnknownTicket
+    ├── ServiceClosed    (.reason: hours | break | quota | closed)
+    ├── QueueEmpty, NoCurrentTicket, CounterPaused
+    └── InvalidState, SameService
+"""
+
+from __future__ import annotations
+
+
+class AntrianError(Exception):
+    """Root of every error the server raises on purpose."""
+
+
+class ConfigError(AntrianError):
+    """The configuration is malformed or contradictory; the message names the key."""
+
+
+class StorageError(AntrianError):
+    """The database could not be opened or refused a write."""
+
+
+class QueueError(AntrianError):
+    """A queue rule refused the action; `code` is the API error code."""
+
+    code = "invalid_state"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UnknownService(QueueError):
+    code = "unknown_service"
+
+
+class UnknownCounter(QueueError):
+    code = "unknown_counter"
+
+
+class UnknownTicket(QueueError):
+    code = "unknown_ticket"
+
+
+class ServiceClosed(QueueError):
+    code = "service_closed"
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class QueueEmpty(QueueError):
+    code = "queue_empty"
+
+
+class NoCurrentTicket(QueueError):
+    code = "no_current_ticket"
+
+
+class CounterPaused(QueueError):
+    code = "counter_paused"
+
+
+class InvalidState(QueueError):
+    code = "invalid_state"
+
+
+class SameService(QueueError):
+    code = "not_serving_service"

@@ -1,0 +1,225 @@
+"""`antrian-server`: run the server, manage device tokens, back up the database."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import signal
+import sqlite3
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from aiohttp import web
+from aiohttp.log import access_logger as web_logger
+
+from server import __version__
+from server.config import Config, config_path, load_config
+from server.discovery import Advertiser
+from server.errors import AntrianError
+from server.office import Office
+from server.storage import repository
+from server.storage.repository import Role
+from server.storage.schema import DATABASE_FILE, open_database
+from server.web.routes import create_app
+
+log = logging.getLogger("server")
+TICK_INTERVAL_S = 1.0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="antrian-server", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"antrian-server {__version__}")
+    parser.add_argument("--config", help="path of antrian.toml (default: built-in office)")
+    parser.add_argument("--data-dir", help="where the database lives")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    commands = parser.add_subparsers(dest="command")
+    run = commands.add_parser("run", help="run the server (the default)")
+    _add_run_arguments(run, default=argparse.SUPPRESS)
+    _add_run_arguments(parser, default=None)
+    token = commands.add_parser("token", help="device tokens")
+    token_commands = token.add_subparsers(dest="token_command", required=True)
+    create = token_commands.add_parser("create", help="create a token and print it")
+    create.add_argument("--role", required=True, choices=[str(role) for role in Role])
+    create.add_argument("--name", required=True, help='e.g. "Kiosk lobi" or "Loket 2"')
+    create.add_argument("--counter", type=int, help="counter number (role counter only)")
+    token_commands.add_parser("list", help="list tokens (never their secrets)")
+    revoke = token_commands.add_parser("revoke", help="revoke a token by name or id")
+    revoke.add_argument("name_or_id")
+    backup = commands.add_parser(
+        "backup", help="consistent copy of the database, also while running"
+    )
+    backup.add_argument("path", help="file to write, e.g. antrian-2026-11-24.sqlite3")
+    return parser
+
+
+def _add_run_arguments(parser: argparse.ArgumentParser, default: object) -> None:
+    # the same options on `antrian-server` and `antrian-server run`; SUPPRESS keeps the
+    # sub-command from overwriting what was given before it
+    parser.add_argument("--host", default=default, help="address to listen on (default 0.0.0.0)")
+    parser.add_argument(
+        "--port", type=int, default=default, help="TCP port (default 8470; 0 picks a free one)"
+    )
+    parser.add_argument("--port-file", default=default, help="write the bound port into this file")
+    parser.add_argument(
+        "--no-zeroconf", action="store_true", default=default or False,
+        help="do not advertise on the LAN",
+    )  # fmt: skip
+
+
+def resolve_config(arguments: argparse.Namespace) -> Config:
+    config = load_config(config_path(arguments.config))
+    changes: dict[str, object] = {}
+    if arguments.data_dir:
+        changes["data_dir"] = Path(arguments.data_dir)
+    if getattr(arguments, "host", None):
+        changes["host"] = arguments.host
+    if getattr(arguments, "port", None) is not None:
+        changes["port"] = arguments.port
+    if getattr(arguments, "no_zeroconf", False):
+        changes["zeroconf"] = False
+    if changes:
+        config = dataclasses.replace(config, server=dataclasses.replace(config.server, **changes))
+    return config
+
+
+async def serve(config: Config, port_file: Path | None = None, access_log: bool = False) -> None:
+    """Run until SIGTERM or SIGINT, then stop gracefully."""
+    settings = config.server
+    office = Office(config, settings.data_dir)
+    await office.start()
+    runner = web.AppRunner(
+        create_app(office), shutdown_timeout=2.0, access_log=web_logger if access_log else None
+    )
+    await runner.setup()
+    site = web.TCPSite(runner, settings.host, settings.port, reuse_address=True)
+    await site.start()
+    port = runner.addresses[0][1]
+    log.info(
+        "Antrian %s for %r listening on %s:%d", __version__, config.office_name, settings.host, port
+    )
+    if port_file is not None:
+        port_file.write_text(str(port))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    advertiser: Advertiser | None = None
+    advertising: asyncio.Task[None] | None = None
+    if settings.zeroconf:
+        advertiser = Advertiser(
+            config.office_name, port, settings.host, settings.zeroconf_interfaces
+        )
+        advertising = asyncio.create_task(_advertise(advertiser))
+    ticker = asyncio.create_task(_tick(office))
+    try:
+        await stop.wait()
+        log.info("stopping")
+    finally:
+        ticker.cancel()
+        if advertising is not None:
+            advertising.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await advertising
+        if advertiser is not None:
+            with contextlib.suppress(Exception):
+                await advertiser.stop()
+        await runner.cleanup()
+        await office.close()
+        log.info("stopped")
+
+
+async def _advertise(advertiser: Advertiser) -> None:
+    try:
+        await advertiser.start()
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("zeroconf advertising failed; clients must use the configured address")
+
+
+async def _tick(office: Office) -> None:
+    while True:
+        await asyncio.sleep(TICK_INTERVAL_S)
+        try:
+            office.tick()
+        except Exception:
+            log.exception("clock tick failed")
+
+
+def manage_tokens(config: Config, arguments: argparse.Namespace) -> int:
+    connection = open_database(config.server.data_dir)
+    try:
+        now = datetime.now(UTC)
+        if arguments.token_command == "create":
+            role = Role(arguments.role)
+            if role is Role.COUNTER and config.counter(arguments.counter or 0) is None:
+                known = ", ".join(str(counter.number) for counter in config.counters)
+                raise AntrianError(f"--counter must be one of the configured counters: {known}")
+            secret = repository.create_token(
+                connection, role, arguments.name, arguments.counter, now
+            )
+            print(secret)
+        elif arguments.token_command == "list":
+            for token in repository.list_tokens(connection):
+                counter = f" counter={token.counter}" if token.counter is not None else ""
+                state = f" REVOKED {token.revoked_at}" if token.revoked_at else ""
+                print(f"{token.id}\t{token.role}{counter}\t{token.name}\t{token.created_at}{state}")
+        elif arguments.token_command == "revoke":
+            if repository.revoke_token(connection, arguments.name_or_id, now) == 0:
+                raise AntrianError(f"no active token named {arguments.name_or_id!r}")
+            print(f"revoked {arguments.name_or_id}")
+    except sqlite3.Error as exc:
+        raise AntrianError(f"database error: {exc}") from exc
+    finally:
+        connection.close()
+    return 0
+
+
+def run_backup(config: Config, destination: Path) -> int:
+    source = config.server.data_dir / DATABASE_FILE
+    if not source.is_file():
+        raise AntrianError(f"no database at {source}: check --data-dir")
+    connection = open_database(config.server.data_dir)
+    try:
+        repository.backup(connection, destination)
+    except sqlite3.Error as exc:
+        raise AntrianError(f"backup to {destination} failed: {exc}") from exc
+    finally:
+        connection.close()
+    print(f"backup written to {destination}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if arguments.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        config = resolve_config(arguments)
+        if arguments.command == "token":
+            return manage_tokens(config, arguments)
+        if arguments.command == "backup":
+            return run_backup(config, Path(arguments.path))
+        port_file = Path(arguments.port_file) if arguments.port_file else None
+        asyncio.run(serve(config, port_file, access_log=arguments.verbose))
+        return 0
+    except AntrianError as exc:
+        print(f"antrian-server: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(
+            f"antrian-server: {exc.strerror or exc} ({getattr(exc, 'filename', '') or 'network'})",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,202 @@
+"""Rows to dataclasses and back: tickets, counters, service states and device tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+
+from server.domain.model import Counter, CounterState, Lane, Ticket, TicketStatus
+from server.errors import StorageError
+
+TICKET_COLUMNS = (
+    "id", "day", "number", "sequence", "issued_service", "service", "priority", "status",
+    "issued_at", "lane", "sort_key", "key", "counter", "called_at", "finished_at", "recalls",
+    "requeued", "transferred_from",
+)  # fmt: skip
+UPSERT_TICKET = (
+    f"INSERT OR REPLACE INTO tickets ({', '.join(TICKET_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in TICKET_COLUMNS)})"
+)
+UPSERT_COUNTER = "INSERT OR REPLACE INTO counters (number, state, current, day) VALUES (?, ?, ?, ?)"
+UPSERT_SERVICE_STATE = "INSERT OR REPLACE INTO service_states (code, closed) VALUES (?, ?)"
+
+
+class Role(StrEnum):
+    KIOSK = "kiosk"
+    COUNTER = "counter"
+    DISPLAY = "display"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceToken:
+    """A device's credential as stored (the secret itself is never stored)."""
+
+    id: int
+    name: str
+    role: Role
+    counter: int | None
+    created_at: str
+    revoked_at: str | None
+
+
+def _time(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def ticket_row(ticket: Ticket) -> tuple[object, ...]:
+    return (
+        ticket.id, ticket.day.isoformat(), ticket.number, ticket.sequence, ticket.issued_service,
+        ticket.service, int(ticket.priority), str(ticket.status), _time(ticket.issued_at),
+        int(ticket.lane), ticket.sort_key, ticket.key, ticket.counter, _time(ticket.called_at),
+        _time(ticket.finished_at), ticket.recalls, int(ticket.requeued), ticket.transferred_from,
+    )  # fmt: skip
+
+
+def ticket_from_row(row: sqlite3.Row | tuple[object, ...]) -> Ticket:
+    values = dict(zip(TICKET_COLUMNS, tuple(row), strict=True))
+    issued_at = _parse_time(str(values["issued_at"]))
+    assert issued_at is not None
+    return Ticket(
+        id=int(values["id"]),  # type: ignore[call-overload]
+        day=date.fromisoformat(str(values["day"])),
+        number=str(values["number"]),
+        sequence=int(values["sequence"]),  # type: ignore[call-overload]
+        issued_service=str(values["issued_service"]),
+        service=str(values["service"]),
+        priority=bool(values["priority"]),
+        status=TicketStatus(values["status"]),
+        issued_at=issued_at,
+        lane=Lane(values["lane"]),
+        sort_key=float(values["sort_key"]),  # type: ignore[arg-type]
+        key=str(values["key"]),
+        counter=int(values["counter"]) if values["counter"] is not None else None,  # type: ignore[call-overload]
+        called_at=_parse_time(values["called_at"]),  # type: ignore[arg-type]
+        finished_at=_parse_time(values["finished_at"]),  # type: ignore[arg-type]
+        recalls=int(values["recalls"] or 0),  # type: ignore[call-overload]
+        requeued=bool(values["requeued"]),
+        transferred_from=values["transferred_from"],  # type: ignore[arg-type]
+    )
+
+
+def save_statements(
+    tickets: Iterable[Ticket], counters: Iterable[Counter], day: date
+) -> list[tuple[str, tuple[object, ...]]]:
+    """The SQL that stores a change (idempotent upserts of whole rows)."""
+    statements = [(UPSERT_TICKET, ticket_row(ticket)) for ticket in tickets]
+    statements += [
+        (UPSERT_COUNTER, (counter.number, str(counter.state), counter.current, day.isoformat()))
+        for counter in counters
+    ]
+    return statements
+
+
+def load_day(connection: sqlite3.Connection, day: date) -> tuple[list[Ticket], list[Counter], int]:
+    """Today's tickets, the counters' stored state, and the next free ticket id."""
+    rows = connection.execute(
+        f"SELECT {', '.join(TICKET_COLUMNS)} FROM tickets WHERE day = ? ORDER BY id",
+        (day.isoformat(),),
+    ).fetchall()
+    tickets = [ticket_from_row(row) for row in rows]
+    counters = []
+    for number, state, current, counter_day in connection.execute(
+        "SELECT number, state, current, day FROM counters"
+    ):
+        # a counter keeps its pause state across days, never yesterday's ticket
+        keep_current = current if counter_day == day.isoformat() else None
+        counters.append(Counter(int(number), CounterState(state), keep_current))
+    highest = connection.execute("SELECT COALESCE(MAX(id), 0) FROM tickets").fetchone()[0]
+    return tickets, counters, int(highest) + 1
+
+
+def load_closed_services(connection: sqlite3.Connection) -> set[str]:
+    rows = connection.execute("SELECT code FROM service_states WHERE closed = 1")
+    return {str(code) for (code,) in rows}
+
+
+def load_ticket(connection: sqlite3.Connection, ticket_id: int) -> Ticket | None:
+    row = connection.execute(
+        f"SELECT {', '.join(TICKET_COLUMNS)} FROM tickets WHERE id = ?", (ticket_id,)
+    ).fetchone()
+    return ticket_from_row(row) if row else None
+
+
+# ------------------------------------------------------------------ tokens
+
+
+def hash_token(secret: str) -> str:
+    """Tokens are long random strings, so one SHA-256 round is enough to store them."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def create_token(
+    connection: sqlite3.Connection, role: Role, name: str, counter: int | None, now: datetime
+) -> str:
+    """Store a new device token and return its secret (shown once, never stored)."""
+    if role is Role.COUNTER and counter is None:
+        raise StorageError("a counter token needs --counter N")
+    if role is not Role.COUNTER and counter is not None:
+        raise StorageError("--counter only goes with --role counter")
+    secret = f"ant_{secrets.token_urlsafe(24)}"
+    connection.execute(
+        "INSERT INTO tokens (name, role, counter, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+        (name, str(role), counter, hash_token(secret), now.isoformat()),
+    )
+    return secret
+
+
+def find_token(connection: sqlite3.Connection, secret: str) -> DeviceToken | None:
+    row = connection.execute(
+        "SELECT id, name, role, counter, created_at, revoked_at FROM tokens "
+        "WHERE token_hash = ? AND revoked_at IS NULL",
+        (hash_token(secret),),
+    ).fetchone()
+    return _token_from_row(row) if row else None
+
+
+def list_tokens(connection: sqlite3.Connection) -> list[DeviceToken]:
+    rows = connection.execute(
+        "SELECT id, name, role, counter, created_at, revoked_at FROM tokens ORDER BY id"
+    )
+    return [_token_from_row(row) for row in rows]
+
+
+def revoke_token(connection: sqlite3.Connection, name_or_id: str, now: datetime) -> int:
+    """Revoke the token(s) with this name or id; returns how many were revoked."""
+    cursor = connection.execute(
+        "UPDATE tokens SET revoked_at = ? WHERE revoked_at IS NULL AND (name = ? OR CAST(id AS TEXT) = ?)",
+        (now.isoformat(), name_or_id, name_or_id),
+    )
+    return cursor.rowcount
+
+
+def _token_from_row(row: tuple[object, ...]) -> DeviceToken:
+    token_id, name, role, counter, created_at, revoked_at = row
+    return DeviceToken(
+        id=int(token_id),  # type: ignore[call-overload]
+        name=str(name),
+        role=Role(role),
+        counter=int(counter) if counter is not None else None,  # type: ignore[call-overload]
+        created_at=str(created_at),
+        revoked_at=str(revoked_at) if revoked_at else None,
+    )
+
+
+def backup(connection: sqlite3.Connection, destination: Path) -> None:
+    """A consistent copy of the live database (SQLite online backup)."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    target = sqlite3.connect(destination)
+    try:
+        connection.backup(target)
+    finally:
+        target.close()

@@ -1,0 +1,74 @@
+"""Every failure as `{"error": code, "message": text}` with a 4xx status; never a 500 page."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+from server.errors import QueueError, ServiceClosed, StorageError
+
+log = logging.getLogger(__name__)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+STATUS_BY_CODE = {
+    "unknown_service": 404,
+    "unknown_counter": 404,
+    "unknown_ticket": 404,
+    "queue_empty": 404,
+    "service_closed": 409,
+    "no_current_ticket": 409,
+    "counter_paused": 409,
+    "invalid_state": 409,
+    "not_serving_service": 409,
+}
+HTTP_CODES = {
+    404: ("not_found", "no such endpoint; see /api/v1/health"),
+    405: ("method_not_allowed", "this method is not allowed here"),
+    413: ("body_too_large", "the request body is larger than 64 KiB"),
+}
+
+
+class ApiFailure(Exception):
+    """Raised by handlers for request problems (bad JSON, auth) with a status and a code."""
+
+    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.extra = extra
+
+
+def error_response(status: int, code: str, message: str, **extra: Any) -> web.Response:
+    body = {"error": code, "message": message, **extra}
+    return web.Response(
+        status=status,
+        text=json.dumps(body, ensure_ascii=False),
+        content_type="application/json",
+    )
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except ApiFailure as failure:
+        return error_response(failure.status, failure.code, failure.message, **failure.extra)
+    except ServiceClosed as exc:
+        return error_response(409, exc.code, exc.message, reason=exc.reason)
+    except QueueError as exc:
+        return error_response(STATUS_BY_CODE.get(exc.code, 409), exc.code, exc.message)
+    except StorageError as exc:
+        return error_response(503, "storage_unavailable", str(exc))
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        code, message = HTTP_CODES.get(exc.status, ("http_error", exc.reason))
+        return error_response(exc.status, code, message)
+    except Exception:
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return error_response(500, "internal_error", "unexpected server error (logged)")

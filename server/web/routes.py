@@ -1,0 +1,294 @@
+"""HTTP API v1 and the /events WebSocket: parse, call the office, serialise."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from server import __version__
+from server.domain.model import Change
+from server.domain.queue import QueueDay
+from server.office import Office, dumps
+from server.storage.repository import DeviceToken, Role
+from server.web import serialize
+from server.web.errors import ApiFailure, error_middleware
+from server.web.events import EventHub
+
+log = logging.getLogger(__name__)
+MAX_BODY_BYTES = 64 * 1024
+API_PREFIX = "/api/v1"
+OFFICE_KEY = web.AppKey("office", Office)
+JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
+
+
+def json_response(body: Any, status: int = 200) -> web.Response:
+    return web.Response(status=status, text=dumps(body), headers=JSON_HEADERS)
+
+
+# ------------------------------------------------------------------ input
+
+
+async def read_object(request: web.Request, required: bool = True) -> dict[str, Any]:
+    raw = await request.read()
+    if not raw.strip():
+        if required:
+            raise ApiFailure(400, "bad_request", "the request needs a JSON object body")
+        return {}
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ApiFailure(400, "bad_request", f"the body is not valid JSON: {exc}") from exc
+    if not isinstance(body, dict):
+        raise ApiFailure(400, "bad_request", "the body must be a JSON object")
+    return body
+
+
+def text_field(body: dict[str, Any], name: str) -> str:
+    if name not in body:
+        raise ApiFailure(400, "bad_request", f"field {name!r} is missing")
+    value = body[name]
+    if not isinstance(value, str) or not value.strip() or len(value) > 64:
+        raise ApiFailure(400, "bad_request", f"field {name!r} must be a short non-empty text")
+    return value.strip()
+
+
+def bool_field(body: dict[str, Any], name: str, default: bool) -> bool:
+    value = body.get(name, default)
+    if not isinstance(value, bool):
+        raise ApiFailure(400, "bad_request", f"field {name!r} must be true or false")
+    return value
+
+
+def int_segment(request: web.Request, name: str) -> int:
+    text = request.match_info[name]
+    if not text.isdigit() or len(text) > 9:
+        raise ApiFailure(400, "bad_request", f"{name} must be a positive whole number")
+    return int(text)
+
+
+# ------------------------------------------------------------------ auth
+
+
+def bearer(request: web.Request) -> str | None:
+    header = request.headers.get("Authorization", "")
+    if header[:7].lower() == "bearer ":
+        return header[7:].strip() or None
+    return None
+
+
+def authorize(request: web.Request, *roles: Role, counter: int | None = None) -> DeviceToken:
+    office = request.app[OFFICE_KEY]
+    secret = bearer(request) or request.query.get("token")
+    if not secret:
+        raise ApiFailure(
+            401, "unauthorized", "a device token is needed: Authorization: Bearer <token>"
+        )
+    token = office.authenticate(secret)
+    if token is None:
+        raise ApiFailure(401, "unauthorized", "the token is unknown or was revoked")
+    if token.role is Role.ADMIN:
+        return token
+    if roles and token.role not in roles:
+        allowed = " or ".join(str(role) for role in roles)
+        raise ApiFailure(403, "forbidden", f"this needs a {allowed} token, not {token.role}")
+    if counter is not None and token.counter != counter:
+        raise ApiFailure(
+            403, "forbidden", f"this token belongs to counter {token.counter}, not {counter}"
+        )
+    return token
+
+
+# ------------------------------------------------------------------ handlers
+
+
+async def health(request: web.Request) -> web.Response:
+    office = request.app[OFFICE_KEY]
+    return json_response(
+        {
+            "status": "ok",
+            "office": office.config.office_name,
+            "version": __version__,
+            "today": office.day.day.isoformat(),
+            "timezone": office.config.timezone,
+        }
+    )
+
+
+async def services(request: web.Request) -> web.Response:
+    office = request.app[OFFICE_KEY]
+    office.tick()
+    return json_response({"services": serialize.services_json(office.day, office.clock())})
+
+
+async def counters(request: web.Request) -> web.Response:
+    office = request.app[OFFICE_KEY]
+    office.tick()
+    return json_response({"counters": serialize.counters_json(office.day)})
+
+
+async def snapshot(request: web.Request) -> web.Response:
+    authorize(request)
+    return json_response(request.app[OFFICE_KEY].snapshot())
+
+
+async def set_service_closed(request: web.Request) -> web.Response:
+    authorize(request, Role.ADMIN)
+    code = request.match_info["code"]
+    closed = request.match_info["action"] == "close"
+    office = request.app[OFFICE_KEY]
+    await office.perform(lambda day, now: day.set_service_closed(code, closed))
+    return json_response(serialize.service_json(office.day, code, office.clock()))
+
+
+async def issue_ticket(request: web.Request) -> web.Response:
+    authorize(request, Role.KIOSK)
+    body = await read_object(request)
+    code = text_field(body, "service").upper()
+    priority = bool_field(body, "priority", False)
+    office = request.app[OFFICE_KEY]
+    change = await office.perform(lambda day, now: day.issue(code, priority, now))
+    ticket = change.ticket
+    assert ticket is not None
+    answer = serialize.ticket_json(office.day, ticket)
+    base = office.config.server.public_url or f"{request.scheme}://{request.host}"
+    answer["check_url"] = f"{base.rstrip('/')}{API_PREFIX}/tickets/{ticket.id}?key={ticket.key}"
+    return json_response(answer, status=201)
+
+
+async def void_ticket(request: web.Request) -> web.Response:
+    authorize(request, Role.KIOSK)
+    ticket_id = int_segment(request, "ticket_id")
+    return await _perform_ticket(request, lambda day, now: day.void(ticket_id, now))
+
+
+async def ticket_status(request: web.Request) -> web.Response:
+    ticket_id = int_segment(request, "ticket_id")
+    office = request.app[OFFICE_KEY]
+    day, ticket = office.find_ticket(ticket_id)
+    key = request.query.get("key", "")
+    if ticket is None or not hmac.compare_digest(key.encode(), ticket.key.encode()):
+        raise ApiFailure(404, "unknown_ticket", "no ticket with this id and key")
+    if day is None:  # an earlier day's ticket: its history, no live position
+        day = office.day
+    return json_response(serialize.ticket_json(day, ticket))
+
+
+COUNTER_ACTIONS = {
+    "next": lambda day, number, now, body: day.call_next(number, now),
+    "recall": lambda day, number, now, body: day.recall(number, now),
+    "done": lambda day, number, now, body: day.finish(number, now),
+    "no-show": lambda day, number, now, body: day.no_show(number, now),
+    "pause": lambda day, number, now, body: day.set_paused(number, True),
+    "resume": lambda day, number, now, body: day.set_paused(number, False),
+    "transfer": lambda day, number, now, body: day.transfer(number, body["service"], now),
+    "requeue": lambda day, number, now, body: day.requeue(number, body["number"], now),
+}
+
+
+async def counter_action(request: web.Request) -> web.Response:
+    number = int_segment(request, "number")
+    action = request.match_info["action"]
+    if action not in COUNTER_ACTIONS:
+        raise ApiFailure(404, "not_found", f"unknown counter action {action!r}")
+    authorize(request, Role.COUNTER, counter=number)
+    office = request.app[OFFICE_KEY]
+    office.day.counter(number)  # unknown counter -> 404 before reading the body
+    body: dict[str, Any] = {}
+    if action == "transfer":
+        body = {"service": text_field(await read_object(request), "service").upper()}
+    elif action == "requeue":
+        body = {"number": text_field(await read_object(request), "number")}
+    perform = COUNTER_ACTIONS[action]
+    change = await office.perform(lambda day, now: perform(day, number, now, body))
+    if action in {"pause", "resume"}:
+        counter = change.counter
+        assert counter is not None
+        return json_response(serialize.counter_json(office.day, counter))
+    ticket = change.ticket
+    assert ticket is not None
+    return json_response(serialize.ticket_json(office.day, ticket))
+
+
+async def _perform_ticket(request: web.Request, action: Any) -> web.Response:
+    office = request.app[OFFICE_KEY]
+    change: Change = await office.perform(action)
+    assert change.ticket is not None
+    return json_response(serialize.ticket_json(office.day, change.ticket))
+
+
+# ------------------------------------------------------------------ events
+
+
+async def events(request: web.Request) -> web.StreamResponse:
+    authorize(request)
+    office = request.app[OFFICE_KEY]
+    socket = web.WebSocketResponse(heartbeat=20.0, max_msg_size=MAX_BODY_BYTES)
+    await socket.prepare(request)
+    hub: EventHub = office.hub
+    snapshot_body = office.snapshot()
+    subscriber = hub.subscribe(after_seq=snapshot_body["seq"])
+    sender = asyncio.create_task(_send_events(socket, office, subscriber, snapshot_body))
+    try:
+        async for message in socket:
+            if message.type is not WSMsgType.TEXT:
+                continue
+            try:
+                wanted = json.loads(message.data)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(wanted, dict) and wanted.get("type") == "resync":
+                EventHub._overflow(subscriber)
+    finally:
+        hub.unsubscribe(subscriber)
+        sender.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sender
+    return socket
+
+
+async def _send_events(
+    socket: web.WebSocketResponse, office: Office, subscriber: Any, first: dict[str, Any]
+) -> None:
+    try:
+        await socket.send_str(dumps(first))
+        while True:
+            text = await subscriber.queue.get()
+            if text is None or subscriber.needs_snapshot:
+                while not subscriber.queue.empty():
+                    subscriber.queue.get_nowait()
+                body = office.snapshot()
+                subscriber.after_seq = body["seq"]
+                subscriber.needs_snapshot = False
+                await socket.send_str(dumps(body))
+            else:
+                await socket.send_str(text)
+    except (ConnectionResetError, RuntimeError):
+        await socket.close()
+
+
+# ------------------------------------------------------------------ app
+
+
+def create_app(office: Office) -> web.Application:
+    app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[error_middleware])
+    app[OFFICE_KEY] = office
+    app.router.add_get(f"{API_PREFIX}/health", health)
+    app.router.add_get(f"{API_PREFIX}/services", services)
+    app.router.add_post(f"{API_PREFIX}/services/{{code}}/{{action:close|open}}", set_service_closed)
+    app.router.add_post(f"{API_PREFIX}/tickets", issue_ticket)
+    app.router.add_post(f"{API_PREFIX}/tickets/{{ticket_id}}/void", void_ticket)
+    app.router.add_get(f"{API_PREFIX}/tickets/{{ticket_id}}", ticket_status)
+    app.router.add_get(f"{API_PREFIX}/counters", counters)
+    app.router.add_post(f"{API_PREFIX}/counters/{{number}}/{{action}}", counter_action)
+    app.router.add_get(f"{API_PREFIX}/snapshot", snapshot)
+    app.router.add_get(f"{API_PREFIX}/events", events)
+    return app
+
+
+__all__ = ["OFFICE_KEY", "QueueDay", "create_app"]

@@ -1,0 +1,34 @@
+"""Fixtures shared by every test package."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.live_server import LiveServer
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture
+def live_server_factory(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
+    """Start real servers (child processes on 127.0.0.1, random port); stopped afterwards."""
+    started: list[LiveServer] = []
+
+    def start(config_text: str | None = None, **options: object) -> LiveServer:
+        server = LiveServer(tmp_path / f"server{len(started)}", config_text, **options)  # type: ignore[arg-type]
+        started.append(server)
+        return server.start()
+
+    yield start
+    for server in started:
+        server.kill()
+
+
+@pytest.fixture
+def live_server(live_server_factory: Callable[..., LiveServer]) -> LiveServer:
+    """One real server on the built-in default office (services A, B, C; counters 1-3)."""
+    return live_server_factory()

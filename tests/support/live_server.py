@@ -1,0 +1,155 @@
+"""A real Antrian server in a child process on 127.0.0.1 and a random port, for tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+START_TIMEOUT_S = 20.0
+TOKEN_NAMES = {
+    "admin": ("admin", None),
+    "kiosk": ("kiosk", None),
+    "display": ("display", None),
+    "counter1": ("counter", 1),
+    "counter2": ("counter", 2),
+    "counter3": ("counter", 3),
+}
+
+
+class LiveServer:
+    """Starts `python -m server` with its own data dir; restartable on the same port."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        config_text: str | None = None,
+        zeroconf: bool = False,
+        extra_env: dict[str, str] | None = None,
+        host: str = "127.0.0.1",
+    ) -> None:
+        self.data_dir = data_dir
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.config_path: Path | None = None
+        if config_text is not None:
+            self.config_path = data_dir / "antrian.toml"
+            self.config_path.write_text(config_text, encoding="utf-8")
+        self.zeroconf = zeroconf
+        self.host = host
+        self.port = 0
+        self.extra_env = extra_env or {}
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log_path = data_dir / "server.log"
+        self.tokens: dict[str, str] = {}
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def api(self) -> str:
+        return f"{self.url}/api/v1"
+
+    def _base_command(self) -> list[str]:
+        command = [sys.executable, "-m", "server", "--data-dir", str(self.data_dir)]
+        if self.config_path is not None:
+            command += ["--config", str(self.config_path)]
+        return command
+
+    def _env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.pop("ANTRIAN_CONFIG", None)
+        env.update(self.extra_env)
+        return env
+
+    def create_token(self, role: str, name: str, counter: int | None = None) -> str:
+        command = [*self._base_command(), "token", "create", "--role", role, "--name", name]
+        if counter is not None:
+            command += ["--counter", str(counter)]
+        result = subprocess.run(
+            command, capture_output=True, text=True, env=self._env(), timeout=30, check=True
+        )
+        return result.stdout.strip().splitlines()[-1]
+
+    def start(self) -> LiveServer:
+        if not self.tokens:
+            self.tokens = self._create_standard_tokens()
+        port_file = self.data_dir / "port"
+        port_file.unlink(missing_ok=True)
+        command = [
+            *self._base_command(), "--host", self.host, "--port", str(self.port),
+            "--port-file", str(port_file),
+        ]  # fmt: skip
+        if not self.zeroconf:
+            command.append("--no-zeroconf")
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, env=self._env()
+        )
+        log.close()
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited at start:\n{self.log_path.read_text()}")
+            if port_file.exists() and port_file.read_text().strip():
+                self.port = int(port_file.read_text())
+                if self._healthy():
+                    return self
+            time.sleep(0.02)
+        raise RuntimeError(f"server did not start in time:\n{self.log_path.read_text()}")
+
+    def _create_standard_tokens(self) -> dict[str, str]:
+        # in-process (quicker than one CLI run per token); the CLI has tests of its own
+        from datetime import UTC, datetime
+
+        from server.storage.repository import Role, create_token
+        from server.storage.schema import open_database
+
+        connection = open_database(self.data_dir)
+        try:
+            return {
+                key: create_token(connection, Role(role), key, counter, datetime.now(UTC))
+                for key, (role, counter) in TOKEN_NAMES.items()
+            }
+        finally:
+            connection.close()
+
+    def _healthy(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"{self.api}/health", timeout=1) as answer:
+                return bool(answer.status == 200)
+        except OSError:
+            return False
+
+    def kill(self) -> None:
+        """SIGKILL: no clean shutdown, like a power cut of the server process."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.process = None
+
+    def stop(self) -> int | None:
+        """SIGTERM and wait for the graceful shutdown; returns the exit code."""
+        if self.process is None:
+            return None
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        code = self.process.returncode
+        self.process = None
+        return code
+
+    def restart(self) -> LiveServer:
+        self.kill()
+        return self.start()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
