@@ -30,8 +30,9 @@ from counter_display.display.announcer import (
 logger = logging.getLogger(__name__)
 
 PAUSE_BETWEEN_ANNOUNCEMENTS_S = 0.6
-WATCHDOG_GRACE_S = 2.0
-"""How long past its planned end a device playback may run before it is cut."""
+WATCHDOG_GRACE_S = 3.0
+"""How long past its planned end a device playback may run before it is cut (the output's
+latency: ~0.6–1.3 s measured on a PulseAudio sink)."""
 
 
 class AnnouncementBuilder(Protocol):
@@ -109,6 +110,8 @@ class AnnouncementPlayer(QObject):
         self._queue.clear()
 
     def _on_start_due(self) -> None:
+        if self._end_timer.isActive():  # one is still playing: it restarts us when done
+            return
         announcement = self._queue.start_next()
         if announcement is None:
             return
@@ -146,13 +149,15 @@ class AnnouncementPlayer(QObject):
             self._device_missing_logged = False
         return True
 
-    def _on_sink_state_changed(self, state: QtAudio.State) -> None:
+    def _on_sink_state_changed(self) -> None:
+        # The state is read from the sink: PySide6 cannot convert the signal's argument.
+        sink = self._sink
+        if sink is None:
+            return
+        state = sink.state()
         # Idle: the buffer is drained, i.e. the announcement has been heard to its end.
-        if state == QtAudio.State.IdleState or (
-            state == QtAudio.State.StoppedState
-            and self._sink is not None
-            and self._sink.error() != QtAudio.Error.NoError
-        ):
+        failed = state == QtAudio.State.StoppedState and sink.error() != QtAudio.Error.NoError
+        if state == QtAudio.State.IdleState or failed:
             self._on_playback_ended()
 
     def _on_playback_ended(self) -> None:

@@ -15,6 +15,7 @@ import pytest
 from counter_display.display import voice_clips
 from counter_display.display.announcer import (
     CHIME_GAP_S,
+    FINISH_GRACE_S,
     SEGMENT_GAP_S,
     WORD_GAP_S,
     Announcement,
@@ -342,7 +343,7 @@ def test_announcement_never_reported_finished_expires(
     assert queue.start_next() is not None
     clock.now += 1.5
     assert queue.start_next() is None
-    clock.now += 2.0  # past duration + grace
+    clock.now += FINISH_GRACE_S  # past duration + grace
     announcement = queue.start_next()
     assert announcement is not None
     assert announcement.number == "A002"

@@ -125,3 +125,15 @@ def test_without_audio_device_announcements_are_timed_and_logged_once(
         qtbot.waitUntil(lambda: recorder.finished() == ["A001", "A002"], timeout=2000)
     device_lines = [record for record in caplog.records if "without sound" in record.message]
     assert len(device_lines) == 1
+
+
+def test_audio_device_plays_to_the_end_then_the_next(qtbot: QtBot) -> None:
+    if not QMediaDevices.audioOutputs():
+        pytest.skip("no audio output device on this machine")
+    player = AnnouncementPlayer(ShortAnnouncer(), pause_between_s=0.01)
+    recorder = Recorder(player)
+    player.announce("A001", 1)
+    player.announce("A002", 1)
+    qtbot.waitUntil(lambda: recorder.finished() == ["A001", "A002"], timeout=8000)
+    kinds = [kind for kind, _, _ in recorder.events]
+    assert kinds == ["started", "finished", "started", "finished"]
