@@ -79,6 +79,7 @@ class AnnouncementPlayer(QObject):
         self._start_timer = QTimer(self)
         self._start_timer.setSingleShot(True)
         self._start_timer.timeout.connect(self._on_start_due)
+        self._playing: Announcement | None = None
         self._sink: QAudioSink | None = None
         self._buffer: QBuffer | None = None
         self._device_missing_logged = False
@@ -91,7 +92,7 @@ class AnnouncementPlayer(QObject):
     @property
     def busy(self) -> bool:
         """True while an announcement plays or calls wait."""
-        return self._queue.current is not None or bool(self._queue.pending)
+        return self._playing is not None or bool(self._queue.pending)
 
     def announce(
         self, number: str, counter: int, recall: bool = False, event_id: str | None = None
@@ -107,6 +108,7 @@ class AnnouncementPlayer(QObject):
         self._start_timer.stop()
         self._end_timer.stop()
         self._release_sink()
+        self._playing = None
         self._queue.clear()
 
     def _on_start_due(self) -> None:
@@ -116,6 +118,7 @@ class AnnouncementPlayer(QObject):
         if announcement is None:
             return
         logger.info("announcing %s at counter %d", announcement.number, announcement.counter)
+        self._playing = announcement
         self.announcement_started.emit(announcement.number)
         if self._play_on_device(announcement):
             self._end_timer.start(round((announcement.duration_s + WATCHDOG_GRACE_S) * 1000))
@@ -163,7 +166,9 @@ class AnnouncementPlayer(QObject):
     def _on_playback_ended(self) -> None:
         self._end_timer.stop()
         self._release_sink()
-        finished = self._queue.finish()
+        self._queue.finish()
+        # The player's own record: the queue may have expired the announcement already.
+        finished, self._playing = self._playing, None
         if finished is not None:
             self.announcement_finished.emit(finished.number)
         if self._queue.pending and not self._start_timer.isActive():
