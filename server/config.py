@@ -420,7 +420,7 @@ def _string_list(table: Mapping[str, Any], key: str, default: tuple[str, ...]) -
 
 
 def config_path(explicit: str | None, environ: Mapping[str, str] | None = None) -> Path | None:
-    """--config, else $ANTRIAN_CONFIG, else ./antrian.toml or /etc/antrian/antrian.toml if present."""
+    """--config, else $ANTRIAN_CONFIG, else ./antrian.toml or /etc/antrian/antrian.toml."""
     environ = os.environ if environ is None else environ
     if explicit:
         return Path(explicit)

@@ -65,14 +65,17 @@ class Advertiser:
             self._zeroconf = AsyncZeroconf(interfaces=self._interfaces, ip_version=IPVersion.V4Only)
         else:
             self._zeroconf = AsyncZeroconf(ip_version=IPVersion.V4Only)
-        await self._zeroconf.async_register_service(self.info, allow_name_change=True)
+        # the call returns a task that finishes once the announcement has been sent
+        registered = await self._zeroconf.async_register_service(self.info, allow_name_change=True)
+        await registered
         log.info("advertised %s on %s", self.info.name, ", ".join(self.addresses))
 
     async def stop(self) -> None:
         if self._zeroconf is None:
             return
         try:
-            await self._zeroconf.async_unregister_service(self.info)
+            goodbye = await self._zeroconf.async_unregister_service(self.info)
+            await goodbye
         finally:
             await self._zeroconf.async_close()
             self._zeroconf = None

@@ -126,8 +126,10 @@ async def serve(config: Config, port_file: Path | None = None, access_log: bool 
             with contextlib.suppress(asyncio.CancelledError):
                 await advertising
         if advertiser is not None:
-            with contextlib.suppress(Exception):
+            try:
                 await advertiser.stop()
+            except Exception:
+                log.exception("withdrawing the zeroconf advert failed")
         await runner.cleanup()
         await office.close()
         log.info("stopped")

@@ -174,7 +174,8 @@ def list_tokens(connection: sqlite3.Connection) -> list[DeviceToken]:
 def revoke_token(connection: sqlite3.Connection, name_or_id: str, now: datetime) -> int:
     """Revoke the token(s) with this name or id; returns how many were revoked."""
     cursor = connection.execute(
-        "UPDATE tokens SET revoked_at = ? WHERE revoked_at IS NULL AND (name = ? OR CAST(id AS TEXT) = ?)",
+        "UPDATE tokens SET revoked_at = ? "
+        "WHERE revoked_at IS NULL AND (name = ? OR CAST(id AS TEXT) = ?)",
         (now.isoformat(), name_or_id, name_or_id),
     )
     return cursor.rowcount

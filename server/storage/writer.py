@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import queue
 import sqlite3
@@ -98,10 +99,8 @@ class Writer:
             connection.execute("COMMIT")
         except sqlite3.Error as exc:
             log.exception("a write of %d changes failed; they were not stored", len(batch))
-            try:
+            with contextlib.suppress(sqlite3.Error):
                 connection.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
             return StorageError(f"the database refused the write: {exc}")
         self.batches += 1
         self.jobs_written += len(batch)

@@ -1,0 +1,230 @@
+"""The server as a process: concurrency across processes, kill -9, CLI, config, zeroconf."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from zeroconf import ServiceBrowser, ServiceStateChange, Zeroconf
+
+from tests.support.live_server import LiveServer
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def spawn(*arguments: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.support.load_worker", *arguments],
+        stdout=subprocess.PIPE, text=True, cwd=ROOT,
+    )  # fmt: skip
+
+
+def lines(process: subprocess.Popen[str]) -> list[dict[str, object]]:
+    output, _ = process.communicate(timeout=120)
+    return [json.loads(line) for line in output.splitlines() if line.strip()]
+
+
+def post(
+    server: LiveServer, path: str, token: str, body: object = None
+) -> tuple[int, dict[str, object]]:
+    data = json.dumps(body).encode() if body is not None else b""
+    request = urllib.request.Request(
+        server.api + path, data=data, method="POST", headers={"Authorization": f"Bearer {token}"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def stored_numbers(server: LiveServer) -> list[str]:
+    connection = sqlite3.connect(server.data_dir / "antrian.sqlite3")
+    rows = connection.execute("SELECT number FROM tickets ORDER BY id").fetchall()
+    connection.close()
+    return [number for (number,) in rows]
+
+
+def test_processes_issuing_and_counters_calling_at_once_never_collide(
+    live_server: LiveServer,
+) -> None:
+    issuers = [
+        spawn("issue", live_server.api, live_server.tokens["kiosk"], "60", "ABC") for _ in range(4)
+    ]
+    time.sleep(0.3)
+    callers = [
+        spawn("call", live_server.api, live_server.tokens[f"counter{number}"], str(number), "400")
+        for number in (1, 2, 3)
+    ]
+    issued = [line for process in issuers for line in lines(process)]
+    called = [line for process in callers for line in lines(process)]
+    # drain what the callers left after the issuers finished
+    for number in (1, 2, 3):
+        called += lines(
+            spawn(
+                "call", live_server.api, live_server.tokens[f"counter{number}"], str(number), "400"
+            )
+        )
+    assert all(line["status"] == 201 for line in issued)
+    numbers = [str(line["number"]) for line in issued]
+    assert len(numbers) == 240 and len(set(numbers)) == 240
+    for code in "ABC":
+        sequences = sorted(int(number[1:]) for number in numbers if number.startswith(code))
+        assert sequences == list(range(1, 81)), f"service {code} has gaps or duplicates"
+    assert all(line["status"] == 200 for line in called)
+    called_numbers = Counter(str(line["number"]) for line in called)
+    assert set(called_numbers) == set(numbers), "every ticket is called"
+    assert max(called_numbers.values()) == 1, "no ticket is called twice"
+
+
+def test_kill_9_during_a_burst_loses_no_acknowledged_ticket(live_server: LiveServer) -> None:
+    workers = [
+        spawn("issue", live_server.api, live_server.tokens["kiosk"], "5000", "AB") for _ in range(3)
+    ]
+    time.sleep(1.0)
+    live_server.kill()
+    acknowledged = [
+        str(line["number"])
+        for process in workers
+        for line in lines(process)
+        if line["status"] == 201
+    ]
+    assert len(acknowledged) > 50, "the burst was too short to prove anything"
+    live_server.start()
+    stored = stored_numbers(live_server)
+    assert set(acknowledged) <= set(stored)
+    status, ticket = post(live_server, "/tickets", live_server.tokens["kiosk"], {"service": "A"})
+    assert status == 201
+    highest_a = max(int(number[1:]) for number in stored if number.startswith("A"))
+    assert ticket["number"] == f"A{highest_a + 1:03d}"
+
+
+def test_sigterm_stops_gracefully(live_server: LiveServer) -> None:
+    post(live_server, "/tickets", live_server.tokens["kiosk"], {"service": "C"})
+    assert live_server.stop() == 0
+    assert "stopped" in live_server.log()
+    assert stored_numbers(live_server) == ["C001"]
+
+
+def run_cli(server: LiveServer, *arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "server", "--data-dir", str(server.data_dir), *arguments],
+        capture_output=True, text=True, timeout=30, cwd=ROOT,
+    )  # fmt: skip
+
+
+def test_token_create_list_revoke(live_server: LiveServer) -> None:
+    created = run_cli(live_server, "token", "create", "--role", "kiosk", "--name", "Kiosk lobi")
+    assert created.returncode == 0
+    secret = created.stdout.strip()
+    assert post(live_server, "/tickets", secret, {"service": "A"})[0] == 201
+    listed = run_cli(live_server, "token", "list")
+    assert "Kiosk lobi" in listed.stdout and secret not in listed.stdout
+    assert run_cli(live_server, "token", "revoke", "Kiosk lobi").returncode == 0
+    time.sleep(5.2)  # the server caches a token for 5 s
+    status, body = post(live_server, "/tickets", secret, {"service": "A"})
+    assert (status, body["error"]) == (401, "unauthorized")
+    wrong = run_cli(live_server, "token", "create", "--role", "counter", "--name", "x")
+    assert wrong.returncode == 2
+    assert wrong.stderr.count("\n") == 1 and "--counter" in wrong.stderr
+
+
+def test_backup_while_running_is_consistent(live_server: LiveServer, tmp_path: Path) -> None:
+    for _ in range(5):
+        post(live_server, "/tickets", live_server.tokens["kiosk"], {"service": "B"})
+    copy = tmp_path / "copy.sqlite3"
+    result = run_cli(live_server, "backup", str(copy))
+    assert result.returncode == 0, result.stderr
+    connection = sqlite3.connect(copy)
+    assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    numbers = [row[0] for row in connection.execute("SELECT number FROM tickets ORDER BY id")]
+    connection.close()
+    assert numbers == ["B001", "B002", "B003", "B004", "B005"]
+
+
+@pytest.mark.parametrize(
+    ("config_text", "expected"),
+    [
+        ("[office\nname = 1", "not valid TOML"),
+        ("[office]\nname = 5\n", "office.name: expected text"),
+        ('[office]\ntimezone = "Asia/Bandung"\n', "office.timezone: unknown time zone"),
+        ('[[services]]\ncode = "AB"\nname = "x"\n', "services[0].code"),
+        (
+            '[[services]]\ncode = "A"\nname = "x"\n[[counters]]\nnumber = 1\nservices = ["B"]\n',
+            "counters[0].services: service 'B' is not defined",
+        ),
+        ('[hours]\nmon = "15:00-08:00"\n', "hours.mon: '15:00-08:00' ends before it starts"),
+        ("[surprise]\nx = 1\n", "surprise: unknown section"),
+        ('[server]\nport = "eighty"\n', "server.port: expected a whole number"),
+    ],
+)
+def test_bad_config_stops_with_one_line_naming_the_key(
+    tmp_path: Path, config_text: str, expected: str
+) -> None:
+    config = tmp_path / "antrian.toml"
+    config.write_text(config_text)
+    result = subprocess.run(
+        [sys.executable, "-m", "server", "--config", str(config), "--data-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=30, cwd=ROOT,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert expected in result.stderr
+
+
+def test_zeroconf_browser_finds_the_server_and_it_is_withdrawn_on_stop(
+    live_server_factory: Callable[..., LiveServer],
+) -> None:
+    server = live_server_factory(
+        '[office]\nname = "Kecamatan Sukamaju"\n[server]\nzeroconf_interfaces = ["127.0.0.1"]\n',
+        zeroconf=True,
+    )
+    zeroconf = Zeroconf(interfaces=["127.0.0.1"])
+    # other Antrian servers (other tests) may advertise on loopback too: match our port
+    found: dict[str, dict[str, str]] = {}
+    removed = threading.Event()
+    added = threading.Event()
+
+    def on_change(
+        zeroconf: Zeroconf, service_type: str, name: str, state_change: ServiceStateChange
+    ) -> None:
+        if state_change is ServiceStateChange.Added:
+            info = zeroconf.get_service_info(service_type, name, timeout=3000)
+            if info is not None and info.port == server.port:
+                found[name] = {
+                    "port": str(info.port),
+                    **{
+                        key.decode(): (value or b"").decode()
+                        for key, value in info.properties.items()
+                    },
+                }
+                added.set()
+        elif state_change is ServiceStateChange.Removed and name in found:
+            removed.set()
+
+    browser = ServiceBrowser(zeroconf, "_antrian._tcp.local.", handlers=[on_change])
+    try:
+        assert added.wait(10), "the server was not found by zeroconf"
+        (properties,) = found.values()
+        assert properties["port"] == str(server.port)
+        assert properties["office"] == "Kecamatan Sukamaju"
+        assert (properties["api"], properties["path"]) == ("1", "/api/v1")
+        assert server.process is not None
+        server.process.send_signal(signal.SIGTERM)
+        server.process.wait(timeout=15)
+        assert removed.wait(10), "the advert was not withdrawn on shutdown"
+    finally:
+        browser.cancel()
+        zeroconf.close()

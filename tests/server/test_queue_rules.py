@@ -1,0 +1,278 @@
+"""The queue rules of QueueDay, directly, with an injected clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from server.config import parse_config
+from server.domain.model import ClosedReason, TicketStatus
+from server.domain.queue import QueueDay
+from server.domain.schedule import local_day
+from server.errors import (
+    CounterPaused,
+    InvalidState,
+    NoCurrentTicket,
+    QueueEmpty,
+    SameService,
+    ServiceClosed,
+    UnknownCounter,
+    UnknownService,
+)
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+# Tuesday 24 November 2026, 09:00 WIB
+NOON = datetime(2026, 11, 24, 9, 0, tzinfo=JAKARTA)
+
+
+def make_day(document: dict[str, object] | None = None, now: datetime = NOON) -> QueueDay:
+    config = parse_config(document or {})
+    return QueueDay(config, local_day(now, config.zone))
+
+
+def issue(day: QueueDay, code: str, priority: bool = False, at: datetime = NOON) -> str:
+    change = day.issue(code, priority, at)
+    assert change.ticket is not None
+    return change.ticket.number
+
+
+def call(day: QueueDay, counter: int, at: datetime = NOON) -> str:
+    change = day.call_next(counter, at)
+    assert change.ticket is not None
+    return change.ticket.number
+
+
+def test_numbers_count_per_service_from_one() -> None:
+    day = make_day()
+    numbers = [issue(day, code) for code in "AABACB"]
+    assert numbers == ["A001", "A002", "B001", "A003", "C001", "B002"]
+
+
+def test_call_next_takes_earliest_waiting_of_the_counters_services() -> None:
+    day = make_day()
+    for code in "BACA":
+        issue(day, code)
+    # counter 3 serves B and C; counter 1 serves A only
+    assert call(day, 3) == "B001"
+    assert call(day, 1) == "A001"
+    assert call(day, 3) == "C001"
+    assert call(day, 2) == "A002"
+    with pytest.raises(QueueEmpty):
+        day.call_next(1, NOON)
+
+
+def test_call_next_takes_priority_ticket_first() -> None:
+    day = make_day()
+    issue(day, "A")
+    issue(day, "A")
+    issue(day, "A", priority=True)
+    issue(day, "B", priority=True)
+    assert call(day, 1) == "A003"
+    # counter 2 serves A and B: the earlier priority ticket (B001 came after A003)
+    assert call(day, 2) == "B001"
+    assert call(day, 2) == "A001"
+
+
+def test_people_ahead_counts_priority_lane_first() -> None:
+    day = make_day()
+    issue(day, "A")
+    issue(day, "A")
+    change = day.issue("A", True, NOON)
+    assert change.ticket is not None
+    assert day.people_ahead(change.ticket) == 0
+    regular = day.issue("A", False, NOON).ticket
+    assert regular is not None
+    assert day.people_ahead(regular) == 3
+
+
+def test_next_finishes_the_current_ticket() -> None:
+    day = make_day()
+    issue(day, "A")
+    issue(day, "A")
+    call(day, 1)
+    change = day.call_next(1, NOON + timedelta(minutes=4))
+    statuses = [(ticket.number, ticket.status) for ticket in change.tickets]
+    assert statuses == [("A001", TicketStatus.DONE), ("A002", TicketStatus.CALLED)]
+
+
+def test_recall_done_and_no_show_need_a_current_ticket() -> None:
+    day = make_day()
+    for action in (day.recall, day.finish, day.no_show):
+        with pytest.raises(NoCurrentTicket):
+            action(1, NOON)
+    issue(day, "A")
+    call(day, 1)
+    recalled = day.recall(1, NOON).ticket
+    assert recalled is not None and recalled.recalls == 1
+    done = day.finish(1, NOON).ticket
+    assert done is not None and done.status is TicketStatus.DONE
+    assert day.counters[1].current is None
+
+
+def test_no_show_can_be_requeued_and_is_called_after_at_most_n_others() -> None:
+    day = make_day({"office": {"requeue_after": 2}})
+    for _ in range(6):
+        issue(day, "A")
+    call(day, 1)
+    day.no_show(1, NOON)  # A001 did not come
+    day.requeue(1, "a001", NOON)
+    assert [call(day, 1) for _ in range(4)] == ["A002", "A003", "A001", "A004"]
+
+
+def test_requeue_with_few_waiting_goes_to_the_end() -> None:
+    day = make_day({"office": {"requeue_after": 5}})
+    issue(day, "A")
+    issue(day, "A")
+    call(day, 1)
+    day.no_show(1, NOON)
+    day.requeue(1, "A001", NOON)
+    assert [call(day, 1), call(day, 1)] == ["A002", "A001"]
+
+
+def test_requeue_refuses_a_ticket_that_is_not_a_no_show() -> None:
+    day = make_day()
+    issue(day, "A")
+    with pytest.raises(InvalidState):
+        day.requeue(1, "A001", NOON)
+
+
+def test_transfer_keeps_number_and_issue_time() -> None:
+    day = make_day()
+    issue(day, "A", at=NOON)
+    later = NOON + timedelta(minutes=10)
+    issue(day, "C", at=later)
+    call(day, 1)
+    moved = day.transfer(1, "C", later).ticket
+    assert moved is not None
+    assert (moved.number, moved.service, moved.issued_at) == ("A001", "C", NOON)
+    assert moved.transferred_from == "A"
+    # it was issued before C001, so it is called first at the counter for C
+    assert call(day, 3) == "A001"
+    with pytest.raises(SameService):
+        day.transfer(3, "C", later)
+
+
+def test_void_removes_ticket_from_the_line_and_it_is_never_called() -> None:
+    day = make_day()
+    first = day.issue("A", False, NOON).ticket
+    assert first is not None
+    issue(day, "A")
+    day.void(first.id, NOON)
+    assert call(day, 1) == "A002"
+    with pytest.raises(QueueEmpty):
+        day.call_next(1, NOON)
+    with pytest.raises(InvalidState):
+        day.void(first.id, NOON)
+
+
+def test_paused_counter_cannot_call() -> None:
+    day = make_day()
+    issue(day, "A")
+    day.set_paused(1, True)
+    with pytest.raises(CounterPaused):
+        day.call_next(1, NOON)
+    day.set_paused(1, False)
+    assert call(day, 1) == "A001"
+
+
+def test_unknown_service_and_counter() -> None:
+    day = make_day()
+    with pytest.raises(UnknownService):
+        day.issue("Z", False, NOON)
+    with pytest.raises(UnknownCounter):
+        day.call_next(9, NOON)
+
+
+HOURS = {
+    "hours": {
+        "mon": "08:00-15:00",
+        "tue": "08:00-15:00",
+        "wed": "08:00-15:00",
+        "thu": "08:00-15:00",
+        "fri": "08:00-15:00",
+    },
+    "breaks": [{"name": "Salat Jumat", "days": ["fri"], "start": "11:30", "end": "13:00"}],
+    "services": [
+        {"code": "A", "name": "Adminduk", "quota": 2},
+        {"code": "B", "name": "Perizinan"},
+    ],
+    "counters": [{"number": 1, "services": ["A", "B"]}],
+}
+
+
+@pytest.mark.parametrize(
+    ("moment", "reason"),
+    [
+        (datetime(2026, 11, 24, 7, 59, tzinfo=JAKARTA), ClosedReason.HOURS),
+        (datetime(2026, 11, 24, 8, 0, tzinfo=JAKARTA), None),
+        (datetime(2026, 11, 24, 14, 59, tzinfo=JAKARTA), None),
+        (datetime(2026, 11, 24, 15, 0, tzinfo=JAKARTA), ClosedReason.HOURS),
+        (datetime(2026, 11, 27, 11, 45, tzinfo=JAKARTA), ClosedReason.BREAK),  # Friday
+        (datetime(2026, 11, 27, 13, 0, tzinfo=JAKARTA), None),
+        (datetime(2026, 11, 24, 11, 45, tzinfo=JAKARTA), None),  # Tuesday: no break
+        (datetime(2026, 11, 28, 10, 0, tzinfo=JAKARTA), ClosedReason.HOURS),  # Saturday
+        (datetime(2026, 11, 24, 2, 30, tzinfo=UTC), None),  # 09:30 WIB
+    ],
+)
+def test_opening_hours_and_friday_break(moment: datetime, reason: ClosedReason | None) -> None:
+    day = make_day(HOURS, now=moment)
+    assert day.closed_reason("B", moment) == reason
+    if reason is not None:
+        with pytest.raises(ServiceClosed) as raised:
+            day.issue("B", False, moment)
+        assert raised.value.reason == reason
+
+
+def test_quota_closes_the_service_and_void_gives_the_place_back() -> None:
+    day = make_day(HOURS)
+    first = day.issue("A", False, NOON).ticket
+    issue(day, "A")
+    with pytest.raises(ServiceClosed) as raised:
+        day.issue("A", False, NOON)
+    assert raised.value.reason == ClosedReason.QUOTA
+    assert first is not None
+    day.void(first.id, NOON)
+    assert issue(day, "A") == "A003"  # a voided number is never given again
+
+
+def test_manual_close_and_open() -> None:
+    day = make_day()
+    day.set_service_closed("C", True)
+    assert day.closed_reason("C", NOON) == ClosedReason.CLOSED
+    day.set_service_closed("C", False)
+    assert day.closed_reason("C", NOON) is None
+
+
+def test_estimated_wait_uses_minutes_per_visitor_and_open_counters() -> None:
+    day = make_day(
+        {
+            "services": [{"code": "A", "name": "A", "minutes_per_visitor": 6}],
+            "counters": [{"number": 1, "services": ["A"]}, {"number": 2, "services": ["A"]}],
+        }
+    )
+    # two counters: people 0 and 1 are served in the first round
+    assert [day.estimated_wait_s("A", ahead) for ahead in (0, 1, 2, 3, 4)] == [0, 0, 360, 360, 720]
+    day.set_paused(2, True)
+    assert day.estimated_wait_s("A", 2) == 720
+
+
+def test_restored_day_continues_numbering_and_lines() -> None:
+    day = make_day()
+    for code in "AAB":
+        issue(day, code)
+    call(day, 1)
+    restored = QueueDay(
+        day.config, day.day, tickets=day.tickets.values(), counters=day.counters.values()
+    )
+    assert issue(restored, "A") == "A003"
+    assert restored.counters[1].current == day.counters[1].current
+    assert [ticket.number for ticket in restored.waiting()] == ["A002", "B001", "A003"]
+
+
+def test_local_day_follows_office_time_zone() -> None:
+    # 17:30 UTC on the 24th is already the 25th in Jakarta (UTC+7) but not in UTC
+    moment = datetime(2026, 11, 24, 17, 30, tzinfo=UTC)
+    assert local_day(moment, JAKARTA) == date(2026, 11, 25)
+    assert local_day(moment, ZoneInfo("UTC")) == date(2026, 11, 24)
