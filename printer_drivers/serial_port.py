@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import termios
 
 import serial
 
@@ -18,6 +19,8 @@ from printer_drivers.transport import Transport, offline_error
 
 BITS_PER_BYTE = 10  # 8 data bits, a start bit and a stop bit
 WRITE_TIME_ALLOWANCE = 1.5  # the printer may hold the line (flow control) while it prints
+# termios.error is not an OSError; pyserial lets it through from tcflush on a dead tty.
+IO_ERRORS = (serial.SerialException, OSError, termios.error)
 NOT_FOUND_ERRNOS = {errno.ENOENT, errno.ENODEV, errno.ENXIO}
 PERMISSION_ERRNOS = {errno.EACCES, errno.EPERM}
 
@@ -46,14 +49,14 @@ class SerialTransport(Transport):
                 timeout=0,
                 exclusive=True,
             )
-        except (serial.SerialException, OSError, ValueError) as exc:
+        except (*IO_ERRORS, ValueError) as exc:
             raise open_error(self.device, exc) from exc
 
     def close(self) -> None:
         port, self._port = self._port, None
         if port is not None:
             # An unplugged adapter has nothing left to release.
-            with contextlib.suppress(serial.SerialException, OSError):
+            with contextlib.suppress(*IO_ERRORS):
                 port.close()
 
     def write(self, data: bytes, timeout_s: float) -> None:
@@ -68,7 +71,7 @@ class SerialTransport(Transport):
                 f"{self.description}: write timed out; the printer is busy, offline or "
                 "its flow control setting does not match"
             ) from exc
-        except (serial.SerialException, OSError) as exc:
+        except IO_ERRORS as exc:
             raise offline_error(self.description, "write", exc) from exc
 
     def read(self, size: int, timeout_s: float) -> bytes:
@@ -76,14 +79,14 @@ class SerialTransport(Transport):
         try:
             port.timeout = max(timeout_s, 0.0)
             return bytes(port.read(size))
-        except (serial.SerialException, OSError) as exc:
+        except IO_ERRORS as exc:
             raise offline_error(self.description, "read", exc) from exc
 
     def discard_input(self) -> None:
         port = self._require_port()
         try:
             port.reset_input_buffer()
-        except (serial.SerialException, OSError) as exc:
+        except IO_ERRORS as exc:
             raise offline_error(self.description, "reset", exc) from exc
 
     def _require_port(self) -> serial.Serial:

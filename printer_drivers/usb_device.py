@@ -21,8 +21,9 @@ READ_CHUNK_BYTES = 64
 class UsbTransport(Transport):
     """A printer on a USB bulk OUT endpoint; status replies come on its bulk IN endpoint."""
 
-    def __init__(self, vendor_id: int, product_id: int) -> None:
+    def __init__(self, vendor_id: int, product_id: int, backend: object | None = None) -> None:
         self.vendor_id = vendor_id
+        self.backend = backend  # None: pyusb picks libusb; tests pass a fake backend
         self.product_id = product_id
         self.usb_id = f"{vendor_id:04x}:{product_id:04x}"
         self.description = f"USB printer {self.usb_id}"
@@ -37,7 +38,9 @@ class UsbTransport(Transport):
     def open(self) -> None:
         usb = _import_pyusb()
         try:
-            device = usb.core.find(idVendor=self.vendor_id, idProduct=self.product_id)
+            device = usb.core.find(
+                idVendor=self.vendor_id, idProduct=self.product_id, backend=self.backend
+            )
         except usb.core.NoBackendError as exc:
             raise PrinterDriverMissing(
                 "libusb is not installed: install the libusb-1.0-0 package"
