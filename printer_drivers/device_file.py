@@ -31,6 +31,8 @@ class DeviceFileTransport(Transport):
         try:
             # No O_CREAT: writing to an absent /dev/usb/lp0 must fail, not fill a file.
             descriptor = os.open(self.path, mode | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+        except IsADirectoryError as exc:
+            raise PrinterNotFound(f"printer not found: {self.path} is a directory") from exc
         except OSError as exc:
             raise open_error(self.path, exc, key="printer.path", group="lp") from exc
         if stat.S_ISDIR(os.fstat(descriptor).st_mode):

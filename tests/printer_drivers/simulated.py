@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import usb.backend
 import usb.core
 
 DLE_EOT = b"\x10\x04"
@@ -154,7 +155,9 @@ class TcpPrinter:
         self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
-        self._thread = threading.Thread(target=self.server.serve_forever, name="tcp-printer")
+        self._thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, name="tcp-printer"
+        )
         self._thread.start()
 
     @property
@@ -185,7 +188,7 @@ class Descriptor:
         return 0
 
 
-class FakeUsbBackend:
+class FakeUsbBackend(usb.backend.IBackend):  # type: ignore[misc]
     """The lowest layer of pyusb (its backend), holding one printer with bulk endpoints."""
 
     OUT_ENDPOINT = 0x01
