@@ -106,7 +106,7 @@ def test_bad_values_name_the_key(toml: str, message: str) -> None:
 
 def test_unreadable_logo_fails_when_the_printer_is_opened(tmp_path: Path) -> None:
     config = PrinterConfig(logo=tmp_path / "missing.png", preview_dir=tmp_path)
-    with pytest.raises(PrinterConfigError, match="printer.logo: cannot read"):
+    with pytest.raises(PrinterConfigError, match=r"printer\.logo: cannot read"):
         open_printer(config)
     not_a_picture = tmp_path / "logo.png"
     not_a_picture.write_text("hello")

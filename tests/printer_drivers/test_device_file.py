@@ -43,7 +43,7 @@ def test_bytes_are_appended_to_an_existing_device_file(tmp_path: Path, ticket: T
 def test_missing_device_file_is_not_created(tmp_path: Path, ticket: TicketData) -> None:
     device = tmp_path / "lp0"
     with open_printer(file_config(device)) as printer:
-        with pytest.raises(PrinterNotFound, match="printer.path"):
+        with pytest.raises(PrinterNotFound, match=r"printer\.path"):
             printer.print_ticket(ticket)
         assert printer.status().error_code == "printer_not_found"
     assert not device.exists()

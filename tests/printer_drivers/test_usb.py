@@ -59,7 +59,7 @@ def test_wrong_ids_are_printer_not_found(ticket: TicketData) -> None:
 def test_permission_denied_names_the_udev_rule(ticket: TicketData) -> None:
     backend = FakeUsbBackend(open_errno=errno.EACCES)
     with usb_printer(backend) as printer:
-        with pytest.raises(PrinterPermissionDenied, match="60-antrian-printer.rules"):
+        with pytest.raises(PrinterPermissionDenied, match=r"60-antrian-printer\.rules"):
             printer.print_ticket(ticket)
         status = printer.status()
     assert not status.online and status.error_code == "printer_permission_denied"
