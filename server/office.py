@@ -8,6 +8,7 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from server.config import Config
 from server.domain.model import Change, EventType, Ticket
 from server.domain.queue import QueueDay
-from server.domain.schedule import local_day
+from server.domain.schedule import local_day, next_midnight
 from server.errors import StorageError
 from server.storage import repository
 from server.storage.repository import UPSERT_SERVICE_STATE, DeviceToken
@@ -29,12 +30,35 @@ Clock = Callable[[], datetime]
 TOKEN_CACHE_S = 5.0
 
 
+@dataclass(frozen=True, slots=True)
+class Performed:
+    """A stored action: the domain change and the event message that announced it."""
+
+    change: Change
+    message: dict[str, Any]
+
+    @property
+    def ticket_json(self) -> dict[str, Any]:
+        ticket = self.message.get("ticket")
+        assert isinstance(ticket, dict), "this action has no ticket"
+        return ticket
+
+
 def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+try:
+    import orjson
+except ImportError:  # pragma: no cover - orjson is a dependency, json is the fallback
+
+    def dumps(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+else:
+
+    def dumps(value: Any) -> str:
+        return orjson.dumps(value).decode("utf-8")
 
 
 class Office:
@@ -51,6 +75,7 @@ class Office:
         self._day: QueueDay | None = None
         self._token_cache: dict[str, tuple[float, DeviceToken | None]] = {}
         self._open_state: dict[str, bool] = {}
+        self._midnight = datetime.max.replace(tzinfo=UTC)
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -58,6 +83,7 @@ class Office:
         self._reader = open_database(self.data_dir)
         self._writer = Writer(self.data_dir / DATABASE_FILE, asyncio.get_running_loop())
         self._day = self._load_day(self.clock())
+        self._midnight = next_midnight(self.clock(), self.config.zone)
         self._open_state = self._service_open_state(self.clock())
 
     async def close(self) -> None:
@@ -89,10 +115,11 @@ class Office:
 
     # ---------------------------------------------------------------- actions
 
-    async def perform(self, action: Callable[[QueueDay, datetime], Change]) -> Change:
+    async def perform(self, action: Callable[[QueueDay, datetime], Change]) -> Performed:
         """Apply one queue action, wait until it is durable, then it is announced."""
         now = self.clock()
-        self.tick(now)
+        if now >= self._midnight:
+            self.tick(now)
         change = action(self.day, now)
         statements = repository.save_statements(change.tickets, change.counters, self.day.day)
         if change.event is EventType.SERVICE_CHANGED:
@@ -100,14 +127,14 @@ class Office:
                 (UPSERT_SERVICE_STATE, (code, int(code in self.day.closed_services)))
                 for code in change.services
             ]
-        seq, text = self._event_text(change, now)
-        await self._commit_and_announce(seq, text, statements)
-        return change
+        message = self._event_message(change, now)
+        await self._commit_and_announce(self.seq, dumps(message), statements)
+        return Performed(change, message)
 
     def tick(self, now: datetime | None = None) -> None:
         """Roll over at local midnight; announce services opening or closing by the clock."""
         now = now or self.clock()
-        if local_day(now, self.config.zone) != self.day.day:
+        if now >= self._midnight or local_day(now, self.config.zone) != self.day.day:
             self._roll_over(now)
         state = self._service_open_state(now)
         changed = tuple(
@@ -115,12 +142,13 @@ class Office:
         )
         self._open_state = state
         if changed:
-            seq, text = self._event_text(Change(EventType.SERVICE_CHANGED, services=changed), now)
-            self._announce_without_write(seq, text)
+            message = self._event_message(Change(EventType.SERVICE_CHANGED, services=changed), now)
+            self._announce_without_write(self.seq, dumps(message))
 
     def _roll_over(self, now: datetime) -> None:
         previous = self.day.day
         self._day = self._load_day(now)
+        self._midnight = next_midnight(now, self.config.zone)
         log.info("day rollover %s -> %s", previous, self.day.day)
         self.seq += 1
         text = dumps(
@@ -171,7 +199,7 @@ class Office:
             raise StorageError("the server is shutting down")
         return self._writer
 
-    def _event_text(self, change: Change, now: datetime) -> tuple[int, str]:
+    def _event_message(self, change: Change, now: datetime) -> dict[str, Any]:
         day = self.day
         self.seq += 1
         message: dict[str, Any] = {"type": str(change.event), "seq": self.seq, "at": self._at(now)}
@@ -185,7 +213,7 @@ class Office:
             ]
         if change.from_service is not None:
             message["from_service"] = change.from_service
-        return self.seq, dumps(message)
+        return message
 
     def _at(self, now: datetime) -> str:
         return now.astimezone(self.config.zone).isoformat(timespec="seconds")

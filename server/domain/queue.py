@@ -87,6 +87,13 @@ class QueueDay:
         self.counters: dict[int, Counter] = {
             counter.number: Counter(counter.number) for counter in config.counters
         }
+        self._services = {service.code: service for service in config.services}
+        self._serving = {
+            service.code: tuple(
+                counter.number for counter in config.counters if service.code in counter.services
+            )
+            for service in config.services
+        }
         for counter in counters:
             if counter.number in self.counters:
                 self.counters[counter.number] = counter
@@ -100,7 +107,7 @@ class QueueDay:
     # ----------------------------------------------------------------- queries
 
     def service_config(self, code: str) -> ServiceConfig:
-        service = self.config.service(code)
+        service = self._services.get(code)
         if service is None:
             known = ", ".join(service.code for service in self.config.services)
             raise UnknownService(f"service {code!r} does not exist (known: {known})")
@@ -157,10 +164,9 @@ class QueueDay:
 
     def estimated_wait_s(self, code: str, people_ahead: int) -> int:
         serving = [
-            counter
-            for counter in self.config.counters
-            if code in counter.services and self.counters[counter.number].state is CounterState.OPEN
-        ]
+            number for number in self._serving[code]
+            if self.counters[number].state is CounterState.OPEN
+        ]  # fmt: skip
         per_visitor_s = self.minutes_per_visitor(code) * 60.0
         rounds = math.ceil((people_ahead + 1) / max(1, len(serving))) - 1
         if not serving:

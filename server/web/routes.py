@@ -12,7 +12,6 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from server import __version__
-from server.domain.model import Change
 from server.domain.queue import QueueDay
 from server.office import Office, dumps
 from server.storage.repository import DeviceToken, Role
@@ -152,10 +151,10 @@ async def issue_ticket(request: web.Request) -> web.Response:
     code = text_field(body, "service").upper()
     priority = bool_field(body, "priority", False)
     office = request.app[OFFICE_KEY]
-    change = await office.perform(lambda day, now: day.issue(code, priority, now))
-    ticket = change.ticket
+    performed = await office.perform(lambda day, now: day.issue(code, priority, now))
+    ticket = performed.change.ticket
     assert ticket is not None
-    answer = serialize.ticket_json(office.day, ticket)
+    answer = dict(performed.ticket_json)
     base = office.config.server.public_url or f"{request.scheme}://{request.host}"
     answer["check_url"] = f"{base.rstrip('/')}{API_PREFIX}/tickets/{ticket.id}?key={ticket.key}"
     return json_response(answer, status=201)
@@ -205,21 +204,15 @@ async def counter_action(request: web.Request) -> web.Response:
     elif action == "requeue":
         body = {"number": text_field(await read_object(request), "number")}
     perform = COUNTER_ACTIONS[action]
-    change = await office.perform(lambda day, now: perform(day, number, now, body))
+    performed = await office.perform(lambda day, now: perform(day, number, now, body))
     if action in {"pause", "resume"}:
-        counter = change.counter
-        assert counter is not None
-        return json_response(serialize.counter_json(office.day, counter))
-    ticket = change.ticket
-    assert ticket is not None
-    return json_response(serialize.ticket_json(office.day, ticket))
+        return json_response(performed.message["counter"])
+    return json_response(performed.ticket_json)
 
 
 async def _perform_ticket(request: web.Request, action: Any) -> web.Response:
-    office = request.app[OFFICE_KEY]
-    change: Change = await office.perform(action)
-    assert change.ticket is not None
-    return json_response(serialize.ticket_json(office.day, change.ticket))
+    performed = await request.app[OFFICE_KEY].perform(action)
+    return json_response(performed.ticket_json)
 
 
 # ------------------------------------------------------------------ events

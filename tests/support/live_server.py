@@ -8,9 +8,12 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TypeVar
 
 START_TIMEOUT_S = 20.0
+K = TypeVar("K")
 TOKEN_NAMES = {
     "admin": ("admin", None),
     "kiosk": ("kiosk", None),
@@ -103,7 +106,10 @@ class LiveServer:
         raise RuntimeError(f"server did not start in time:\n{self.log_path.read_text()}")
 
     def _create_standard_tokens(self) -> dict[str, str]:
-        # in-process (quicker than one CLI run per token); the CLI has tests of its own
+        return self.add_tokens(TOKEN_NAMES)
+
+    def add_tokens(self, specs: Mapping[K, tuple[str, int | None]]) -> dict[K, str]:
+        """Create tokens in-process (quicker than one CLI run each; the CLI has its own tests)."""
         from datetime import UTC, datetime
 
         from server.storage.repository import Role, create_token
@@ -112,8 +118,8 @@ class LiveServer:
         connection = open_database(self.data_dir)
         try:
             return {
-                key: create_token(connection, Role(role), key, counter, datetime.now(UTC))
-                for key, (role, counter) in TOKEN_NAMES.items()
+                key: create_token(connection, Role(role), str(key), counter, datetime.now(UTC))
+                for key, (role, counter) in specs.items()
             }
         finally:
             connection.close()
