@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Mapping
 from types import TracebackType
@@ -114,7 +113,7 @@ class ApiClient:
             ) as response:
                 status = response.status
                 raw = await response.read()
-        except (TimeoutError, asyncio.TimeoutError) as exc:
+        except TimeoutError as exc:
             raise ServerUnavailable(f"{method} {path}: the server did not answer in time") from exc
         except aiohttp.ClientError as exc:
             raise ServerUnavailable(f"{method} {path}: {exc or type(exc).__name__}") from exc
