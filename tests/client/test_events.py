@@ -280,7 +280,7 @@ async def test_gap_and_garbage_make_the_client_ask_for_a_snapshot(
 async def test_broken_callback_does_not_stop_the_stream(
     scripted: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    server, url = await scripted([[snapshot_json(1), issued(2, 1, "A001")]])
+    _server, url = await scripted([[snapshot_json(1), issued(2, 1, "A001")]])
     seen: list[int] = []
     done = asyncio.Event()
 
