@@ -125,7 +125,7 @@ def build_layout(
     if logo is not None:
         blocks += [logo, Feed(1)]
     blocks += lines(ticket.office_name, OFFICE_NAME_LINES, bold=True, height_scale=2)
-    blocks += lines(ticket.service_name, SERVICE_NAME_LINES)
+    blocks += lines(ticket.service_name, SERVICE_NAME_LINES, height_scale=2)
     blocks.append(rule)
     blocks += lines(texts.queue_number, 1)
     number = to_printable(clean_text(ticket.number), codepage)[:MAX_NUMBER_CHARACTERS] or "-"
@@ -136,9 +136,10 @@ def build_layout(
             TextLine(f" {label} ", bold=True, width_scale=2, height_scale=2, inverted=True)
         )
     blocks.append(rule)
-    blocks += lines(f"{texts.people_ahead}: {ticket.people_ahead}", 2)
+    blocks += labelled_lines(texts.people_ahead, str(ticket.people_ahead), columns, codepage)
     if ticket.est_wait_s is not None:
-        blocks += lines(f"{texts.estimated_wait}: {format_wait(ticket.est_wait_s, texts)}", 2)
+        wait = format_wait(ticket.est_wait_s, texts)
+        blocks += labelled_lines(texts.estimated_wait, wait, columns, codepage)
     blocks += lines(format_issued_at(ticket.issued_at, texts), 1)
     qr_data = qr_payload(ticket.check_url)
     if qr_data is not None:
@@ -171,6 +172,16 @@ def text_lines(
         TextLine(line, Align.CENTER, bold, width_scale, height_scale, inverted)
         for line in shorten_lines(wrapped, max_lines, width)
     )
+
+
+def labelled_lines(
+    label: str, value: str, columns: int, codepage: Codepage
+) -> tuple[TextLine, ...]:
+    """'Label: value' on one line, or the label and then the value when that is too long."""
+    combined = f"{label}: {value}"
+    if len(to_printable(clean_text(combined), codepage)) <= columns:
+        return text_lines(combined, 1, columns, codepage)
+    return text_lines(f"{label}:", 1, columns, codepage) + text_lines(value, 1, columns, codepage)
 
 
 def wrap_text(text: str, width: int) -> list[str]:

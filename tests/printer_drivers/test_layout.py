@@ -22,8 +22,9 @@ REFERENCE_TICKET_80MM = (
     b"\x1bE\x01"  # ESC E 1: bold
     b"\x1d!\x01"  # GS ! 0x01: double height
     b"Kantor Kecamatan Contoh\n"
-    b"\x1bE\x00\x1d!\x00"  # bold off, normal size
-    b"Administrasi Kependudukan\n" + RULE_80 + b"Nomor Antrian\n"
+    b"\x1bE\x00"  # bold off
+    b"Administrasi Kependudukan\n"
+    b"\x1d!\x00" + RULE_80 + b"Nomor Antrian\n"  # GS ! 0: normal size
     b"\x1bE\x01\x1d!\x33"  # bold, quadruple width and height
     b"A005\n"
     b"\x1bE\x00\x1d!\x00" + RULE_80 + b"Orang di depan Anda: 12\n"
@@ -125,7 +126,7 @@ def test_58mm_ticket_wraps_to_32_columns_and_uses_smaller_qr(ticket: TicketData)
     assert b"\x1d(k\x03\x001C\x05" in data  # module of 5 dots
     for line in text_lines(ticket, 58):
         assert len(line.text) * line.width_scale <= 32
-    assert b"Perkiraan waktu tunggu: \xf1 25\nmenit\n" in data
+    assert b"Perkiraan waktu tunggu:\n\xf1 25 menit\n" in data  # value below its label
 
 
 def test_long_texts_are_cut_with_an_ellipsis() -> None:
