@@ -16,7 +16,6 @@ import asyncio
 import json
 import multiprocessing
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -25,7 +24,7 @@ from pathlib import Path
 import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.support.live_server import LiveServer  # noqa: E402
+from tests.support.live_server import LiveServer
 
 COUNTERS = 50
 DISPLAYS = 10
@@ -33,7 +32,7 @@ DISPLAYS = 10
 
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 async def issue_load(api: str, token: str, count: int, clients: int) -> list[float]:
@@ -86,7 +85,8 @@ def run_issue_benchmark(server: LiveServer, tickets: int, clients: int, loaders:
     for process in processes:
         process.join()
     print(
-        f"issue: {len(latencies)} tickets, {clients} concurrent clients, {loaders} loader process(es)"
+        f"issue: {len(latencies)} tickets, {clients} concurrent clients, "
+        f"{loaders} loader process(es)"
     )
     print(f"issue: {len(latencies) / elapsed:,.0f} tickets/s (durable, synchronous=FULL)")
     print(
@@ -155,7 +155,8 @@ async def call_benchmark(
         for task in displays:
             task.cancel()
     print(
-        f"call->event: {COUNTERS} counters x {calls_per_counter} calls, {DISPLAYS} displays, {len(latencies)} deliveries"
+        f"call->event: {COUNTERS} counters x {calls_per_counter} calls, {DISPLAYS} displays, "
+        f"{len(latencies)} deliveries"
     )
     print(
         f"call->event latency: p50 {percentile(latencies, 0.50) * 1000:.1f} ms, "

@@ -11,9 +11,9 @@ import signal
 import sqlite3
 import sys
 from collections.abc import Coroutine, Sequence
-from typing import Any
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 from aiohttp.log import access_logger as web_logger
@@ -74,18 +74,16 @@ def _add_run_arguments(parser: argparse.ArgumentParser, default: object) -> None
 
 def resolve_config(arguments: argparse.Namespace) -> Config:
     config = load_config(config_path(arguments.config))
-    changes: dict[str, object] = {}
+    settings = config.server
     if arguments.data_dir:
-        changes["data_dir"] = Path(arguments.data_dir)
+        settings = dataclasses.replace(settings, data_dir=Path(arguments.data_dir))
     if getattr(arguments, "host", None):
-        changes["host"] = arguments.host
+        settings = dataclasses.replace(settings, host=arguments.host)
     if getattr(arguments, "port", None) is not None:
-        changes["port"] = arguments.port
+        settings = dataclasses.replace(settings, port=arguments.port)
     if getattr(arguments, "no_zeroconf", False):
-        changes["zeroconf"] = False
-    if changes:
-        config = dataclasses.replace(config, server=dataclasses.replace(config.server, **changes))
-    return config
+        settings = dataclasses.replace(settings, zeroconf=False)
+    return dataclasses.replace(config, server=settings)
 
 
 async def serve(config: Config, port_file: Path | None = None, access_log: bool = False) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from server.domain.model import Counter, CounterState, Lane, Ticket, TicketStatus
 from server.errors import StorageError
@@ -64,28 +65,28 @@ def ticket_row(ticket: Ticket) -> tuple[object, ...]:
 
 
 def ticket_from_row(row: sqlite3.Row | tuple[object, ...]) -> Ticket:
-    values = dict(zip(TICKET_COLUMNS, tuple(row), strict=True))
+    values: dict[str, Any] = dict(zip(TICKET_COLUMNS, tuple(row), strict=True))
     issued_at = _parse_time(str(values["issued_at"]))
     assert issued_at is not None
     return Ticket(
-        id=int(values["id"]),  # type: ignore[call-overload]
+        id=int(values["id"]),
         day=date.fromisoformat(str(values["day"])),
         number=str(values["number"]),
-        sequence=int(values["sequence"]),  # type: ignore[call-overload]
+        sequence=int(values["sequence"]),
         issued_service=str(values["issued_service"]),
         service=str(values["service"]),
         priority=bool(values["priority"]),
         status=TicketStatus(values["status"]),
         issued_at=issued_at,
         lane=Lane(values["lane"]),
-        sort_key=float(values["sort_key"]),  # type: ignore[arg-type]
+        sort_key=float(values["sort_key"]),
         key=str(values["key"]),
-        counter=int(values["counter"]) if values["counter"] is not None else None,  # type: ignore[call-overload]
-        called_at=_parse_time(values["called_at"]),  # type: ignore[arg-type]
-        finished_at=_parse_time(values["finished_at"]),  # type: ignore[arg-type]
-        recalls=int(values["recalls"] or 0),  # type: ignore[call-overload]
+        counter=int(values["counter"]) if values["counter"] is not None else None,
+        called_at=_parse_time(values["called_at"]),
+        finished_at=_parse_time(values["finished_at"]),
+        recalls=int(values["recalls"] or 0),
         requeued=bool(values["requeued"]),
-        transferred_from=values["transferred_from"],  # type: ignore[arg-type]
+        transferred_from=values["transferred_from"],
     )
 
 
@@ -181,13 +182,13 @@ def revoke_token(connection: sqlite3.Connection, name_or_id: str, now: datetime)
     return cursor.rowcount
 
 
-def _token_from_row(row: tuple[object, ...]) -> DeviceToken:
+def _token_from_row(row: tuple[Any, ...]) -> DeviceToken:
     token_id, name, role, counter, created_at, revoked_at = row
     return DeviceToken(
-        id=int(token_id),  # type: ignore[call-overload]
+        id=int(token_id),
         name=str(name),
-        role=Role(role),
-        counter=int(counter) if counter is not None else None,  # type: ignore[call-overload]
+        role=Role(str(role)),
+        counter=int(counter) if counter is not None else None,
         created_at=str(created_at),
         revoked_at=str(revoked_at) if revoked_at else None,
     )

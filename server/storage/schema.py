@@ -16,7 +16,7 @@ DATABASE_FILE = "antrian.sqlite3"
 
 
 def _migrate_1(db: sqlite_utils.Database) -> None:
-    db["tickets"].create(
+    db.table("tickets").create(
         {
             "id": int,
             "day": str,
@@ -40,11 +40,13 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
         pk="id",
         not_null={"day", "number", "sequence", "issued_service", "service", "status"},
     )
-    db["tickets"].create_index(["day", "number"], unique=True)
-    db["tickets"].create_index(["day", "status"])
-    db["counters"].create({"number": int, "state": str, "current": int, "day": str}, pk="number")
-    db["service_states"].create({"code": str, "closed": int}, pk="code")
-    db["tokens"].create(
+    db.table("tickets").create_index(["day", "number"], unique=True)
+    db.table("tickets").create_index(["day", "status"])
+    db.table("counters").create(
+        {"number": int, "state": str, "current": int, "day": str}, pk="number"
+    )
+    db.table("service_states").create({"code": str, "closed": int}, pk="code")
+    db.table("tokens").create(
         {
             "id": int,
             "name": str,
@@ -57,7 +59,7 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
         pk="id",
         not_null={"name", "role", "token_hash", "created_at"},
     )
-    db["tokens"].create_index(["token_hash"], unique=True)
+    db.table("tokens").create_index(["token_hash"], unique=True)
 
 
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migrate_1,)

@@ -7,11 +7,14 @@ import contextlib
 import hmac
 import json
 import logging
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from aiohttp import WSMsgType, web
 
 from server import __version__
+from server.domain.model import Change
 from server.domain.queue import QueueDay
 from server.office import Office, dumps
 from server.storage.repository import DeviceToken, Role
@@ -178,7 +181,8 @@ async def ticket_status(request: web.Request) -> web.Response:
     return json_response(serialize.ticket_json(day, ticket))
 
 
-COUNTER_ACTIONS = {
+CounterAction = Callable[[QueueDay, int, datetime, dict[str, str]], Change]
+COUNTER_ACTIONS: dict[str, CounterAction] = {
     "next": lambda day, number, now, body: day.call_next(number, now),
     "recall": lambda day, number, now, body: day.recall(number, now),
     "done": lambda day, number, now, body: day.finish(number, now),
@@ -198,7 +202,7 @@ async def counter_action(request: web.Request) -> web.Response:
     authorize(request, Role.COUNTER, counter=number)
     office = request.app[OFFICE_KEY]
     office.day.counter(number)  # unknown counter -> 404 before reading the body
-    body: dict[str, Any] = {}
+    body: dict[str, str] = {}
     if action == "transfer":
         body = {"service": text_field(await read_object(request), "service").upper()}
     elif action == "requeue":
