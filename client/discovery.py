@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -81,8 +82,25 @@ async def browse(
     office: str | None = None,
 ) -> ServerAddress | None:
     """The first server advertised within ``timeout_s``, or None."""
-    names: asyncio.Queue[str] = asyncio.Queue()
+    names: asyncio.Queue[str | None] = asyncio.Queue()
+    search = asyncio.create_task(_search(names, timeout_s, interfaces, office))
+    try:
+        return await asyncio.shield(search)
+    except asyncio.CancelledError:
+        # Zeroconf leaks its sockets when cancelled while starting: end the search
+        # with a sentinel instead, and let it close zeroconf in its own time.
+        names.put_nowait(None)
+        with contextlib.suppress(Exception):
+            await search
+        raise
 
+
+async def _search(
+    names: asyncio.Queue[str | None],
+    timeout_s: float,
+    interfaces: Sequence[str] | None,
+    office: str | None,
+) -> ServerAddress | None:
     def on_state_change(
         zeroconf: Zeroconf,
         service_type: str,
@@ -94,13 +112,13 @@ async def browse(
 
     async_zeroconf = AsyncZeroconf(interfaces=list(interfaces)) if interfaces else AsyncZeroconf()
     try:
+        await async_zeroconf.zeroconf.async_wait_for_start()
         browser = AsyncServiceBrowser(
             async_zeroconf.zeroconf, SERVICE_TYPE, handlers=[on_state_change]
         )
         try:
             async with asyncio.timeout(timeout_s):
-                while True:
-                    name = await names.get()
+                while (name := await names.get()) is not None:
                     info = AsyncServiceInfo(SERVICE_TYPE, name)
                     if not await info.async_request(
                         async_zeroconf.zeroconf, SERVICE_INFO_TIMEOUT_MS
@@ -109,6 +127,7 @@ async def browse(
                     address = address_from_info(info, office)
                     if address is not None:
                         return address
+                return None
         except TimeoutError:
             return None
         finally:

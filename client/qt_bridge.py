@@ -1,0 +1,320 @@
+"""ServerLink: the Qt face of the client; asyncio runs in a thread, results come as signals."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, Final
+
+import aiohttp
+from PySide6.QtCore import QObject, Qt, Signal
+
+from client.api import API_METHODS, ApiClient
+from client.config import ClientConfig
+from client.discovery import ServerAddress, find_server
+from client.errors import ClientError, DiscoveryFailed, ServerUnavailable
+from client.events import ConnectionStatus, EventStream
+from client.state import OfficeState
+from client.wire import Event, UnknownEvent
+
+logger = logging.getLogger(__name__)
+
+DISCOVERY_RETRY_S: Final = 5.0
+STOP_TIMEOUT_S: Final = 5.0
+
+
+class RequestHandle(QObject):
+    """One API call in flight; exactly one of its signals is emitted, on the Qt thread."""
+
+    finished = Signal(object)  # the parsed result: Ticket, Counter, Service, ...
+    failed = Signal(object)  # a ClientError (ServerUnavailable, QueueEmpty, ...)
+
+    def __init__(self, method_name: str) -> None:
+        super().__init__()
+        self.method_name = method_name
+        self.done = False
+
+    def _deliver(self, result: object, error: ClientError | None) -> None:
+        self.done = True
+        if error is None:
+            self.finished.emit(result)
+        else:
+            self.failed.emit(error)
+
+
+class ServerLink(QObject):
+    """One program's link to the server: discovery, API calls and the event stream.
+
+    Create it on the Qt thread, connect its signals, then ``start()``. Every signal is
+    emitted on the Qt thread; nothing here blocks the UI. ``stop()`` ends the worker
+    thread (call it before the application quits).
+    """
+
+    connection_changed = Signal(str)  # "searching" | "connected" | "unavailable"
+    state_changed = Signal(object, object)  # OfficeState, Event | UnknownEvent | None
+    server_found = Signal(str)  # the server's root URL, e.g. "http://192.168.1.10:8470"
+
+    # Internal: a callable posted from the worker thread, run on the Qt thread.
+    _posted = Signal(object)
+
+    def __init__(
+        self,
+        token: str | None,
+        fallback_url: str | None = None,
+        *,
+        discovery: bool = True,
+        discovery_timeout_s: float = 3.0,
+        interfaces: Sequence[str] | None = None,
+        office: str | None = None,
+        stream_options: dict[str, Any] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._token = token
+        self._fallback_url = fallback_url
+        self._discovery = discovery
+        self._discovery_timeout_s = discovery_timeout_s
+        self._interfaces = interfaces
+        self._office = office
+        self._stream_options = dict(stream_options or {})
+        self._status = ConnectionStatus.SEARCHING
+        self._state: OfficeState | None = None
+        self._server: ServerAddress | None = None
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._main_task: asyncio.Task[None] | None = None
+        self._api: ApiClient | None = None
+        self._stopped = False
+        self._pending: set[RequestHandle] = set()
+        self._posted.connect(self._run_posted, Qt.ConnectionType.QueuedConnection)
+
+    @classmethod
+    def from_config(cls, config: ClientConfig, parent: QObject | None = None) -> ServerLink:
+        """A link set up from the program's section of antrian.toml."""
+        return cls(
+            config.token,
+            config.server,
+            discovery=config.discovery,
+            discovery_timeout_s=config.discovery_timeout_s,
+            office=config.office,
+            parent=parent,
+        )
+
+    # -- what the UI reads ----------------------------------------------------------------
+
+    @property
+    def status(self) -> str:
+        """The last connection status emitted: "searching", "connected" or "unavailable"."""
+        return str(self._status)
+
+    @property
+    def state(self) -> OfficeState | None:
+        """The last state emitted, or None before the first snapshot."""
+        return self._state
+
+    @property
+    def server_url(self) -> str | None:
+        """The server's root URL once found."""
+        return self._server.url if self._server is not None else None
+
+    # -- life cycle -----------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the worker thread: discovery, then the event stream."""
+        if self._thread is not None:
+            return
+        self._stopped = False
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        self._thread = threading.Thread(
+            target=self._thread_main, args=(loop,), name="antrian-server-link", daemon=True
+        )
+        self._thread.start()
+
+    def stop(self, timeout_s: float = STOP_TIMEOUT_S) -> None:
+        """Stop the worker thread and close connections; pending requests are dropped."""
+        thread, loop = self._thread, self._loop
+        if thread is None or loop is None:
+            return
+        self._stopped = True
+        with contextlib.suppress(RuntimeError):  # the loop may have finished already
+            loop.call_soon_threadsafe(self._cancel_main)
+        thread.join(timeout_s)
+        if thread.is_alive():
+            logger.error("the server link thread did not stop within %.1f s", timeout_s)
+        self._thread = None
+        self._loop = None
+        self._pending.clear()
+
+    # -- requests -------------------------------------------------------------------------
+
+    def request(self, method_name: str, *args: object) -> RequestHandle:
+        """Run ``ApiClient.<method_name>(*args)`` off the UI thread.
+
+        Connect to the handle's ``finished``/``failed`` right away: they are emitted
+        later, from the Qt event loop, never during this call.
+        """
+        if method_name not in API_METHODS:
+            raise ValueError(f"unknown API method {method_name!r}")
+        handle = RequestHandle(method_name)
+        self._pending.add(handle)
+        loop = self._loop
+        if loop is None or self._stopped:
+            self._deliver_later(handle, None, ServerUnavailable("the server link is not running"))
+            return handle
+        try:
+            asyncio.run_coroutine_threadsafe(self._perform(handle, method_name, args), loop)
+        except RuntimeError:
+            self._deliver_later(handle, None, ServerUnavailable("the server link has stopped"))
+        return handle
+
+    def call(
+        self,
+        method_name: str,
+        *args: object,
+        on_finished: Callable[[Any], None] | None = None,
+        on_failed: Callable[[ClientError], None] | None = None,
+    ) -> RequestHandle:
+        """``request`` with the callbacks already connected."""
+        handle = self.request(method_name, *args)
+        if on_finished is not None:
+            handle.finished.connect(on_finished)
+        if on_failed is not None:
+            handle.failed.connect(on_failed)
+        return handle
+
+    # -- Qt thread side -------------------------------------------------------------------
+
+    def _post(self, function: Callable[[], None]) -> None:
+        self._posted.emit(function)
+
+    def _run_posted(self, function: Callable[[], None]) -> None:
+        try:
+            function()
+        except Exception:
+            # Slot boundary: a bug in a receiver must not take the link down.
+            logger.exception("error in a server link signal receiver")
+
+    def _deliver_later(
+        self, handle: RequestHandle, result: object, error: ClientError | None
+    ) -> None:
+        def deliver() -> None:
+            if handle not in self._pending:
+                return  # stopped meanwhile
+            self._pending.discard(handle)
+            handle._deliver(result, error)
+
+        self._post(deliver)
+
+    def _publish_status(self, status: ConnectionStatus) -> None:
+        def emit() -> None:
+            if self._stopped or status is self._status:
+                return
+            self._status = status
+            self.connection_changed.emit(str(status))
+
+        self._post(emit)
+
+    def _publish_state(self, state: OfficeState, event: Event | UnknownEvent | None) -> None:
+        def emit() -> None:
+            if self._stopped:
+                return
+            self._state = state
+            self.state_changed.emit(state, event)
+
+        self._post(emit)
+
+    def _publish_server(self, address: ServerAddress) -> None:
+        def emit() -> None:
+            if self._stopped:
+                return
+            self._server = address
+            self.server_found.emit(address.url)
+
+        self._post(emit)
+
+    # -- worker thread side ---------------------------------------------------------------
+
+    def _thread_main(self, loop: asyncio.AbstractEventLoop) -> None:
+        asyncio.set_event_loop(loop)
+        try:
+            self._main_task = loop.create_task(self._main())
+            loop.run_until_complete(self._main_task)
+        except asyncio.CancelledError:
+            pass
+        except Exception:
+            logger.exception("the server link stopped on an unexpected error")
+        finally:
+            try:
+                pending = asyncio.all_tasks(loop)
+                for task in pending:
+                    task.cancel()
+                loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+                loop.run_until_complete(loop.shutdown_asyncgens())
+                loop.run_until_complete(loop.shutdown_default_executor())
+            finally:
+                asyncio.set_event_loop(None)
+                loop.close()
+
+    def _cancel_main(self) -> None:
+        if self._main_task is not None:
+            self._main_task.cancel()
+
+    async def _main(self) -> None:
+        session = aiohttp.ClientSession()
+        try:
+            address = await self._find_server()
+            self._publish_server(address)
+            self._api = ApiClient(address.url, self._token, session)
+            stream = EventStream(
+                address.url,
+                self._token,
+                session=session,
+                on_state=self._publish_state,
+                on_connection=self._publish_status,
+                **self._stream_options,
+            )
+            await stream.run()
+        finally:
+            self._api = None
+            await session.close()
+
+    async def _find_server(self) -> ServerAddress:
+        reported = False
+        while True:
+            try:
+                return await find_server(
+                    self._discovery_timeout_s,
+                    self._fallback_url,
+                    self._interfaces,
+                    self._office,
+                    use_zeroconf=self._discovery,
+                )
+            except DiscoveryFailed as exc:
+                if not reported:
+                    logger.warning("%s; searching again every %g s", exc, DISCOVERY_RETRY_S)
+                    reported = True
+                self._publish_status(ConnectionStatus.UNAVAILABLE)
+                await asyncio.sleep(DISCOVERY_RETRY_S)
+                self._publish_status(ConnectionStatus.SEARCHING)
+
+    async def _perform(
+        self, handle: RequestHandle, method_name: str, args: tuple[object, ...]
+    ) -> None:
+        api = self._api
+        if api is None:
+            self._deliver_later(handle, None, ServerUnavailable("no server found yet"))
+            return
+        try:
+            result = await getattr(api, method_name)(*args)
+        except ClientError as exc:
+            self._deliver_later(handle, None, exc)
+        except Exception as exc:
+            # Loop boundary: a bug (wrong arguments from the UI, say) is logged loudly.
+            logger.exception("API call %s failed unexpectedly", method_name)
+            self._deliver_later(handle, None, ClientError(f"{method_name}: {exc}"))
+        else:
+            self._deliver_later(handle, result, None)

@@ -1,0 +1,203 @@
+"""Tests of ServerLink under pytest-qt: signals on the Qt thread, real server behind."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from client.config import ClientConfig
+from client.errors import ClientError, QueueEmpty, ServerUnavailable
+from client.qt_bridge import ServerLink
+from client.state import OfficeState
+from client.wire import Event, EventType, Ticket
+from tests.support.live_server import LiveServer
+
+WAIT_MS = 5000
+FAST_RECONNECT = {"reconnect_delay_s": 0.1, "reconnect_max_delay_s": 0.3}
+
+
+class Receiver:
+    """Records every signal of a link, and the thread each one arrived on."""
+
+    def __init__(self, link: ServerLink) -> None:
+        self.statuses: list[str] = []
+        self.states: list[tuple[OfficeState, Any]] = []
+        self.servers: list[str] = []
+        self.threads: set[threading.Thread] = set()
+        link.connection_changed.connect(self._on_connection_changed)
+        link.state_changed.connect(self._on_state_changed)
+        link.server_found.connect(self._on_server_found)
+
+    def _on_connection_changed(self, status: str) -> None:
+        self.threads.add(threading.current_thread())
+        self.statuses.append(status)
+
+    def _on_state_changed(self, state: OfficeState, event: Any) -> None:
+        self.threads.add(threading.current_thread())
+        self.states.append((state, event))
+
+    def _on_server_found(self, url: str) -> None:
+        self.threads.add(threading.current_thread())
+        self.servers.append(url)
+
+    def events(self) -> list[Event]:
+        return [event for _, event in self.states if isinstance(event, Event)]
+
+
+@pytest.fixture
+def make_link(qtbot: QtBot) -> Iterator[Any]:
+    links: list[ServerLink] = []
+    threads_before = set(threading.enumerate())
+
+    def make(token: str | None, fallback_url: str | None, **options: Any) -> ServerLink:
+        options.setdefault("discovery", False)
+        options.setdefault("stream_options", FAST_RECONNECT)
+        link = ServerLink(token, fallback_url, **options)
+        links.append(link)
+        return link
+
+    yield make
+    for link in links:
+        link.stop()
+    leaked = [
+        thread
+        for thread in set(threading.enumerate()) - threads_before
+        if thread.name == "antrian-server-link"
+    ]
+    assert not leaked
+
+
+def wait_result(qtbot: QtBot, handle: Any) -> tuple[Any, ClientError | None]:
+    results: list[Any] = []
+    errors: list[ClientError] = []
+    handle.finished.connect(results.append)
+    handle.failed.connect(errors.append)
+    qtbot.waitUntil(lambda: bool(results or errors), timeout=WAIT_MS)
+    return (results[0] if results else None), (errors[0] if errors else None)
+
+
+def test_link_connects_and_delivers_state_and_results_on_the_qt_thread(
+    qtbot: QtBot, make_link: Any, live_server: LiveServer
+) -> None:
+    display = make_link(live_server.tokens["display"], live_server.url)
+    kiosk = make_link(live_server.tokens["kiosk"], live_server.url)
+    counter = make_link(live_server.tokens["counter1"], live_server.url)
+    receiver = Receiver(display)
+    for link in (display, kiosk, counter):
+        link.start()
+    qtbot.waitUntil(lambda: receiver.statuses == ["connected"], timeout=WAIT_MS)
+    assert receiver.servers == [live_server.url]
+    assert display.status == "connected"
+    assert display.state is not None and display.state.waiting == ()
+
+    qtbot.waitUntil(lambda: kiosk.server_url is not None, timeout=WAIT_MS)
+    ticket, error = wait_result(qtbot, kiosk.request("issue_ticket", "A"))
+    assert error is None and isinstance(ticket, Ticket) and ticket.number == "A001"
+
+    qtbot.waitUntil(lambda: counter.server_url is not None, timeout=WAIT_MS)
+    called, error = wait_result(qtbot, counter.request("call_next", 1))
+    assert error is None and called.number == "A001"
+    _, error = wait_result(qtbot, counter.request("call_next", 1))
+    assert isinstance(error, QueueEmpty)
+
+    qtbot.waitUntil(lambda: len(receiver.events()) == 2, timeout=WAIT_MS)
+    assert [event.type for event in receiver.events()] == [
+        EventType.TICKET_ISSUED,
+        EventType.TICKET_CALLED,
+    ]
+    assert display.state is not None and display.state.last_call is not None
+    assert display.state.last_call.number == "A001"
+    assert receiver.threads == {threading.main_thread()}
+
+
+def test_call_connects_callbacks_for_the_caller(
+    qtbot: QtBot, make_link: Any, live_server: LiveServer
+) -> None:
+    link = make_link(live_server.tokens["kiosk"], live_server.url)
+    link.start()
+    qtbot.waitUntil(lambda: link.server_url is not None, timeout=WAIT_MS)
+    services: list[Any] = []
+    link.call("services", on_finished=services.append, on_failed=pytest.fail)
+    qtbot.waitUntil(lambda: bool(services), timeout=WAIT_MS)
+    assert [service.code for service in services[0]] == ["A", "B", "C"]
+
+
+def test_link_reports_unavailable_then_reconnects_when_the_server_returns(
+    qtbot: QtBot, make_link: Any, live_server: LiveServer
+) -> None:
+    link = make_link(live_server.tokens["display"], live_server.url)
+    receiver = Receiver(link)
+    link.start()
+    qtbot.waitUntil(lambda: link.status == "connected", timeout=WAIT_MS)
+    live_server.kill()
+    qtbot.waitUntil(lambda: link.status == "unavailable", timeout=WAIT_MS)
+    _, error = wait_result(qtbot, link.request("health"))
+    assert isinstance(error, ServerUnavailable)
+    live_server.start()
+    qtbot.waitUntil(lambda: link.status == "connected", timeout=WAIT_MS)
+    assert receiver.statuses[:3] == ["connected", "searching", "unavailable"]
+    assert len([event for _, event in receiver.states if event is None]) == 2
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_link_without_a_server_is_unavailable_and_requests_fail(
+    qtbot: QtBot, make_link: Any
+) -> None:
+    link = make_link("token", f"http://127.0.0.1:{free_port()}")
+    link.start()
+    qtbot.waitUntil(lambda: link.status == "unavailable", timeout=WAIT_MS)
+    _, error = wait_result(qtbot, link.request("issue_ticket", "A"))
+    assert isinstance(error, ServerUnavailable)
+
+
+def test_discovery_falls_back_to_the_configured_address(
+    qtbot: QtBot, make_link: Any, live_server: LiveServer
+) -> None:
+    config = ClientConfig(
+        program="display",
+        server=live_server.url,
+        token=live_server.tokens["display"],
+        discovery_timeout_s=0.2,
+        office="no such office",
+    )
+    link = ServerLink.from_config(config)
+    make_link(None, None)  # only for the leak check
+    try:
+        link.start()
+        qtbot.waitUntil(lambda: link.status == "connected", timeout=WAIT_MS)
+        assert link.server_url == live_server.url
+    finally:
+        link.stop()
+
+
+def test_request_before_start_fails_later_not_during_the_call(qtbot: QtBot, make_link: Any) -> None:
+    link = make_link("token", None)
+    handle = link.request("health")
+    assert not handle.done
+    _, error = wait_result(qtbot, handle)
+    assert isinstance(error, ServerUnavailable)
+
+
+def test_unknown_method_is_a_programming_error(make_link: Any) -> None:
+    link = make_link("token", None)
+    with pytest.raises(ValueError, match="unknown API method"):
+        link.request("drop_tables")
+
+
+def test_stop_right_after_start_leaves_no_thread(make_link: Any) -> None:
+    link = make_link(
+        "token", None, discovery=True, discovery_timeout_s=0.2, interfaces=["127.0.0.1"]
+    )
+    link.start()
+    link.stop()
+    assert link.status == "searching"
