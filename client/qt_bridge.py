@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 
 DISCOVERY_RETRY_S: Final = 5.0
 STOP_TIMEOUT_S: Final = 5.0
+REDISCOVER_AFTER_S: Final = 30.0
 
 
 class RequestHandle(QObject):
@@ -70,6 +71,7 @@ class ServerLink(QObject):
         interfaces: Sequence[str] | None = None,
         office: str | None = None,
         stream_options: dict[str, Any] | None = None,
+        rediscover_after_s: float = REDISCOVER_AFTER_S,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -80,6 +82,7 @@ class ServerLink(QObject):
         self._interfaces = interfaces
         self._office = office
         self._stream_options = dict(stream_options or {})
+        self._rediscover_after_s = rediscover_after_s
         self._status = ConnectionStatus.SEARCHING
         self._state: OfficeState | None = None
         self._server: ServerAddress | None = None
@@ -266,21 +269,75 @@ class ServerLink(QObject):
     async def _main(self) -> None:
         session = aiohttp.ClientSession()
         try:
-            address = await self._find_server()
-            self._publish_server(address)
-            self._api = ApiClient(address.url, self._token, session)
-            stream = EventStream(
-                address.url,
-                self._token,
-                session=session,
-                on_state=self._publish_state,
-                on_connection=self._publish_status,
-                **self._stream_options,
-            )
-            await stream.run()
+            while True:
+                address = await self._find_server()
+                self._publish_server(address)
+                self._api = ApiClient(address.url, self._token, session)
+                if not await self._follow(address, session):
+                    return
+                logger.warning(
+                    "server %s unreachable for %g s; looking for it again",
+                    address.url,
+                    self._rediscover_after_s,
+                )
+                self._publish_status(ConnectionStatus.SEARCHING)
         finally:
             self._api = None
             await session.close()
+
+    async def _follow(self, address: ServerAddress, session: aiohttp.ClientSession) -> bool:
+        """Run the event stream of one server; True when it should be searched for again."""
+        reachable = asyncio.Event()
+        unreachable = asyncio.Event()
+
+        def on_connection(status: ConnectionStatus) -> None:
+            if status is ConnectionStatus.UNAVAILABLE:
+                reachable.clear()
+                unreachable.set()
+            elif status is ConnectionStatus.CONNECTED:
+                unreachable.clear()
+                reachable.set()
+            self._publish_status(status)
+
+        stream = EventStream(
+            address.url,
+            self._token,
+            session=session,
+            on_state=self._publish_state,
+            on_connection=on_connection,
+            **self._stream_options,
+        )
+        if address.source != "zeroconf":
+            await stream.run()  # the configured address is all there is: never give it up
+            return False
+        stream_task = asyncio.create_task(stream.run())
+        try:
+            await self._until_lost(reachable, unreachable, stream_task)
+        finally:
+            await stream.stop()
+            await stream_task
+        return True
+
+    async def _until_lost(
+        self,
+        reachable: asyncio.Event,
+        unreachable: asyncio.Event,
+        stream_task: asyncio.Task[None],
+    ) -> None:
+        """Return once a server found over zeroconf stays unreachable for a while.
+
+        Its address may have changed (a new DHCP lease), so it is searched for again.
+        """
+        while True:
+            lost = asyncio.create_task(unreachable.wait())
+            await asyncio.wait({lost, stream_task}, return_when=asyncio.FIRST_COMPLETED)
+            lost.cancel()
+            if stream_task.done():
+                return
+            try:
+                await asyncio.wait_for(reachable.wait(), self._rediscover_after_s)
+            except TimeoutError:
+                return
 
     async def _find_server(self) -> ServerAddress:
         reported = False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -201,3 +202,58 @@ def test_stop_right_after_start_leaves_no_thread(make_link: Any) -> None:
     link.start()
     link.stop()
     assert link.status == "searching"
+
+
+def advertised_server(live_server_factory: Any) -> tuple[LiveServer, str]:
+    office = f"Kantor Uji {uuid.uuid4().hex[:8]}"
+    server = live_server_factory(
+        f'[office]\nname = "{office}"\n[server]\nzeroconf_interfaces = ["127.0.0.1"]\n',
+        zeroconf=True,
+    )
+    return server, office
+
+
+def test_link_finds_the_server_over_zeroconf(
+    qtbot: QtBot, make_link: Any, live_server_factory: Any
+) -> None:
+    server, office = advertised_server(live_server_factory)
+    link = make_link(
+        server.tokens["display"],
+        None,
+        discovery=True,
+        discovery_timeout_s=5.0,
+        interfaces=["127.0.0.1"],
+        office=office,
+    )
+    receiver = Receiver(link)
+    link.start()
+    qtbot.waitUntil(lambda: link.status == "connected", timeout=8000)
+    assert receiver.servers == [server.url]
+    assert link.state is not None and link.state.office == office
+
+
+@pytest.mark.slow
+def test_link_searches_again_when_the_advertised_server_moves(
+    qtbot: QtBot, make_link: Any, live_server_factory: Any
+) -> None:
+    server, office = advertised_server(live_server_factory)
+    link = make_link(
+        server.tokens["display"],
+        None,
+        discovery=True,
+        discovery_timeout_s=5.0,
+        interfaces=["127.0.0.1"],
+        office=office,
+        rediscover_after_s=0.5,
+    )
+    receiver = Receiver(link)
+    link.start()
+    qtbot.waitUntil(lambda: link.status == "connected", timeout=8000)
+    first_url = server.url
+    server.kill()
+    server.port = 0  # the next start takes another port, as after a new address
+    server.start()
+    assert server.url != first_url
+    qtbot.waitUntil(lambda: receiver.servers[-1:] == [server.url], timeout=10000)
+    qtbot.waitUntil(lambda: link.status == "connected", timeout=5000)
+    assert receiver.servers == [first_url, server.url]
