@@ -1,0 +1,97 @@
+"""antrian-counter: composition root of the counter terminal (config, Qt, ServerLink, window)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from client.config import ClientConfig, load_config
+from client.errors import ConfigError
+
+logger = logging.getLogger(__name__)
+
+COUNTER_OPTIONS: dict[str, type | tuple[type, ...]] = {
+    "counter": int,
+    "stay_on_top": bool,
+}
+"""The [counter] section's own keys, besides server, token, language and discovery."""
+
+
+@dataclass(frozen=True, slots=True)
+class CounterSettings:
+    """The counter terminal's settings from the [counter] section."""
+
+    client: ClientConfig
+    counter: int
+    stay_on_top: bool
+
+
+def load_settings(path: str | None) -> CounterSettings:
+    """Read [counter] from antrian.toml (and the environment); ConfigError if incomplete."""
+    config = load_config("counter", path, options=COUNTER_OPTIONS)
+    counter = config.options.get("counter")
+    if not isinstance(counter, int) or counter < 1:
+        raise ConfigError("counter.counter: set the number of this loket, e.g. counter = 2")
+    if not config.token:
+        raise ConfigError(
+            "counter.token: set the token of this loket (antrian-server token create"
+            " --role counter --counter N --name ...) or ANTRIAN_TOKEN"
+        )
+    return CounterSettings(
+        client=config,
+        counter=counter,
+        stay_on_top=bool(config.options.get("stay_on_top", False)),
+    )
+
+
+def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The command line: --config and --verbose."""
+    parser = argparse.ArgumentParser(prog="antrian-counter", description=__doc__)
+    parser.add_argument("--config", help="path of antrian.toml (default: search)")
+    parser.add_argument("--verbose", action="store_true", help="log debug messages")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Start the counter terminal; returns the exit code."""
+    arguments = parse_arguments(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if arguments.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        settings = load_settings(arguments.config)
+    except ConfigError as exc:
+        print(f"antrian-counter: {exc}", file=sys.stderr)
+        return 2
+
+    # Qt is imported here so that a config error is reported without loading Qt.
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from client.qt_bridge import ServerLink
+    from counter_display.counter.window import CounterWindow
+
+    application = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(application, QApplication)
+    application.setApplicationName("antrian-counter")
+    link = ServerLink.from_config(settings.client)
+    window = CounterWindow(link, settings.counter, settings.client.language)
+    if settings.stay_on_top:
+        window.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+    window.show()
+    link.start()
+    try:
+        return application.exec()
+    except Exception:
+        logger.exception("the counter terminal stopped on an unexpected error")
+        return 1
+    finally:
+        link.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,438 @@
+"""CounterWindow: the compact counter terminal window, driven by a ServerLink's signals."""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+from PySide6.QtCore import QObject, Qt, Signal, SignalInstance
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from client.errors import ClientError
+from client.state import OfficeState
+from client.wire import Event, Snapshot, UnknownEvent
+from counter_display.counter.actions import SHORTCUTS, Action, Button, Phase
+from counter_display.counter.dialogs import RequeueDialog, TransferDialog
+from counter_display.counter.presenter import CounterPresenter, CounterView, Level, Request
+from counter_display.counter.texts import text
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_SIZE = (480, 640)
+MINIMUM_SIZE = (400, 560)
+
+LEVEL_COLORS = {
+    Level.INFO: ("#1d3557", "#e8eef7"),
+    Level.SUCCESS: ("#1b5e20", "#e6f4ea"),
+    Level.WARNING: ("#7a4f01", "#fff4d6"),
+    Level.ERROR: ("#ffffff", "#b3261e"),
+}
+CARD_COLORS = {
+    Phase.IDLE: "#f1f5f9",
+    Phase.SERVING: "#e6f4ea",
+    Phase.PAUSED: "#fff4d6",
+    Phase.BUSY: "#e8eef7",
+    Phase.UNAVAILABLE: "#eceff1",
+}
+WINDOW_STYLE = """
+QWidget#counter_window { background: #ffffff; }
+QLabel#title_label { font-size: 15pt; font-weight: bold; }
+QLabel#services_label { color: #455a64; font-size: 10pt; }
+QLabel#current_caption_label { font-size: 11pt; color: #37474f; }
+QLabel#current_number_label { font-size: 46pt; font-weight: bold; }
+QLabel#current_detail_label { font-size: 10pt; color: #37474f; }
+QLabel#section_label { font-size: 10pt; font-weight: bold; color: #455a64; }
+QPushButton { font-size: 11pt; min-height: 50px; padding: 2px 6px; border-radius: 6px;
+              border: 1px solid #90a4ae; background: #f5f7f8; color: #102027; }
+QPushButton:pressed { background: #cfd8dc; }
+QPushButton:disabled { color: #a0a8ad; background: #f0f0f0; border-color: #dde1e3; }
+QPushButton#button_next { font-size: 14pt; font-weight: bold; min-height: 62px;
+                          background: #1b5e20; color: #ffffff; border: none; }
+QPushButton#button_next:pressed { background: #104015; }
+QPushButton#button_next:disabled { background: #c8d3c9; color: #f5f5f5; }
+"""
+
+
+class Link(Protocol):
+    """What the window needs from ServerLink (a test may pass a fake with these)."""
+
+    connection_changed: SignalInstance
+    state_changed: SignalInstance
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def state(self) -> OfficeState | None: ...
+
+    def request(self, method_name: str, *args: object) -> RequestHandleLike: ...
+
+
+class RequestHandleLike(Protocol):
+    """A request in flight: exactly one of its signals fires, on the Qt thread."""
+
+    finished: SignalInstance
+    failed: SignalInstance
+
+
+def shortcut_text(button: Button, language: str) -> str:
+    """ "Spasi · F1" — the shortcuts as shown on a button."""
+    names = [
+        text("shortcut.space", language) if key == "Space" else key for key in SHORTCUTS[button]
+    ]
+    return " · ".join(names)
+
+
+class CounterWindow(QWidget):
+    """The counter terminal: current ticket, queue, action buttons, last outcome."""
+
+    view_updated = Signal(object)  # the CounterView just shown (for tests and the benchmark)
+
+    def __init__(
+        self,
+        link: Link,
+        counter_number: int,
+        language: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("counter_window")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.link = link
+        self.language = language
+        self.presenter = CounterPresenter(counter_number, language)
+        self.dialog: QDialog | None = None
+        self._handles: set[QObject] = set()
+        self.setWindowTitle(text("window.title", language, counter=self.presenter.counter_label))
+        self.setStyleSheet(WINDOW_STYLE)
+        self.resize(*DEFAULT_SIZE)
+        self.setMinimumSize(*MINIMUM_SIZE)
+        self._build()
+        self._add_shortcuts()
+        link.connection_changed.connect(self._on_connection_changed)
+        link.state_changed.connect(self._on_state_changed)
+        self.presenter.set_connection(link.status)
+        if link.state is not None:
+            self.presenter.set_state(link.state, None)
+        self._render()
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.setSpacing(6)
+
+        header = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.setSpacing(0)
+        self.title_label = QLabel(objectName="title_label")
+        self.services_label = QLabel(objectName="services_label")
+        titles.addWidget(self.title_label)
+        titles.addWidget(self.services_label)
+        header.addLayout(titles, 1)
+        self.connection_label = QLabel(objectName="connection_label")
+        self.connection_label.setWordWrap(True)
+        self.connection_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.connection_label.setMaximumWidth(230)
+        header.addWidget(self.connection_label)
+        layout.addLayout(header)
+
+        self.card = QFrame(objectName="current_card")
+        card_layout = QVBoxLayout(self.card)
+        card_layout.setContentsMargins(8, 6, 8, 6)
+        card_layout.setSpacing(0)
+        self.current_caption_label = QLabel(objectName="current_caption_label")
+        self.current_number_label = QLabel(objectName="current_number_label")
+        self.current_detail_label = QLabel(objectName="current_detail_label")
+        self.current_detail_label.setWordWrap(True)
+        self.stale_label = QLabel(objectName="stale_label")
+        self.stale_label.setStyleSheet("color: #b3261e; font-size: 9pt;")
+        for label in (
+            self.current_caption_label,
+            self.current_number_label,
+            self.current_detail_label,
+            self.stale_label,
+        ):
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            card_layout.addWidget(label)
+        layout.addWidget(self.card)
+
+        self.message_label = QLabel(objectName="message_label")
+        self.message_label.setWordWrap(True)
+        self.message_label.setMinimumHeight(38)
+        self.message_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.message_label)
+
+        self.buttons: dict[Button, QPushButton] = {}
+        grid = QGridLayout()
+        grid.setSpacing(6)
+        positions = {
+            Button.NEXT: (0, 0, 1, 2),
+            Button.RECALL: (1, 0, 1, 1),
+            Button.DONE: (1, 1, 1, 1),
+            Button.NO_SHOW: (2, 0, 1, 1),
+            Button.TRANSFER: (2, 1, 1, 1),
+            Button.REQUEUE: (3, 0, 1, 1),
+            Button.PAUSE_RESUME: (3, 1, 1, 1),
+        }
+        for button_id, (row, column, rows, columns) in positions.items():
+            button = QPushButton(objectName=f"button_{button_id}")
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys go to the shortcuts
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            button.clicked.connect(lambda _=False, pressed=button_id: self._on_button(pressed))
+            grid.addWidget(button, row, column, rows, columns)
+            self.buttons[button_id] = button
+        layout.addLayout(grid)
+
+        lists = QHBoxLayout()
+        lists.setSpacing(10)
+        waiting_box = QVBoxLayout()
+        waiting_title = QLabel(text("waiting.title", self.language), objectName="section_label")
+        waiting_box.addWidget(waiting_title)
+        self.waiting_label = QLabel(objectName="waiting_label")
+        self.waiting_label.setTextFormat(Qt.TextFormat.RichText)
+        self.waiting_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.waiting_label.setWordWrap(True)
+        waiting_box.addWidget(self.waiting_label, 1)
+        recent_box = QVBoxLayout()
+        recent_title = QLabel(text("recent.title", self.language), objectName="section_label")
+        recent_box.addWidget(recent_title)
+        self.recent_label = QLabel(objectName="recent_label")
+        self.recent_label.setTextFormat(Qt.TextFormat.RichText)
+        self.recent_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        recent_box.addWidget(self.recent_label, 1)
+        lists.addLayout(waiting_box, 3)
+        lists.addLayout(recent_box, 2)
+        layout.addLayout(lists, 1)
+
+    def _add_shortcuts(self) -> None:
+        self.shortcuts: list[QShortcut] = []
+        for button_id, keys in SHORTCUTS.items():
+            for key in keys:
+                shortcut = QShortcut(QKeySequence(key), self)
+                shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+                shortcut.setAutoRepeat(False)  # a held key is one press
+                shortcut.activated.connect(lambda pressed=button_id: self._on_button(pressed))
+                self.shortcuts.append(shortcut)
+
+    # -- rendering ------------------------------------------------------------------------
+
+    def _render(self) -> None:
+        view = self.presenter.view()
+        self.title_label.setText(view.title)
+        self.services_label.setText(view.services_text)
+        foreground, background = LEVEL_COLORS[view.connection_level]
+        self.connection_label.setText(view.connection_text)
+        self.connection_label.setStyleSheet(
+            f"color: {foreground}; background: {background}; border-radius: 4px;"
+            " padding: 3px 8px; font-size: 10pt; font-weight: bold;"
+        )
+        self.card.setStyleSheet(
+            f"QFrame#current_card {{ background: {CARD_COLORS[view.phase]}; border-radius: 8px; }}"
+        )
+        self.current_caption_label.setText(view.current_caption)
+        self.current_number_label.setText(view.current_number)
+        self.current_number_label.setStyleSheet("color: #9e9e9e;" if view.stale else "")
+        self.current_detail_label.setText(view.current_detail)
+        self.current_detail_label.setVisible(bool(view.current_detail))
+        self.stale_label.setText(text("connection.stale", self.language) if view.stale else "")
+        self.stale_label.setVisible(view.stale)
+        if view.message is not None:
+            foreground, background = LEVEL_COLORS[view.message.level]
+            self.message_label.setText(view.message.text)
+            self.message_label.setStyleSheet(
+                f"color: {foreground}; background: {background}; border-radius: 4px;"
+                " padding: 4px; font-size: 11pt; font-weight: bold;"
+            )
+        else:
+            self.message_label.setText("")
+            self.message_label.setStyleSheet("")
+        self._render_buttons(view)
+        self._render_lists(view)
+        self.view_updated.emit(view)
+
+    def _render_buttons(self, view: CounterView) -> None:
+        for button_id, button in self.buttons.items():
+            if button_id is Button.PAUSE_RESUME:
+                action = view.pause_action
+            else:
+                action = Action(button_id.value)
+            label = text(f"action.{action}", self.language)
+            button.setText(f"{label}\n{shortcut_text(button_id, self.language)}")
+            button.setEnabled(action in view.enabled)
+
+    def _render_lists(self, view: CounterView) -> None:
+        rows = []
+        for line in view.waiting:
+            priority = ""
+            if line.priority_count:
+                words = text("waiting.priority", self.language, count=line.priority_count)
+                priority = f" <span style='color:#7a4f01'>({words})</span>"
+            count = f"<b style='font-size:13pt'>{line.count}</b>"
+            rows.append(
+                f"<tr><td><b>{line.code}</b>&nbsp;</td><td>{line.name}</td>"
+                f"<td align='right'>&nbsp;{count}{priority}</td></tr>"
+            )
+        summary = f"<p style='color:#455a64'>{view.waiting_summary}</p>"
+        self.waiting_label.setText(f"<table width='100%'>{''.join(rows)}</table>{summary}")
+        if view.recent:
+            recent_rows = "".join(
+                f"<tr><td><b>{entry.number}</b>&nbsp;</td><td>{entry.outcome}</td>"
+                f"<td style='color:#607d8b'>&nbsp;{entry.time}</td></tr>"
+                for entry in view.recent
+            )
+            self.recent_label.setText(f"<table>{recent_rows}</table>")
+        else:
+            self.recent_label.setText(
+                f"<span style='color:#607d8b'>{text('recent.empty', self.language)}</span>"
+            )
+
+    # -- presses --------------------------------------------------------------------------
+
+    def _on_button(self, button_id: Button) -> None:
+        try:
+            if button_id is Button.PAUSE_RESUME:
+                self.press(self.presenter.view().pause_action)
+            elif button_id is Button.TRANSFER:
+                self.open_transfer_dialog()
+            elif button_id is Button.REQUEUE:
+                self.open_requeue_dialog()
+            else:
+                self.press(Action(button_id.value))
+        except Exception:
+            logger.exception("error handling the %s button", button_id)
+
+    def press(self, action: Action, argument: str | None = None) -> bool:
+        """Send ``action`` if it makes sense now; False (and nothing sent) otherwise."""
+        request = self.presenter.press(action, argument)
+        if request is None:
+            return False
+        logger.info("%s pressed", action)
+        self._send(request)
+        self._render()
+        return True
+
+    def _send(self, request: Request) -> None:
+        handle = self.link.request(request.method, *request.arguments)
+        self._handles.add(handle)  # type: ignore[arg-type]
+
+        def finished(result: object) -> None:
+            self._handles.discard(handle)  # type: ignore[arg-type]
+            self._on_request_finished(result)
+
+        def failed(error: object) -> None:
+            self._handles.discard(handle)  # type: ignore[arg-type]
+            self._on_request_failed(error)
+
+        handle.finished.connect(finished)
+        handle.failed.connect(failed)
+
+    def _on_request_finished(self, result: object) -> None:
+        try:
+            self.presenter.succeeded(result)
+            self._render()
+        except Exception:
+            logger.exception("error showing a request's answer")
+
+    def _on_request_failed(self, error: object) -> None:
+        try:
+            if not isinstance(error, ClientError):
+                error = ClientError(str(error))
+            if self.presenter.failed(error):
+                self._check_outcome()
+            self._render()
+        except Exception:
+            logger.exception("error showing a failed request")
+
+    def _check_outcome(self) -> None:
+        """Ask for a snapshot to learn whether a press whose answer was lost happened."""
+        handle = self.link.request("snapshot")
+        self._handles.add(handle)  # type: ignore[arg-type]
+
+        def finished(snapshot: object) -> None:
+            self._handles.discard(handle)  # type: ignore[arg-type]
+            try:
+                if isinstance(snapshot, Snapshot) and self.presenter.verifying:
+                    self.presenter.verify(OfficeState.from_snapshot(snapshot))
+                    self._render()
+            except Exception:
+                logger.exception("error checking a press's outcome")
+
+        def failed(_error: object) -> None:
+            # The server is unreachable: the event stream's next snapshot settles it.
+            self._handles.discard(handle)  # type: ignore[arg-type]
+
+        handle.finished.connect(finished)
+        handle.failed.connect(failed)
+
+    def open_transfer_dialog(self) -> TransferDialog | None:
+        """Ask which service the current ticket moves to (only when Transfer is enabled)."""
+        counter = self.presenter.counter
+        if Action.TRANSFER not in self.presenter.enabled or counter is None or not counter.current:
+            return None
+        dialog = TransferDialog(
+            counter.current.number, self.presenter.transfer_targets(), self.language, self
+        )
+        dialog.service_chosen.connect(lambda code: self.press(Action.TRANSFER, code))
+        self._show_dialog(dialog)
+        return dialog
+
+    def open_requeue_dialog(self) -> RequeueDialog | None:
+        """Ask which no-show goes back in line (only when Re-queue is enabled)."""
+        if Action.REQUEUE not in self.presenter.enabled:
+            return None
+        state = self.presenter.state
+        services = {service.code: service for service in state.services} if state else {}
+        dialog = RequeueDialog(self.presenter.requeue_candidates(), services, self.language, self)
+        dialog.number_chosen.connect(lambda number: self.press(Action.REQUEUE, number))
+        self._show_dialog(dialog)
+        return dialog
+
+    def _show_dialog(self, dialog: QDialog) -> None:
+        if self.dialog is not None:
+            self.dialog.reject()
+        self.dialog = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.finished.connect(lambda _result: self._forget_dialog(dialog))
+        dialog.open()
+
+    def _forget_dialog(self, dialog: QDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+
+    # -- link signals ---------------------------------------------------------------------
+
+    def _on_connection_changed(self, status: str) -> None:
+        try:
+            self.presenter.set_connection(status)
+            self._render()
+        except Exception:
+            logger.exception("error showing the connection status")
+
+    def _on_state_changed(self, state: object, event: object) -> None:
+        try:
+            if not isinstance(state, OfficeState):
+                return
+            if not isinstance(event, Event | UnknownEvent):
+                event = None
+            self.presenter.set_state(state, event)
+            self._render()
+        except Exception:
+            logger.exception("error showing the office state")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.dialog is not None:
+            self.dialog.reject()
+        super().closeEvent(event)
