@@ -1,0 +1,221 @@
+"""What the TV display shows and announces, from the office state and the latest event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from client.events import ConnectionStatus
+from client.i18n import DEFAULT_LANGUAGE, closed_reason_text, service_name
+from client.state import OfficeState
+from client.wire import Counter, CounterState, Event, EventType, Ticket, UnknownEvent
+from counter_display.display.texts import text
+
+MAX_COUNTER_ROWS: Final = 12
+MAX_SERVICE_ROWS: Final = 12
+ANNOUNCED_EVENTS: Final = frozenset({EventType.TICKET_CALLED, EventType.TICKET_RECALLED})
+
+
+@dataclass(frozen=True, slots=True)
+class CallView:
+    """The call in the big "now calling" panel."""
+
+    number: str
+    counter: int
+    counter_text: str  # "LOKET 3"
+    service_text: str  # the service's name, small, under the counter
+    recall: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CounterRow:
+    """One line of the recent-calls list: a counter and the last number it called."""
+
+    counter: int
+    counter_text: str  # "Loket 3"
+    number_text: str  # "A123", or "—" before its first call
+    note: str  # "istirahat" for a paused counter, else ""
+    latest: bool  # the counter of the "now calling" panel
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceRow:
+    """One tile of the waiting counts: a service line and how many wait for it."""
+
+    code: str
+    name: str
+    waiting: int
+    waiting_text: str  # "12 menunggu", or why the service is closed
+    open: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DisplayView:
+    """Everything the window shows apart from the clock, the ticker and the connection."""
+
+    office: str
+    timezone: str | None
+    now_calling: CallView | None
+    counters: tuple[CounterRow, ...]
+    services: tuple[ServiceRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AnnouncementRequest:
+    """A call to be spoken; ``event_id`` identifies the call across reconnects."""
+
+    number: str
+    counter: int
+    recall: bool
+    event_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class DisplayUpdate:
+    """The result of one state change: the new view, whether to flash it, what to say."""
+
+    view: DisplayView
+    highlight: bool
+    announcement: AnnouncementRequest | None
+
+
+def call_identity(ticket: Ticket) -> str:
+    """A key that is the same for one call (or recall) of a ticket, whoever reports it.
+
+    Not the event's seq: seq numbers are per server run, and a replayed call must not
+    be announced twice while a new call of a requeued ticket must be.
+    """
+    called_at = ticket.called_at.isoformat() if ticket.called_at else ""
+    return f"{ticket.id}@{called_at}#{ticket.recalls}"
+
+
+class DisplayPresenter:
+    """Turns (OfficeState, event) into a DisplayUpdate; remembers only the featured call.
+
+    Only live ``ticket.called`` and ``ticket.recalled`` events flash the panel and are
+    announced; a snapshot (event None), after start-up or a reconnect, is shown silently.
+    """
+
+    def __init__(self, language: str = DEFAULT_LANGUAGE) -> None:
+        self.language = language
+        self._featured: Ticket | None = None
+        self._featured_recall = False
+        self._has_state = False
+
+    @property
+    def has_state(self) -> bool:
+        """True once a snapshot has been shown."""
+        return self._has_state
+
+    def present(self, state: OfficeState, event: Event | UnknownEvent | None) -> DisplayUpdate:
+        """The update for ``state``, reached by ``event`` (None for a snapshot)."""
+        self._has_state = True
+        is_call = isinstance(event, Event) and event.type in ANNOUNCED_EVENTS
+        announcement = None
+        if is_call and isinstance(event, Event) and event.ticket is not None:
+            ticket = event.ticket
+            counter = event.counter.number if event.counter is not None else ticket.counter
+            self._featured = ticket
+            self._featured_recall = event.type is EventType.TICKET_RECALLED
+            if counter is not None:
+                announcement = AnnouncementRequest(
+                    ticket.number, counter, self._featured_recall, call_identity(ticket)
+                )
+        else:
+            self._refresh_featured(state)
+        view = DisplayView(
+            office=state.office,
+            timezone=state.timezone,
+            now_calling=self._call_view(state),
+            counters=self._counter_rows(state),
+            services=self._service_rows(state),
+        )
+        return DisplayUpdate(view, highlight=announcement is not None, announcement=announcement)
+
+    def connection_text(self, status: str) -> str:
+        """The discreet line about the link to the server; empty while connected."""
+        if status == ConnectionStatus.CONNECTED:
+            return ""
+        if self._has_state:
+            return text("reconnecting", self.language)
+        if status == ConnectionStatus.UNAVAILABLE:
+            return text("unavailable", self.language)
+        return text("searching", self.language)
+
+    # -- parts ---------------------------------------------------------------------------
+
+    def _refresh_featured(self, state: OfficeState) -> None:
+        # Keep the featured call (a recall of an older ticket stays up) while it is among
+        # today's recent calls; otherwise show the latest call, if any.
+        featured = self._featured
+        if featured is not None:
+            fresh = next((call for call in state.recent_calls if call.id == featured.id), None)
+            if fresh is not None and fresh.called_at == featured.called_at:
+                self._featured = fresh
+                return
+        self._featured = state.last_call
+        self._featured_recall = False
+
+    def _call_view(self, state: OfficeState) -> CallView | None:
+        ticket = self._featured
+        if ticket is None or ticket.counter is None:
+            return None
+        service = state.service(ticket.service)
+        return CallView(
+            number=ticket.number,
+            counter=ticket.counter,
+            counter_text=text("counter", self.language, number=ticket.counter),
+            service_text=service_name(service, self.language) if service else "",
+            recall=self._featured_recall,
+        )
+
+    def _counter_rows(self, state: OfficeState) -> tuple[CounterRow, ...]:
+        featured_counter = self._featured.counter if self._featured else None
+        last_number: dict[int, str] = {}
+        for call in state.recent_calls:  # newest first
+            if call.counter is not None and call.counter not in last_number:
+                last_number[call.counter] = call.number
+        counters = {counter.number: counter for counter in state.counters}
+        # Newest call first, then counters without a call today in their own order.
+        order = list(last_number)
+        order += [number for number in sorted(counters) if number not in last_number]
+        rows = []
+        for number in order[:MAX_COUNTER_ROWS]:
+            counter = counters.get(number)
+            rows.append(
+                CounterRow(
+                    counter=number,
+                    counter_text=text("counter_short", self.language, number=number),
+                    number_text=last_number.get(number, text("no_call_yet", self.language)),
+                    note=self._counter_note(counter),
+                    latest=number == featured_counter,
+                )
+            )
+        return tuple(rows)
+
+    def _counter_note(self, counter: Counter | None) -> str:
+        if counter is not None and counter.state is CounterState.PAUSED:
+            return text("paused", self.language)
+        return ""
+
+    def _service_rows(self, state: OfficeState) -> tuple[ServiceRow, ...]:
+        rows = []
+        for service in state.services[:MAX_SERVICE_ROWS]:
+            if service.open:
+                waiting_text = text("waiting_count", self.language, count=service.waiting)
+            else:
+                # People may still wait for a closed service: they want their count too.
+                waiting_text = closed_reason_text(service.closed_reason, self.language)
+                if service.waiting:
+                    count_text = text("waiting_count", self.language, count=service.waiting)
+                    waiting_text = f"{waiting_text} · {count_text}"
+            rows.append(
+                ServiceRow(
+                    code=service.code,
+                    name=service_name(service, self.language),
+                    waiting=service.waiting,
+                    waiting_text=waiting_text,
+                    open=service.open,
+                )
+            )
+        return tuple(rows)

@@ -1,0 +1,64 @@
+"""Keep PySide6 builds that drop references to None and True from crashing on Python 3.11.
+
+PySide6 6.12.0 (abi3 wheel) on Python 3.11 returns ``None`` from void methods
+(``setText``, ``processEvents``, ``repaint``, ...) and ``True`` from ``Signal.emit()``
+without owning a reference: each call takes one reference away, and after a few thousand
+calls the interpreter aborts ("none_dealloc: deallocating None"). Python 3.12 made these
+singletons immortal, which is why such a build works there. On an affected 3.11 the
+same is done here: the reference counts of ``None``, ``True`` and ``False`` are set so
+high that no number of lost references can bring them to zero. These objects are never
+freed anyway, so nothing else changes. Upgrading to a fixed PySide6 makes this a no-op.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import sys
+from typing import Final
+
+from PySide6.QtCore import QObject, Signal
+
+logger = logging.getLogger(__name__)
+
+PROBE_CALLS: Final = 8
+IMMORTAL_REFERENCE_COUNT: Final = 1 << 60
+"""Far from both zero and overflow: losing a reference every nanosecond takes 36 years."""
+
+
+class _Probe(QObject):
+    """A throwaway object to measure what PySide6 calls do to ``None`` and ``True``."""
+
+    probed = Signal()
+
+
+def references_lost() -> bool:
+    """True if this PySide6 build loses references to None (void calls) or True (emit)."""
+    probe = _Probe()
+    none_before, true_before = sys.getrefcount(None), sys.getrefcount(True)
+    for _ in range(PROBE_CALLS):
+        probe.setObjectName("probe")  # a void method: returns None
+        probe.probed.emit()  # returns True
+    lost_none = none_before - sys.getrefcount(None)
+    lost_true = true_before - sys.getrefcount(True)
+    return max(lost_none, lost_true) >= PROBE_CALLS // 2
+
+
+def apply_reference_fix() -> bool:
+    """Make None, True and False immortal if this PySide6 build needs it; True if done."""
+    if sys.implementation.name != "cpython" or sys.version_info >= (3, 12):
+        return False  # immortal already (PEP 683), or not reference counted this way
+    if sys.getrefcount(None) >= IMMORTAL_REFERENCE_COUNT or not references_lost():
+        return False
+    for singleton in (None, True, False):
+        # ob_refcnt is the first field of every object in a CPython release build.
+        ctypes.c_ssize_t.from_address(id(singleton)).value = IMMORTAL_REFERENCE_COUNT
+    import PySide6
+
+    logger.warning(
+        "PySide6 %s loses references to None/True on Python %d.%d; worked around "
+        "(a PySide6 release without this bug makes the workaround unnecessary)",
+        getattr(PySide6, "__version__", "?"),
+        *sys.version_info[:2],
+    )
+    return True

@@ -1,0 +1,472 @@
+"""The TV display window: header with clock, the big "now calling" panel, recent calls, counts."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Final
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPaintEvent, QPalette, QResizeEvent
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from client.i18n import DEFAULT_LANGUAGE
+from counter_display.display.presenter import (
+    MAX_COUNTER_ROWS,
+    MAX_SERVICE_ROWS,
+    CounterRow,
+    DisplayView,
+    ServiceRow,
+)
+from counter_display.display.texts import format_clock, format_date, text
+from counter_display.display.ticker import TickerWidget
+
+logger = logging.getLogger(__name__)
+
+FONT_FAMILY: Final = "DejaVu Sans"
+BACKGROUND: Final = QColor("#001a4d")  # dark blue
+PANEL: Final = QColor("#002a73")
+HEADER: Final = QColor("#000d29")
+TEXT: Final = QColor("#ffffff")
+MUTED: Final = QColor("#b8c7e6")
+ACCENT: Final = QColor("#ffd400")  # yellow
+WARNING: Final = QColor("#ffb020")
+FLASH_INTERVAL_MS: Final = 500
+DEFAULT_HIGHLIGHT_S: Final = 6.0
+REFERENCE_HEIGHT_PX: Final = 1080
+"""Font sizes below are pixels on a 1920×1080 screen; they scale with the shorter side."""
+
+
+def _font(pixels: float, bold: bool = False, condensed: bool = False) -> QFont:
+    font = QFont(FONT_FAMILY)
+    font.setPixelSize(max(8, round(pixels)))
+    font.setBold(bold)
+    if condensed:
+        font.setStretch(QFont.Stretch.SemiCondensed)
+    return font
+
+
+def _paint(widget: QWidget, foreground: QColor, background: QColor | None = None) -> None:
+    palette = widget.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, foreground)
+    if background is not None:
+        palette.setColor(QPalette.ColorRole.Window, background)
+        widget.setAutoFillBackground(True)
+    widget.setPalette(palette)
+
+
+class NumberLabel(QLabel):
+    """The big ticket number; reports each new text once it has been painted."""
+
+    painted = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._painted_text: str | None = None
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.text() != self._painted_text:
+            self._painted_text = self.text()
+            self.painted.emit(self._painted_text)
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that ends with "…" rather than growing past its width."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full_text = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    @property
+    def full_text(self) -> str:
+        """The text before eliding."""
+        return self._full_text
+
+    def set_full_text(self, value: str) -> None:
+        """Show ``value``, shortened to fit."""
+        self._full_text = value
+        self._elide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._elide()
+
+    def _elide(self) -> None:
+        metrics = QFontMetrics(self.font())
+        width = max(1, self.width())
+        self.setText(metrics.elidedText(self._full_text, Qt.TextElideMode.ElideRight, width))
+
+
+class CounterRowWidgets:
+    """The labels of one line of the recent-calls list (created once, reused)."""
+
+    def __init__(self, grid: QGridLayout, row: int, parent: QWidget) -> None:
+        self.counter = QLabel(parent)
+        self.number = QLabel(parent)
+        self.note = QLabel(parent)
+        self.number.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        grid.addWidget(self.counter, row, 0)
+        grid.addWidget(self.number, row, 1)
+        grid.addWidget(self.note, row, 2)
+        self.shown: CounterRow | None = None
+
+    def show_row(self, row: CounterRow | None) -> None:
+        self.shown = row
+        for label in (self.counter, self.number, self.note):
+            label.setVisible(row is not None)
+        if row is None:
+            return
+        self.counter.setText(row.counter_text)
+        self.number.setText(row.number_text)
+        self.note.setText(row.note)
+        color = ACCENT if row.latest else TEXT
+        _paint(self.counter, color)
+        _paint(self.number, color)
+        _paint(self.note, WARNING)
+
+    def scale(self, unit: float) -> None:
+        self.counter.setFont(_font(60 * unit))
+        self.number.setFont(_font(76 * unit, bold=True))
+        self.note.setFont(_font(30 * unit))
+
+
+class ServiceTile(QFrame):
+    """One service's tile: its letter, its waiting count, its name."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        _paint(self, TEXT, PANEL)
+        self.code = QLabel(self)
+        self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        _paint(self.code, BACKGROUND, ACCENT)
+        self.count = ElidedLabel(self)
+        self.name = ElidedLabel(self)
+        _paint(self.name, MUTED)
+        top = QHBoxLayout()
+        top.addWidget(self.code)
+        top.addWidget(self.count, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.name)
+        self._layout = layout
+        self._top = top
+        self.shown: ServiceRow | None = None
+
+    def show_row(self, row: ServiceRow) -> None:
+        self.shown = row
+        self.code.setText(row.code)
+        self.count.set_full_text(row.waiting_text)
+        self.name.set_full_text(row.name)
+        _paint(self.count, TEXT if row.open else WARNING)
+
+    def scale(self, unit: float) -> None:
+        margin = round(14 * unit)
+        self._layout.setContentsMargins(margin, margin, margin, margin)
+        self._layout.setSpacing(round(6 * unit))
+        self._top.setSpacing(round(16 * unit))
+        self.code.setFont(_font(56 * unit, bold=True))
+        self.code.setFixedSize(round(84 * unit), round(76 * unit))
+        self.count.setFont(_font(44 * unit, bold=True))
+        self.name.setFont(_font(28 * unit, condensed=True))
+
+
+class DisplayWindow(QWidget):
+    """The waiting-room screen. Fed with ``show_view``; it never talks to the server.
+
+    Every list has a fixed pool of labels made once, so days of updates allocate nothing
+    that stays. Sizes follow the window: fonts are pixels of a 1080-line screen, scaled
+    by the shorter side, and a portrait screen stacks the panels.
+    """
+
+    number_painted = Signal(str)  # the big number after a change, once it is on screen
+
+    def __init__(
+        self,
+        language: str = DEFAULT_LANGUAGE,
+        ticker_text: str = "",
+        highlight_s: float = DEFAULT_HIGHLIGHT_S,
+        *,
+        now: Callable[[ZoneInfo | None], datetime] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.language = language
+        self.setWindowTitle("Antrian")
+        self._now = now or (lambda zone: datetime.now(zone))
+        self._zone: ZoneInfo | None = None
+        self._zone_name: str | None = None
+        self._flashes_left = 0
+        self._flash_on = False
+        self._highlight_flashes = max(0, round(highlight_s * 1000 / FLASH_INTERVAL_MS))
+        self._unit = 1.0
+        self._number_max_px = 300.0
+        self._view: DisplayView | None = None
+        _paint(self, TEXT, BACKGROUND)
+        self._build(ticker_text)
+        self._flash_timer = QTimer(self)
+        self._flash_timer.setInterval(FLASH_INTERVAL_MS)
+        self._flash_timer.timeout.connect(self._on_flash_timer)
+        self._clock_timer = QTimer(self)
+        self._clock_timer.setSingleShot(True)
+        self._clock_timer.timeout.connect(self._on_clock_timer)
+        self._on_clock_timer()
+        self._apply_colors()
+        self.resize(1280, 720)
+
+    # -- building ------------------------------------------------------------------------
+
+    def _build(self, ticker_text: str) -> None:
+        self.header = QFrame(self)
+        _paint(self.header, TEXT, HEADER)
+        self.office_label = ElidedLabel(self.header)
+        self.date_label = QLabel(self.header)
+        self.clock_label = QLabel(self.header)
+        self.connection_label = QLabel(self.header)
+        _paint(self.office_label, TEXT)
+        _paint(self.date_label, MUTED)
+        _paint(self.clock_label, ACCENT)
+        _paint(self.connection_label, WARNING)
+        self.connection_label.hide()
+        for label in (self.date_label, self.clock_label, self.connection_label):
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        office_column = QVBoxLayout()
+        office_column.addWidget(self.office_label)
+        office_column.addWidget(self.connection_label, 0, Qt.AlignmentFlag.AlignLeft)
+        self.connection_label.setAlignment(Qt.AlignmentFlag.AlignLeft)
+        time_column = QVBoxLayout()
+        time_column.addWidget(self.clock_label)
+        time_column.addWidget(self.date_label)
+        self._header_layout = QHBoxLayout(self.header)
+        self._header_layout.addLayout(office_column, 1)
+        self._header_layout.addLayout(time_column)
+
+        self.now_panel = QFrame(self)
+        self.caption_label = QLabel(text("now_calling", self.language), self.now_panel)
+        self.number_label = NumberLabel(self.now_panel)
+        self.number_label.painted.connect(self.number_painted)
+        self.counter_label = QLabel(self.now_panel)
+        self.service_label = ElidedLabel(self.now_panel)
+        for label in (self.caption_label, self.number_label, self.counter_label):
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.service_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._now_layout = QVBoxLayout(self.now_panel)
+        self._now_layout.addStretch(1)
+        self._now_layout.addWidget(self.caption_label)
+        self._now_layout.addWidget(self.number_label)
+        self._now_layout.addWidget(self.counter_label)
+        self._now_layout.addWidget(self.service_label)
+        self._now_layout.addStretch(1)
+
+        self.recent_panel = QFrame(self)
+        _paint(self.recent_panel, TEXT, PANEL)
+        self.recent_title = QLabel(text("recent_calls", self.language), self.recent_panel)
+        _paint(self.recent_title, MUTED)
+        self._recent_grid = QGridLayout()
+        self._recent_grid.setColumnStretch(0, 1)
+        self.counter_rows = [
+            CounterRowWidgets(self._recent_grid, index, self.recent_panel)
+            for index in range(MAX_COUNTER_ROWS)
+        ]
+        self._recent_layout = QVBoxLayout(self.recent_panel)
+        self._recent_layout.addWidget(self.recent_title)
+        self._recent_layout.addLayout(self._recent_grid)
+        self._recent_layout.addStretch(1)
+
+        self._body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._body.addWidget(self.now_panel, 58)
+        self._body.addWidget(self.recent_panel, 42)
+
+        self.services_strip = QWidget(self)
+        self._services_layout = QHBoxLayout(self.services_strip)
+        self._services_layout.setContentsMargins(0, 0, 0, 0)
+        self.service_tiles = [ServiceTile(self.services_strip) for _ in range(MAX_SERVICE_ROWS)]
+        for tile in self.service_tiles:
+            self._services_layout.addWidget(tile, 1)
+            tile.hide()
+
+        self.ticker = TickerWidget(ticker_text, self)
+        self.ticker.set_colors(ACCENT, HEADER)
+
+        self._root = QVBoxLayout(self)
+        self._root.setContentsMargins(0, 0, 0, 0)
+        self._root.addWidget(self.header)
+        self._body_holder = QWidget(self)
+        self._body_layout = QVBoxLayout(self._body_holder)
+        self._body_layout.addLayout(self._body, 1)
+        self._body_layout.addWidget(self.services_strip)
+        self._root.addWidget(self._body_holder, 1)
+        self._root.addWidget(self.ticker)
+        self._show_empty_call()
+
+    # -- what the controller calls -------------------------------------------------------
+
+    def show_view(self, view: DisplayView, highlight: bool = False) -> None:
+        """Show ``view``; ``highlight`` flashes the "now calling" panel for a few seconds."""
+        self._view = view
+        self.office_label.set_full_text(view.office)
+        if view.timezone != self._zone_name:
+            self._set_zone(view.timezone)
+        call = view.now_calling
+        if call is None:
+            self._show_empty_call()
+        else:
+            self._set_number(call.number)
+            self.counter_label.setText(call.counter_text)
+            self.service_label.set_full_text(call.service_text)
+            self.caption_label.setText(
+                text("recall" if call.recall else "now_calling", self.language)
+            )
+        for index, widgets in enumerate(self.counter_rows):
+            widgets.show_row(view.counters[index] if index < len(view.counters) else None)
+        for index, tile in enumerate(self.service_tiles):
+            if index < len(view.services):
+                tile.show_row(view.services[index])
+                tile.show()
+            else:
+                tile.hide()
+        if highlight:
+            self.start_highlight()
+
+    def show_connection(self, message: str) -> None:
+        """A discreet line under the office name ("menyambung ulang…"); empty hides it."""
+        self.connection_label.setText(f"● {message}" if message else "")
+        self.connection_label.setVisible(bool(message))
+
+    def set_ticker_text(self, value: str) -> None:
+        """Replace the running text."""
+        self.ticker.set_text(value)
+
+    def start_highlight(self) -> None:
+        """Flash the "now calling" panel (yellow, then blue, ...) and settle."""
+        if self._highlight_flashes == 0:
+            return
+        self._flashes_left = self._highlight_flashes
+        self._flash_on = True
+        self._apply_colors()
+        self._flash_timer.start()
+
+    @property
+    def highlighted(self) -> bool:
+        """True while the panel flashes."""
+        return self._flash_timer.isActive()
+
+    # -- Qt ------------------------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._apply_scale()
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _show_empty_call(self) -> None:
+        self.caption_label.setText(text("now_calling", self.language))
+        self._set_number("—")
+        self.counter_label.setText(text("no_calls_today", self.language))
+        self.service_label.set_full_text("")
+
+    def _set_number(self, number: str) -> None:
+        if self.number_label.text() == number:
+            return
+        self.number_label.setText(number)
+        self._fit_number()
+
+    def _fit_number(self) -> None:
+        # Shrink a long number (A1234) to the panel's width rather than cut it.
+        font = _font(self._number_max_px, bold=True)
+        available = self.now_panel.width() * 0.94
+        advance = QFontMetrics(font).horizontalAdvance(self.number_label.text() or " ")
+        if available > 0 and advance > available:
+            font = _font(self._number_max_px * available / advance, bold=True)
+        self.number_label.setFont(font)
+
+    def _apply_scale(self) -> None:
+        width, height = self.width(), self.height()
+        portrait = height > width
+        unit = min(width, height) / REFERENCE_HEIGHT_PX
+        self._unit = unit
+        gap = round(20 * unit)
+        self._body.setDirection(
+            QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
+        )
+        self._body.setStretch(0, 50 if portrait else 58)
+        self._body.setStretch(1, 50 if portrait else 42)
+        self._body.setSpacing(gap)
+        self._body_layout.setContentsMargins(gap, gap, gap, gap)
+        self._body_layout.setSpacing(gap)
+        self._services_layout.setSpacing(gap)
+        self._header_layout.setContentsMargins(round(32 * unit), gap // 2, round(32 * unit), 0)
+        self.office_label.setFont(_font(50 * unit, bold=True))
+        self.connection_label.setFont(_font(28 * unit))
+        self.clock_label.setFont(_font(60 * unit, bold=True))
+        self.date_label.setFont(_font(32 * unit))
+        self.header.setFixedHeight(round(150 * unit))
+        self.caption_label.setFont(_font(64 * unit, bold=True))
+        self._number_max_px = (340 if portrait else 300) * unit
+        self.counter_label.setFont(_font(130 * unit, bold=True))
+        self.service_label.setFont(_font(38 * unit))
+        self.recent_title.setFont(_font(42 * unit, bold=True))
+        margin = round(28 * unit)
+        self._recent_layout.setContentsMargins(margin, margin, margin, margin)
+        self._recent_layout.setSpacing(gap)
+        self._recent_grid.setHorizontalSpacing(round(24 * unit))
+        self._recent_grid.setVerticalSpacing(round(10 * unit))
+        for widgets in self.counter_rows:
+            widgets.scale(unit)
+        for tile in self.service_tiles:
+            tile.scale(unit)
+        self.ticker.setFont(_font(46 * unit, bold=True))
+        self.ticker.setFixedHeight(round(80 * unit))
+        self._fit_number()
+
+    def _apply_colors(self) -> None:
+        flashing = self._flash_on
+        background = ACCENT if flashing else PANEL
+        _paint(self.now_panel, TEXT, background)
+        _paint(self.caption_label, BACKGROUND if flashing else MUTED)
+        _paint(self.number_label, BACKGROUND if flashing else ACCENT)
+        _paint(self.counter_label, BACKGROUND if flashing else TEXT)
+        _paint(self.service_label, BACKGROUND if flashing else MUTED)
+
+    def _on_flash_timer(self) -> None:
+        self._flashes_left -= 1
+        self._flash_on = not self._flash_on and self._flashes_left > 0
+        if self._flashes_left <= 0:
+            self._flash_on = False
+            self._flash_timer.stop()
+        self._apply_colors()
+
+    def _set_zone(self, name: str | None) -> None:
+        self._zone_name = name
+        try:
+            self._zone = ZoneInfo(name) if name else None
+        except (ZoneInfoNotFoundError, ValueError):
+            logger.warning("unknown time zone %r: the clock shows local time", name)
+            self._zone = None
+        self._on_clock_timer()
+
+    def _on_clock_timer(self) -> None:
+        moment = self._now(self._zone)
+        self.date_label.setText(format_date(moment, self.language))
+        self.clock_label.setText(format_clock(moment, self._zone_name, self.language))
+        # Wake just after the next minute starts, whatever the timer's drift.
+        delay_ms = (60 - moment.second) * 1000 - moment.microsecond // 1000 + 50
+        self._clock_timer.start(max(200, delay_ms))
