@@ -1,10 +1,10 @@
 """Server benchmark: ticket issue throughput/latency and call -> display event latency.
 
-    python bench/server_bench.py [--tickets 6000] [--clients 50] [--loaders 1]
+    python bench/server_bench.py [--tickets 6000] [--clients 50] [--rate 2000]
 
 Starts a real server (child process) on 127.0.0.1 with a fresh data dir, then:
-1. `--clients` concurrent kiosks issue `--tickets` tickets (each answer means durable),
-   spread over `--loaders` client processes; prints tickets/s and p50/p99 latency.
+1. `--clients` concurrent kiosks issue `--tickets` tickets (each answer means durable):
+   once as fast as they can (throughput), once at `--rate` tickets/s (latency at load).
 2. 50 counters call next while 10 WebSocket displays are connected; prints the time
    from sending "next" to each display receiving the `ticket.called` event (p50/p99).
 """
@@ -14,8 +14,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import multiprocessing
 import os
+import random
 import sys
 import tempfile
 import time
@@ -35,64 +35,59 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-async def issue_load(api: str, token: str, count: int, clients: int) -> list[float]:
+async def issue_load(
+    api: str, token: str, count: int, clients: int, rate: float | None
+) -> tuple[list[float], float]:
+    """`clients` kiosks issue `count` tickets; as fast as possible, or at `rate` per second.
+
+    At a fixed rate each kiosk sends on a schedule and latency is measured from the
+    scheduled moment, so a stalled server is not hidden (no coordinated omission).
+    """
     latencies: list[float] = []
     headers = {"Authorization": f"Bearer {token}"}
-    remaining = [count]
+    per_client = count // clients
     connector = aiohttp.TCPConnector(limit=clients)
     async with aiohttp.ClientSession(connector=connector, headers=headers) as session:
 
-        async def kiosk(index: int) -> None:
-            services = "ABC"
-            while remaining[0] > 0:
-                remaining[0] -= 1
-                started = time.perf_counter()
-                async with session.post(
-                    f"{api}/tickets", json={"service": services[index % 3]}
-                ) as answer:
+        async def kiosk(index: int, start: float) -> None:
+            service = "ABC"[index % 3]
+            for sent in range(per_client):
+                scheduled = time.perf_counter()
+                if rate is not None:
+                    scheduled = start + (sent * clients + index) / rate
+                    delay = scheduled - time.perf_counter()
+                    if delay > 0:
+                        await asyncio.sleep(delay)
+                async with session.post(f"{api}/tickets", json={"service": service}) as answer:
                     await answer.read()
                     if answer.status != 201:
                         raise RuntimeError(f"issue failed: {answer.status}")
-                latencies.append(time.perf_counter() - started)
+                latencies.append(time.perf_counter() - scheduled)
 
-        await asyncio.gather(*(kiosk(index) for index in range(clients)))
-    return latencies
-
-
-def loader_process(
-    api: str, token: str, count: int, clients: int, queue: multiprocessing.Queue
-) -> None:  # type: ignore[type-arg]
-    queue.put(asyncio.run(issue_load(api, token, count, clients)))
+        # warm the connections up first
+        await asyncio.gather(*(session.get(f"{api}/health") for _ in range(clients)))
+        started = time.perf_counter()
+        await asyncio.gather(*(kiosk(index, started + 0.05) for index in range(clients)))
+        elapsed = time.perf_counter() - started
+    return latencies, elapsed
 
 
-def run_issue_benchmark(server: LiveServer, tickets: int, clients: int, loaders: int) -> None:
-    queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
-    per_loader = tickets // loaders
-    processes = [
-        multiprocessing.Process(
-            target=loader_process,
-            args=(server.api, server.tokens["kiosk"], per_loader, clients // loaders, queue),
-        )
-        for _ in range(loaders)
-    ]
-    started = time.perf_counter()
-    for process in processes:
-        process.start()
-    latencies: list[float] = []
-    for _ in processes:
-        latencies += queue.get()
-    elapsed = time.perf_counter() - started
-    for process in processes:
-        process.join()
+def report_issue(label: str, latencies: list[float], elapsed: float) -> None:
     print(
-        f"issue: {len(latencies)} tickets, {clients} concurrent clients, "
-        f"{loaders} loader process(es)"
-    )
-    print(f"issue: {len(latencies) / elapsed:,.0f} tickets/s (durable, synchronous=FULL)")
-    print(
-        f"issue latency: p50 {percentile(latencies, 0.50) * 1000:.1f} ms, "
+        f"{label}: {len(latencies)} tickets in {elapsed:.2f} s = "
+        f"{len(latencies) / elapsed:,.0f}/s; "
+        f"latency p50 {percentile(latencies, 0.50) * 1000:.1f} ms, "
         f"p99 {percentile(latencies, 0.99) * 1000:.1f} ms, max {max(latencies) * 1000:.1f} ms"
     )
+
+
+def run_issue_benchmark(server: LiveServer, tickets: int, clients: int, rate: float) -> None:
+    api, token = server.api, server.tokens["kiosk"]
+    print(f"issue: {clients} concurrent kiosks, every ticket durable (synchronous=FULL)")
+    latencies, elapsed = asyncio.run(issue_load(api, token, tickets, clients, None))
+    report_issue("  as fast as possible", latencies, elapsed)
+    latencies, elapsed = asyncio.run(issue_load(api, token, tickets, clients, rate))
+    report_issue(f"  offered {rate:,.0f}/s", latencies, elapsed)
 
 
 async def call_benchmark(
@@ -138,6 +133,7 @@ async def call_benchmark(
 
         async def counter(number: int) -> None:
             counter_headers = {"Authorization": f"Bearer {counter_tokens[number]}"}
+            await asyncio.sleep(random.uniform(0, 0.5))
             for _ in range(calls_per_counter):
                 # each counter calls one at a time, so its event belongs to this send
                 sent_at[number] = time.perf_counter()
@@ -147,7 +143,9 @@ async def call_benchmark(
                     body = await answer.json()
                     if answer.status != 200:
                         raise RuntimeError(f"next failed: {body}")
-                await asyncio.sleep(0.05)  # a clerk does not press faster than this
+                # ~2 presses/s per counter (100/s in all): far busier than any real office,
+                # where a clerk presses "next" every few minutes; random, not in lockstep
+                await asyncio.sleep(random.uniform(0.25, 0.75))
 
         counters = [asyncio.create_task(counter(number)) for number in range(1, COUNTERS + 1)]
         await asyncio.gather(*counters)
@@ -170,8 +168,8 @@ def main() -> int:
     )
     parser.add_argument("--tickets", type=int, default=6000)
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--loaders", type=int, default=1)
-    parser.add_argument("--calls-per-counter", type=int, default=10)
+    parser.add_argument("--rate", type=float, default=2000.0, help="offered tickets/s")
+    parser.add_argument("--calls-per-counter", type=int, default=20)
     arguments = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory() as directory:
@@ -181,7 +179,7 @@ def main() -> int:
         )
         server = LiveServer(Path(directory) / "issue").start()
         try:
-            run_issue_benchmark(server, arguments.tickets, arguments.clients, arguments.loaders)
+            run_issue_benchmark(server, arguments.tickets, arguments.clients, arguments.rate)
         finally:
             server.stop()
         server = LiveServer(Path(directory) / "call", config_text=counters).start()
