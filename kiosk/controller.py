@@ -1,0 +1,461 @@
+"""KioskController: what the kiosk shows now, from server link, printer and ticket flow."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from client.errors import ApiError, ClientError, StorageUnavailable
+from client.i18n import Language, service_description, service_name
+from client.qt_bridge import ServerLink
+from client.state import OfficeState
+from client.wire import Service, Ticket
+from kiosk.flow import FlowOutcome, FlowStep, OutcomeKind, TicketFlow
+from kiosk.printing import PrinterHealth, PrinterService
+from kiosk.settings import KioskSettings
+from kiosk.texts import KioskTexts
+from printer_drivers import TicketData
+
+logger = logging.getLogger(__name__)
+
+FAILURE_SHOWN_S = 8.0
+ADMIN_MAX_WRONG_PINS = 3
+
+
+class Screen(StrEnum):
+    """The screens of the kiosk; exactly one is shown at a time."""
+
+    CONNECTING = "connecting"
+    UNAVAILABLE = "unavailable"
+    OUT_OF_ORDER = "out_of_order"
+    SETUP_ERROR = "setup_error"
+    SERVICES = "services"
+    PRIORITY = "priority"
+    BUSY = "busy"
+    CONFIRMATION = "confirmation"
+    FAILURE = "failure"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceView:
+    """One service button as the visitor sees it."""
+
+    code: str
+    name: str
+    description: str
+    status_line: str
+    enabled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """Title and explanation of a message screen (unavailable, out of order, failure)."""
+
+    title: str
+    body: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Confirmation:
+    """The confirmation screen: the number, in large type, and what happens next."""
+
+    number: str
+    service_name: str
+    people_ahead_line: str
+    priority: bool
+
+
+class KioskController(QObject):
+    """Decides the screen and runs the ticket flow; widgets only call it and redraw."""
+
+    changed = Signal()  # anything on screen may have changed: redraw
+    exit_requested = Signal()  # the admin entered the right PIN
+
+    def __init__(
+        self,
+        settings: KioskSettings,
+        link: ServerLink,
+        printer: PrinterService | None,
+        *,
+        setup_error: str | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.texts: KioskTexts = settings.texts()
+        self.language: Language = settings.language
+        self._link = link
+        self._printer = printer
+        self._setup_error = setup_error
+        self._connection = link.status
+        self._ever_connected = False
+        self._state: OfficeState | None = link.state
+        self._health = printer.health if printer is not None else PrinterHealth()
+        self._priority_mode = False
+        self._admin_open = False
+        self.admin_message = ""
+        self._wrong_pins = 0
+        self._unvoided: dict[int, Ticket] = {}
+        self.flow = TicketFlow(self, self._on_flow_changed)
+        self._timing: dict[int, float] = {}
+
+        self._outcome_timer = QTimer(self)
+        self._outcome_timer.setSingleShot(True)
+        self._outcome_timer.timeout.connect(self.acknowledge)
+        self._idle_timer = QTimer(self)
+        self._idle_timer.setSingleShot(True)
+        self._idle_timer.setInterval(int(settings.idle_reset_s * 1000))
+        self._idle_timer.timeout.connect(self._on_idle)
+
+        link.connection_changed.connect(self._on_connection_changed)
+        link.state_changed.connect(self._on_state_changed)
+        if printer is not None:
+            printer.printed.connect(self._on_printed)
+            printer.print_failed.connect(self._on_print_failed)
+            printer.health_changed.connect(self._on_health_changed)
+
+    # -- what the window reads --------------------------------------------------------------
+
+    @property
+    def screen(self) -> Screen:
+        """The screen to show now."""
+        if self._admin_open:
+            return Screen.ADMIN
+        if self._setup_error is not None:
+            return Screen.SETUP_ERROR
+        if self.flow.busy:
+            return Screen.BUSY
+        if self.flow.step is FlowStep.DONE:
+            outcome = self.flow.outcome
+            if outcome is not None and outcome.kind is OutcomeKind.PRINTED:
+                return Screen.CONFIRMATION
+            return Screen.FAILURE
+        if self._connection != "connected" or self._state is None:
+            if self._ever_connected or self._connection == "unavailable":
+                return Screen.UNAVAILABLE
+            return Screen.CONNECTING
+        if not self._health.ready:
+            return Screen.OUT_OF_ORDER
+        if self._priority_mode:
+            return Screen.PRIORITY
+        return Screen.SERVICES
+
+    @property
+    def office_name(self) -> str:
+        return self._state.office if self._state is not None else ""
+
+    @property
+    def priority_enabled(self) -> bool:
+        return self.settings.priority
+
+    @property
+    def admin_pin_set(self) -> bool:
+        return self.settings.admin_pin is not None
+
+    def text(self, key: str, /, **params: object) -> str:
+        """A screen text in the current language."""
+        return self.texts.get(key, self.language, **params)
+
+    def services(self) -> tuple[ServiceView, ...]:
+        """The service buttons, in the server's order."""
+        if self._state is None:
+            return ()
+        return tuple(self._service_view(service) for service in self._state.services)
+
+    def _service_view(self, service: Service) -> ServiceView:
+        if service.open:
+            line = self.texts.waiting_line(service.waiting, service.est_wait_s, self.language)
+        else:
+            line = self.texts.closed_line(service.closed_reason, self.language)
+        return ServiceView(
+            code=service.code,
+            name=service_name(service, self.language),
+            description=service_description(service, self.language),
+            status_line=line,
+            enabled=service.open,
+        )
+
+    def message(self) -> Message:
+        """Title and text of the current message screen."""
+        screen = self.screen
+        if screen is Screen.CONNECTING:
+            return Message(self.text("connecting_title"), self.text("connecting_hint"))
+        if screen is Screen.UNAVAILABLE:
+            return Message(self.text("unavailable_title"), self.text("unavailable_hint"))
+        if screen is Screen.SETUP_ERROR:
+            return Message(
+                self.text("setup_error_title"), self.text("setup_error_hint"),
+                self._setup_error or "",
+            )  # fmt: skip
+        if screen is Screen.OUT_OF_ORDER:
+            fault = self._health.fault
+            reason = self.text(f"printer.{fault}") if fault is not None else ""
+            return Message(
+                self.text("out_of_order_title"),
+                f"{reason}. {self.text('out_of_order_hint')}" if reason else "",
+            )
+        if screen is Screen.BUSY:
+            return Message(self.text("please_wait"), "")
+        if screen is Screen.FAILURE and self.flow.outcome is not None:
+            return self._failure_message(self.flow.outcome)
+        return Message("", "")
+
+    def _failure_message(self, outcome: FlowOutcome) -> Message:
+        number = outcome.ticket.number if outcome.ticket is not None else ""
+        if outcome.kind is OutcomeKind.VOIDED:
+            return Message(
+                self.text("print_failed_title"), self.text("print_failed_voided", number=number)
+            )
+        if outcome.kind is OutcomeKind.NOT_VOIDED:
+            return Message(
+                self.text("print_failed_title"),
+                self.text("print_failed_not_voided", number=number),
+            )
+        if outcome.kind is OutcomeKind.SERVICE_CLOSED:
+            return Message(
+                self.text("service_closed_title"),
+                self.texts.closed_line(outcome.closed_reason, self.language),
+            )
+        if outcome.kind is OutcomeKind.UNAVAILABLE:
+            return Message(self.text("unavailable_title"), self.text("issue_failed_hint"))
+        return Message(self.text("issue_failed_title"), self.text("issue_failed_hint"))
+
+    def confirmation(self) -> Confirmation | None:
+        """The issued ticket while the confirmation screen is up."""
+        outcome = self.flow.outcome
+        if outcome is None or outcome.ticket is None or outcome.kind is not OutcomeKind.PRINTED:
+            return None
+        ticket = outcome.ticket
+        return Confirmation(
+            number=ticket.number,
+            service_name=self._service_name(ticket.service),
+            people_ahead_line=self.texts.people_ahead_line(
+                ticket.people_ahead, ticket.est_wait_s, self.language
+            ),
+            priority=ticket.priority,
+        )
+
+    def _service_name(self, code: str) -> str:
+        service = self._state.service(code) if self._state is not None else None
+        return service_name(service, self.language) if service is not None else code
+
+    # -- what the window calls --------------------------------------------------------------
+
+    def choose_service(self, code: str, priority: bool = False) -> bool:
+        """A visitor touched a service button; False when it issues nothing (double tap)."""
+        self.touched()
+        screen = self.screen
+        if screen not in (Screen.SERVICES, Screen.PRIORITY):
+            return False
+        service = self._state.service(code) if self._state is not None else None
+        if service is None or not service.open:
+            return False
+        self._timing[self.flow.attempt + 1] = time.perf_counter()
+        return self.flow.request(code, priority or screen is Screen.PRIORITY)
+
+    def open_priority(self) -> None:
+        self.touched()
+        if self.screen is Screen.SERVICES and self.settings.priority:
+            self._priority_mode = True
+            self.changed.emit()
+
+    def close_priority(self) -> None:
+        self.touched()
+        if self._priority_mode:
+            self._priority_mode = False
+            self.changed.emit()
+
+    def toggle_language(self) -> None:
+        self.touched()
+        other = Language.ENGLISH if self.language is Language.INDONESIAN else Language.INDONESIAN
+        self.set_language(other)
+
+    def set_language(self, language: Language) -> None:
+        if language is not self.language:
+            self.language = language
+            self.changed.emit()
+
+    @Slot()
+    def acknowledge(self) -> None:
+        """The confirmation or failure has been shown long enough: back to the start."""
+        self._outcome_timer.stop()
+        if self.flow.step is FlowStep.DONE:
+            self._priority_mode = False
+            self.language = self.settings.language
+            self.flow.acknowledge()
+
+    def touched(self) -> None:
+        """Any touch: the idle reset starts again."""
+        self._idle_timer.start()
+
+    def open_admin(self) -> None:
+        """The admin corner was held long enough."""
+        self.admin_message = "" if self.admin_pin_set else self.text("admin_no_pin")
+        self._wrong_pins = 0
+        self._admin_open = True
+        self.touched()
+        self.changed.emit()
+
+    def close_admin(self) -> None:
+        if self._admin_open:
+            self._admin_open = False
+            self.admin_message = ""
+            self.changed.emit()
+
+    def submit_pin(self, pin: str) -> bool:
+        """True (and exit_requested) for the configured PIN."""
+        self.touched()
+        if not self._admin_open or self.settings.admin_pin is None:
+            return False
+        if pin == self.settings.admin_pin:
+            logger.info("admin exit")
+            self.exit_requested.emit()
+            return True
+        self._wrong_pins += 1
+        logger.warning("wrong admin PIN entered (%d)", self._wrong_pins)
+        if self._wrong_pins >= ADMIN_MAX_WRONG_PINS:
+            self.close_admin()
+        else:
+            self.admin_message = self.text("admin_wrong_pin")
+            self.changed.emit()
+        return False
+
+    # -- flow ports (called by TicketFlow) --------------------------------------------------
+
+    def issue(self, attempt: int, service: str, priority: bool) -> None:
+        self._link.call(
+            "issue_ticket",
+            service,
+            priority,
+            on_finished=lambda ticket: self.flow.issued(attempt, ticket),
+            on_failed=lambda error: self.flow.issue_failed(attempt, error),
+        )
+
+    def print(self, attempt: int, ticket: Ticket) -> None:
+        if self._printer is None:
+            self.flow.print_failed(attempt, RuntimeError("no printer"))
+            return
+        self._printer.print_ticket(attempt, self.ticket_data(ticket))
+
+    def void(self, attempt: int, ticket: Ticket) -> None:
+        self._unvoided[ticket.id] = ticket
+        self._link.call(
+            "void_ticket",
+            ticket.id,
+            on_finished=lambda _: self._on_voided(attempt, ticket),
+            on_failed=lambda error: self._on_void_failed(attempt, ticket, error),
+        )
+
+    def ticket_data(self, ticket: Ticket) -> TicketData:
+        """What the printer prints: the server's answer, in the office's time zone."""
+        issued_at = ticket.issued_at
+        if self._state is not None:
+            try:
+                issued_at = issued_at.astimezone(ZoneInfo(self._state.timezone))
+            except (ZoneInfoNotFoundError, ValueError):
+                logger.warning("unknown office time zone %r", self._state.timezone)
+        return TicketData(
+            office_name=self.office_name,
+            service_name=self._service_name(ticket.service),
+            number=ticket.number,
+            priority=ticket.priority,
+            people_ahead=ticket.people_ahead,
+            est_wait_s=ticket.est_wait_s,
+            issued_at=issued_at,
+            check_url=ticket.check_url,
+            footer=self.text("ticket_footer") or None,
+            language=self.language.value,
+        )
+
+    # -- slots --------------------------------------------------------------------------------
+
+    def _on_flow_changed(self, step: FlowStep, outcome: FlowOutcome | None) -> None:
+        if step is FlowStep.DONE and outcome is not None:
+            started = self._timing.pop(self.flow.attempt, None)
+            ticket = outcome.ticket.number if outcome.ticket is not None else "-"
+            if started is not None:
+                elapsed_ms = (time.perf_counter() - started) * 1000
+                logger.info("ticket %s: %s in %.0f ms", ticket, outcome.kind, elapsed_ms)
+            shown_s = (
+                self.settings.confirm_s if outcome.kind is OutcomeKind.PRINTED else FAILURE_SHOWN_S
+            )
+            self._outcome_timer.start(int(shown_s * 1000))
+        self.changed.emit()
+
+    @Slot(str)
+    def _on_connection_changed(self, status: str) -> None:
+        self._connection = status
+        if status == "connected":
+            self._ever_connected = True
+            self._retry_voids()
+        self.changed.emit()
+
+    @Slot(object, object)
+    def _on_state_changed(self, state: OfficeState, event: object) -> None:
+        self._state = state
+        if self._connection == "connected":
+            self._ever_connected = True
+        self.changed.emit()
+
+    @Slot(object)
+    def _on_health_changed(self, health: PrinterHealth) -> None:
+        self._health = health
+        self.changed.emit()
+
+    @Slot(int, object)
+    def _on_printed(self, attempt: int, result: object) -> None:
+        self.flow.printed(attempt)
+
+    @Slot(int, object)
+    def _on_print_failed(self, attempt: int, error: Exception) -> None:
+        self.flow.print_failed(attempt, error)
+        if self._printer is not None:
+            self._printer.poll_now()
+
+    def _on_voided(self, attempt: int, ticket: Ticket) -> None:
+        self._unvoided.pop(ticket.id, None)
+        logger.info("ticket %s voided", ticket.number)
+        self.flow.voided(attempt)
+
+    def _on_void_failed(self, attempt: int, ticket: Ticket, error: ClientError) -> None:
+        if not _may_retry_void(error):
+            # The server will not void it (already called, say): nothing to retry.
+            self._unvoided.pop(ticket.id, None)
+        self.flow.void_failed(attempt, error)
+
+    def _retry_voids(self) -> None:
+        for ticket in list(self._unvoided.values()):
+            logger.info("voiding unprinted ticket %s again", ticket.number)
+            self._link.call(
+                "void_ticket",
+                ticket.id,
+                on_finished=lambda _, ticket=ticket: self._unvoided.pop(ticket.id, None),
+                on_failed=lambda error, ticket=ticket: self._on_void_retry_failed(ticket, error),
+            )
+
+    def _on_void_retry_failed(self, ticket: Ticket, error: ClientError) -> None:
+        if not _may_retry_void(error):
+            self._unvoided.pop(ticket.id, None)
+        logger.warning("ticket %s still not voided: %s", ticket.number, error)
+
+    def _on_idle(self) -> None:
+        if self._admin_open:
+            self.close_admin()
+        if self.flow.step is FlowStep.READY and (
+            self._priority_mode or self.language is not self.settings.language
+        ):
+            self._priority_mode = False
+            self.language = self.settings.language
+            self.changed.emit()
+
+
+def _may_retry_void(error: ClientError) -> bool:
+    """Whether a failed void may succeed later (server down), not a refusal."""
+    return not isinstance(error, ApiError) or isinstance(error, StorageUnavailable)

@@ -1,0 +1,133 @@
+"""KioskWindow: header with office name and language switch over the current screen."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.controller import KioskController, Screen
+from kiosk.screens import (
+    AdminScreen,
+    ConfirmationScreen,
+    MessageScreen,
+    PriorityScreen,
+    ServicesScreen,
+    label,
+    touch_button,
+)
+from kiosk.style import Metrics, kiosk_font, style_sheet
+from kiosk.widgets import AdminCorner, connect_clicked
+
+logger = logging.getLogger(__name__)
+
+ADMIN_CORNER_PX = 140
+LANGUAGE_SCREENS = frozenset({Screen.SERVICES, Screen.PRIORITY})
+
+
+class KioskWindow(QWidget):
+    """The kiosk's only window; it draws what the controller says and sends it the touches."""
+
+    def __init__(self, controller: KioskController) -> None:
+        super().__init__()
+        self.setObjectName("kiosk")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.setFont(kiosk_font())
+        self.setWindowTitle("Antrian")
+        self.controller = controller
+        self._metrics: Metrics | None = None
+
+        header = QWidget()
+        header.setObjectName("header")
+        header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.office = label("office", wrap=False)
+        self.welcome = label("welcome", wrap=False)
+        self.language_button = touch_button("language")
+        connect_clicked(self.language_button, controller.toggle_language)
+        titles = QVBoxLayout()
+        titles.setSpacing(0)
+        titles.addWidget(self.office)
+        titles.addWidget(self.welcome)
+        header_layout = QHBoxLayout(header)
+        header_layout.addLayout(titles, 1)
+        header_layout.addWidget(self.language_button)
+        self._header_layout = header_layout
+
+        self.services_screen = ServicesScreen(controller)
+        self.priority_screen = PriorityScreen(controller)
+        self.confirmation_screen = ConfirmationScreen(controller)
+        self.message_screen = MessageScreen(controller)
+        self.admin_screen = AdminScreen(controller)
+        self.stack = QStackedWidget()
+        for screen in (
+            self.services_screen,
+            self.priority_screen,
+            self.confirmation_screen,
+            self.message_screen,
+            self.admin_screen,
+        ):
+            self.stack.addWidget(screen)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(header)
+        layout.addWidget(self.stack, 1)
+
+        self.admin_corner = AdminCorner(self)
+        self.admin_corner.setGeometry(0, 0, ADMIN_CORNER_PX, ADMIN_CORNER_PX)
+        self.admin_corner.held.connect(controller.open_admin)
+        controller.changed.connect(self.refresh)
+        self.resize(1280, 800)
+
+    @property
+    def current_screen(self) -> QWidget:
+        return self.stack.currentWidget()
+
+    def _screen_widget(self, screen: Screen) -> QWidget:
+        if screen is Screen.SERVICES:
+            return self.services_screen
+        if screen is Screen.PRIORITY:
+            return self.priority_screen
+        if screen is Screen.CONFIRMATION:
+            return self.confirmation_screen
+        if screen is Screen.ADMIN:
+            return self.admin_screen
+        return self.message_screen
+
+    @Slot()
+    def refresh(self) -> None:
+        """Redraw from the controller's current state."""
+        try:
+            self._refresh()
+        except Exception:
+            # Slot boundary: a drawing bug is logged, never shown as a traceback.
+            logger.exception("redrawing the kiosk failed")
+
+    def _refresh(self) -> None:
+        metrics = self._metrics or Metrics.for_size(self.width(), self.height())
+        controller = self.controller
+        screen = controller.screen
+        margin = metrics.px(40, 12)
+        self._header_layout.setContentsMargins(margin, metrics.px(18, 6), margin, metrics.px(18, 6))
+        self.office.setText(controller.office_name or "Antrian")
+        self.welcome.setText(controller.text("welcome"))
+        self.language_button.setText(controller.text("switch_language"))
+        # Hidden but still taking its space: the header keeps its height on every screen.
+        policy = self.language_button.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.language_button.setSizePolicy(policy)
+        self.language_button.setVisible(screen in LANGUAGE_SCREENS)
+        widget = self._screen_widget(screen)
+        widget.refresh(metrics)  # type: ignore[attr-defined]
+        self.stack.setCurrentWidget(widget)
+        self.admin_corner.raise_()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        size = event.size()
+        self._metrics = Metrics.for_size(size.width(), size.height())
+        self.setStyleSheet(style_sheet(self._metrics))
+        self.refresh()
