@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
-from PySide6.QtCore import QObject, Qt, Signal, SignalInstance
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_SIZE = (480, 640)
 MINIMUM_SIZE = (400, 560)
+CHECK_RETRY_MS = 1000
 
 LEVEL_COLORS = {
     Level.INFO: ("#1d3557", "#e8eef7"),
@@ -371,11 +372,20 @@ class CounterWindow(QWidget):
                 logger.exception("error checking a press's outcome")
 
         def failed(_error: object) -> None:
-            # The server is unreachable: the event stream's next snapshot settles it.
+            # Unreachable: ask again soon; the event stream's next snapshot may come first.
             self._handles.discard(handle)  # type: ignore[arg-type]
+            if self.presenter.verifying:
+                QTimer.singleShot(CHECK_RETRY_MS, self, self._retry_check)
 
         handle.finished.connect(finished)
         handle.failed.connect(failed)
+
+    def _retry_check(self) -> None:
+        try:
+            if self.presenter.verifying:
+                self._check_outcome()
+        except Exception:
+            logger.exception("error checking a press's outcome again")
 
     def open_transfer_dialog(self) -> TransferDialog | None:
         """Ask which service the current ticket moves to (only when Transfer is enabled)."""
