@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Antrian installer for Debian 12/13, Ubuntu 24.04 and Raspberry Pi OS.
 #
-#   ./install.sh            system packages + .venv + Antrian (enough to run every program)
-#   ./install.sh --dev      the same, plus what the tests need (Xvfb, socat, test libraries)
-#   ./install.sh --help     all options
+#   ./install.sh              system packages + .venv + Antrian (enough to run every program)
+#   ./install.sh --dev        the same, plus what the tests need (Xvfb, socat, test libraries)
+#   sudo ./install.sh --server             this PC runs the server (systemd service)
+#   sudo ./install.sh --kiosk              this PC is a ticket kiosk (autostart, printer rule)
+#   sudo ./install.sh --counter 2          this PC is the terminal of loket 2
+#   sudo ./install.sh --display            this PC drives the waiting-room TV
+#   sudo ./install.sh --uninstall          remove services and autostart entries (keeps data)
 #
-# Safe to run again: it installs only what is missing.
+# Roles can be combined (a small office: --server --display on one PC).
+# Safe to run again: it installs only what is missing and never overwrites a config.
 set -euo pipefail
 
 cd "$(dirname "$(readlink -f "$0")")"
@@ -13,6 +18,13 @@ PROJECT_DIR=$(pwd)
 VENV="$PROJECT_DIR/.venv"
 DEV=0
 SYSTEM=1
+VENV_SETUP=1
+ROLES=()
+COUNTER_NUMBER=""
+TOKEN=""
+SERVER_URL=""
+UNINSTALL=0
+ROOT=""            # staging root for --root (tests); empty: the real system
 
 # Qt (widgets, offscreen and xcb), QtMultimedia, voice generation and fonts.
 RUNTIME_PACKAGES=(
@@ -25,23 +37,48 @@ RUNTIME_PACKAGES=(
 # network namespaces for the multi-machine test.
 DEV_PACKAGES=(xvfb xauth socat iproute2)
 
-say() { printf '\033[1m[antrian]\033[0m %s\n' "$*"; }
+say() { printf '[antrian] %s\n' "$*"; }
 fail() { printf '[antrian] error: %s\n' "$*" >&2; exit 1; }
 
 usage() {
-  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
-  cat <<'EOF'
+  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+  cat <<'USAGE'
 Options:
-  --dev         also install test tools and test libraries
-  --no-system   do not install system packages (you install them yourself)
-  -h, --help    this help
-EOF
+  --dev             also install test tools and test libraries
+  --server          run the Antrian server on this PC (systemd unit antrian-server.service)
+  --kiosk           start the kiosk at login, full screen; allow USB ticket printers
+  --counter N       start the counter terminal of loket N at login
+  --display         start the waiting-room display at login, full screen
+  --token TOKEN     the device token for --kiosk/--counter/--display (else asked for)
+  --server-url URL  the server's address, if zeroconf cannot find it on this network
+  --uninstall       remove what the roles installed; keeps the database and config
+  --no-system       do not install system packages (you install them yourself)
+  --root DIR        write the role files under DIR instead of / (to test this script)
+  -h, --help        this help
+USAGE
 }
 
 while [ $# -gt 0 ]; do
   case "$1" in
     --dev) DEV=1 ;;
     --no-system) SYSTEM=0 ;;
+    --server|--kiosk|--display) ROLES+=("${1#--}") ;;
+    --counter)
+      [ $# -ge 2 ] || fail "--counter needs the loket number, e.g. --counter 2"
+      [[ "$2" =~ ^[1-9][0-9]{0,2}$ ]] || fail "--counter needs a loket number from 1 to 999, not '$2'"
+      ROLES+=("counter"); COUNTER_NUMBER="$2"; shift ;;
+    --token)
+      [ $# -ge 2 ] || fail "--token needs the token printed by 'antrian-server token create'"
+      [[ "$2" =~ ^[A-Za-z0-9_-]+$ ]] || fail "--token: that does not look like an Antrian token"
+      TOKEN="$2"; shift ;;
+    --server-url)
+      [ $# -ge 2 ] || fail "--server-url needs an address such as http://192.168.1.10:8470"
+      [[ "$2" =~ ^https?://[A-Za-z0-9.:-]+/?$ ]] || fail "--server-url: expected http://HOST:PORT, not '$2'"
+      SERVER_URL="$2"; shift ;;
+    --uninstall) UNINSTALL=1 ;;
+    --root)
+      [ $# -ge 2 ] || fail "--root needs a directory"
+      mkdir -p "$2"; ROOT="$(readlink -f "$2")"; SYSTEM=0; VENV_SETUP=0; shift ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; fail "unknown option: $1" ;;
   esac
@@ -108,8 +145,164 @@ generate_voice_clips() {
   fi
 }
 
+# ----------------------------------------------------------------- roles
+
+ETC_DIR="$ROOT/etc/antrian"
+CONFIG_FILE="$ETC_DIR/antrian.toml"
+DATA_DIR="$ROOT/var/lib/antrian"
+UNIT_FILE="$ROOT/etc/systemd/system/antrian-server.service"
+UDEV_RULE="$ROOT/etc/udev/rules.d/60-antrian-printer.rules"
+
+# The desktop user whose session starts the kiosk/counter/display.
+DESKTOP_USER="${SUDO_USER:-$(id -un)}"
+DESKTOP_HOME="$ROOT$(getent passwd "$DESKTOP_USER" | cut -d: -f6)"
+AUTOSTART_DIR="$DESKTOP_HOME/.config/autostart"
+
+need_root_for_roles() {
+  [ -n "$ROOT" ] && return 0
+  [ "$(id -u)" -eq 0 ] || fail "setting up a role changes system files: run it with sudo"
+}
+
+systemd_running() { [ -z "$ROOT" ] && [ -d /run/systemd/system ]; }
+
+write_config_if_missing() {
+  mkdir -p "$ETC_DIR"
+  if [ ! -f "$CONFIG_FILE" ]; then
+    install -m 644 "$PROJECT_DIR/assets/antrian.example.toml" "$CONFIG_FILE"
+    say "wrote $CONFIG_FILE from the example: edit the office name, hours, services, counters"
+  fi
+}
+
+# Append a [section] with this device's settings, unless the file has one already.
+add_device_section() {
+  local section="$1" extra="$2"
+  write_config_if_missing
+  if grep -q "^\[$section\]" "$CONFIG_FILE"; then
+    say "$CONFIG_FILE already has a [$section] section: left as it is"
+    return 0
+  fi
+  local token="$TOKEN"
+  if [ -z "$token" ] && [ -t 0 ]; then
+    read -r -p "[antrian] device token for the $section (from 'antrian-server token create'): " token
+  fi
+  {
+    printf '\n[%s]\n' "$section"
+    if [ -n "$token" ]; then printf 'token = "%s"\n' "$token"
+    else printf '# token = "..."   # create one on the server: antrian-server token create\n'; fi
+    if [ -n "$SERVER_URL" ]; then printf 'server = "%s"\n' "$SERVER_URL"
+    else printf '# server = "http://192.168.1.10:8470"   # only if zeroconf cannot find it\n'; fi
+    if [ -n "$extra" ]; then printf '%s\n' "$extra"; fi
+  } >> "$CONFIG_FILE"
+  if [ -z "$token" ]; then say "no token given: put one into [$section] in $CONFIG_FILE"; fi
+  return 0
+}
+
+write_autostart() {
+  local program="$1" name="$2"
+  mkdir -p "$AUTOSTART_DIR"
+  cat > "$AUTOSTART_DIR/antrian-$program.desktop" <<DESKTOP
+[Desktop Entry]
+Type=Application
+Name=$name
+Comment=Antrian: starts at login
+Exec=$VENV/bin/antrian-$program --config $CONFIG_FILE
+Terminal=false
+X-GNOME-Autostart-enabled=true
+DESKTOP
+  if [ -z "$ROOT" ]; then chown -R "$DESKTOP_USER": "$DESKTOP_HOME/.config" 2>/dev/null || true; fi
+  say "autostart: $AUTOSTART_DIR/antrian-$program.desktop (from $DESKTOP_USER's next login)"
+}
+
+setup_server() {
+  write_config_if_missing
+  mkdir -p "$DATA_DIR" "$(dirname "$UNIT_FILE")"
+  if [ -z "$ROOT" ]; then chown "$DESKTOP_USER": "$DATA_DIR"; fi
+  cat > "$UNIT_FILE" <<UNIT
+[Unit]
+Description=Antrian queue server
+Wants=network-online.target
+After=network-online.target
+
+[Service]
+User=$DESKTOP_USER
+ExecStart=$VENV/bin/antrian-server --config $CONFIG_FILE --data-dir $DATA_DIR
+Restart=always
+RestartSec=2
+TimeoutStopSec=20
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+  say "systemd unit: $UNIT_FILE"
+  if systemd_running; then
+    systemctl daemon-reload
+    systemctl enable --now antrian-server.service
+  elif [ -z "$ROOT" ]; then
+    say "systemd is not running here: start the server with $VENV/bin/antrian-server"
+  fi
+  if [ -z "$ROOT" ]; then
+    local server=("$VENV/bin/antrian-server" --config "$CONFIG_FILE" --data-dir "$DATA_DIR")
+    if ! runuser -u "$DESKTOP_USER" -- "${server[@]}" token list | grep -q "admin"; then
+      local admin
+      admin=$(runuser -u "$DESKTOP_USER" -- "${server[@]}" token create --role admin \
+        --name "admin (install)")
+      say "first admin token (shown once, keep it safe): $admin"
+    fi
+  fi
+}
+
+setup_printer_access() {
+  mkdir -p "$(dirname "$UDEV_RULE")"
+  install -m 644 "$PROJECT_DIR/assets/udev/60-antrian-printer.rules" "$UDEV_RULE"
+  say "udev rule for USB ticket printers: $UDEV_RULE"
+  if [ -z "$ROOT" ]; then
+    if command -v udevadm >/dev/null 2>&1; then
+      udevadm control --reload-rules 2>/dev/null && udevadm trigger 2>/dev/null || true
+    fi
+    if usermod -aG lp,dialout "$DESKTOP_USER" 2>/dev/null; then
+      say "$DESKTOP_USER may now use the printer (groups lp, dialout): log out and in once"
+    fi
+  fi
+}
+
+uninstall() {
+  if systemd_running && [ -f "$UNIT_FILE" ]; then
+    systemctl disable --now antrian-server.service || true
+  fi
+  rm -f "$UNIT_FILE" "$UDEV_RULE" "$AUTOSTART_DIR"/antrian-*.desktop
+  if systemd_running; then systemctl daemon-reload || true; fi
+  say "removed the server service, the autostart entries and the udev rule"
+  say "kept the database in $DATA_DIR and the config $CONFIG_FILE (delete them by hand)"
+  say "the program itself is in $VENV: delete $PROJECT_DIR to remove it"
+}
+
+if [ "$UNINSTALL" -eq 1 ]; then
+  need_root_for_roles
+  uninstall
+  exit 0
+fi
+
 check_python
-[ "$SYSTEM" -eq 1 ] && install_system_packages
-create_venv
-generate_voice_clips
-say "done. Start the server with: .venv/bin/antrian-server"
+if [ ${#ROLES[@]} -gt 0 ]; then need_root_for_roles; fi
+if [ "$SYSTEM" -eq 1 ]; then install_system_packages; fi
+if [ "$VENV_SETUP" -eq 1 ]; then create_venv; generate_voice_clips; fi
+for role in "${ROLES[@]}"; do
+  case "$role" in
+    server) setup_server ;;
+    kiosk)
+      add_device_section kiosk '# admin_pin = "2468"   # to leave the kiosk (see docs/kiosk.md)'
+      setup_printer_access
+      write_autostart kiosk "Antrian Kiosk" ;;
+    counter)
+      add_device_section counter "counter = $COUNTER_NUMBER"
+      write_autostart counter "Antrian Loket $COUNTER_NUMBER" ;;
+    display)
+      add_device_section display '# ticker = "Selamat datang di kantor kecamatan"'
+      write_autostart display "Antrian Display" ;;
+  esac
+done
+if [ ${#ROLES[@]} -eq 0 ]; then
+  say "done. Start the server with: .venv/bin/antrian-server"
+else
+  say "done: ${ROLES[*]}"
+fi

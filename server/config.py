@@ -420,13 +420,14 @@ def _string_list(table: Mapping[str, Any], key: str, default: tuple[str, ...]) -
 
 
 def config_path(explicit: str | None, environ: Mapping[str, str] | None = None) -> Path | None:
-    """--config, else $ANTRIAN_CONFIG, else ./antrian.toml or /etc/antrian/antrian.toml."""
+    """--config, else $ANTRIAN_CONFIG, else the first of the places the clients look too."""
     environ = os.environ if environ is None else environ
     if explicit:
         return Path(explicit)
     if environ.get("ANTRIAN_CONFIG"):
         return Path(environ["ANTRIAN_CONFIG"])
-    for candidate in (Path("antrian.toml"), Path("/etc/antrian/antrian.toml")):
+    home = Path.home() / ".config" / "antrian" / "antrian.toml"
+    for candidate in (Path("antrian.toml"), home, Path("/etc/antrian/antrian.toml")):
         if candidate.is_file():
             return candidate
     return None

@@ -1,0 +1,88 @@
+"""install.sh role setup, run against a staging root (--root) instead of the real system."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from server.config import load_config
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "install.sh"
+
+
+def install(*arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", str(SCRIPT), *arguments], capture_output=True, text=True, timeout=60,
+        stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def home_of(staging: Path) -> Path:
+    (autostart,) = staging.rglob("autostart")
+    return autostart.parent.parent
+
+
+def test_roles_write_unit_autostart_udev_and_a_valid_config(tmp_path: Path) -> None:
+    result = install(
+        "--root", str(tmp_path), "--server", "--kiosk", "--counter", "2", "--display",
+        "--token", "ant_abc123", "--server-url", "http://10.0.0.5:8470",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    unit = (tmp_path / "etc/systemd/system/antrian-server.service").read_text()
+    assert "ExecStart=" in unit and "antrian-server --config" in unit and "Restart=always" in unit
+    assert (tmp_path / "etc/udev/rules.d/60-antrian-printer.rules").is_file()
+    autostart = home_of(tmp_path) / ".config/autostart"
+    assert sorted(path.name for path in autostart.iterdir()) == [
+        "antrian-counter.desktop", "antrian-display.desktop", "antrian-kiosk.desktop",
+    ]  # fmt: skip
+    assert "Exec=" in (autostart / "antrian-counter.desktop").read_text()
+    config_path = tmp_path / "etc/antrian/antrian.toml"
+    text = config_path.read_text()
+    assert text.count("[counter]") == 1 and "counter = 2" in text
+    assert 'token = "ant_abc123"' in text
+    # the server accepts the file with the devices' sections in it
+    config = load_config(config_path, environ={})
+    assert [counter.number for counter in config.counters] == [1, 2, 3]
+
+
+def test_running_again_changes_nothing_and_keeps_the_config(tmp_path: Path) -> None:
+    assert install("--root", str(tmp_path), "--counter", "3", "--token", "first").returncode == 0
+    config_path = tmp_path / "etc/antrian/antrian.toml"
+    config_path.write_text(config_path.read_text().replace("Sukamaju", "Cibodas"))
+    again = install("--root", str(tmp_path), "--counter", "3", "--token", "second")
+    assert again.returncode == 0
+    text = config_path.read_text()
+    assert text.count("[counter]") == 1 and "first" in text and "second" not in text
+    assert "Cibodas" in text
+    assert "left as it is" in again.stdout
+
+
+def test_uninstall_removes_role_files_and_keeps_data(tmp_path: Path) -> None:
+    install("--root", str(tmp_path), "--server", "--kiosk", "--token", "t")
+    (tmp_path / "var/lib/antrian/antrian.sqlite3").write_bytes(b"data")
+    result = install("--root", str(tmp_path), "--uninstall")
+    assert result.returncode == 0
+    assert not (tmp_path / "etc/systemd/system/antrian-server.service").exists()
+    assert not list((home_of(tmp_path) / ".config/autostart").iterdir())
+    assert (tmp_path / "var/lib/antrian/antrian.sqlite3").read_bytes() == b"data"
+    assert (tmp_path / "etc/antrian/antrian.toml").is_file()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--counter"], "--counter needs the loket number"),
+        (["--counter", "dua"], "loket number from 1 to 999"),
+        (["--server-url", "10.0.0.5"], "expected http://HOST:PORT"),
+        (["--token", "a b"], "does not look like an Antrian token"),
+        (["--frobnicate"], "unknown option: --frobnicate"),
+    ],
+)
+def test_bad_arguments_fail_with_one_line(arguments: list[str], message: str) -> None:
+    result = install(*arguments)
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if line.startswith("[antrian] error")]
+    assert len(errors) == 1 and message in errors[0]
