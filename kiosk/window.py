@@ -19,7 +19,7 @@ from kiosk.screens import (
     touch_button,
 )
 from kiosk.style import Metrics, kiosk_font, style_sheet
-from kiosk.widgets import AdminCorner, connect_clicked
+from kiosk.widgets import ADMIN_HOLD_MS, AdminCorner, connect_clicked
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ LANGUAGE_SCREENS = frozenset({Screen.SERVICES, Screen.PRIORITY})
 class KioskWindow(QWidget):
     """The kiosk's only window; it draws what the controller says and sends it the touches."""
 
-    def __init__(self, controller: KioskController) -> None:
+    def __init__(self, controller: KioskController, admin_hold_ms: int = ADMIN_HOLD_MS) -> None:
         super().__init__()
         self.setObjectName("kiosk")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
@@ -46,6 +46,10 @@ class KioskWindow(QWidget):
         self.welcome = label("welcome", wrap=False)
         self.language_button = touch_button("language")
         connect_clicked(self.language_button, controller.toggle_language)
+        # Hidden but still taking its space: the header keeps its height on every screen.
+        policy = self.language_button.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.language_button.setSizePolicy(policy)
         titles = QVBoxLayout()
         titles.setSpacing(0)
         titles.addWidget(self.office)
@@ -76,7 +80,7 @@ class KioskWindow(QWidget):
         layout.addWidget(header)
         layout.addWidget(self.stack, 1)
 
-        self.admin_corner = AdminCorner(self)
+        self.admin_corner = AdminCorner(self, admin_hold_ms)
         self.admin_corner.setGeometry(0, 0, ADMIN_CORNER_PX, ADMIN_CORNER_PX)
         self.admin_corner.held.connect(controller.open_admin)
         controller.changed.connect(self.refresh)
@@ -115,10 +119,6 @@ class KioskWindow(QWidget):
         self.office.setText(controller.office_name or "Antrian")
         self.welcome.setText(controller.text("welcome"))
         self.language_button.setText(controller.text("switch_language"))
-        # Hidden but still taking its space: the header keeps its height on every screen.
-        policy = self.language_button.sizePolicy()
-        policy.setRetainSizeWhenHidden(True)
-        self.language_button.setSizePolicy(policy)
         self.language_button.setVisible(screen in LANGUAGE_SCREENS)
         widget = self._screen_widget(screen)
         widget.refresh(metrics)  # type: ignore[attr-defined]
