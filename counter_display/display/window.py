@@ -44,6 +44,8 @@ ACCENT: Final = QColor("#ffd400")  # yellow
 WARNING: Final = QColor("#ffb020")
 FLASH_INTERVAL_MS: Final = 500
 DEFAULT_HIGHLIGHT_S: Final = 6.0
+ROW_PIXELS: Final = 68
+ROW_GAP_PIXELS: Final = 10
 REFERENCE_HEIGHT_PX: Final = 1080
 """Font sizes below are pixels on a 1920×1080 screen; they scale with the shorter side."""
 
@@ -67,19 +69,48 @@ def _paint(widget: QWidget, foreground: QColor, background: QColor | None = None
 
 
 class NumberLabel(QLabel):
-    """The big ticket number; reports each new text once it has been painted."""
+    """The big ticket number: as large as its space allows; reports each text once painted."""
 
     painted = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._painted_text: str | None = None
+        self._max_pixels = 300.0
+        # It takes the space the layout gives and sizes its font to it, never the reverse.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+
+    def set_max_pixels(self, pixels: float) -> None:
+        """The font size it never exceeds."""
+        self._max_pixels = pixels
+        self._fit()
+
+    def set_number(self, number: str) -> None:
+        """Show ``number`` in the largest font that fits."""
+        if number != self.text():
+            self.setText(number)
+            self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         if self.text() != self._painted_text:
             self._painted_text = self.text()
             self.painted.emit(self._painted_text)
+
+    def _fit(self) -> None:
+        font = _font(self._max_pixels, bold=True)
+        metrics = QFontMetrics(font)
+        width_share = self.width() * 0.94 / max(1, metrics.horizontalAdvance(self.text() or "0"))
+        height_share = self.height() / max(1, metrics.height())
+        share = min(1.0, width_share, height_share)
+        if share < 1.0:
+            font = _font(max(8.0, self._max_pixels * share), bold=True)
+        if font != self.font():
+            self.setFont(font)
 
 
 class ElidedLabel(QLabel):
@@ -144,9 +175,70 @@ class CounterRowWidgets:
         _paint(self.note, WARNING)
 
     def scale(self, unit: float) -> None:
-        self.counter.setFont(_font(60 * unit))
-        self.number.setFont(_font(76 * unit, bold=True))
+        self.counter.setFont(_font(ROW_PIXELS * 0.82 * unit))
+        self.number.setFont(_font(ROW_PIXELS * unit, bold=True))
         self.note.setFont(_font(30 * unit))
+
+
+class RecentCallsPanel(QFrame):
+    """The recent-calls list: as many rows as fit its height, newest call first."""
+
+    def __init__(self, language: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        _paint(self, TEXT, PANEL)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
+        self.title = QLabel(text("recent_calls", language), self)
+        _paint(self.title, MUTED)
+        self._grid = QGridLayout()
+        self._grid.setColumnStretch(0, 1)
+        self.rows = [
+            CounterRowWidgets(self._grid, index, self) for index in range(MAX_COUNTER_ROWS)
+        ]
+        self._layout = QVBoxLayout(self)
+        self._layout.addWidget(self.title)
+        self._layout.addLayout(self._grid)
+        self._layout.addStretch(1)
+        self._unit = 1.0
+        self._capacity = MAX_COUNTER_ROWS
+        self._rows: tuple[CounterRow, ...] = ()
+
+    def show_rows(self, rows: tuple[CounterRow, ...]) -> None:
+        """Show the first rows that fit."""
+        self._rows = rows
+        for index, widgets in enumerate(self.rows):
+            fits = index < min(len(rows), self._capacity)
+            widgets.show_row(rows[index] if fits else None)
+
+    def visible_rows(self) -> list[CounterRow]:
+        """The rows on screen, top to bottom."""
+        return [widgets.shown for widgets in self.rows if widgets.shown is not None]
+
+    def scale(self, unit: float) -> None:
+        """Set fonts and spacing for a screen ``unit`` times a 1080-line one."""
+        self._unit = unit
+        self.title.setFont(_font(42 * unit, bold=True))
+        margin = round(28 * unit)
+        self._layout.setContentsMargins(margin, margin, margin, margin)
+        self._layout.setSpacing(round(20 * unit))
+        self._grid.setHorizontalSpacing(round(24 * unit))
+        self._grid.setVerticalSpacing(round(ROW_GAP_PIXELS * unit))
+        for widgets in self.rows:
+            widgets.scale(unit)
+        self._update_capacity()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._update_capacity()
+
+    def _update_capacity(self) -> None:
+        unit = self._unit
+        row_height = QFontMetrics(_font(ROW_PIXELS * unit, bold=True)).height()
+        used = 2 * round(28 * unit) + round(20 * unit) + self.title.sizeHint().height()
+        step = max(1, row_height + round(ROW_GAP_PIXELS * unit))
+        capacity = max(1, min(MAX_COUNTER_ROWS, (self.height() - used) // step))
+        if capacity != self._capacity:
+            self._capacity = capacity
+            self.show_rows(self._rows)
 
 
 class ServiceTile(QFrame):
@@ -218,7 +310,6 @@ class DisplayWindow(QWidget):
         self._flash_on = False
         self._highlight_flashes = max(0, round(highlight_s * 1000 / FLASH_INTERVAL_MS))
         self._unit = 1.0
-        self._number_max_px = 300.0
         self._view: DisplayView | None = None
         _paint(self, TEXT, BACKGROUND)
         self._build(ticker_text)
@@ -230,6 +321,8 @@ class DisplayWindow(QWidget):
         self._clock_timer.timeout.connect(self._on_clock_timer)
         self._on_clock_timer()
         self._apply_colors()
+        # The layout must never grow the window past the screen: fonts follow the size.
+        self.setMinimumSize(320, 180)
         self.resize(1280, 720)
 
     # -- building ------------------------------------------------------------------------
@@ -265,43 +358,31 @@ class DisplayWindow(QWidget):
         self.number_label.painted.connect(self.number_painted)
         self.counter_label = QLabel(self.now_panel)
         self.service_label = ElidedLabel(self.now_panel)
+        for label in (self.caption_label, self.counter_label):
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         for label in (self.caption_label, self.number_label, self.counter_label):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.service_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._now_layout = QVBoxLayout(self.now_panel)
-        self._now_layout.addStretch(1)
         self._now_layout.addWidget(self.caption_label)
-        self._now_layout.addWidget(self.number_label)
+        self._now_layout.addWidget(self.number_label, 1)
         self._now_layout.addWidget(self.counter_label)
         self._now_layout.addWidget(self.service_label)
-        self._now_layout.addStretch(1)
 
-        self.recent_panel = QFrame(self)
-        _paint(self.recent_panel, TEXT, PANEL)
-        self.recent_title = QLabel(text("recent_calls", self.language), self.recent_panel)
-        _paint(self.recent_title, MUTED)
-        self._recent_grid = QGridLayout()
-        self._recent_grid.setColumnStretch(0, 1)
-        self.counter_rows = [
-            CounterRowWidgets(self._recent_grid, index, self.recent_panel)
-            for index in range(MAX_COUNTER_ROWS)
-        ]
-        self._recent_layout = QVBoxLayout(self.recent_panel)
-        self._recent_layout.addWidget(self.recent_title)
-        self._recent_layout.addLayout(self._recent_grid)
-        self._recent_layout.addStretch(1)
+        self.recent_panel = RecentCallsPanel(self.language, self)
+        self.counter_rows = self.recent_panel.rows
 
         self._body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self._body.addWidget(self.now_panel, 58)
         self._body.addWidget(self.recent_panel, 42)
 
         self.services_strip = QWidget(self)
-        self._services_layout = QHBoxLayout(self.services_strip)
+        self._services_layout = QGridLayout(self.services_strip)
         self._services_layout.setContentsMargins(0, 0, 0, 0)
         self.service_tiles = [ServiceTile(self.services_strip) for _ in range(MAX_SERVICE_ROWS)]
         for tile in self.service_tiles:
-            self._services_layout.addWidget(tile, 1)
             tile.hide()
+        self._tile_arrangement: tuple[int, int] = (0, 0)  # (tiles shown, columns)
 
         self.ticker = TickerWidget(ticker_text, self)
         self.ticker.set_colors(ACCENT, HEADER)
@@ -335,14 +416,10 @@ class DisplayWindow(QWidget):
             self.caption_label.setText(
                 text("recall" if call.recall else "now_calling", self.language)
             )
-        for index, widgets in enumerate(self.counter_rows):
-            widgets.show_row(view.counters[index] if index < len(view.counters) else None)
-        for index, tile in enumerate(self.service_tiles):
-            if index < len(view.services):
-                tile.show_row(view.services[index])
-                tile.show()
-            else:
-                tile.hide()
+        self.recent_panel.show_rows(view.counters)
+        for tile, row in zip(self.service_tiles, view.services, strict=False):
+            tile.show_row(row)
+        self._arrange_tiles()
         if highlight:
             self.start_highlight()
 
@@ -384,19 +461,7 @@ class DisplayWindow(QWidget):
         self.service_label.set_full_text("")
 
     def _set_number(self, number: str) -> None:
-        if self.number_label.text() == number:
-            return
-        self.number_label.setText(number)
-        self._fit_number()
-
-    def _fit_number(self) -> None:
-        # Shrink a long number (A1234) to the panel's width rather than cut it.
-        font = _font(self._number_max_px, bold=True)
-        available = self.now_panel.width() * 0.94
-        advance = QFontMetrics(font).horizontalAdvance(self.number_label.text() or " ")
-        if available > 0 and advance > available:
-            font = _font(self._number_max_px * available / advance, bold=True)
-        self.number_label.setFont(font)
+        self.number_label.set_number(number)
 
     def _apply_scale(self) -> None:
         width, height = self.width(), self.height()
@@ -413,29 +478,45 @@ class DisplayWindow(QWidget):
         self._body_layout.setContentsMargins(gap, gap, gap, gap)
         self._body_layout.setSpacing(gap)
         self._services_layout.setSpacing(gap)
+        self._arrange_tiles()
         self._header_layout.setContentsMargins(round(32 * unit), gap // 2, round(32 * unit), 0)
         self.office_label.setFont(_font(50 * unit, bold=True))
         self.connection_label.setFont(_font(28 * unit))
         self.clock_label.setFont(_font(60 * unit, bold=True))
         self.date_label.setFont(_font(32 * unit))
         self.header.setFixedHeight(round(150 * unit))
-        self.caption_label.setFont(_font(64 * unit, bold=True))
-        self._number_max_px = (340 if portrait else 300) * unit
-        self.counter_label.setFont(_font(130 * unit, bold=True))
-        self.service_label.setFont(_font(38 * unit))
-        self.recent_title.setFont(_font(42 * unit, bold=True))
-        margin = round(28 * unit)
-        self._recent_layout.setContentsMargins(margin, margin, margin, margin)
-        self._recent_layout.setSpacing(gap)
-        self._recent_grid.setHorizontalSpacing(round(24 * unit))
-        self._recent_grid.setVerticalSpacing(round(10 * unit))
-        for widgets in self.counter_rows:
-            widgets.scale(unit)
+        self.caption_label.setFont(_font(58 * unit, bold=True))
+        self.number_label.set_max_pixels((340 if portrait else 300) * unit)
+        self.counter_label.setFont(_font(120 * unit, bold=True))
+        self.service_label.setFont(_font(34 * unit))
+        margin = round(16 * unit)
+        self._now_layout.setContentsMargins(margin, margin, margin, margin)
+        self._now_layout.setSpacing(0)
+        self.recent_panel.scale(unit)
         for tile in self.service_tiles:
             tile.scale(unit)
         self.ticker.setFont(_font(46 * unit, bold=True))
         self.ticker.setFixedHeight(round(80 * unit))
-        self._fit_number()
+
+    def _arrange_tiles(self) -> None:
+        # One row of tiles on a landscape screen (two if there are many services); on a
+        # portrait one, a column, so that each service's name stays readable.
+        count = len(self._view.services) if self._view is not None else 0
+        if self.height() > self.width():
+            columns = 1 if count <= 4 else 2
+        else:
+            columns = count if count <= 4 else -(-count // 2)
+        if (count, columns) == self._tile_arrangement:
+            return
+        self._tile_arrangement = (count, columns)
+        for tile in self.service_tiles:
+            self._services_layout.removeWidget(tile)
+            tile.hide()
+        for column in range(MAX_SERVICE_ROWS):
+            self._services_layout.setColumnStretch(column, 1 if column < columns else 0)
+        for index, tile in enumerate(self.service_tiles[:count]):
+            self._services_layout.addWidget(tile, index // columns, index % columns)
+            tile.show()
 
     def _apply_colors(self) -> None:
         flashing = self._flash_on
