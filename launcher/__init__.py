@@ -1,0 +1,1 @@
+"""The `antrian` command: demo office on one PC, and the installer's doctor."""
