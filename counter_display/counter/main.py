@@ -7,9 +7,16 @@ import logging
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from client.config import ClientConfig, load_config
 from client.errors import ConfigError
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from client.qt_bridge import ServerLink
+    from counter_display.counter.window import CounterWindow
 
 logger = logging.getLogger(__name__)
 
@@ -68,20 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"antrian-counter: {exc}", file=sys.stderr)
         return 2
 
-    # Qt is imported here so that a config error is reported without loading Qt.
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication
-
-    from client.qt_bridge import ServerLink
-    from counter_display.counter.window import CounterWindow
-
-    application = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(application, QApplication)
-    application.setApplicationName("antrian-counter")
-    link = ServerLink.from_config(settings.client)
-    window = CounterWindow(link, settings.counter, settings.client.language)
-    if settings.stay_on_top:
-        window.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+    application, link, window = build(settings)
     window.show()
     link.start()
     try:
@@ -91,6 +85,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     finally:
         link.stop()
+
+
+def build(settings: CounterSettings) -> tuple[QApplication, ServerLink, CounterWindow]:
+    """The QApplication, the ServerLink (not started) and the window (not shown)."""
+    # Qt is imported here so that a config error is reported without loading Qt.
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from client.qt_bridge import ServerLink
+    from counter_display.counter.refcount_guard import protect_singletons_from_signal_leak
+    from counter_display.counter.window import CounterWindow
+
+    protect_singletons_from_signal_leak()
+    application = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(application, QApplication)
+    application.setApplicationName("antrian-counter")
+    link = ServerLink.from_config(settings.client)
+    window = CounterWindow(link, settings.counter, settings.client.language)
+    if settings.stay_on_top:
+        window.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+    return application, link, window
 
 
 if __name__ == "__main__":
