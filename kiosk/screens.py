@@ -61,9 +61,9 @@ class ServiceGrid(QWidget):
         spacing = metrics.px(24, 8)
         self._layout.setSpacing(spacing)
         columns = self._columns(len(views))
-        code_px = metrics.px(130 if columns == 1 else 110, 56)
+        code_px = metrics.px(120 if columns == 1 else 100, 56)
         for view in views:
-            self.buttons[view.code].show_service(view, code_px)
+            self.buttons[view.code].show_service(view, code_px, metrics.px(300, 120))
 
     @staticmethod
     def _columns(count: int) -> int:
@@ -209,7 +209,7 @@ MESSAGE_LOOK = {
     Screen.UNAVAILABLE: ("warning", "!"),
     Screen.OUT_OF_ORDER: ("warning", "!"),
     Screen.SETUP_ERROR: ("error", "!"),
-    Screen.BUSY: ("info", "⌛"),
+    Screen.BUSY: ("info", "◷"),  # a glyph DejaVu Sans has
     Screen.FAILURE: ("error", "✕"),
 }
 

@@ -83,7 +83,7 @@ def style_sheet(metrics: Metrics) -> str:
 
     QPushButton#service {{
         background: white; border: {px(3, 2)}px solid #b8c4d6; border-radius: {px(20, 8)}px;
-        min-height: {max(touch, px(150))}px; text-align: left;
+        min-height: {max(touch, px(120))}px; text-align: left;
     }}
     QPushButton#service:pressed {{ background: {BLUE_LIGHT}; border-color: {BLUE}; }}
     QPushButton#service:disabled {{ background: {CLOSED_BACKGROUND}; border-color: #b0b5ba; }}
@@ -102,7 +102,7 @@ def style_sheet(metrics: Metrics) -> str:
 
     QPushButton#priority {{
         background: {PURPLE}; border: none; border-radius: {px(20, 8)}px;
-        min-height: {max(touch, px(130))}px; text-align: left;
+        min-height: {max(touch, px(110))}px; text-align: left;
     }}
     QPushButton#priority:pressed {{ background: #3f1456; }}
     QLabel#priorityText {{ color: white; font-size: {px(38)}px; font-weight: bold; }}
@@ -145,12 +145,12 @@ def style_sheet(metrics: Metrics) -> str:
 
     QLabel#pinDisplay {{
         background: white; border: {px(3, 2)}px solid #b8c4d6; border-radius: {px(12, 6)}px;
-        font-size: {px(60)}px; min-height: {px(100)}px; min-width: {px(420)}px;
+        font-size: {px(56)}px; min-height: {px(90)}px; min-width: {px(420)}px;
     }}
     QPushButton#pinKey {{
         background: white; border: {px(3, 2)}px solid #b8c4d6; border-radius: {px(14, 6)}px;
         font-size: {px(48)}px; font-weight: bold; color: {INK};
-        min-height: {max(touch, px(110))}px; min-width: {max(touch, px(140))}px;
+        min-height: {max(touch, px(96))}px; min-width: {max(touch, px(160))}px;
     }}
     QPushButton#pinKey:pressed {{ background: {BLUE_LIGHT}; }}
     QLabel#adminMessage {{ font-size: {px(32)}px; color: {RED}; font-weight: bold; }}

@@ -50,7 +50,7 @@ KIOSK_STRINGS: Mapping[Language, Mapping[str, str]] = MappingProxyType(
                 "issue_failed_title": "Tiket belum dapat dibuat",
                 "issue_failed_hint": "Silakan coba lagi sebentar lagi atau hubungi petugas.",
                 "out_of_order_title": "Mohon maaf, kiosk ini sedang tidak dapat mencetak tiket",
-                "out_of_order_hint": "Petugas sudah diberi tahu. Silakan hubungi petugas.",
+                "out_of_order_hint": "Silakan hubungi petugas.",
                 "printer.paper_out": "Kertas tiket habis",
                 "printer.cover_open": "Tutup printer terbuka",
                 "printer.offline": "Printer tidak terhubung",
@@ -83,13 +83,13 @@ KIOSK_STRINGS: Mapping[Language, Mapping[str, str]] = MappingProxyType(
                 "closed.quota": "Closed — today's quota is full",
                 "closed.closed": "Temporarily closed",
                 "priority_button": (
-                    "Priority: elderly, disabled, pregnant women, mothers with small children"
+                    "Priority: elderly, disabled people, pregnant women, mothers with toddlers"
                 ),
                 "priority_button_hint": "Touch here for a priority ticket",
                 "priority_title": "Priority queue",
                 "priority_hint": (
                     "For the elderly, people with disabilities, pregnant women and mothers with "
-                    "small children. You will be called first. Please choose a service:"
+                    "toddlers. You will be called first. Please choose a service:"
                 ),
                 "priority_badge": "PRIORITY",
                 "back": "Back",

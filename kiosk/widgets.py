@@ -9,7 +9,14 @@ from functools import cache
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.controller import ServiceView
 from kiosk.style import PRIORITY_ICON
@@ -36,7 +43,19 @@ def set_style_property(widget: QWidget, name: str, value: str) -> None:
     widget.style().polish(widget)
 
 
-class ServiceButton(QPushButton):
+class LayoutButton(QPushButton):
+    """A push button whose content is a layout of labels; it is sized by that layout."""
+
+    def sizeHint(self) -> QSize:
+        layout = self.layout()
+        return layout.sizeHint() if layout is not None else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        layout = self.layout()
+        return layout.minimumSize() if layout is not None else super().minimumSizeHint()
+
+
+class ServiceButton(LayoutButton):
     """One service: code letter, name, description and waiting line (or why it is closed)."""
 
     def __init__(self, code: str, parent: QWidget | None = None) -> None:
@@ -44,6 +63,7 @@ class ServiceButton(QPushButton):
         self.code = code
         self.setObjectName("service")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.code_label = passive_label("serviceCode", code)
         self.code_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.name_label = passive_label("serviceName")
@@ -66,8 +86,9 @@ class ServiceButton(QPushButton):
         row.addLayout(texts, 1)
         row.addWidget(self.arrow_label)
 
-    def show_service(self, view: ServiceView, code_size_px: int) -> None:
+    def show_service(self, view: ServiceView, code_size_px: int, max_height_px: int) -> None:
         """Show the service's current texts; a closed service cannot be pressed."""
+        self.setMaximumHeight(max_height_px)
         self.name_label.setText(view.name)
         self.description_label.setText(view.description)
         self.description_label.setVisible(bool(view.description))
@@ -106,7 +127,7 @@ def priority_icon(size_px: int) -> QPixmap:
     return pixmap
 
 
-class PriorityButton(QPushButton):
+class PriorityButton(LayoutButton):
     """The clearly marked way to a priority ticket, with its pictogram."""
 
     def __init__(self, parent: QWidget | None = None) -> None:

@@ -6,7 +6,7 @@ import logging
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.controller import KioskController, Screen
 from kiosk.screens import (
@@ -24,6 +24,8 @@ from kiosk.widgets import ADMIN_HOLD_MS, AdminCorner, connect_clicked
 logger = logging.getLogger(__name__)
 
 ADMIN_CORNER_PX = 140
+MIN_WIDTH_PX = 640
+MIN_HEIGHT_PX = 480
 LANGUAGE_SCREENS = frozenset({Screen.SERVICES, Screen.PRIORITY})
 
 
@@ -84,6 +86,8 @@ class KioskWindow(QWidget):
         self.admin_corner.setGeometry(0, 0, ADMIN_CORNER_PX, ADMIN_CORNER_PX)
         self.admin_corner.held.connect(controller.open_admin)
         controller.changed.connect(self.refresh)
+        # An explicit minimum: the layouts never force the window above the screen's size.
+        self.setMinimumSize(MIN_WIDTH_PX, MIN_HEIGHT_PX)
         self.resize(1280, 800)
 
     @property
@@ -123,11 +127,25 @@ class KioskWindow(QWidget):
         widget = self._screen_widget(screen)
         widget.refresh(metrics)  # type: ignore[attr-defined]
         self.stack.setCurrentWidget(widget)
+        # Only the screen shown counts for the layout, not the largest of all of them.
+        for index in range(self.stack.count()):
+            page = self.stack.widget(index)
+            policy = QSizePolicy.Policy.Preferred if page is widget else QSizePolicy.Policy.Ignored
+            page.setSizePolicy(policy, policy)
         self.admin_corner.raise_()
+
+    def show_at_size(self, width: int, height: int) -> None:
+        """Resize to width x height with sizes for it (sizes for the old size may not fit)."""
+        self._apply_metrics(width, height)
+        self.resize(width, height)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        size = event.size()
-        self._metrics = Metrics.for_size(size.width(), size.height())
-        self.setStyleSheet(style_sheet(self._metrics))
+        self._apply_metrics(event.size().width(), event.size().height())
+
+    def _apply_metrics(self, width: int, height: int) -> None:
+        metrics = Metrics.for_size(width, height)
+        if metrics != self._metrics:
+            self._metrics = metrics
+            self.setStyleSheet(style_sheet(metrics))
         self.refresh()
