@@ -97,7 +97,7 @@ class RequeueDialog(QDialog):
         self.setObjectName("requeue_dialog")
         self.setWindowTitle(text("requeue.title", language))
         self.setStyleSheet(DIALOG_STYLE)
-        self.resize(420, 360)
+        self.resize(420, 320)
         self._language = language
         layout = QVBoxLayout(self)
         prompt = QLabel(text("requeue.prompt", language))

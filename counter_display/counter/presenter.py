@@ -308,9 +308,15 @@ class CounterPresenter:
             connection_text = text("connection.searching", self.language)
             level = Level.WARNING
         else:
-            connection_text = text("connection.unavailable", self.language)
+            connection_text = text("connection.lost", self.language)
             level = Level.ERROR
         message = self._message
+        if not connected and self.state is not None:
+            # The outage is the news; a failed press stays visible above it.
+            outage = text("connection.unavailable", self.language)
+            if message is not None and message.level in (Level.ERROR, Level.WARNING):
+                outage = f"{message.text}\n{outage}"
+            message = Message(outage, Level.ERROR)
         if connected and self.state is not None and counter is None:
             message = Message(text("error.unknown_counter", self.language), Level.ERROR)
         caption, number, detail = self._current_texts(counter)
@@ -398,6 +404,12 @@ class CounterPresenter:
         else:
             self._no_shows.pop(ticket.id, None)
         if ticket.counter == self.counter_number or ticket.id in self._history:
+            if ticket.status is TicketStatus.CALLED and ticket.counter == self.counter_number:
+                # Next marks the ticket still at the counter done first; its event only
+                # carries the new call, so the earlier one is finished here too.
+                for earlier in list(self._history.values()):
+                    if earlier.status is TicketStatus.CALLED and earlier.id != ticket.id:
+                        self._history[earlier.id] = replace(earlier, status=TicketStatus.DONE)
             self._history.pop(ticket.id, None)
             self._history[ticket.id] = ticket  # newest last
 

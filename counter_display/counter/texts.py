@@ -22,6 +22,7 @@ COUNTER_STRINGS: dict[Language, dict[str, str]] = {
         "connection.connected": "Terhubung",
         "connection.searching": "Menyambung…",
         "connection.unavailable": "Server tidak terhubung — menyambung ulang…",
+        "connection.lost": "Terputus",
         "connection.stale": "Data terakhir yang diketahui; bisa sudah berubah",
         "connection.never": "Belum pernah tersambung ke server",
         "current.serving": "Sedang melayani",
@@ -79,7 +80,7 @@ COUNTER_STRINGS: dict[Language, dict[str, str]] = {
         "requeue.placeholder": "mis. A005",
         "requeue.invalid": "Ketik huruf layanan dan angka, mis. A005",
         "requeue.confirm": "Antre ulang",
-        "requeue.item": "{number} · {service} · tidak hadir {time}",
+        "requeue.item": "{number} · tidak hadir {time}",
         "dialog.cancel": "Batal",
     },
     Language.ENGLISH: {
@@ -96,6 +97,7 @@ COUNTER_STRINGS: dict[Language, dict[str, str]] = {
         "connection.connected": "Connected",
         "connection.searching": "Connecting…",
         "connection.unavailable": "Server not connected — reconnecting…",
+        "connection.lost": "Disconnected",
         "connection.stale": "Last known data; it may have changed",
         "connection.never": "Not connected to the server yet",
         "current.serving": "Now serving",
@@ -153,7 +155,7 @@ COUNTER_STRINGS: dict[Language, dict[str, str]] = {
         "requeue.placeholder": "e.g. A005",
         "requeue.invalid": "Type the service letter and digits, e.g. A005",
         "requeue.confirm": "Re-queue",
-        "requeue.item": "{number} · {service} · no-show {time}",
+        "requeue.item": "{number} · no-show {time}",
         "dialog.cancel": "Cancel",
     },
 }

@@ -63,6 +63,10 @@ QPushButton#button_next { font-size: 14pt; font-weight: bold; min-height: 62px;
 QPushButton#button_next:pressed { background: #104015; }
 QPushButton#button_next:disabled { background: #c8d3c9; color: #f5f5f5; }
 """
+RESUME_STYLE = (
+    "QPushButton { background: #e65100; color: #ffffff; font-weight: bold; border: none; }"
+    " QPushButton:disabled { background: #f3c9a8; }"
+)
 
 
 class Link(Protocol):
@@ -273,6 +277,9 @@ class CounterWindow(QWidget):
             label = text(f"action.{action}", self.language)
             button.setText(f"{label}\n{shortcut_text(button_id, self.language)}")
             button.setEnabled(action in view.enabled)
+            if button_id is Button.PAUSE_RESUME:
+                # On a break, Resume is the one thing to do: make it stand out.
+                button.setStyleSheet(RESUME_STYLE if action is Action.RESUME else "")
 
     def _render_lists(self, view: CounterView) -> None:
         rows = []
@@ -421,6 +428,7 @@ class CounterWindow(QWidget):
     def _forget_dialog(self, dialog: QDialog) -> None:
         if self.dialog is dialog:
             self.dialog = None
+        self.activateWindow()  # the shortcuts work only in the active window
 
     # -- link signals ---------------------------------------------------------------------
 

@@ -102,7 +102,7 @@ def test_no_show_then_requeue_from_the_dialog_puts_the_ticket_back_in_line(
     dialog = window.dialog
     assert isinstance(dialog, RequeueDialog)
     assert dialog.candidate_list.count() == 1
-    assert dialog.candidate_list.item(0).text().startswith("B001 · Perizinan")
+    assert dialog.candidate_list.item(0).text().startswith("B001 · tidak hadir")
     dialog.candidate_list.setCurrentRow(0)
     assert dialog.number_edit.text() == "B001"
     qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
