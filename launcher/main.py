@@ -37,8 +37,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from launcher.doctor import doctor
 
         return doctor(arguments.config, arguments.language, arguments.discovery_timeout)
-    print("antrian demo: not available yet", file=sys.stderr)
-    return 2
+    from launcher.demo import run_demo
+
+    return run_demo(arguments.out, arguments.offscreen, arguments.seconds)
 
 
 if __name__ == "__main__":
