@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from functools import cache
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
@@ -102,10 +102,20 @@ class ServiceButton(LayoutButton):
 
 
 @cache
+def _priority_svg() -> bytes:
+    # The bytes are cached, not a QSvgRenderer: a Qt object kept in a Python global until
+    # interpreter exit outlives the QApplication and crashes PySide at shutdown.
+    try:
+        return PRIORITY_ICON.read_bytes()
+    except OSError as exc:
+        logger.warning("priority icon %s cannot be read: %s", PRIORITY_ICON, exc)
+        return b""
+
+
 def _priority_renderer() -> QSvgRenderer | None:
-    renderer = QSvgRenderer(str(PRIORITY_ICON))
+    renderer = QSvgRenderer(QByteArray(_priority_svg()))
     if not renderer.isValid():
-        logger.warning("priority icon %s is missing or invalid", PRIORITY_ICON)
+        logger.warning("priority icon %s is not a valid SVG", PRIORITY_ICON)
         return None
     return renderer
 
