@@ -167,11 +167,17 @@ def measure_in_process(samples: int, calls: int) -> None:
 
             def drive() -> None:
                 http = Http(server)
-                total = samples + calls
-                # Counter 1 calls A; counter 3 calls B and C: alternate, numbers stay sayable.
-                half = total // 2 + 2
-                print(f"issuing {total + 4} tickets ...", flush=True)
-                issue_tickets(http, {"A": half, "B": half // 2 + 1, "C": half // 2 + 1})
+                # A day's worth waiting; then each call is preceded by a new ticket, so the
+                # waiting line stays as long as in an office. Counter 1 calls A, counter 3
+                # calls B and C, alternately (numbers stay sayable: at most A5000).
+                issue_tickets(http, {"A": 20, "B": 10, "C": 10})
+
+                def call(index: int) -> str:
+                    counter = 1 if index % 2 == 0 else 3
+                    service = "A" if counter == 1 else "BC"[index // 2 % 2]
+                    http.post("/tickets", "kiosk", {"service": service})
+                    return http.call_next(counter)
+
                 deadline = time.monotonic() + 10
                 while screen.link.status != "connected" and time.monotonic() < deadline:
                     time.sleep(0.05)
@@ -179,6 +185,8 @@ def measure_in_process(samples: int, calls: int) -> None:
                 latencies = []
                 for index in range(samples):
                     counter = 1 if index % 2 == 0 else 3
+                    service = "A" if counter == 1 else "BC"[index // 2 % 2]
+                    http.post("/tickets", "kiosk", {"service": service})
                     sent = time.perf_counter()
                     number = http.call_next(counter)
                     latencies.append(screen.wait_painted(number) - sent)
@@ -194,14 +202,16 @@ def measure_in_process(samples: int, calls: int) -> None:
                 print(f"RSS after 0 calls: {rss_mb():.1f} MB", flush=True)
                 started = time.perf_counter()
                 for index in range(1, calls + 1):
-                    counter = 1 if index % 2 == 0 else 3
+                    number = call(samples + index)
                     if index in checkpoints:
-                        screen.wait_painted(http.call_next(counter), 60)
+                        screen.wait_painted(number, 60)
                         print(f"RSS after {index} calls: {rss_mb():.1f} MB", flush=True)
-                    else:
-                        http.call_next(counter)
                 elapsed = time.perf_counter() - started
-                print(f"{calls} calls in {elapsed:.1f} s ({calls / elapsed:.0f}/s)", flush=True)
+                print(
+                    f"{calls} calls (each after a new ticket) in {elapsed:.1f} s "
+                    f"({calls / elapsed:.0f} calls/s)",
+                    flush=True,
+                )
 
             run_in_qt(app, drive)
         finally:

@@ -177,7 +177,7 @@ class CounterRowWidgets:
     def scale(self, unit: float) -> None:
         self.counter.setFont(_font(ROW_PIXELS * 0.82 * unit))
         self.number.setFont(_font(ROW_PIXELS * unit, bold=True))
-        self.note.setFont(_font(30 * unit))
+        self.note.setFont(_font(36 * unit))
 
 
 class RecentCallsPanel(QFrame):
@@ -278,7 +278,7 @@ class ServiceTile(QFrame):
         self.code.setFont(_font(56 * unit, bold=True))
         self.code.setFixedSize(round(84 * unit), round(76 * unit))
         self.count.setFont(_font(44 * unit, bold=True))
-        self.name.setFont(_font(28 * unit, condensed=True))
+        self.name.setFont(_font(32 * unit, condensed=True))
 
 
 class DisplayWindow(QWidget):
