@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from typing import Protocol
+from typing import Protocol, TypeVar
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, SignalInstance
+from PySide6.QtCore import Qt, QTimer, SignalInstance
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -91,6 +91,15 @@ class RequestHandleLike(Protocol):
     failed: SignalInstance
 
 
+WidgetType = TypeVar("WidgetType", bound=QWidget)
+
+
+def _named(widget: WidgetType, name: str) -> WidgetType:
+    """The widget with its object name set (used by the style sheet and the tests)."""
+    widget.setObjectName(name)
+    return widget
+
+
 def shortcut_text(button: Button, language: str) -> str:
     """ "Spasi · F1" — the shortcuts as shown on a button."""
     names = [
@@ -101,8 +110,6 @@ def shortcut_text(button: Button, language: str) -> str:
 
 class CounterWindow(QWidget):
     """The counter terminal: current ticket, queue, action buttons, last outcome."""
-
-    view_updated = Signal(object)  # the CounterView just shown (for tests and the benchmark)
 
     def __init__(
         self,
@@ -118,7 +125,7 @@ class CounterWindow(QWidget):
         self.language = language
         self.presenter = CounterPresenter(counter_number, language)
         self.dialog: QDialog | None = None
-        self._handles: set[QObject] = set()
+        self._handles: set[RequestHandleLike] = set()  # kept alive until answered
         self.setWindowTitle(text("window.title", language, counter=self.presenter.counter_label))
         self.setStyleSheet(WINDOW_STYLE)
         self.resize(*DEFAULT_SIZE)
@@ -142,27 +149,27 @@ class CounterWindow(QWidget):
         header = QHBoxLayout()
         titles = QVBoxLayout()
         titles.setSpacing(0)
-        self.title_label = QLabel(objectName="title_label")
-        self.services_label = QLabel(objectName="services_label")
+        self.title_label = _named(QLabel(), "title_label")
+        self.services_label = _named(QLabel(), "services_label")
         titles.addWidget(self.title_label)
         titles.addWidget(self.services_label)
         header.addLayout(titles, 1)
-        self.connection_label = QLabel(objectName="connection_label")
+        self.connection_label = _named(QLabel(), "connection_label")
         self.connection_label.setWordWrap(True)
         self.connection_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.connection_label.setMaximumWidth(230)
         header.addWidget(self.connection_label)
         layout.addLayout(header)
 
-        self.card = QFrame(objectName="current_card")
+        self.card = _named(QFrame(), "current_card")
         card_layout = QVBoxLayout(self.card)
         card_layout.setContentsMargins(8, 6, 8, 6)
         card_layout.setSpacing(0)
-        self.current_caption_label = QLabel(objectName="current_caption_label")
-        self.current_number_label = QLabel(objectName="current_number_label")
-        self.current_detail_label = QLabel(objectName="current_detail_label")
+        self.current_caption_label = _named(QLabel(), "current_caption_label")
+        self.current_number_label = _named(QLabel(), "current_number_label")
+        self.current_detail_label = _named(QLabel(), "current_detail_label")
         self.current_detail_label.setWordWrap(True)
-        self.stale_label = QLabel(objectName="stale_label")
+        self.stale_label = _named(QLabel(), "stale_label")
         self.stale_label.setStyleSheet("color: #b3261e; font-size: 9pt;")
         for label in (
             self.current_caption_label,
@@ -174,7 +181,7 @@ class CounterWindow(QWidget):
             card_layout.addWidget(label)
         layout.addWidget(self.card)
 
-        self.message_label = QLabel(objectName="message_label")
+        self.message_label = _named(QLabel(), "message_label")
         self.message_label.setWordWrap(True)
         self.message_label.setMinimumHeight(38)
         self.message_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -193,7 +200,7 @@ class CounterWindow(QWidget):
             Button.PAUSE_RESUME: (3, 1, 1, 1),
         }
         for button_id, (row, column, rows, columns) in positions.items():
-            button = QPushButton(objectName=f"button_{button_id}")
+            button = _named(QPushButton(), f"button_{button_id}")
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys go to the shortcuts
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
             button.clicked.connect(lambda _=False, pressed=button_id: self._on_button(pressed))
@@ -204,17 +211,17 @@ class CounterWindow(QWidget):
         lists = QHBoxLayout()
         lists.setSpacing(10)
         waiting_box = QVBoxLayout()
-        waiting_title = QLabel(text("waiting.title", self.language), objectName="section_label")
+        waiting_title = _named(QLabel(text("waiting.title", self.language)), "section_label")
         waiting_box.addWidget(waiting_title)
-        self.waiting_label = QLabel(objectName="waiting_label")
+        self.waiting_label = _named(QLabel(), "waiting_label")
         self.waiting_label.setTextFormat(Qt.TextFormat.RichText)
         self.waiting_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.waiting_label.setWordWrap(True)
         waiting_box.addWidget(self.waiting_label, 1)
         recent_box = QVBoxLayout()
-        recent_title = QLabel(text("recent.title", self.language), objectName="section_label")
+        recent_title = _named(QLabel(text("recent.title", self.language)), "section_label")
         recent_box.addWidget(recent_title)
-        self.recent_label = QLabel(objectName="recent_label")
+        self.recent_label = _named(QLabel(), "recent_label")
         self.recent_label.setTextFormat(Qt.TextFormat.RichText)
         self.recent_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         recent_box.addWidget(self.recent_label, 1)
@@ -266,7 +273,6 @@ class CounterWindow(QWidget):
             self.message_label.setStyleSheet("")
         self._render_buttons(view)
         self._render_lists(view)
-        self.view_updated.emit(view)
 
     def _render_buttons(self, view: CounterView) -> None:
         for button_id, button in self.buttons.items():
@@ -334,14 +340,14 @@ class CounterWindow(QWidget):
 
     def _send(self, request: Request) -> None:
         handle = self.link.request(request.method, *request.arguments)
-        self._handles.add(handle)  # type: ignore[arg-type]
+        self._handles.add(handle)
 
         def finished(result: object) -> None:
-            self._handles.discard(handle)  # type: ignore[arg-type]
+            self._handles.discard(handle)
             self._on_request_finished(result)
 
         def failed(error: object) -> None:
-            self._handles.discard(handle)  # type: ignore[arg-type]
+            self._handles.discard(handle)
             self._on_request_failed(error)
 
         handle.finished.connect(finished)
@@ -367,10 +373,10 @@ class CounterWindow(QWidget):
     def _check_outcome(self) -> None:
         """Ask for a snapshot to learn whether a press whose answer was lost happened."""
         handle = self.link.request("snapshot")
-        self._handles.add(handle)  # type: ignore[arg-type]
+        self._handles.add(handle)
 
         def finished(snapshot: object) -> None:
-            self._handles.discard(handle)  # type: ignore[arg-type]
+            self._handles.discard(handle)
             try:
                 if isinstance(snapshot, Snapshot) and self.presenter.verifying:
                     self.presenter.verify(OfficeState.from_snapshot(snapshot))
@@ -380,7 +386,7 @@ class CounterWindow(QWidget):
 
         def failed(_error: object) -> None:
             # Unreachable: ask again soon; the event stream's next snapshot may come first.
-            self._handles.discard(handle)  # type: ignore[arg-type]
+            self._handles.discard(handle)
             if self.presenter.verifying:
                 QTimer.singleShot(CHECK_RETRY_MS, self, self._retry_check)
 
