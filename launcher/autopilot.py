@@ -11,6 +11,7 @@ button) and takes screenshots of its windows:
     --commands                 read commands from standard input, one a line:
                                  press NAME [TEXT]   click the enabled button NAME (whose
                                                      text contains TEXT, when given)
+                                 texts               list the visible labels' texts
                                  grab FILE           save the main window as PNG
                                  quit                leave the program
                                and answer each with one JSON line on standard output.
@@ -30,7 +31,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
 log = logging.getLogger(__name__)
 ENTRY_POINTS = {
@@ -57,7 +58,8 @@ def find_buttons(name: str, text: str | None = None) -> list[QAbstractButton]:
         if isinstance(window, QAbstractButton) and window.objectName() == name:
             candidates.append(window)
         for button in candidates:
-            label = f"{button.text()} {button.accessibleName()}"
+            inner = " ".join(child.text() for child in button.findChildren(QLabel))
+            label = f"{button.text()} {button.accessibleName()} {inner}"
             if button.isEnabled() and button.isVisible() and (text is None or text in label):
                 found.append(button)
     return found
@@ -67,6 +69,16 @@ def press(button: QAbstractButton) -> None:
     """A real mouse click in the middle of the button (press and release)."""
     QTest.mouseClick(button, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                      QPoint(button.width() // 2, button.height() // 2))  # fmt: skip
+
+
+def visible_texts() -> list[str]:
+    """The texts of every visible label, window by window: what a person can read."""
+    return [
+        label.text()
+        for window in visible_windows()
+        for label in window.findChildren(QLabel)
+        if label.isVisible() and label.text()
+    ]
 
 
 def grab(path: Path) -> bool:
@@ -104,6 +116,8 @@ class CommandReader(QObject):
                 if buttons:
                     press(buttons[0])
                 answer.update(ok=bool(buttons), name=words[1])
+            elif words[0] == "texts":
+                answer.update(ok=True, texts=visible_texts())
             elif words[0] == "grab" and len(words) == 2:
                 answer.update(ok=grab(Path(words[1])), file=words[1])
             elif words[0] == "quit":
