@@ -1,13 +1,15 @@
-"""Workaround: PySide6 6.12 on Python 3.11 drops a reference to None at every void call.
+"""Workaround: PySide6 6.12 on Python 3.11 drops references to None and True.
 
 Every call of a Qt method that returns nothing (``label.setText``, ``timer.start``,
 ``processEvents``, ...) lowers ``sys.getrefcount(None)`` by one under Python 3.11, where
-None is not yet immortal (PEP 683 made it immortal in 3.12). After a few thousand such
-calls the count reaches zero and the interpreter aborts with "none_dealloc: deallocating
-None" -- a kiosk that redraws its screen would die within minutes. Until the project
+None is not yet immortal (PEP 683 made it immortal in 3.12); every ``signal.emit()`` does
+the same to True. After a few thousand such calls the count reaches zero and the
+interpreter aborts with "none_dealloc: deallocating None" (or "bool_dealloc") -- a kiosk
+that redraws its screen would die within minutes. Until the project
 moves to Python 3.12 or a fixed PySide6, the guard adds to None's reference count whenever
-it runs low, so that it never reaches zero (not even at interpreter exit, when the debt
-would otherwise come due). It costs no memory: None is a static object.
+it runs low, and to True's and False's, so that they never reach zero (not even at
+interpreter exit, when the debt would otherwise come due). It costs no memory: these are
+static objects.
 """
 
 from __future__ import annotations
@@ -26,16 +28,22 @@ LOW_WATER: Final = 2_000_000
 TOP_UP: Final = 4_000_000
 CHECK_INTERVAL_MS: Final = 2000
 
+GUARDED: Final = (None, True, False)
 # ob_refcnt, the first field of every CPython object (3.11, non-debug build).
-_NONE_REFCOUNT: Final = ctypes.c_ssize_t.from_address(id(None))
+_REFCOUNTS: Final = tuple(
+    (singleton, ctypes.c_ssize_t.from_address(id(singleton))) for singleton in GUARDED
+)
 
 
 def top_up_none_references() -> None:
-    """Raise None's reference count when it runs low (no-op on Python 3.12+)."""
-    if NEEDED and sys.getrefcount(None) < LOW_WATER:
-        # Under the GIL, like every other reference count change.
-        _NONE_REFCOUNT.value += TOP_UP
-        logger.debug("None reference count raised to %d", sys.getrefcount(None))
+    """Raise the reference counts of None, True and False when they run low (3.11 only)."""
+    if not NEEDED:
+        return
+    for singleton, refcount in _REFCOUNTS:
+        if sys.getrefcount(singleton) < LOW_WATER:
+            # Under the GIL, like every other reference count change.
+            refcount.value += TOP_UP
+            logger.debug("reference count of %r raised", singleton)
 
 
 def install_none_guard(parent: QObject) -> QTimer | None:

@@ -83,7 +83,9 @@ class PrinterWorker(QObject):
     @Slot()
     def stop_polling(self) -> None:
         if self._timer is not None:
+            # Stopped and released here, on its own thread; Qt refuses it from another.
             self._timer.stop()
+            self._timer.setParent(None)
             self._timer = None
         try:
             self._printer.close()
