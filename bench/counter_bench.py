@@ -99,10 +99,10 @@ def measure_presses(server: LiveServer, presses: int) -> tuple[list[float], list
 
     from client.qt_bridge import ServerLink
     from counter_display.counter.actions import Button
-    from counter_display.counter.refcount_guard import protect_singletons_from_signal_leak
+    from client.pyside_fix import apply_reference_fix
     from counter_display.counter.window import CounterWindow
 
-    protect_singletons_from_signal_leak()
+    apply_reference_fix()
 
     for _ in range(presses):
         request = urllib.request.Request(

@@ -37,7 +37,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from counter_display.display.pyside_fix import apply_reference_fix  # noqa: E402
+from client.pyside_fix import apply_reference_fix  # noqa: E402
 
 apply_reference_fix()
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from client.config import ClientConfig
 from client.errors import ConfigError
+from client.pyside_fix import apply_reference_fix
 from client.qt_bridge import ServerLink
 from kiosk.controller import KioskController
 from kiosk.printing import PrinterService
@@ -80,6 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         setup_error = str(exc)
         settings = KioskSettings(client=ClientConfig(program="kiosk"), fullscreen=False)
 
+    apply_reference_fix()  # before Qt runs: see client/pyside_fix.py
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     printer_service: PrinterService | None = None

@@ -9,7 +9,6 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.controller import KioskController, Screen
-from kiosk.none_guard import install_none_guard, top_up_none_references
 from kiosk.screens import (
     AdminScreen,
     ConfirmationScreen,
@@ -87,7 +86,6 @@ class KioskWindow(QWidget):
         self.admin_corner.setGeometry(0, 0, ADMIN_CORNER_PX, ADMIN_CORNER_PX)
         self.admin_corner.held.connect(controller.open_admin)
         controller.changed.connect(self.refresh)
-        install_none_guard(self)
         # An explicit minimum: the layouts never force the window above the screen's size.
         self.setMinimumSize(MIN_WIDTH_PX, MIN_HEIGHT_PX)
         self.resize(1280, 800)
@@ -117,7 +115,6 @@ class KioskWindow(QWidget):
             logger.exception("redrawing the kiosk failed")
 
     def _refresh(self) -> None:
-        top_up_none_references()  # redrawing is where most void Qt calls happen
         metrics = self._metrics or Metrics.for_size(self.width(), self.height())
         controller = self.controller
         screen = controller.screen

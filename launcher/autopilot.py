@@ -33,6 +33,8 @@ from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
+from client.pyside_fix import apply_reference_fix
+
 log = logging.getLogger(__name__)
 ENTRY_POINTS = {
     "kiosk": "kiosk.main",
@@ -157,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
     program_arguments = [word for word in arguments.arguments if word != "--"]
+    apply_reference_fix()
     application = QApplication.instance() or QApplication(sys.argv[:1])
     keep: list[QObject] = []
     if arguments.press:

@@ -12,6 +12,11 @@ from tests.support.live_server import LiveServer
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from client.pyside_fix import apply_reference_fix
+
+# Before any test emits a Qt signal: an affected PySide6 build aborts a long test run.
+apply_reference_fix()
+
 
 @pytest.fixture
 def live_server_factory(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:

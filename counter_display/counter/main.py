@@ -94,10 +94,10 @@ def build(settings: CounterSettings) -> tuple[QApplication, ServerLink, CounterW
     from PySide6.QtWidgets import QApplication
 
     from client.qt_bridge import ServerLink
-    from counter_display.counter.refcount_guard import protect_singletons_from_signal_leak
+    from client.pyside_fix import apply_reference_fix
     from counter_display.counter.window import CounterWindow
 
-    protect_singletons_from_signal_leak()
+    apply_reference_fix()
     application = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(application, QApplication)
     application.setApplicationName("antrian-counter")

@@ -22,7 +22,7 @@ from counter_display.display.announcer import Announcer
 from counter_display.display.audio_player import AnnouncementPlayer
 from counter_display.display.controller import DisplayController
 from counter_display.display.presenter import DisplayUpdate
-from counter_display.display.pyside_fix import apply_reference_fix
+from client.pyside_fix import apply_reference_fix
 from counter_display.display.window import DEFAULT_HIGHLIGHT_S, DisplayWindow
 
 logger = logging.getLogger(__name__)

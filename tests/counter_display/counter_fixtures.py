@@ -15,12 +15,12 @@ from pytestqt.qtbot import QtBot
 
 from client.qt_bridge import ServerLink
 from counter_display.counter.actions import Button
-from counter_display.counter.refcount_guard import protect_singletons_from_signal_leak
+from client.pyside_fix import apply_reference_fix
 from counter_display.counter.window import CounterWindow
 from tests.support.live_server import LiveServer
 
 # PySide6 6.12.0 on Python 3.11 frees True and None after a few hundred signals.
-protect_singletons_from_signal_leak()
+apply_reference_fix()
 
 WAIT_MS = 5000
 FAST_RECONNECT = {"reconnect_delay_s": 0.05, "reconnect_max_delay_s": 0.3}

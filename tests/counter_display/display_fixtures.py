@@ -18,7 +18,7 @@ from counter_display.display.audio_player import AnnouncementPlayer
 from counter_display.display.controller import DisplayController
 from counter_display.display.number_words import Language
 from counter_display.display.phrases import CHIME_CLIP
-from counter_display.display.pyside_fix import apply_reference_fix
+from client.pyside_fix import apply_reference_fix
 from counter_display.display.voice_clips import clip_texts
 from counter_display.display.window import DisplayWindow
 from tests.support.live_server import LiveServer

@@ -8,6 +8,10 @@ singletons immortal, which is why such a build works there. On an affected 3.11 
 same is done here: the reference counts of ``None``, ``True`` and ``False`` are set so
 high that no number of lost references can bring them to zero. These objects are never
 freed anyway, so nothing else changes. Upgrading to a fixed PySide6 makes this a no-op.
+
+pyproject.toml excludes 6.12.0, so a normal install gets a build without the bug; this
+stays as a safety net for a PySide6 that comes from elsewhere. Every Qt program calls
+`apply_reference_fix()` before it creates its QApplication.
 """
 
 from __future__ import annotations
