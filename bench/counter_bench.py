@@ -97,9 +97,9 @@ def measure_presses(server: LiveServer, presses: int) -> tuple[list[float], list
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
+    from client.pyside_fix import apply_reference_fix
     from client.qt_bridge import ServerLink
     from counter_display.counter.actions import Button
-    from client.pyside_fix import apply_reference_fix
     from counter_display.counter.window import CounterWindow
 
     apply_reference_fix()

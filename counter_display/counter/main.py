@@ -93,8 +93,8 @@ def build(settings: CounterSettings) -> tuple[QApplication, ServerLink, CounterW
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
-    from client.qt_bridge import ServerLink
     from client.pyside_fix import apply_reference_fix
+    from client.qt_bridge import ServerLink
     from counter_display.counter.window import CounterWindow
 
     apply_reference_fix()

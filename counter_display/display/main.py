@@ -17,12 +17,12 @@ from PySide6.QtWidgets import QApplication
 
 from client.config import ClientConfig, OptionTypes, load_config
 from client.errors import ConfigError
+from client.pyside_fix import apply_reference_fix
 from client.qt_bridge import ServerLink
 from counter_display.display.announcer import Announcer
 from counter_display.display.audio_player import AnnouncementPlayer
 from counter_display.display.controller import DisplayController
 from counter_display.display.presenter import DisplayUpdate
-from client.pyside_fix import apply_reference_fix
 from counter_display.display.window import DEFAULT_HIGHLIGHT_S, DisplayWindow
 
 logger = logging.getLogger(__name__)

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
+from client.pyside_fix import apply_reference_fix
 from client.qt_bridge import ServerLink
 from counter_display.counter.actions import Button
-from client.pyside_fix import apply_reference_fix
 from counter_display.counter.window import CounterWindow
 from tests.support.live_server import LiveServer
 

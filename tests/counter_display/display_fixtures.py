@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from client.pyside_fix import apply_reference_fix
 from client.qt_bridge import ServerLink
 from counter_display.display.announcer import Announcer, AudioFormat, wav_bytes
 from counter_display.display.audio_player import AnnouncementPlayer
 from counter_display.display.controller import DisplayController
 from counter_display.display.number_words import Language
 from counter_display.display.phrases import CHIME_CLIP
-from client.pyside_fix import apply_reference_fix
 from counter_display.display.voice_clips import clip_texts
 from counter_display.display.window import DisplayWindow
 from tests.support.live_server import LiveServer
