@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+import aiohttp
 from zeroconf import IPVersion, ServiceStateChange, Zeroconf
 from zeroconf.asyncio import AsyncServiceBrowser, AsyncServiceInfo, AsyncZeroconf
 
@@ -20,6 +21,7 @@ SERVICE_TYPE = "_antrian._tcp.local."
 API_VERSION = "1"
 API_PATH = "/api/v1"
 SERVICE_INFO_TIMEOUT_MS = 1000
+FALLBACK_PROBE_TIMEOUT_S = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +76,47 @@ def address_from_info(info: AsyncServiceInfo, office: str | None = None) -> Serv
         source="zeroconf",
         api_path=path.rstrip("/"),
     )
+
+
+async def _browse_or_fallback(
+    timeout_s: float, interfaces: Sequence[str] | None, office: str | None, fallback_url: str
+) -> ServerAddress | None:
+    """Browse, but stop early when the configured server answers first.
+
+    Without this a program with a fixed address would wait the whole discovery timeout
+    on a network that blocks multicast, every time it starts or reconnects.
+    """
+    search = asyncio.create_task(browse(timeout_s, interfaces, office))
+    probe = asyncio.create_task(_answers(fallback_url, office))
+    done, _ = await asyncio.wait({search, probe}, return_when=asyncio.FIRST_COMPLETED)
+    if search not in done and probe.result():
+        search.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await search
+        return None  # the caller uses the configured address
+    probe.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await probe
+    return await search
+
+
+async def _answers(url: str, office: str | None) -> bool:
+    """True when the configured address answers /health as an Antrian server (of `office`)."""
+    base = url.rstrip("/").removesuffix(API_PATH)
+    timeout = aiohttp.ClientTimeout(total=FALLBACK_PROBE_TIMEOUT_S)
+    try:
+        async with (
+            aiohttp.ClientSession(timeout=timeout) as session,
+            session.get(f"{base}{API_PATH}/health") as answer,
+        ):
+            if answer.status != 200:
+                return False
+            health = await answer.json()
+    except (aiohttp.ClientError, TimeoutError, ValueError):
+        return False
+    if not isinstance(health, dict) or health.get("status") != "ok":
+        return False
+    return office is None or health.get("office") == office
 
 
 async def browse(
@@ -151,7 +194,10 @@ async def find_server(
     problem = "zeroconf is turned off"
     if use_zeroconf:
         try:
-            address = await browse(timeout_s, interfaces, office)
+            if fallback_url:
+                address = await _browse_or_fallback(timeout_s, interfaces, office, fallback_url)
+            else:
+                address = await browse(timeout_s, interfaces, office)
         except OSError as exc:
             # No multicast route or no usable interface: the fallback is for exactly this.
             problem = f"zeroconf failed: {exc}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -11,6 +12,7 @@ from zeroconf import ServiceInfo, Zeroconf
 
 from client.discovery import SERVICE_TYPE, find_server
 from client.errors import DiscoveryFailed
+from tests.support.live_server import LiveServer
 
 LOOPBACK = ["127.0.0.1"]
 
@@ -49,7 +51,7 @@ async def test_advertised_server_is_found(advertised_office: str) -> None:
 async def test_advert_is_preferred_to_the_configured_address(advertised_office: str) -> None:
     address = await find_server(
         timeout_s=3.0,
-        fallback_url="http://192.0.2.1:8470",
+        fallback_url="http://127.0.0.1:9",  # nothing listens there
         interfaces=LOOPBACK,
         office=advertised_office,
     )
@@ -64,15 +66,26 @@ async def test_nothing_advertised_and_nothing_configured_fails_clearly() -> None
 async def test_nothing_advertised_falls_back_to_the_configured_address() -> None:
     address = await find_server(
         timeout_s=0.3,
-        fallback_url="http://192.0.2.1:8470/api/v1",
+        fallback_url="http://127.0.0.1:9/api/v1",  # nothing listens there
         interfaces=LOOPBACK,
         office="no such office",
     )
     assert address.source == "config"
-    assert address.url == "http://192.0.2.1:8470"
-    assert address.api_url == "http://192.0.2.1:8470/api/v1"
+    assert address.url == "http://127.0.0.1:9"
+    assert address.api_url == "http://127.0.0.1:9/api/v1"
 
 
 async def test_zeroconf_turned_off_uses_the_configured_address_at_once() -> None:
-    address = await find_server(fallback_url="http://192.0.2.1:8470", use_zeroconf=False)
+    address = await find_server(fallback_url="http://127.0.0.1:9", use_zeroconf=False)
     assert address.source == "config"
+
+
+async def test_configured_server_that_answers_is_used_without_waiting_for_zeroconf(
+    live_server: LiveServer,
+) -> None:
+    started = time.monotonic()
+    address = await find_server(
+        timeout_s=5.0, fallback_url=live_server.url, interfaces=LOOPBACK, office="Kantor Kecamatan"
+    )
+    assert address.source == "config" and address.url == live_server.url
+    assert time.monotonic() - started < 2.0
