@@ -16,6 +16,7 @@ from printer_drivers import (
     PrinterUnavailable,
     TicketData,
     TicketPrinter,
+    warm_up_encoder,
 )
 
 logger = logging.getLogger(__name__)
@@ -79,6 +80,9 @@ class PrinterWorker(QObject):
         self._timer.timeout.connect(self.poll)
         self._timer.start()
         self.poll()
+        # Load the ESC/POS encoder now, on this thread, so the first ticket is as quick as
+        # the others (it is kept out of the kiosk's start-up for a faster first frame).
+        warm_up_encoder()
 
     @Slot()
     def stop_polling(self) -> None:

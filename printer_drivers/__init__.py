@@ -22,6 +22,7 @@ from printer_drivers.errors import (
     PrinterUnavailable,
     TicketDataError,
 )
+from printer_drivers.escpos_bytes import warm_up_encoder
 from printer_drivers.factory import open_printer
 from printer_drivers.fake import FakePrinter
 from printer_drivers.preview import PreviewPrinter
@@ -53,4 +54,5 @@ __all__ = [
     "TicketPrinter",
     "load_printer_config",
     "open_printer",
+    "warm_up_encoder",
 ]

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from escpos.constants import CODEPAGE_CHANGE, GS, HW_INIT, QR_ECLEVEL_M
-from escpos.printer import Dummy
+from typing import TYPE_CHECKING
 
 from printer_drivers.layout import (
     Align,
@@ -16,6 +14,12 @@ from printer_drivers.layout import (
     TextLine,
     TicketLayout,
 )
+
+if TYPE_CHECKING:
+    from escpos.printer import Dummy
+
+GS = b"\x1d"
+
 
 CUT_MARGIN_LINES = 2  # GS V 66 feeds to the blade itself; this is the bottom margin
 
@@ -31,8 +35,18 @@ class _TextState:
     inverted: bool = False
 
 
+def warm_up_encoder() -> None:
+    """Import python-escpos ahead of the first ticket (it takes ~0.25 s to load)."""
+    import escpos.printer  # noqa: F401
+
+
 def encode_layout(layout: TicketLayout) -> bytes:
     """The exact bytes sent to the printer for one ticket."""
+    # python-escpos is imported here, not at module level: loading its printer
+    # capabilities takes a quarter of a second, which the kiosk's start-up should not pay
+    from escpos.constants import CODEPAGE_CHANGE, HW_INIT, QR_ECLEVEL_M
+    from escpos.printer import Dummy
+
     printer = Dummy()
     printer._raw(HW_INIT)
     printer._raw(CODEPAGE_CHANGE + bytes([layout.codepage.table]))
