@@ -6,6 +6,7 @@ PROGRAM is kiosk, counter or display. The program runs unchanged (its own `main`
 autopilot only presses buttons the way a person would (a real click on a visible, enabled
 button) and takes screenshots of its windows:
 
+    --place X,Y,W,H            put the main window there (fractions of the screen: 0-1)
     --press NAME --every S     click an enabled button named NAME every S seconds
     --screenshot FILE          save the main window as FILE (PNG) every few seconds
     --commands                 read commands from standard input, one a line:
@@ -42,6 +43,7 @@ ENTRY_POINTS = {
     "display": "counter_display.display.main",
 }
 SCREENSHOT_INTERVAL_S = 3.0
+PLACE_DELAY_MS = 800  # after the program has shown its window
 
 
 def visible_windows() -> list[QWidget]:
@@ -133,6 +135,29 @@ class CommandReader(QObject):
         print(json.dumps(answer), flush=True)
 
 
+def placement(text: str) -> tuple[float, float, float, float]:
+    try:
+        x, y, width, height = (float(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected X,Y,W,H fractions, got {text!r}") from None
+    return x, y, width, height
+
+
+def place(where: tuple[float, float, float, float]) -> None:
+    """Move and size the main window to a part of the screen (for the demo's layout)."""
+    windows = visible_windows()
+    screen = QApplication.primaryScreen()
+    if not windows or screen is None:
+        return
+    area = screen.availableGeometry()
+    x, y, width, height = where
+    window = max(windows, key=lambda widget: widget.width() * widget.height())
+    window.setGeometry(
+        area.x() + int(x * area.width()), area.y() + int(y * area.height()),
+        int(width * area.width()), int(height * area.height()),
+    )  # fmt: skip
+
+
 def repeat(seconds: float, action: Callable[[], object]) -> QTimer:
     timer = QTimer()
     timer.setInterval(int(seconds * 1000))
@@ -152,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--every", type=float, default=5.0, help="seconds between presses")
     parser.add_argument("--screenshot", type=Path, help="PNG file renewed every few seconds")
     parser.add_argument("--commands", action="store_true", help="read commands from stdin")
+    parser.add_argument("--place", type=placement, help="X,Y,W,H as fractions of the screen")
     parser.add_argument("arguments", nargs=argparse.REMAINDER, help="-- then the program's own")
     return parser
 
@@ -176,6 +202,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         application.aboutToQuit.connect(lambda: grab(target))
     if arguments.commands:
         keep.append(CommandReader())
+    if arguments.place is not None:
+        QTimer.singleShot(PLACE_DELAY_MS, lambda: place(arguments.place))
     entry = importlib.import_module(ENTRY_POINTS[arguments.program])
     result = entry.main(program_arguments)
     del keep

@@ -12,6 +12,13 @@ from pathlib import Path
 
 START_TIMEOUT_S = 30.0
 OFFSCREEN_DEFAULT_S = 40.0
+# Where each window goes on a real screen (fractions: x, y, width, height).
+LAYOUT = {
+    "kiosk": "0,0,0.5,0.45",
+    "display": "0.5,0,0.5,0.45",
+    "counter1": "0,0.45,0.25,0.55",
+    "counter2": "0.25,0.45,0.25,0.55",
+}
 # Buttons the autopilot presses when nobody can (no screen): visitors and clerks.
 KIOSK_BUTTON = "service"
 COUNTER_BUTTON = "button_next"
@@ -90,6 +97,8 @@ class Demo:
         for name, config in configs.items():
             program = "counter" if name.startswith("counter") else name
             command = [sys.executable, "-m", "launcher.autopilot"]
+            if not self.offscreen:
+                command += ["--place", LAYOUT[name]]
             if self.offscreen:
                 command += ["--screenshot", str(self.screenshots / f"{name}.png")]
                 if program == "kiosk":

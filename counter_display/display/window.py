@@ -412,6 +412,7 @@ class DisplayWindow(QWidget):
         else:
             self._set_number(call.number)
             self.counter_label.setText(call.counter_text)
+            self._fit_counter_label()
             self.service_label.set_full_text(call.service_text)
             self.caption_label.setText(
                 text("recall" if call.recall else "now_calling", self.language)
@@ -451,6 +452,8 @@ class DisplayWindow(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._apply_scale()
+        # the panel gets its new width once the layout has run: fit the text after that
+        QTimer.singleShot(0, self._fit_counter_label)
 
     # -- internals -----------------------------------------------------------------------
 
@@ -458,7 +461,19 @@ class DisplayWindow(QWidget):
         self.caption_label.setText(text("now_calling", self.language))
         self._set_number("—")
         self.counter_label.setText(text("no_calls_today", self.language))
+        self._fit_counter_label()
         self.service_label.set_full_text("")
+
+    def _fit_counter_label(self) -> None:
+        """LOKET 3 in its full size; a longer text ("Belum ada panggilan") shrinks to fit."""
+        full_px = 120 * self._unit
+        font = _font(full_px, bold=True)
+        available = self.now_panel.width() * 0.92
+        advance = QFontMetrics(font).horizontalAdvance(self.counter_label.text() or " ")
+        if advance > available > 0:
+            font = _font(full_px * available / advance, bold=True)
+        if font != self.counter_label.font():
+            self.counter_label.setFont(font)
 
     def _set_number(self, number: str) -> None:
         self.number_label.set_number(number)
@@ -487,7 +502,7 @@ class DisplayWindow(QWidget):
         self.header.setFixedHeight(round(150 * unit))
         self.caption_label.setFont(_font(58 * unit, bold=True))
         self.number_label.set_max_pixels((340 if portrait else 300) * unit)
-        self.counter_label.setFont(_font(120 * unit, bold=True))
+        self._fit_counter_label()
         self.service_label.setFont(_font(34 * unit))
         margin = round(16 * unit)
         self._now_layout.setContentsMargins(margin, margin, margin, margin)
