@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import cache
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPixmap
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPixmap, QResizeEvent
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -91,7 +91,7 @@ class ServiceButton(LayoutButton):
         self.setMaximumHeight(max_height_px)
         self.name_label.setText(view.name)
         self.description_label.setText(view.description)
-        self.description_label.setVisible(bool(view.description))
+        self._fit_texts()
         self.status_label.setText(view.status_line)
         self.code_label.setFixedSize(QSize(code_size_px, code_size_px))
         self.setEnabled(view.enabled)
@@ -99,6 +99,25 @@ class ServiceButton(LayoutButton):
         for label in (self.code_label, self.name_label, self.status_label, self.arrow_label):
             set_style_property(label, "open", state)
         self.setAccessibleName(f"{view.code} {view.name}: {view.status_line}")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_texts()
+
+    def _fit_texts(self) -> None:
+        """Drop the description line when the button is too low for three lines of text.
+
+        The name and the waiting line matter most; on a short window (the demo's, or a
+        small touchscreen) the three would otherwise be drawn on top of each other.
+        """
+        layout = self.layout()
+        margins = layout.contentsMargins() if layout is not None else None
+        padding = margins.top() + margins.bottom() if margins is not None else 0
+        lines = (self.name_label, self.description_label, self.status_label)
+        width = max(1, self.name_label.width())  # the text column's width, after layout
+        needed = padding + sum(label.heightForWidth(width) for label in lines) + 8
+        fits = needed <= self.height() or not self.isVisible()
+        self.description_label.setVisible(bool(self.description_label.text()) and fits)
 
 
 @cache

@@ -14,10 +14,10 @@ START_TIMEOUT_S = 30.0
 OFFSCREEN_DEFAULT_S = 40.0
 # Where each window goes on a real screen (fractions: x, y, width, height).
 LAYOUT = {
-    "kiosk": "0,0,0.5,0.45",
-    "display": "0.5,0,0.5,0.45",
-    "counter1": "0,0.45,0.25,0.55",
-    "counter2": "0.25,0.45,0.25,0.55",
+    "kiosk": "0,0,0.4,1",
+    "display": "0.4,0,0.6,0.48",
+    "counter1": "0.4,0.48,0.3,0.52",
+    "counter2": "0.7,0.48,0.3,0.52",
 }
 # Buttons the autopilot presses when nobody can (no screen): visitors and clerks.
 KIOSK_BUTTON = "service"
