@@ -200,3 +200,11 @@ def load_config(
         office=str(office_value) if office_value else None,
         options=MappingProxyType(program_options),
     )
+
+
+def has_screen(environ: Mapping[str, str] | None = None) -> bool:
+    """True in a desktop session where a window can be seen (not offscreen, not over SSH)."""
+    environment = os.environ if environ is None else environ
+    if environment.get("QT_QPA_PLATFORM", "") in ("offscreen", "minimal"):
+        return False
+    return bool(environment.get("DISPLAY") or environment.get("WAYLAND_DISPLAY"))

@@ -10,6 +10,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from client.config import has_screen
+
 START_TIMEOUT_S = 30.0
 OFFSCREEN_DEFAULT_S = 40.0
 # Where each window goes on a real screen (fractions: x, y, width, height).
@@ -137,10 +139,6 @@ class Demo:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
-
-
-def has_screen() -> bool:
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def run_demo(out: str | None, offscreen: bool, seconds: float) -> int:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from client.config import ClientConfig, load_config
 from client.errors import ConfigError
+from counter_display.startup_error import report_startup_error
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
@@ -72,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings(arguments.config)
     except ConfigError as exc:
-        print(f"antrian-counter: {exc}", file=sys.stderr)
+        report_startup_error("antrian-counter", str(exc))
         return 2
 
     application, link, window = build(settings)

@@ -24,6 +24,7 @@ from counter_display.display.audio_player import AnnouncementPlayer
 from counter_display.display.controller import DisplayController
 from counter_display.display.presenter import DisplayUpdate
 from counter_display.display.window import DEFAULT_HIGHLIGHT_S, DisplayWindow
+from counter_display.startup_error import report_startup_error
 
 logger = logging.getLogger(__name__)
 
@@ -155,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = load_config("display", arguments.config, options=DISPLAY_OPTIONS)
         settings = display_settings(config.options)
     except ConfigError as exc:
-        logger.error("configuration: %s", exc)
+        report_startup_error("antrian-display", str(exc))
         return 2
 
     apply_reference_fix()  # before Qt runs: an affected PySide6 would abort within minutes
