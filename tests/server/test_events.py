@@ -171,3 +171,26 @@ async def test_service_opening_by_the_clock_is_announced(start_office: StartOffi
     assert changed["type"] == "service.changed"
     assert [service["open"] for service in changed["services"]] == [True, True, True]
     await socket.close()
+
+
+async def test_garbage_from_a_websocket_client_is_ignored(start_office: StartOffice) -> None:
+    office = await start_office()
+    socket = await connect(office)
+    await receive(socket, 1)
+    for junk in ("", "not json", "[]", '{"type": 5}', '{"type": "drop_tables"}', "\x00" * 1000):
+        await socket.send_str(junk)
+    await socket.send_bytes(b"\xff\xfe binary")
+    await office.post("/tickets", "kiosk", {"service": "A"})
+    (event,) = await receive(socket, 1)
+    assert event["type"] == "ticket.issued"
+    # a frame over 64 KiB closes only that connection; the server goes on
+    await socket.send_str("x" * (70 * 1024))
+    closing = await asyncio.wait_for(socket.receive(), timeout=5)
+    assert closing.type in (
+        aiohttp.WSMsgType.CLOSE,
+        aiohttp.WSMsgType.CLOSED,
+        aiohttp.WSMsgType.ERROR,
+    )
+    await socket.close()
+    status, health = await office.get("/health")
+    assert status == 200 and health["status"] == "ok"
