@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Final
 
@@ -89,6 +90,11 @@ def call_identity(ticket: Ticket) -> str:
     return f"{ticket.id}@{called_at}#{ticket.recalls}"
 
 
+def _called_at_key(ticket: Ticket) -> float:
+    # Newest first; a call without a time (never expected) goes last.
+    return -ticket.called_at.timestamp() if ticket.called_at is not None else math.inf
+
+
 class DisplayPresenter:
     """Turns (OfficeState, event) into a DisplayUpdate; remembers only the featured call.
 
@@ -146,10 +152,15 @@ class DisplayPresenter:
 
     def _refresh_featured(self, state: OfficeState) -> None:
         # Keep the featured call (a recall of an older ticket stays up) while it is among
-        # today's recent calls; otherwise show the latest call, if any.
+        # today's recent calls or still at its counter (a recall of a call older than the
+        # last 20 of a busy office); otherwise show the latest call, if any.
         featured = self._featured
         if featured is not None:
-            fresh = next((call for call in state.recent_calls if call.id == featured.id), None)
+            known = (
+                *state.recent_calls,
+                *(counter.current for counter in state.counters if counter.current is not None),
+            )
+            fresh = next((call for call in known if call.id == featured.id), None)
             if fresh is not None and fresh.called_at == featured.called_at:
                 self._featured = fresh
                 return
@@ -171,13 +182,23 @@ class DisplayPresenter:
 
     def _counter_rows(self, state: OfficeState) -> tuple[CounterRow, ...]:
         featured_counter = self._featured.counter if self._featured else None
-        last_number: dict[int, str] = {}
+        last_call: dict[int, Ticket] = {}
         for call in state.recent_calls:  # newest first
-            if call.counter is not None and call.counter not in last_number:
-                last_number[call.counter] = call.number
+            if call.counter is not None and call.counter not in last_call:
+                last_call[call.counter] = call
         counters = {counter.number: counter for counter in state.counters}
-        # Newest call first, then counters without a call today in their own order.
-        order = list(last_number)
+        # A counter still serving a call older than the recent calls (30 counters, one
+        # long case) shows that number, not "no call yet".
+        for number, counter in counters.items():
+            if number not in last_call and counter.current is not None:
+                last_call[number] = counter.current
+        # The counter of the big panel first (a recall of an old call too), then newest
+        # call first, then counters without a call today in their own order.
+        order = sorted(
+            last_call,
+            key=lambda number: (number != featured_counter, _called_at_key(last_call[number])),
+        )
+        last_number = {number: call.number for number, call in last_call.items()}
         order += [number for number in sorted(counters) if number not in last_number]
         rows = []
         for number in order[:MAX_COUNTER_ROWS]:
