@@ -189,9 +189,9 @@ class DisplayPresenter:
         counters = {counter.number: counter for counter in state.counters}
         # A counter still serving a call older than the recent calls (30 counters, one
         # long case) shows that number, not "no call yet".
-        for number, counter in counters.items():
-            if number not in last_call and counter.current is not None:
-                last_call[number] = counter.current
+        for number, serving in counters.items():
+            if number not in last_call and serving.current is not None:
+                last_call[number] = serving.current
         # The counter of the big panel first (a recall of an old call too), then newest
         # call first, then counters without a call today in their own order.
         order = sorted(
