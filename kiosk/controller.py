@@ -24,6 +24,9 @@ from printer_drivers import TicketData
 logger = logging.getLogger(__name__)
 
 FAILURE_SHOWN_S = 8.0
+# The second touch of a double tap lands on whatever the first one brought up ("Selesai"
+# -> the priority button under it): a touch this soon after the last one is ignored.
+DOUBLE_TAP_S = 0.5
 ADMIN_MAX_WRONG_PINS = 3
 
 
@@ -105,6 +108,7 @@ class KioskController(QObject):
         self._unvoided: dict[int, Ticket] = {}
         self.flow = TicketFlow(self, self._on_flow_changed)
         self._timing: dict[int, float] = {}
+        self._last_tap_at = -DOUBLE_TAP_S
 
         self._outcome_timer = QTimer(self)
         self._outcome_timer.setSingleShot(True)
@@ -248,6 +252,17 @@ class KioskController(QObject):
 
     # -- what the window calls --------------------------------------------------------------
 
+    def accept_tap(self) -> bool:
+        """Whether a visitor's touch counts; False for the second touch of a double tap."""
+        now = time.monotonic()
+        if now - self._last_tap_at < DOUBLE_TAP_S:
+            logger.debug(
+                "ignored a touch %.0f ms after the last one", (now - self._last_tap_at) * 1000
+            )
+            return False
+        self._last_tap_at = now
+        return True
+
     def choose_service(self, code: str, priority: bool = False) -> bool:
         """A visitor touched a service button; False when it issues nothing (double tap)."""
         self.touched()
@@ -285,6 +300,11 @@ class KioskController(QObject):
     @Slot()
     def acknowledge(self) -> None:
         """The confirmation or failure has been shown long enough: back to the start."""
+        self._last_tap_at = -DOUBLE_TAP_S  # the next touch is the next visitor's
+        self.finish()
+
+    def finish(self) -> None:
+        """The visitor touched "Selesai": back to the start."""
         self._outcome_timer.stop()
         if self.flow.step is FlowStep.DONE:
             self._priority_mode = False

@@ -80,6 +80,7 @@ class ServiceGrid(QWidget):
             connect_clicked(
                 button,
                 lambda code=code: self._controller.choose_service(code, self._priority),
+                self._controller.accept_tap,
             )
             self._layout.addWidget(button, index // columns, index % columns)
             self.buttons[code] = button
@@ -98,7 +99,7 @@ class ServicesScreen(QWidget):
         self.prompt = label("prompt")
         self.grid = ServiceGrid(controller, priority=False)
         self.priority_button = PriorityButton()
-        connect_clicked(self.priority_button, controller.open_priority)
+        connect_clicked(self.priority_button, controller.open_priority, controller.accept_tap)
         self._layout = QVBoxLayout(self)
         self._layout.addWidget(self.prompt)
         self._layout.addWidget(self.grid, 1)
@@ -130,7 +131,7 @@ class PriorityScreen(QWidget):
         self.hint = label("hint")
         self.grid = ServiceGrid(controller, priority=True)
         self.back_button = touch_button("back")
-        connect_clicked(self.back_button, controller.close_priority)
+        connect_clicked(self.back_button, controller.close_priority, controller.accept_tap)
         heading = QHBoxLayout()
         heading.setSpacing(24)
         heading.addWidget(self.icon)
@@ -177,7 +178,7 @@ class ConfirmationScreen(QWidget):
         card_layout.addWidget(self.people_ahead)
         self.take_ticket = label("takeTicket", center=True)
         self.done_button = touch_button("done")
-        connect_clicked(self.done_button, controller.acknowledge)
+        connect_clicked(self.done_button, controller.finish, controller.accept_tap)
         self._layout = QVBoxLayout(self)
         self._layout.addStretch(1)
         self._layout.addWidget(card)

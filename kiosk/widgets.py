@@ -211,12 +211,20 @@ class AdminCorner(QWidget):
         event.accept()
 
 
-def connect_clicked(button: QPushButton, action: Callable[[], object]) -> None:
-    """Run action on click (Qt's `checked` argument dropped); a bug is logged, not raised."""
+def connect_clicked(
+    button: QPushButton,
+    action: Callable[[], object],
+    accept: Callable[[], bool] | None = None,
+) -> None:
+    """Run action on click (Qt's `checked` argument dropped); a bug is logged, not raised.
+
+    With accept, a click runs the action only when accept() says the touch counts.
+    """
 
     def on_clicked(_checked: bool = False) -> None:
         try:
-            action()
+            if accept is None or accept():
+                action()
         except Exception:
             # Slot boundary: a bug must never leave a traceback on the visitor's screen.
             logger.exception("error handling a touch on %s", button.objectName())

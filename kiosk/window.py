@@ -47,7 +47,7 @@ class KioskWindow(QWidget):
         self.office = label("office", wrap=False)
         self.welcome = label("welcome", wrap=False)
         self.language_button = touch_button("language")
-        connect_clicked(self.language_button, controller.toggle_language)
+        connect_clicked(self.language_button, controller.toggle_language, controller.accept_tap)
         # Hidden but still taking its space: the header keeps its height on every screen.
         policy = self.language_button.sizePolicy()
         policy.setRetainSizeWhenHidden(True)

@@ -25,6 +25,7 @@ from tests.printer_drivers.simulated import PtyPair, PtyPrinter
 from tests.support.live_server import LiveServer
 
 WAIT_MS = 8000
+TAP_PAUSE_MS = 600  # longer than a double tap: the next touch is a new one
 FAST_RECONNECT = {"reconnect_delay_s": 0.1, "reconnect_max_delay_s": 0.3}
 
 

@@ -8,10 +8,13 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+
 from client.wire import Ticket
 from kiosk.controller import Screen
 from printer_drivers import PreviewPrinter, PrinterConfig, PrinterType, open_printer
-from tests.kiosk.conftest import MakeKiosk, api_post, waiting_numbers
+from tests.kiosk.conftest import TAP_PAUSE_MS, Kiosk, MakeKiosk, api_post, waiting_numbers
 from tests.printer_drivers.simulated import (
     COVER_OPEN_REPLIES,
     PAPER_OUT_REPLIES,
@@ -118,6 +121,7 @@ def test_priority_path_issues_a_priority_ticket(
     assert kiosk.shows("Antrian prioritas")
     assert kiosk.shows("Anda akan dipanggil lebih dulu")
 
+    kiosk.qtbot.wait(TAP_PAUSE_MS)
     kiosk.tap(kiosk.service_button("B", priority=True))
     kiosk.wait_screen(Screen.CONFIRMATION)
     ticket = issued_ticket(kiosk.controller.flow.outcome and kiosk.controller.flow.outcome.ticket)
@@ -125,6 +129,7 @@ def test_priority_path_issues_a_priority_ticket(
     assert ticket_on_server(ticket)["priority"] is True
     assert kiosk.window.confirmation_screen.number.text() == ticket.number
     assert kiosk.shows("PRIORITAS")
+    kiosk.qtbot.wait(TAP_PAUSE_MS)
     kiosk.tap(kiosk.window.confirmation_screen.done_button)
     kiosk.wait_screen(Screen.SERVICES)  # "Selesai" returns to the start, not the priority path
 
@@ -270,6 +275,7 @@ def test_language_switch_shows_english_and_prints_in_english(
     assert kiosk.shows("Nobody is waiting")
     assert kiosk.shows("Priority: elderly, disabled")
 
+    kiosk.qtbot.wait(TAP_PAUSE_MS)
     kiosk.tap(kiosk.service_button("A"))
     kiosk.wait_screen(Screen.CONFIRMATION)
     assert kiosk.shows("Please take your ticket")
@@ -282,3 +288,31 @@ def test_language_switch_shows_english_and_prints_in_english(
     kiosk.wait_screen(Screen.SERVICES, timeout_ms=3000)
     assert kiosk.window.language_button.text() == "English"
     assert kiosk.shows("Silakan sentuh layanan yang Anda perlukan")
+
+
+def double_tap(kiosk: Kiosk, widget: QWidget) -> None:
+    """Two quick touches on one spot: the second lands on whatever the first one brought up."""
+    spot = widget.mapTo(kiosk.window, widget.rect().center())
+    kiosk.tap(widget)
+    second = kiosk.window.childAt(spot)
+    assert second is not None
+    kiosk.qtbot.mouseClick(
+        second, Qt.MouseButton.LeftButton, pos=second.mapFrom(kiosk.window, spot)
+    )
+
+
+def test_a_double_tap_on_done_leaves_the_start_screen_for_the_next_visitor(
+    make_kiosk: MakeKiosk, live_server: LiveServer
+) -> None:
+    kiosk = make_kiosk(live_server, confirm_s=30)
+    kiosk.window.show_at_size(1920, 1080)
+    kiosk.wait_screen(Screen.SERVICES)
+    kiosk.tap(kiosk.service_button("A"))
+    kiosk.wait_screen(Screen.CONFIRMATION)
+    kiosk.qtbot.wait(TAP_PAUSE_MS)  # the visitor reads the number, then touches "Selesai" twice
+    double_tap(kiosk, kiosk.window.confirmation_screen.done_button)
+    # Not the priority path (it sits under "Selesai"): a regular visitor would get a
+    # priority ticket there and be called before everybody else.
+    assert kiosk.controller.screen is Screen.SERVICES
+    assert kiosk.shows("Silakan sentuh layanan yang Anda perlukan")
+    assert waiting_numbers(live_server) == ["A001"]
