@@ -110,8 +110,9 @@ def load_kiosk_settings(
     pin = options.get("admin_pin")
     if pin is not None:
         assert isinstance(pin, str)
-        if not (pin.isdigit() and 4 <= len(pin) <= 12):
-            raise ConfigError("kiosk.admin_pin: expected 4 to 12 digits")
+        # ASCII only: "١٢٣٤" passes isdigit() but the PIN pad has 0-9 and could never match.
+        if not (pin.isascii() and pin.isdigit() and 4 <= len(pin) <= 12):
+            raise ConfigError("kiosk.admin_pin: expected 4 to 12 digits (0-9)")
     return KioskSettings(
         client=client,
         printer=printer,

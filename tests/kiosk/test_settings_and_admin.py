@@ -76,6 +76,9 @@ def test_no_config_file_means_defaults_and_a_preview_printer(tmp_path: Path) -> 
     ("addition", "message"),
     [
         ('admin_pin = "1234abc"', "kiosk.admin_pin"),
+        # Digits the PIN pad (0-9) cannot type: the kiosk could never be left.
+        ('admin_pin = "\u0661\u0662\u0663\u0664"', "kiosk.admin_pin"),
+        ('admin_pin = "\u00b9\u00b2\u00b3\u2074"', "kiosk.admin_pin"),
         ("confirm_seconds = 0", "kiosk.confirm_seconds"),
         ("fullscreen = 1", "kiosk.fullscreen"),
         ('texts = { greeting = "Halo" }', "kiosk.texts.greeting: unknown text"),
