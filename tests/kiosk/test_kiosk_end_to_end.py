@@ -13,7 +13,15 @@ from PySide6.QtWidgets import QWidget
 
 from client.wire import Ticket
 from kiosk.controller import Screen
-from printer_drivers import PreviewPrinter, PrinterConfig, PrinterType, open_printer
+from printer_drivers import (
+    PaperOut,
+    PreviewPrinter,
+    PrinterConfig,
+    PrinterType,
+    PrintResult,
+    TicketData,
+    open_printer,
+)
 from tests.kiosk.conftest import TAP_PAUSE_MS, Kiosk, MakeKiosk, api_post, waiting_numbers
 from tests.printer_drivers.simulated import (
     COVER_OPEN_REPLIES,
@@ -316,3 +324,34 @@ def test_a_double_tap_on_done_leaves_the_start_screen_for_the_next_visitor(
     assert kiosk.controller.screen is Screen.SERVICES
     assert kiosk.shows("Silakan sentuh layanan yang Anda perlukan")
     assert waiting_numbers(live_server) == ["A001"]
+
+
+class ServerDiesWhilePrinting(PreviewPrinter):
+    """A printer that fails while the server goes down: the void cannot reach it at once."""
+
+    def __init__(self, folder: Path, server: LiveServer) -> None:
+        super().__init__(folder)
+        self.server = server
+
+    def _print_ticket(self, ticket: TicketData) -> PrintResult:
+        self.server.kill()
+        raise PaperOut("printer is out of paper: load a new roll")
+
+
+def test_a_ticket_not_printed_is_voided_once_the_server_is_back(
+    make_kiosk: MakeKiosk, live_server: LiveServer, tmp_path: Path
+) -> None:
+    printer = ServerDiesWhilePrinting(tmp_path / "previews", live_server)
+    kiosk = make_kiosk(live_server, printer, poll_s=60)
+    kiosk.wait_screen(Screen.SERVICES)
+    kiosk.tap(kiosk.service_button("A"))
+    kiosk.wait_screen(Screen.FAILURE)
+    assert kiosk.shows("Silakan hubungi petugas dan sebutkan nomor A001")
+    outcome = kiosk.controller.flow.outcome
+    assert outcome is not None and outcome.ticket is not None
+
+    live_server.start()
+    kiosk.qtbot.waitUntil(
+        lambda: ticket_on_server(outcome.ticket)["status"] == "voided", timeout=8000
+    )  # type: ignore[arg-type]
+    assert waiting_numbers(live_server) == []
