@@ -89,8 +89,12 @@ class OfficeState:
 
         An event already seen (seq not above ours) returns the state unchanged; an event
         that skips a seq raises SequenceGap and the caller must fetch a new snapshot.
-        Where the client cannot know the server's exact order (a requeued ticket), the
-        waiting list is approximate until the next snapshot.
+
+        What an event cannot tell stays approximate until the next snapshot: the place of
+        a re-queued ticket among other services' tickets in ``waiting`` (within its own
+        service it is exact), ``people_ahead`` and ``est_wait_s`` of waiting tickets other
+        than the event's, older calls that move up into ``recent_calls`` when a call
+        leaves it, and services' open state after a day rollover.
         """
         if event.seq <= self.seq:
             return self
@@ -99,19 +103,26 @@ class OfficeState:
         if isinstance(event, UnknownEvent):
             return replace(self, seq=event.seq)
         if event.type is EventType.DAY_ROLLOVER:
+            # A new day has no tickets yet; the snapshot asked for next brings the rest.
             return replace(
                 self,
                 seq=event.seq,
                 today=event.today or self.today,
+                services=tuple(
+                    replace(service, waiting=0, waiting_priority=0, est_wait_s=0, issued_today=0)
+                    for service in self.services
+                ),
                 recent_calls=(),
                 waiting=(),
                 counters=tuple(replace(counter, current=None) for counter in self.counters),
             )
         services = _merge_services(self.services, event.services)
         counters = self.counters
-        if event.counter is not None:
-            counters = _merge_counter(counters, event.counter)
         recent_calls = self.recent_calls
+        if event.counter is not None:
+            if event.type is EventType.TICKET_CALLED and event.ticket is not None:
+                recent_calls = self._finish_previous(event.counter.number, event, recent_calls)
+            counters = _merge_counter(counters, event.counter)
         waiting = self.waiting
         if event.ticket is not None:
             recent_calls, waiting = _apply_ticket(event.type, event.ticket, recent_calls, waiting)
@@ -123,6 +134,26 @@ class OfficeState:
             recent_calls=recent_calls,
             waiting=waiting,
         )
+
+    def _finish_previous(
+        self, number: int, event: Event, recent_calls: tuple[Ticket, ...]
+    ) -> tuple[Ticket, ...]:
+        """Next at a counter that still serves someone finishes that ticket first.
+
+        The server marks it done at the moment of the call, but the event carries only
+        the new call: the earlier ticket is marked done here, as a snapshot would show it.
+        """
+        counter = self.counter(number)
+        earlier = counter.current if counter is not None else None
+        if earlier is None or event.ticket is None or earlier.id == event.ticket.id:
+            return recent_calls
+        known = next((call for call in recent_calls if call.id == earlier.id), earlier)
+        if known.status is not TicketStatus.CALLED:
+            return recent_calls
+        finished = replace(
+            known, status=TicketStatus.DONE, finished_at=event.at or known.finished_at
+        )
+        return tuple(finished if call.id == finished.id else call for call in recent_calls)
 
 
 def _merge_services(
@@ -152,6 +183,10 @@ def _apply_ticket(
     if event_type is EventType.TICKET_CALLED:
         others = tuple(call for call in recent_calls if call.id != ticket.id)
         recent_calls = (ticket, *others)[:RECENT_CALLS_LIMIT]
+    elif ticket.called_at is None:
+        # Transferred or re-queued: no longer a call (the server's recent calls are the
+        # tickets with a call time).
+        recent_calls = tuple(call for call in recent_calls if call.id != ticket.id)
     else:
         recent_calls = tuple(ticket if call.id == ticket.id else call for call in recent_calls)
 
@@ -161,22 +196,26 @@ def _apply_ticket(
         return recent_calls, tuple(others_waiting)
     if was_waiting and event_type is not EventType.TICKET_TRANSFERRED:
         return recent_calls, tuple(ticket if entry.id == ticket.id else entry for entry in waiting)
-    if event_type is EventType.TICKET_REQUEUED:
-        # The server places it after at most N further tickets; the end of its
-        # service's line is the nearest guess until the next snapshot.
-        position = max(
-            (
-                index + 1
-                for index, entry in enumerate(others_waiting)
-                if entry.service == ticket.service
-            ),
-            default=len(others_waiting),
-        )
-    else:
-        key = _call_order_key(ticket)
-        position = next(
-            (index for index, entry in enumerate(others_waiting) if _call_order_key(entry) > key),
-            len(others_waiting),
-        )
-    others_waiting.insert(position, ticket)
+    others_waiting.insert(_waiting_position(ticket, others_waiting), ticket)
     return recent_calls, tuple(others_waiting)
+
+
+def _waiting_position(ticket: Ticket, others: list[Ticket]) -> int:
+    """Where a ticket that starts waiting goes in the call order of all services."""
+    key = _call_order_key(ticket)
+    same = [index for index, entry in enumerate(others) if entry.service == ticket.service]
+    if not ticket.requeued and not any(others[index].requeued for index in same):
+        # Priority first, then issue time: the server's order of never re-queued tickets.
+        return next(
+            (index for index, entry in enumerate(others) if _call_order_key(entry) > key),
+            len(others),
+        )
+    # A re-queued ticket is placed by the server after at most N others of its service
+    # (maybe in the priority lane); its people_ahead says where exactly in that line.
+    ahead = min(max(ticket.people_ahead, 0), len(same))
+    low = same[ahead - 1] + 1 if ahead else 0
+    high = same[ahead] if ahead < len(same) else len(others)
+    if ticket.requeued:
+        # Among other services' tickets the server's order is not known: next to its own.
+        return high if ahead < len(same) or not same else low
+    return next((index for index in range(low, high) if _call_order_key(others[index]) > key), high)

@@ -423,7 +423,11 @@ def parse_event(value: object) -> Event | UnknownEvent:
         if event_type in COUNTER_EVENTS
         else None
     )
-    has_services = event_type in TICKET_EVENTS or event_type is EventType.SERVICE_CHANGED
+    # Ticket events and service.changed always carry the affected services; any other
+    # event may (counter.changed does: pausing a counter changes its services' waits).
+    has_services = (
+        event_type in TICKET_EVENTS or event_type is EventType.SERVICE_CHANGED or "services" in data
+    )
     return Event(
         type=event_type,
         seq=seq,

@@ -134,17 +134,71 @@ def test_voided_ticket_leaves_the_waiting_list() -> None:
     assert numbers(state.waiting) == ["A002"]
 
 
-def test_requeued_ticket_waits_at_the_end_of_its_service_line() -> None:
+def test_requeued_ticket_waits_where_its_people_ahead_says() -> None:
     state = state_from(waiting=[ticket_json(5, "A005"), ticket_json(6, "B001")])
     state = state.apply(
         event(
             "ticket.requeued",
             11,
-            ticket=ticket_json(1, "A001", requeued=True),
+            ticket=ticket_json(1, "A001", requeued=True, people_ahead=1),
             services=[],
         )
     )
     assert numbers(state.waiting) == ["A005", "A001", "B001"]
+
+
+def test_requeued_ticket_placed_before_later_tickets_of_its_service() -> None:
+    # requeue_after = 3: the server puts a returning no-show after 3 of the 5 waiting.
+    waiting = [ticket_json(n, f"A{n:03d}") for n in range(5, 10)]
+    state = state_from(waiting=waiting).apply(
+        event(
+            "ticket.requeued",
+            11,
+            ticket=ticket_json(1, "A001", requeued=True, people_ahead=3),
+            services=[],
+        )
+    )
+    assert numbers(state.waiting) == ["A005", "A006", "A007", "A001", "A008", "A009"]
+
+
+def test_new_priority_ticket_queues_behind_a_requeued_one_the_server_put_first() -> None:
+    # A re-queued regular ticket can land in the priority lane; a later priority ticket
+    # then waits behind it, which its people_ahead says.
+    state = state_from(
+        waiting=[ticket_json(1, "A001", requeued=True), ticket_json(5, "A005")]
+    ).apply(issued(11, 6, "A006", priority=True, people_ahead=1))
+    assert numbers(state.waiting) == ["A001", "A006", "A005"]
+
+
+def test_next_marks_the_ticket_still_at_the_counter_done() -> None:
+    state = state_from().apply(called(11, 1, "A001", 1))
+    state = state.apply(called(12, 2, "A002", 1))
+    assert numbers(state.recent_calls) == ["A002", "A001"]
+    earlier = state.recent_calls[1]
+    assert earlier.status is TicketStatus.DONE
+    assert earlier.finished_at is not None
+    assert earlier.finished_at.isoformat() == "2026-11-24T09:15:03+07:00"  # the event's time
+    assert state.recent_calls[0].status is TicketStatus.CALLED
+
+
+def test_counter_changed_updates_the_services_it_carries() -> None:
+    state = state_from().apply(
+        event(
+            "counter.changed",
+            11,
+            counter=counter_json(2, ["A", "B"], state="paused"),
+            services=[service_json("A", est_wait_s=600), service_json("B", est_wait_s=300)],
+        )
+    )
+    assert [service.est_wait_s for service in state.services] == [600, 300]
+
+
+def test_day_rollover_resets_service_counts() -> None:
+    state = state_from(services=[service_json("A", waiting=4, issued_today=9, est_wait_s=60)])
+    state = state.apply(event("day.rollover", 11, today="2026-11-25"))
+    service = state.service("A")
+    assert service is not None
+    assert (service.waiting, service.issued_today, service.est_wait_s) == (0, 0, 0)
 
 
 def test_transferred_ticket_keeps_its_number_and_issue_time_in_the_new_line() -> None:
@@ -166,7 +220,15 @@ def test_transferred_ticket_keeps_its_number_and_issue_time_in_the_new_line() ->
         )
     )
     assert numbers(state.waiting_for(["B"])) == ["A001", "B002"]
-    assert state.recent_calls[0].status is TicketStatus.WAITING
+    # No longer a call (the server drops it from recent_calls: its called_at is null).
+    assert state.recent_calls == ()
+
+
+def test_requeued_ticket_leaves_the_recent_calls() -> None:
+    state = state_from(recent_calls=[called_json(2, "A002", 1), called_json(1, "A001", 1)])
+    back = ticket_json(1, "A001", requeued=True)
+    state = state.apply(event("ticket.requeued", 11, ticket=back, services=[]))
+    assert numbers(state.recent_calls) == ["A002"]
 
 
 def test_counter_changed_replaces_the_counter() -> None:

@@ -1,0 +1,169 @@
+"""Property test: the OfficeState folded from a real server's events equals its snapshot.
+
+A real server is driven through a random sequence of actions (issue, next, recall,
+done, no-show, requeue, transfer, pause/resume, void, close/open) while an EventStream
+follows it; at the end the state the stream built must equal a fresh snapshot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import replace
+
+import pytest
+
+from client.api import ApiClient
+from client.errors import ApiError
+from client.events import EventStream
+from client.state import RECENT_CALLS_LIMIT, OfficeState
+from client.wire import Ticket, TicketStatus
+from tests.support.live_server import LiveServer
+
+SERVICES = ("A", "B", "C")
+COUNTERS = (1, 2, 3)
+WAIT_S = 5.0
+snapshots: list[OfficeState] = []  # every snapshot the stream of `following` received
+
+
+def comparable(ticket: Ticket) -> Ticket:
+    # people_ahead and est_wait_s of a waiting ticket change with every move of its line
+    # and are documented as valid when its own event was sent; everything else must match.
+    return replace(ticket, people_ahead=0, est_wait_s=0)
+
+
+def assert_same_state(folded: OfficeState, fresh: OfficeState) -> None:
+    assert folded.seq == fresh.seq
+    assert folded.today == fresh.today
+    for mine_service, their_service in zip(folded.services, fresh.services, strict=True):
+        assert mine_service == their_service, f"service {their_service.code}"
+    assert [c.number for c in folded.counters] == [c.number for c in fresh.counters]
+    for mine, theirs in zip(folded.counters, fresh.counters, strict=True):
+        assert replace(mine, current=None) == replace(theirs, current=None)
+        assert (mine.current and comparable(mine.current)) == (
+            theirs.current and comparable(theirs.current)
+        ), f"counter {mine.number}"
+    # A call that leaves the list (transferred, re-queued) lets an older call move up
+    # into the server's last 20, which the client cannot know: it may have fewer.
+    mine = [comparable(t) for t in folded.recent_calls]
+    assert mine == [comparable(t) for t in fresh.recent_calls][: len(mine)]
+    assert len(mine) == len(fresh.recent_calls) or len(mine) < RECENT_CALLS_LIMIT
+    # Each service's line must be in the server's exact call order; across services the
+    # order of a re-queued ticket is only known to the server (see OfficeState.apply).
+    for code in SERVICES:
+        assert [comparable(t) for t in folded.waiting_for([code])] == [
+            comparable(t) for t in fresh.waiting_for([code])
+        ], f"waiting line of {code}"
+    assert sorted(t.id for t in folded.waiting) == sorted(t.id for t in fresh.waiting)
+
+
+@asynccontextmanager
+async def following(server: LiveServer) -> AsyncIterator[EventStream]:
+    stream = EventStream(
+        server.url,
+        server.tokens["display"],
+        reconnect_max_delay_s=0.5,
+        on_state=lambda state, event: snapshots.append(state) if event is None else None,
+    )
+    task = asyncio.create_task(stream.run())
+    try:
+        async with asyncio.timeout(WAIT_S):
+            while stream.state is None:
+                await asyncio.sleep(0.01)
+        yield stream
+    finally:
+        await stream.stop()
+        await asyncio.wait_for(task, WAIT_S)
+
+
+async def caught_up(stream: EventStream, api: ApiClient) -> OfficeState:
+    """Wait until the stream has the server's latest seq; the server's fresh state."""
+    fresh = OfficeState.from_snapshot(await api.snapshot())
+    async with asyncio.timeout(WAIT_S):
+        while stream.state is None or stream.state.seq != fresh.seq:
+            await asyncio.sleep(0.01)
+    assert stream.state is not None
+    return fresh
+
+
+async def random_action(rng: random.Random, api: ApiClient, issued: list[int]) -> None:
+    counter = rng.choice(COUNTERS)
+    kind = rng.choices(
+        [
+            "issue", "next", "recall", "done", "no_show", "requeue", "transfer",
+            "pause", "resume", "void", "close", "open",
+        ],
+        weights=[8, 6, 1, 2, 2, 2, 2, 1, 2, 1, 1, 1],
+    )[0]  # fmt: skip
+    try:
+        if kind == "issue":
+            ticket = await api.issue_ticket(rng.choice(SERVICES), priority=rng.random() < 0.2)
+            issued.append(ticket.id)
+        elif kind == "next":
+            await api.call_next(counter)
+        elif kind == "recall":
+            await api.recall(counter)
+        elif kind == "done":
+            await api.done(counter)
+        elif kind == "no_show":
+            await api.no_show(counter)
+        elif kind == "requeue":
+            snapshot = await api.snapshot()
+            missed = [t for t in snapshot.recent_calls if t.status is TicketStatus.NO_SHOW]
+            if missed:
+                await api.requeue(counter, rng.choice(missed).number)
+        elif kind == "transfer":
+            await api.transfer(counter, rng.choice(SERVICES))
+        elif kind == "pause":
+            await api.pause(counter)
+        elif kind == "resume":
+            await api.resume(counter)
+        elif kind == "void" and issued:
+            await api.void_ticket(rng.choice(issued))
+        elif kind == "close":
+            await api.close_service(rng.choice(SERVICES))
+        elif kind == "open":
+            await api.open_service(rng.choice(SERVICES))
+    except ApiError:
+        pass  # queue_empty, no_current_ticket, counter_paused, service_closed, ...
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_folded_state_equals_a_fresh_snapshot(live_server: LiveServer, seed: int) -> None:
+    rng = random.Random(seed)
+    issued: list[int] = []
+    async with (
+        ApiClient(live_server.url, live_server.tokens["admin"]) as api,
+        following(live_server) as stream,
+    ):
+        for step in range(120):
+            await random_action(rng, api, issued)
+            if step % 40 == 39:
+                fresh = await caught_up(stream, api)
+                assert stream.state is not None
+                assert_same_state(stream.state, fresh)
+        fresh = await caught_up(stream, api)
+        assert stream.state is not None
+        assert_same_state(stream.state, fresh)
+
+
+async def test_folded_state_survives_a_server_restart(live_server: LiveServer) -> None:
+    rng = random.Random(7)
+    issued: list[int] = []
+    async with following(live_server) as stream:
+        async with ApiClient(live_server.url, live_server.tokens["admin"]) as api:
+            for _ in range(40):
+                await random_action(rng, api, issued)
+        received = len(snapshots)
+        live_server.restart()  # kill -9; same port, same data
+        async with asyncio.timeout(WAIT_S):
+            while len(snapshots) == received:
+                await asyncio.sleep(0.01)
+        async with ApiClient(live_server.url, live_server.tokens["admin"]) as api:
+            for _ in range(40):
+                await random_action(rng, api, issued)
+            fresh = await caught_up(stream, api)
+            assert stream.state is not None
+            assert_same_state(stream.state, fresh)
