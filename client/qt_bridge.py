@@ -84,6 +84,7 @@ class ServerLink(QObject):
         self._stream_options = dict(stream_options or {})
         self._rediscover_after_s = rediscover_after_s
         self._status = ConnectionStatus.SEARCHING
+        self._last_error: ClientError | None = None
         self._state: OfficeState | None = None
         self._server: ServerAddress | None = None
         self._thread: threading.Thread | None = None
@@ -112,6 +113,16 @@ class ServerLink(QObject):
     def status(self) -> str:
         """The last connection status emitted: "searching", "connected" or "unavailable"."""
         return str(self._status)
+
+    @property
+    def last_error(self) -> ClientError | None:
+        """Why the link is "unavailable"; None once connected.
+
+        ``Unauthorized`` (or ``Forbidden``) when the server rejected the token, which
+        waiting will not fix; ``ServerUnavailable`` or ``DiscoveryFailed`` when the
+        server cannot be reached. Up to date whenever ``connection_changed`` is emitted.
+        """
+        return self._last_error
 
     @property
     def state(self) -> OfficeState | None:
@@ -212,9 +223,15 @@ class ServerLink(QObject):
 
         self._post(deliver)
 
-    def _publish_status(self, status: ConnectionStatus) -> None:
+    def _publish_status(self, status: ConnectionStatus, error: ClientError | None = None) -> None:
         def emit() -> None:
-            if self._stopped or status is self._status:
+            if self._stopped:
+                return
+            if status is ConnectionStatus.CONNECTED:
+                self._last_error = None
+            elif status is ConnectionStatus.UNAVAILABLE and error is not None:
+                self._last_error = error
+            if status is self._status:
                 return
             self._status = status
             self.connection_changed.emit(str(status))
@@ -297,7 +314,7 @@ class ServerLink(QObject):
             elif status is ConnectionStatus.CONNECTED:
                 unreachable.clear()
                 reachable.set()
-            self._publish_status(status)
+            self._publish_status(status, stream.last_error)
 
         stream = EventStream(
             address.url,
@@ -354,7 +371,7 @@ class ServerLink(QObject):
                 if not reported:
                     logger.warning("%s; searching again every %g s", exc, DISCOVERY_RETRY_S)
                     reported = True
-                self._publish_status(ConnectionStatus.UNAVAILABLE)
+                self._publish_status(ConnectionStatus.UNAVAILABLE, exc)
                 await asyncio.sleep(DISCOVERY_RETRY_S)
                 self._publish_status(ConnectionStatus.SEARCHING)
 

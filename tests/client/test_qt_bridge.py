@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import uuid
@@ -12,7 +13,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from client.config import ClientConfig
-from client.errors import ClientError, QueueEmpty, ServerUnavailable
+from client.errors import ClientError, QueueEmpty, ServerUnavailable, Unauthorized
 from client.qt_bridge import ServerLink
 from client.state import OfficeState
 from client.wire import Event, EventType, Ticket
@@ -179,6 +180,53 @@ def test_discovery_falls_back_to_the_configured_address(
         assert link.server_url == live_server.url
     finally:
         link.stop()
+
+
+def test_rejected_token_is_told_apart_from_an_unreachable_server(
+    qtbot: QtBot, make_link: Any, live_server: LiveServer
+) -> None:
+    rejected = make_link("not-a-token", live_server.url)
+    unreachable = make_link(live_server.tokens["display"], f"http://127.0.0.1:{free_port()}")
+    good = make_link(live_server.tokens["display"], live_server.url)
+    assert rejected.last_error is None
+    for link in (rejected, unreachable, good):
+        link.start()
+    qtbot.waitUntil(lambda: rejected.status == "unavailable", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: unreachable.status == "unavailable", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: good.status == "connected", timeout=WAIT_MS)
+    assert isinstance(rejected.last_error, Unauthorized)
+    assert isinstance(unreachable.last_error, ServerUnavailable)
+    assert good.last_error is None
+
+
+def test_stop_closes_every_socket_and_drops_late_results(
+    qtbot: QtBot, make_link: Any, live_server: LiveServer
+) -> None:
+    def open_sockets() -> int:
+        return sum(
+            1 for fd in os.listdir("/proc/self/fd") if "socket" in _readlink(f"/proc/self/fd/{fd}")
+        )
+
+    before = open_sockets()
+    for _ in range(3):
+        link = make_link(live_server.tokens["kiosk"], live_server.url)
+        link.start()
+        qtbot.waitUntil(lambda link=link: link.status == "connected", timeout=WAIT_MS)
+        handle = link.request("issue_ticket", "A")  # its answer comes after stop()
+        results: list[Any] = []
+        handle.finished.connect(results.append)
+        handle.failed.connect(results.append)
+        link.stop()
+        qtbot.wait(50)
+        assert results == []
+    assert open_sockets() <= before
+
+
+def _readlink(path: str) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return ""
 
 
 def test_request_before_start_fails_later_not_during_the_call(qtbot: QtBot, make_link: Any) -> None:

@@ -12,14 +12,22 @@ import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from aiohttp.test_utils import TestServer
 
 from client.api import ApiClient
 from client.errors import ApiError
 from client.events import EventStream
 from client.state import RECENT_CALLS_LIMIT, OfficeState
-from client.wire import Ticket, TicketStatus
+from client.wire import Event, EventType, Ticket, TicketStatus
+from server.config import parse_config
+from server.office import Office
+from server.web.routes import create_app
+from tests.server.conftest import Clock, make_tokens
 from tests.support.live_server import LiveServer
 
 SERVICES = ("A", "B", "C")
@@ -167,3 +175,54 @@ async def test_folded_state_survives_a_server_restart(live_server: LiveServer) -
             fresh = await caught_up(stream, api)
             assert stream.state is not None
             assert_same_state(stream.state, fresh)
+
+
+async def test_day_rollover_shows_the_new_day_with_empty_lines(tmp_path: Path) -> None:
+    clock = Clock(datetime(2026, 11, 24, 23, 58, tzinfo=ZoneInfo("Asia/Jakarta")))
+    tokens = make_tokens(tmp_path)
+    office = Office(parse_config({}), tmp_path, clock)
+    await office.start()
+    server = TestServer(create_app(office), host="127.0.0.1", port=0)
+    await server.start_server()
+    updates: list[tuple[OfficeState, object]] = []
+    stream = EventStream(
+        f"http://127.0.0.1:{server.port}",
+        tokens["display"],
+        on_state=lambda state, event: updates.append((state, event)),
+    )
+    task = asyncio.create_task(stream.run())
+    try:
+        async with ApiClient(f"http://127.0.0.1:{server.port}", tokens["admin"]) as api:
+            for code in ("A", "A", "B"):
+                await api.issue_ticket(code)
+            await api.call_next(1)
+            async with asyncio.timeout(WAIT_S):
+                while not updates or updates[-1][0].seq < 4:
+                    await asyncio.sleep(0.01)
+            clock.now = datetime(2026, 11, 24, 17, 0, 1, tzinfo=UTC)  # Jakarta midnight
+            office.tick()
+            async with asyncio.timeout(WAIT_S):
+                while sum(1 for _, event in updates if event is None) < 2:
+                    await asyncio.sleep(0.01)
+            rolled = next(
+                state
+                for state, event in updates
+                if isinstance(event, Event) and event.type is EventType.DAY_ROLLOVER
+            )
+            for state in (rolled, updates[-1][0]):
+                assert state.today == date(2026, 11, 25)
+                assert state.waiting == () and state.recent_calls == ()
+                assert all(counter.current is None for counter in state.counters)
+                assert all(s.waiting == 0 and s.issued_today == 0 for s in state.services)
+            assert_same_state(updates[-1][0], OfficeState.from_snapshot(await api.snapshot()))
+            ticket = await api.issue_ticket("A")
+            assert ticket.number == "A001"
+            async with asyncio.timeout(WAIT_S):
+                while stream.state is None or not stream.state.waiting:
+                    await asyncio.sleep(0.01)
+            assert [t.number for t in stream.state.waiting] == ["A001"]
+    finally:
+        await stream.stop()
+        await asyncio.wait_for(task, WAIT_S)
+        await server.close()
+        await office.close()
