@@ -225,11 +225,12 @@ class DisplayPresenter:
             if service.open:
                 waiting_text = text("waiting_count", self.language, count=service.waiting)
             else:
-                # People may still wait for a closed service: they want their count too.
+                # People may still wait for a closed service: they want their count too,
+                # first, so that a narrow tile cuts the reason rather than the count.
                 waiting_text = closed_reason_text(service.closed_reason, self.language)
                 if service.waiting:
                     count_text = text("waiting_count", self.language, count=service.waiting)
-                    waiting_text = f"{waiting_text} · {count_text}"
+                    waiting_text = f"{count_text} · {waiting_text}"
             rows.append(
                 ServiceRow(
                     code=service.code,

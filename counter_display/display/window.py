@@ -48,6 +48,11 @@ ROW_PIXELS: Final = 68
 ROW_GAP_PIXELS: Final = 10
 REFERENCE_HEIGHT_PX: Final = 1080
 """Font sizes below are pixels on a 1920×1080 screen; they scale with the shorter side."""
+LANDSCAPE_TILES_SHARE: Final = 0.24
+PORTRAIT_TILES_SHARE: Final = 0.32
+"""At most this share of the window's height goes to the service tiles: with many
+services the tiles get smaller, never the number being called."""
+MIN_TILE_SCALE: Final = 0.3
 
 
 def _font(pixels: float, bold: bool = False, condensed: bool = False) -> QFont:
@@ -270,6 +275,14 @@ class ServiceTile(QFrame):
         self.name.set_full_text(row.name)
         _paint(self.count, TEXT if row.open else WARNING)
 
+    @staticmethod
+    def natural_height(unit: float) -> int:
+        """The height of a tile scaled by ``unit`` (its letter box and its name line)."""
+        count_height = QFontMetrics(_font(44 * unit, bold=True)).height()
+        name_height = QFontMetrics(_font(32 * unit, condensed=True)).height()
+        top = max(round(76 * unit), count_height)
+        return int(2 * round(14 * unit) + top + round(6 * unit) + name_height)
+
     def scale(self, unit: float) -> None:
         margin = round(14 * unit)
         self._layout.setContentsMargins(margin, margin, margin, margin)
@@ -383,6 +396,7 @@ class DisplayWindow(QWidget):
         for tile in self.service_tiles:
             tile.hide()
         self._tile_arrangement: tuple[int, int] = (0, 0)  # (tiles shown, columns)
+        self._tile_unit = 0.0
 
         self.ticker = TickerWidget(ticker_text, self)
         self.ticker.set_colors(ACCENT, HEADER)
@@ -508,8 +522,7 @@ class DisplayWindow(QWidget):
         self._now_layout.setContentsMargins(margin, margin, margin, margin)
         self._now_layout.setSpacing(0)
         self.recent_panel.scale(unit)
-        for tile in self.service_tiles:
-            tile.scale(unit)
+        self._scale_tiles()
         self.ticker.setFont(_font(46 * unit, bold=True))
         self.ticker.setFixedHeight(round(80 * unit))
 
@@ -532,6 +545,23 @@ class DisplayWindow(QWidget):
         for index, tile in enumerate(self.service_tiles[:count]):
             self._services_layout.addWidget(tile, index // columns, index % columns)
             tile.show()
+        self._scale_tiles()
+
+    def _scale_tiles(self) -> None:
+        # Two rows of tiles (landscape) or six (portrait, 12 services) at full size would
+        # squeeze the "now calling" number to a few pixels: shrink the tiles instead.
+        count, columns = self._tile_arrangement
+        rows = max(1, -(-count // columns)) if columns else 1
+        share = PORTRAIT_TILES_SHARE if self.height() > self.width() else LANDSCAPE_TILES_SHARE
+        gaps = (rows - 1) * round(20 * self._unit)
+        natural = rows * ServiceTile.natural_height(self._unit)
+        scale = min(1.0, (self.height() * share - gaps) / max(1, natural))
+        tile_unit = self._unit * max(MIN_TILE_SCALE, scale)
+        if tile_unit == self._tile_unit:
+            return
+        self._tile_unit = tile_unit
+        for tile in self.service_tiles:
+            tile.scale(tile_unit)
 
     def _apply_colors(self) -> None:
         flashing = self._flash_on

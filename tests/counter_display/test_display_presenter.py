@@ -117,7 +117,7 @@ def test_closed_service_says_why_and_still_counts_the_waiting() -> None:
     presenter = DisplayPresenter()
     state = _state(services=[service_json("A", open=False, closed_reason="break", waiting=3)])
     row = presenter.present(state, None).view.services[0]
-    assert row.waiting_text == "Istirahat · 3 menunggu"
+    assert row.waiting_text == "3 menunggu · Istirahat"
     assert not row.open
 
 

@@ -122,3 +122,34 @@ def test_display_options_are_checked() -> None:
         display_settings({"voice_languages": ["jv"]})
     with pytest.raises(ConfigError, match="highlight_s"):
         display_settings({"highlight_s": 600})
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1080, 1920)])
+def test_twelve_services_leave_the_called_number_huge_and_every_count_readable(
+    qtbot: QtBot, size: tuple[int, int]
+) -> None:
+    services = [
+        service_json(code, name="Perizinan Berusaha Berbasis Risiko dan Non-Perizinan", waiting=40)
+        for code in "ABCDEFGHIJ"
+    ] + [service_json(code, open=False, closed_reason="quota", waiting=17) for code in "KL"]
+    snapshot = snapshot_json(
+        recent_calls=[called_json(1, "A123", 3)],
+        counters=[counter_json(number, ["A"]) for number in range(1, 31)],
+        services=services,
+    )
+    state = OfficeState.from_snapshot(parse_snapshot(snapshot))
+    window = DisplayWindow(ticker_text="Selamat datang", now=_fixed_now)
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    window.show_view(DisplayPresenter().present(state, None).view)
+    qtbot.waitUntil(lambda: window.number_label.text() == "A123")
+
+    # Six rows of tiles (portrait) must not squeeze the number a visitor looks for
+    # (it was 21 px high on a portrait TV, 101 px at 1280×720).
+    qtbot.waitUntil(lambda: window.number_label.font().pixelSize() >= 0.16 * min(size))
+    tiles = [tile for tile in window.service_tiles if tile.isVisible()]
+    assert len(tiles) == 12
+    assert all(tile.geometry().bottom() <= window.height() for tile in tiles)
+    # A closed service still shows how many wait, however narrow its tile.
+    assert tiles[-1].count.text().startswith("17")
