@@ -125,6 +125,7 @@ class CounterWindow(QWidget):
         self.language = language
         self.presenter = CounterPresenter(counter_number, language)
         self.dialog: QDialog | None = None
+        self._transfer_ticket_id: int | None = None  # the ticket the transfer dialog is about
         self._handles: set[RequestHandleLike] = set()  # kept alive until answered
         self.setWindowTitle(text("window.title", language, counter=self.presenter.counter_label))
         self.setStyleSheet(WINDOW_STYLE)
@@ -408,9 +409,30 @@ class CounterWindow(QWidget):
         dialog = TransferDialog(
             counter.current.number, self.presenter.transfer_targets(), self.language, self
         )
-        dialog.service_chosen.connect(lambda code: self.press(Action.TRANSFER, code))
+        dialog.service_chosen.connect(lambda code: self._on_transfer_chosen(code))
         self._show_dialog(dialog)
+        self._transfer_ticket_id = counter.current.id
         return dialog
+
+    def _on_transfer_chosen(self, code: str) -> None:
+        try:
+            counter = self.presenter.counter
+            current = counter.current if counter is not None else None
+            if current is None or current.id != self._transfer_ticket_id:
+                return  # the dialog was about another ticket (see _close_stale_dialog)
+            self.press(Action.TRANSFER, code)
+        except Exception:
+            logger.exception("error handling the transfer dialog")
+
+    def _close_stale_dialog(self) -> None:
+        """Close the transfer dialog once its ticket is no longer at this counter."""
+        if not isinstance(self.dialog, TransferDialog):
+            return
+        counter = self.presenter.counter
+        current = counter.current if counter is not None else None
+        if current is None or current.id != self._transfer_ticket_id:
+            logger.info("transfer dialog closed: its ticket left the counter")
+            self.dialog.reject()
 
     def open_requeue_dialog(self) -> RequeueDialog | None:
         """Ask which no-show goes back in line (only when Re-queue is enabled)."""
@@ -453,6 +475,7 @@ class CounterWindow(QWidget):
                 event = None
             self.presenter.set_state(state, event)
             self._render()
+            self._close_stale_dialog()
         except Exception:
             logger.exception("error showing the office state")
 

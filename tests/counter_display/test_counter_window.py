@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from shiboken6 import isValid
 
 from counter_display.counter.actions import Action, Button, Phase
 from counter_display.counter.dialogs import RequeueDialog, TransferDialog
@@ -12,6 +13,7 @@ from tests.counter_display.counter_fixtures import (
     CounterFactory,
     counter_window_factory,
     enabled_buttons,
+    http,
     issue,
     server_counter,
     server_snapshot,
@@ -186,3 +188,24 @@ def test_english_labels_from_the_language_setting(
     assert window.buttons[Button.NEXT].text() == "Call next\nSpace · F1"
     assert "Nobody waiting" in window.waiting_label.text()
     assert window.connection_label.text() == "Connected"
+
+
+def test_transfer_dialog_closes_when_its_ticket_is_no_longer_at_the_counter(
+    qtbot: QtBot, live_server: LiveServer, counter_window_factory: CounterFactory
+) -> None:
+    issue(live_server, "A", 2)
+    window = counter_window_factory(live_server, counter=2)
+    qtbot.waitUntil(lambda: window.buttons[Button.NEXT].isEnabled(), timeout=WAIT_MS)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.current_number_label.text() == "A001", timeout=WAIT_MS)
+    qtbot.keyClick(window, Qt.Key.Key_T)
+    dialog = window.dialog
+    assert isinstance(dialog, TransferDialog)  # "Alihkan A001 ke layanan:"
+
+    # The supervisor (admin token) moves loket 2 on to A002 while the dialog is open.
+    http(live_server, "POST", "/counters/2/next", live_server.tokens["admin"])
+    qtbot.waitUntil(lambda: window.current_number_label.text() == "A002", timeout=WAIT_MS)
+    # The dialog was about A001: a click on C must not move A002 instead.
+    qtbot.waitUntil(lambda: window.dialog is None, timeout=WAIT_MS)
+    assert not isValid(dialog) or not dialog.isVisible()  # closed (and deleted)
+    assert server_counter(live_server, 2)["current"]["number"] == "A002"
