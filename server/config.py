@@ -176,7 +176,8 @@ def parse_config(document: Mapping[str, Any], environ: Mapping[str, str] | None 
     timezone = _string(office, "office.timezone", "Asia/Jakarta")
     try:
         ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        # OSError: a zone *folder* such as "Asia" is not a zone
         raise ConfigError(f"office.timezone: unknown time zone {timezone!r}") from exc
     requeue_after = _integer(office, "office.requeue_after", 3, minimum=0)
 

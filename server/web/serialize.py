@@ -16,7 +16,8 @@ def _time(value: datetime | None, day: QueueDay) -> str | None:
 
 
 def ticket_json(day: QueueDay, ticket: Ticket) -> dict[str, Any]:
-    waiting = ticket.status is TicketStatus.WAITING
+    # a ticket left waiting on an earlier day is history: it has no place in today's line
+    waiting = ticket.status is TicketStatus.WAITING and ticket.day == day.day
     ahead = day.people_ahead(ticket) if waiting else 0
     return {
         "id": ticket.id,

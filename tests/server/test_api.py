@@ -212,3 +212,23 @@ async def test_database_holds_exactly_what_was_acknowledged(start_office: StartO
     stored = [row[0] for row in connection.execute("SELECT number FROM tickets ORDER BY id")]
     connection.close()
     assert stored == numbers == ["A001", "B001", "A002", "B002"]
+
+
+async def test_a_ticket_left_waiting_yesterday_shows_no_place_in_todays_line(
+    start_office: StartOffice,
+) -> None:
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from tests.server.conftest import Clock
+
+    clock = Clock(datetime(2026, 11, 24, 14, 0, tzinfo=ZoneInfo("Asia/Jakarta")))
+    office = await start_office(clock=clock)
+    _, old = await office.post("/tickets", "kiosk", {"service": "A"})
+    clock.now += timedelta(days=1)
+    office.office.tick()
+    await office.post("/tickets", "kiosk", {"service": "A"})
+    async with office.session.get(old["check_url"]) as answer:
+        seen = await answer.json()
+    assert (seen["number"], seen["day"], seen["status"]) == ("A001", "2026-11-24", "waiting")
+    assert (seen["people_ahead"], seen["est_wait_s"]) == (0, 0)

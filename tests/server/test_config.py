@@ -69,6 +69,7 @@ def test_environment_overrides_port_and_data_dir(tmp_path: Path) -> None:
         ),
         ({"office": {"requeue_after": -1}}, "office.requeue_after: must be at least 0"),
         ({"office": {"nama": "x"}}, "office.nama: unknown key"),
+        ({"office": {"timezone": "Asia"}}, "office.timezone: unknown time zone 'Asia'"),
         ({"priority": {"enabled": "ya"}}, "priority.enabled: expected true or false"),
     ],
 )
