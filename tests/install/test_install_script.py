@@ -57,10 +57,10 @@ def test_running_again_changes_nothing_and_keeps_the_config(tmp_path: Path) -> N
     assert install("--root", str(tmp_path), "--counter", "3", "--token", "first").returncode == 0
     config_path = tmp_path / "etc/antrian/antrian.toml"
     config_path.write_text(config_path.read_text().replace("Sukamaju", "Cibodas"))
-    again = install("--root", str(tmp_path), "--counter", "3", "--token", "second")
+    again = install("--root", str(tmp_path), "--counter", "3", "--token", "ant_other")
     assert again.returncode == 0
     text = config_path.read_text()
-    assert sections(text).count("[counter]") == 1 and "first" in text and "second" not in text
+    assert sections(text).count("[counter]") == 1 and "first" in text and "ant_other" not in text
     assert "Cibodas" in text
     assert "left as it is" in again.stdout
 
