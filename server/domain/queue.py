@@ -296,6 +296,9 @@ class QueueDay:
         counter, ticket = self._current(number)
         if ticket.service == code:
             raise SameService(f"ticket {ticket.number} is already in service {code}")
+        if not self._serving[code]:
+            # nobody could ever call it there: the visitor would wait for nothing
+            raise InvalidState(f"no counter serves service {code}; choose another service")
         moved = replace(
             ticket, service=code, status=TicketStatus.WAITING, counter=None, called_at=None,
             transferred_from=ticket.service,

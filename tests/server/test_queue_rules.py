@@ -154,6 +154,20 @@ def test_transfer_keeps_number_and_issue_time() -> None:
         day.transfer(3, "C", later)
 
 
+def test_transfer_to_a_service_no_counter_serves_is_refused() -> None:
+    day = make_day(
+        {
+            "services": [{"code": "A", "name": "A"}, {"code": "D", "name": "Arsip"}],
+            "counters": [{"number": 1, "services": ["A"]}],
+        }
+    )
+    issue(day, "A")
+    call(day, 1)
+    with pytest.raises(InvalidState, match="no counter serves service D"):
+        day.transfer(1, "D", NOON)
+    assert day.counters[1].current is not None  # the visitor stays with the clerk
+
+
 def test_void_removes_ticket_from_the_line_and_it_is_never_called() -> None:
     day = make_day()
     first = day.issue("A", False, NOON).ticket
