@@ -27,6 +27,7 @@ FAILURE_SHOWN_S = 8.0
 # The second touch of a double tap lands on whatever the first one brought up ("Selesai"
 # -> the priority button under it): a touch this soon after the last one is ignored.
 DOUBLE_TAP_S = 0.5
+VOID_RETRY_S = 10.0
 ADMIN_MAX_WRONG_PINS = 3
 
 
@@ -117,6 +118,12 @@ class KioskController(QObject):
         self._idle_timer.setSingleShot(True)
         self._idle_timer.setInterval(int(settings.idle_reset_s * 1000))
         self._idle_timer.timeout.connect(self._on_idle)
+        # An unprinted ticket whose void failed while the link stayed up (a slow or busy
+        # server) is voided again every so often, not only at the next reconnect.
+        self._void_retry_timer = QTimer(self)
+        self._void_retry_timer.setInterval(int(VOID_RETRY_S * 1000))
+        self._void_retry_timer.timeout.connect(self._retry_voids_while_connected)
+        self._void_retry_timer.start()
 
         link.connection_changed.connect(self._on_connection_changed)
         link.state_changed.connect(self._on_state_changed)
@@ -449,6 +456,10 @@ class KioskController(QObject):
             # The server will not void it (already called, say): nothing to retry.
             self._unvoided.pop(ticket.id, None)
         self.flow.void_failed(attempt, error)
+
+    def _retry_voids_while_connected(self) -> None:
+        if self._unvoided and self._connection == "connected":
+            self._retry_voids()
 
     def _retry_voids(self) -> None:
         for ticket in list(self._unvoided.values()):
