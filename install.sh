@@ -92,6 +92,18 @@ as_root() {
   fi
 }
 
+# Debian 13 and Ubuntu 24.04 renamed some libraries with a t64 suffix (libglib2.0-0t64);
+# apt-get installs them under the old name, dpkg knows them only by the new one.
+package_installed() {
+  local name
+  for name in "$1" "${1}t64"; do
+    if dpkg-query -W -f='${Status}' "$name" 2>/dev/null | grep -q "install ok installed"; then
+      return 0
+    fi
+  done
+  return 1
+}
+
 install_system_packages() {
   local wanted=("${RUNTIME_PACKAGES[@]}")
   [ "$DEV" -eq 1 ] && wanted+=("${DEV_PACKAGES[@]}")
@@ -102,8 +114,7 @@ install_system_packages() {
   fi
   local missing=()
   for package in "${wanted[@]}"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
-      || missing+=("$package")
+    package_installed "$package" || missing+=("$package")
   done
   if [ ${#missing[@]} -eq 0 ]; then
     say "system packages: all present"
