@@ -194,6 +194,10 @@ class Office:
             log.exception("the database cannot be read either")
         self.hub.resync_all()
 
+    async def flush(self) -> None:
+        """Wait until every change queued so far is durable (the writer keeps order)."""
+        await self._writer_or_fail().write([])
+
     def _writer_or_fail(self) -> Writer:
         if self._writer is None:
             raise StorageError("the server is shutting down")

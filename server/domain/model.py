@@ -70,6 +70,7 @@ class Ticket:
     recalls: int = 0
     requeued: bool = False
     transferred_from: str | None = None
+    request_key: str | None = None  # the kiosk's key for the request that issued it
 
     @property
     def order(self) -> tuple[int, float, int]:

@@ -75,6 +75,7 @@ class QueueDay:
         self.closed_services: set[str] = set(closed_services)
         self.tickets: dict[int, Ticket] = {}
         self.by_number: dict[str, int] = {}
+        self.by_request_key: dict[str, int] = {}
         self.last_sequence: dict[str, int] = {service.code: 0 for service in config.services}
         self.issued_count: dict[str, int] = {service.code: 0 for service in config.services}
         # per service, per lane: sorted list of (sort_key, id) of waiting tickets
@@ -180,7 +181,11 @@ class QueueDay:
 
     # ----------------------------------------------------------------- actions
 
-    def issue(self, code: str, priority: bool, now: datetime) -> Change:
+    def issue(
+        self, code: str, priority: bool, now: datetime, request_key: str | None = None
+    ) -> Change:
+        if request_key is not None and request_key in self.by_request_key:
+            raise InvalidState("this request already issued a ticket")  # callers look first
         self.service_config(code)
         reason = self.closed_reason(code, now)
         if reason is not None:
@@ -201,9 +206,15 @@ class QueueDay:
             lane=Lane.PRIORITY if priority else Lane.REGULAR,
             sort_key=float(self.next_id),
             key=self.key_factory(),
+            request_key=request_key,
         )
         self._load(ticket)
         return Change(EventType.TICKET_ISSUED, tickets=(ticket,), services=(code,))
+
+    def issued_for(self, request_key: str) -> Ticket | None:
+        """The ticket an earlier request with this key issued today, if any."""
+        ticket_id = self.by_request_key.get(request_key)
+        return self.tickets[ticket_id] if ticket_id is not None else None
 
     def void(self, ticket_id: int, now: datetime) -> Change:
         ticket = self.ticket(ticket_id)
@@ -363,6 +374,8 @@ class QueueDay:
     def _load(self, ticket: Ticket) -> None:
         self.tickets[ticket.id] = ticket
         self.by_number[ticket.number] = ticket.id
+        if ticket.request_key is not None:
+            self.by_request_key[ticket.request_key] = ticket.id
         code = ticket.issued_service
         self.last_sequence[code] = max(self.last_sequence.get(code, 0), ticket.sequence)
         if ticket.status is not TicketStatus.VOIDED:

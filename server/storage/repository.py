@@ -18,7 +18,7 @@ from server.errors import StorageError
 TICKET_COLUMNS = (
     "id", "day", "number", "sequence", "issued_service", "service", "priority", "status",
     "issued_at", "lane", "sort_key", "key", "counter", "called_at", "finished_at", "recalls",
-    "requeued", "transferred_from",
+    "requeued", "transferred_from", "request_key",
 )  # fmt: skip
 UPSERT_TICKET = (
     f"INSERT OR REPLACE INTO tickets ({', '.join(TICKET_COLUMNS)}) "
@@ -61,6 +61,7 @@ def ticket_row(ticket: Ticket) -> tuple[object, ...]:
         ticket.service, int(ticket.priority), str(ticket.status), _time(ticket.issued_at),
         int(ticket.lane), ticket.sort_key, ticket.key, ticket.counter, _time(ticket.called_at),
         _time(ticket.finished_at), ticket.recalls, int(ticket.requeued), ticket.transferred_from,
+        ticket.request_key,
     )  # fmt: skip
 
 
@@ -87,6 +88,7 @@ def ticket_from_row(row: sqlite3.Row | tuple[object, ...]) -> Ticket:
         recalls=int(values["recalls"] or 0),
         requeued=bool(values["requeued"]),
         transferred_from=values["transferred_from"],
+        request_key=values["request_key"],
     )
 
 

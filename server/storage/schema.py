@@ -62,7 +62,13 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
     db.table("tokens").create_index(["token_hash"], unique=True)
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migrate_1,)
+def _migrate_2(db: sqlite_utils.Database) -> None:
+    # the kiosk's request key: a retried or uncertain issue finds its ticket again
+    db.table("tickets").add_column("request_key", str)
+    db.table("tickets").create_index(["day", "request_key"])
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migrate_1, _migrate_2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -7,6 +7,7 @@ import contextlib
 import hmac
 import json
 import logging
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -24,6 +25,7 @@ from server.web.events import EventHub
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 64 * 1024
+REQUEST_KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 API_PREFIX = "/api/v1"
 OFFICE_KEY = web.AppKey("office", Office)
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
@@ -148,19 +150,62 @@ async def set_service_closed(request: web.Request) -> web.Response:
     return json_response(serialize.service_json(office.day, code, office.clock()))
 
 
+def request_key(request: web.Request, token: DeviceToken, value: object) -> str | None:
+    """The device's key for one logical request, scoped to its token; None when absent."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not REQUEST_KEY.match(value):
+        raise ApiFailure(
+            400, "bad_request", "Idempotency-Key must be 8-64 letters, digits, '-' or '_'"
+        )
+    return f"{token.id}:{value}"
+
+
+def check_url(request: web.Request, office: Office, ticket_id: int, key: str) -> str:
+    base = office.config.server.public_url or f"{request.scheme}://{request.host}"
+    return f"{base.rstrip('/')}{API_PREFIX}/tickets/{ticket_id}?key={key}"
+
+
 async def issue_ticket(request: web.Request) -> web.Response:
-    authorize(request, Role.KIOSK)
+    token = authorize(request, Role.KIOSK)
     body = await read_object(request)
     code = text_field(body, "service").upper()
     priority = bool_field(body, "priority", False)
+    scoped_key = request_key(request, token, request.headers.get("Idempotency-Key"))
     office = request.app[OFFICE_KEY]
-    performed = await office.perform(lambda day, now: day.issue(code, priority, now))
+    earlier = office.day.issued_for(scoped_key) if scoped_key is not None else None
+    if earlier is not None:
+        # the same request again (the kiosk never got the answer): the same ticket, once
+        # it is on disk, and nothing issued twice
+        await office.flush()
+        answer = serialize.ticket_json(office.day, earlier)
+        answer["check_url"] = check_url(request, office, earlier.id, earlier.key)
+        response = json_response(answer, status=201)
+        response.headers["Idempotent-Replayed"] = "true"
+        return response
+    performed = await office.perform(
+        lambda day, now: day.issue(code, priority, now, request_key=scoped_key)
+    )
     ticket = performed.change.ticket
     assert ticket is not None
     answer = dict(performed.ticket_json)
-    base = office.config.server.public_url or f"{request.scheme}://{request.host}"
-    answer["check_url"] = f"{base.rstrip('/')}{API_PREFIX}/tickets/{ticket.id}?key={ticket.key}"
+    answer["check_url"] = check_url(request, office, ticket.id, ticket.key)
     return json_response(answer, status=201)
+
+
+async def void_by_request_key(request: web.Request) -> web.Response:
+    """Void the ticket a request issued, when the kiosk never learnt its number."""
+    token = authorize(request, Role.KIOSK)
+    body = await read_object(request)
+    scoped_key = request_key(request, token, body.get("request_key"))
+    if scoped_key is None:
+        raise ApiFailure(400, "bad_request", "field 'request_key' is missing")
+    office = request.app[OFFICE_KEY]
+    ticket = office.day.issued_for(scoped_key)
+    if ticket is None:
+        raise ApiFailure(404, "unknown_ticket", "no ticket was issued today for this request")
+    ticket_id = ticket.id
+    return await _perform_ticket(request, lambda day, now: day.void(ticket_id, now))
 
 
 async def void_ticket(request: web.Request) -> web.Response:
@@ -279,6 +324,7 @@ def create_app(office: Office) -> web.Application:
     app.router.add_get(f"{API_PREFIX}/services", services)
     app.router.add_post(f"{API_PREFIX}/services/{{code}}/{{action:close|open}}", set_service_closed)
     app.router.add_post(f"{API_PREFIX}/tickets", issue_ticket)
+    app.router.add_post(f"{API_PREFIX}/tickets/void", void_by_request_key)
     app.router.add_post(f"{API_PREFIX}/tickets/{{ticket_id}}/void", void_ticket)
     app.router.add_get(f"{API_PREFIX}/tickets/{{ticket_id}}", ticket_status)
     app.router.add_get(f"{API_PREFIX}/counters", counters)

@@ -232,3 +232,64 @@ async def test_a_ticket_left_waiting_yesterday_shows_no_place_in_todays_line(
         seen = await answer.json()
     assert (seen["number"], seen["day"], seen["status"]) == ("A001", "2026-11-24", "waiting")
     assert (seen["people_ahead"], seen["est_wait_s"]) == (0, 0)
+
+
+async def test_the_same_request_key_gets_the_same_ticket_once(start_office: StartOffice) -> None:
+    office = await start_office()
+    headers = {**office.auth("kiosk"), "Idempotency-Key": "tap-7f3a9c21"}
+    answers = []
+    for _ in range(2):
+        async with office.session.post(
+            office.api + "/tickets", json={"service": "A"}, headers=headers
+        ) as answer:
+            answers.append(
+                (answer.status, answer.headers.get("Idempotent-Replayed"), await answer.json())
+            )
+    (first_status, first_replayed, first), (second_status, second_replayed, second) = answers
+    assert (first_status, second_status) == (201, 201)
+    assert (first_replayed, second_replayed) == (None, "true")
+    assert second["id"] == first["id"] and second["number"] == "A001"
+    assert second["check_url"] == first["check_url"]
+    _, services = await office.get("/services")
+    assert services["services"][0]["issued_today"] == 1
+
+
+async def test_request_keys_belong_to_one_device(start_office: StartOffice) -> None:
+    office = await start_office()
+    numbers = []
+    for token in ("kiosk", "admin"):
+        headers = {**office.auth(token), "Idempotency-Key": "same-key-123"}
+        async with office.session.post(
+            office.api + "/tickets", json={"service": "B"}, headers=headers
+        ) as answer:
+            numbers.append((await answer.json())["number"])
+    assert numbers == ["B001", "B002"]
+
+
+async def test_a_bad_request_key_is_refused(start_office: StartOffice) -> None:
+    office = await start_office()
+    headers = {**office.auth("kiosk"), "Idempotency-Key": "no spaces allowed"}
+    async with office.session.post(
+        office.api + "/tickets", json={"service": "A"}, headers=headers
+    ) as answer:
+        assert answer.status == 400
+        assert "Idempotency-Key" in (await answer.json())["message"]
+
+
+async def test_void_by_request_key_when_the_kiosk_never_got_the_number(
+    start_office: StartOffice,
+) -> None:
+    office = await start_office()
+    headers = {**office.auth("kiosk"), "Idempotency-Key": "lost-answer-1"}
+    async with office.session.post(
+        office.api + "/tickets", json={"service": "C"}, headers=headers
+    ) as answer:
+        assert answer.status == 201
+    status, voided = await office.post("/tickets/void", "kiosk", {"request_key": "lost-answer-1"})
+    assert (status, voided["number"], voided["status"]) == (200, "C001", "voided")
+    status, body = await office.post("/tickets/void", "kiosk", {"request_key": "never-sent-1"})
+    assert (status, body["error"]) == (404, "unknown_ticket")
+    status, body = await office.post("/tickets/void", "kiosk", {})
+    assert (status, body["error"]) == (400, "bad_request")
+    status, body = await office.post("/counters/3/next", "counter3")
+    assert body["error"] == "queue_empty"

@@ -228,3 +228,41 @@ def test_zeroconf_browser_finds_the_server_and_it_is_withdrawn_on_stop(
     finally:
         browser.cancel()
         zeroconf.close()
+
+
+def test_a_request_key_still_finds_its_ticket_after_a_kill(live_server: LiveServer) -> None:
+    request = urllib.request.Request(
+        live_server.api + "/tickets", data=b'{"service": "A"}', method="POST",
+        headers={"Authorization": f"Bearer {live_server.tokens['kiosk']}",
+                 "Idempotency-Key": "before-the-crash"},
+    )  # fmt: skip
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        first = json.loads(answer.read())
+    live_server.restart()  # SIGKILL, then start again
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        again = json.loads(answer.read())
+        assert answer.headers["Idempotent-Replayed"] == "true"
+    assert again["id"] == first["id"] and stored_numbers(live_server) == ["A001"]
+
+
+def test_a_version_1_database_is_migrated_and_keeps_its_tickets(tmp_path: Path) -> None:
+    from server.storage.schema import MIGRATIONS, SCHEMA_VERSION, connect, open_database
+
+    database = tmp_path / "antrian.sqlite3"
+    connection = connect(database)
+    import sqlite_utils
+
+    MIGRATIONS[0](sqlite_utils.Database(connection))
+    connection.execute("PRAGMA user_version=1")
+    connection.execute(
+        "INSERT INTO tickets (id, day, number, sequence, issued_service, service, priority, "
+        "status, issued_at, lane, sort_key, key) VALUES (1, '2026-11-23', 'A001', 1, 'A', 'A', "
+        "0, 'done', '2026-11-23T08:00:00+07:00', 1, 1.0, 'k')"
+    )
+    connection.close()
+    upgraded = open_database(tmp_path)
+    version = upgraded.execute("PRAGMA user_version").fetchone()[0]
+    rows = upgraded.execute("SELECT number, request_key FROM tickets").fetchall()
+    upgraded.close()
+    assert version == SCHEMA_VERSION == 2
+    assert rows == [("A001", None)]
