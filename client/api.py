@@ -97,8 +97,9 @@ class ApiClient:
         parse: Callable[[object], Result],
         body: Mapping[str, object] | None = None,
         params: Mapping[str, str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> Result:
-        headers = {"Accept": "application/json"}
+        headers = {"Accept": "application/json", **(extra_headers or {})}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         url = self.base_url + path
@@ -163,10 +164,30 @@ class ApiClient:
         """GET /snapshot: the whole state of today (any token)."""
         return await self._request("GET", "/snapshot", parse_snapshot)
 
-    async def issue_ticket(self, service: str, priority: bool = False) -> Ticket:
-        """POST /tickets (kiosk): a new ticket with its ``check_url``."""
+    async def issue_ticket(
+        self, service: str, priority: bool = False, request_key: str | None = None
+    ) -> Ticket:
+        """POST /tickets (kiosk): a new ticket with its ``check_url``.
+
+        With ``request_key`` the same call again returns the same ticket, never a second
+        one, and ``void_by_request_key`` can void it when the answer was lost.
+        """
+        extra = {"Idempotency-Key": request_key} if request_key else None
         return await self._request(
-            "POST", "/tickets", parse_ticket, {"service": service, "priority": priority}
+            "POST",
+            "/tickets",
+            parse_ticket,
+            {"service": service, "priority": priority},
+            extra_headers=extra,
+        )
+
+    async def void_by_request_key(self, request_key: str) -> Ticket:
+        """POST /tickets/void (kiosk): void what a request whose answer was lost issued.
+
+        NotFound (``unknown_ticket``) when that request issued nothing.
+        """
+        return await self._request(
+            "POST", "/tickets/void", parse_ticket, {"request_key": request_key}
         )
 
     async def void_ticket(self, ticket_id: int) -> Ticket:
@@ -239,6 +260,7 @@ API_METHODS: Final = frozenset(
         "snapshot",
         "issue_ticket",
         "void_ticket",
+        "void_by_request_key",
         "ticket_status",
         "call_next",
         "recall",

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from client.errors import ApiError, ClientError, StorageUnavailable
+from client.errors import (
+    ApiError,
+    ClientError,
+    NotFound,
+    ServerUnavailable,
+    StorageUnavailable,
+)
 from client.i18n import Language, service_description, service_name
 from client.qt_bridge import ServerLink
 from client.state import OfficeState
@@ -28,6 +35,7 @@ FAILURE_SHOWN_S = 8.0
 # -> the priority button under it): a touch this soon after the last one is ignored.
 DOUBLE_TAP_S = 0.5
 VOID_RETRY_S = 10.0
+UNCERTAIN_GRACE_S = 60.0  # how long a lost issue is looked for after 'nothing issued'
 ADMIN_MAX_WRONG_PINS = 3
 
 
@@ -107,6 +115,8 @@ class KioskController(QObject):
         self.admin_message = ""
         self._wrong_pins = 0
         self._unvoided: dict[int, Ticket] = {}
+        # request keys whose answer was lost -> when; voided (if issued) once reachable
+        self._uncertain_issues: dict[str, float] = {}
         self.flow = TicketFlow(self, self._on_flow_changed)
         self._timing: dict[int, float] = {}
         self._last_tap_at = -DOUBLE_TAP_S
@@ -357,13 +367,32 @@ class KioskController(QObject):
     # -- flow ports (called by TicketFlow) --------------------------------------------------
 
     def issue(self, attempt: int, service: str, priority: bool) -> None:
+        # One key per tap: if the answer is lost, whatever the server issued for it is
+        # voided later (a ticket nobody holds must never be called).
+        request_key = uuid.uuid4().hex
         self._link.call(
             "issue_ticket",
             service,
             priority,
-            on_finished=lambda ticket: self.flow.issued(attempt, ticket),
-            on_failed=lambda error: self.flow.issue_failed(attempt, error),
+            request_key,
+            on_finished=lambda ticket: self._on_issued(attempt, ticket),
+            on_failed=lambda error: self._on_issue_failed(attempt, request_key, error),
         )
+
+    def _on_issued(self, attempt: int, ticket: Ticket) -> None:
+        if self.flow.awaits_ticket(attempt):
+            self.flow.issued(attempt, ticket)
+            return
+        # an answer that came too late for its visitor: nobody will hold this ticket
+        logger.warning("ticket %s came after its visitor left: voiding it", ticket.number)
+        self._unvoided[ticket.id] = ticket
+        self._retry_voids()
+
+    def _on_issue_failed(self, attempt: int, request_key: str, error: ClientError) -> None:
+        if isinstance(error, ServerUnavailable):
+            # the request may have been carried out, only its answer lost
+            self._uncertain_issues[request_key] = time.monotonic()
+        self.flow.issue_failed(attempt, error)
 
     def print(self, attempt: int, ticket: Ticket) -> None:
         if self._printer is None:
@@ -458,10 +487,33 @@ class KioskController(QObject):
         self.flow.void_failed(attempt, error)
 
     def _retry_voids_while_connected(self) -> None:
-        if self._unvoided and self._connection == "connected":
+        if (self._unvoided or self._uncertain_issues) and self._connection == "connected":
             self._retry_voids()
 
     def _retry_voids(self) -> None:
+        for request_key in list(self._uncertain_issues):
+            self._link.call(
+                "void_by_request_key",
+                request_key,
+                on_finished=lambda ticket, key=request_key: self._on_uncertain_voided(key, ticket),
+                on_failed=lambda error, key=request_key: self._on_uncertain_void_failed(key, error),
+            )
+        self._retry_ticket_voids()
+
+    def _on_uncertain_voided(self, request_key: str, ticket: Ticket) -> None:
+        self._uncertain_issues.pop(request_key, None)
+        logger.info("ticket %s was issued but its answer lost: voided", ticket.number)
+
+    def _on_uncertain_void_failed(self, request_key: str, error: ClientError) -> None:
+        if _may_retry_void(error):
+            return
+        # NotFound: nothing issued so far. A slow server may still carry the request out,
+        # so keep asking for a while; any other refusal: the ticket is no longer waiting.
+        failed_at = self._uncertain_issues.get(request_key, 0.0)
+        if not isinstance(error, NotFound) or time.monotonic() - failed_at > UNCERTAIN_GRACE_S:
+            self._uncertain_issues.pop(request_key, None)
+
+    def _retry_ticket_voids(self) -> None:
         for ticket in list(self._unvoided.values()):
             logger.info("voiding unprinted ticket %s again", ticket.number)
             self._link.call(

@@ -166,6 +166,10 @@ class TicketFlow:
             self.outcome = None
             self._move(FlowStep.READY)
 
+    def awaits_ticket(self, attempt: int) -> bool:
+        """True while this attempt still waits for the server's ticket."""
+        return attempt == self.attempt and self.step is FlowStep.ISSUING
+
     def _expects(self, attempt: int, step: FlowStep) -> bool:
         if attempt != self.attempt or self.step is not step:
             logger.debug("ignored a late answer for attempt %d in %s", attempt, self.step)

@@ -200,3 +200,14 @@ async def test_answers_that_are_not_api_v1_are_typed_errors(
         async with ApiClient(str(server.make_url("/"))) as client:
             with pytest.raises(expected):
                 await client.health()
+
+
+async def test_a_request_key_gets_the_same_ticket_and_can_void_it(kiosk: ApiClient) -> None:
+    first = await kiosk.issue_ticket("B", request_key="tap-0001-abcd")
+    again = await kiosk.issue_ticket("B", request_key="tap-0001-abcd")
+    other = await kiosk.issue_ticket("B", request_key="tap-0002-abcd")
+    assert (first.number, again.number, other.number) == ("B001", "B001", "B002")
+    voided = await kiosk.void_by_request_key("tap-0001-abcd")
+    assert (voided.number, voided.status) == ("B001", TicketStatus.VOIDED)
+    with pytest.raises(NotFound):
+        await kiosk.void_by_request_key("tap-never-sent")

@@ -22,7 +22,14 @@ from printer_drivers import (
     TicketData,
     open_printer,
 )
-from tests.kiosk.conftest import TAP_PAUSE_MS, Kiosk, MakeKiosk, api_post, waiting_numbers
+from tests.kiosk.conftest import (
+    TAP_PAUSE_MS,
+    Kiosk,
+    MakeKiosk,
+    api_get,
+    api_post,
+    waiting_numbers,
+)
 from tests.printer_drivers.simulated import (
     COVER_OPEN_REPLIES,
     PAPER_OUT_REPLIES,
@@ -31,6 +38,7 @@ from tests.printer_drivers.simulated import (
     PtyPrinter,
 )
 from tests.support.live_server import LiveServer
+from tests.support.relay import Relay
 
 CLOSED_C_CONFIG = """
 [[services]]
@@ -355,3 +363,23 @@ def test_a_ticket_not_printed_is_voided_once_the_server_is_back(
         lambda: ticket_on_server(outcome.ticket)["status"] == "voided", timeout=8000
     )  # type: ignore[arg-type]
     assert waiting_numbers(live_server) == []
+
+
+def test_a_ticket_whose_answer_was_lost_is_voided_once_the_server_is_reachable(
+    make_kiosk: MakeKiosk, live_server: LiveServer
+) -> None:
+    relay = Relay(live_server.port)
+    try:
+        kiosk = make_kiosk(live_server, url=relay.url)
+        kiosk.wait_screen(Screen.SERVICES)
+        relay.lose_answers = True  # the server issues A001; the kiosk never hears of it
+        kiosk.tap(kiosk.service_button("A"))
+        kiosk.qtbot.waitUntil(lambda: waiting_numbers(live_server) == ["A001"], timeout=5000)
+        kiosk.qtbot.waitUntil(lambda: not kiosk.controller.flow.busy, timeout=15000)
+        relay.lose_answers = False
+        # nobody holds A001: once reachable again the kiosk voids it by its request key
+        kiosk.qtbot.waitUntil(lambda: waiting_numbers(live_server) == [], timeout=20000)
+        status = api_get(live_server, "/snapshot", live_server.tokens["admin"])
+        assert status["waiting"] == []
+    finally:
+        relay.close()
