@@ -15,7 +15,13 @@ from PySide6.QtCore import QObject, Qt, Signal
 from client.api import API_METHODS, ApiClient
 from client.config import ClientConfig
 from client.discovery import ServerAddress, find_server
-from client.errors import ClientError, DiscoveryFailed, ServerUnavailable
+from client.errors import (
+    ClientError,
+    DiscoveryFailed,
+    Forbidden,
+    ServerUnavailable,
+    Unauthorized,
+)
 from client.events import ConnectionStatus, EventStream
 from client.state import OfficeState
 from client.wire import Event, UnknownEvent
@@ -123,6 +129,11 @@ class ServerLink(QObject):
         server cannot be reached. Up to date whenever ``connection_changed`` is emitted.
         """
         return self._last_error
+
+    @property
+    def token_rejected(self) -> bool:
+        """True while the server refuses this device's token (waiting will not help)."""
+        return isinstance(self._last_error, Unauthorized | Forbidden)
 
     @property
     def state(self) -> OfficeState | None:

@@ -209,6 +209,8 @@ class KioskController(QObject):
         if screen is Screen.CONNECTING:
             return Message(self.text("connecting_title"), self.text("connecting_hint"))
         if screen is Screen.UNAVAILABLE:
+            if self._link.token_rejected:
+                return Message(self.text("token_rejected_title"), self.text("token_rejected_hint"))
             return Message(self.text("unavailable_title"), self.text("unavailable_hint"))
         if screen is Screen.SETUP_ERROR:
             return Message(

@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from enum import StrEnum
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
 from printer_drivers import (
     CoverOpen,
@@ -152,7 +152,11 @@ class PrinterService(QObject):
         self._print_requested.connect(self._worker.print_ticket)
         self._poll_requested.connect(self._worker.poll)
         self._start_requested.connect(self._worker.start_polling)
-        self._stop_requested.connect(self._worker.stop_polling)
+        # Blocking: stop_polling must run on the worker before quit(), or a quit that
+        # lands while the worker is busy leaves its timer to die on the wrong thread.
+        self._stop_requested.connect(
+            self._worker.stop_polling, Qt.ConnectionType.BlockingQueuedConnection
+        )
         self._worker.printed.connect(self._on_printed)
         self._worker.print_failed.connect(self._on_print_failed)
         self._worker.health_changed.connect(self._on_health_changed)

@@ -54,6 +54,11 @@ KIOSK_STRINGS: Mapping[Language, Mapping[str, str]] = MappingProxyType(
                 "printer.paper_out": "Kertas tiket habis",
                 "printer.cover_open": "Tutup printer terbuka",
                 "printer.offline": "Printer tidak terhubung",
+                "token_rejected_title": "Kiosk belum terdaftar di server antrian",
+                "token_rejected_hint": (
+                    "Server menolak token kiosk ini. Petugas: buat token baru di PC server "
+                    "(antrian-server token create --role kiosk) dan isi di antrian.toml."
+                ),
                 "unavailable_title": "Sistem antrian sedang tidak tersedia",
                 "unavailable_hint": (
                     "Kiosk mencoba menghubungkan kembali secara otomatis. "
@@ -116,6 +121,12 @@ KIOSK_STRINGS: Mapping[Language, Mapping[str, str]] = MappingProxyType(
                 "printer.paper_out": "The ticket paper has run out",
                 "printer.cover_open": "The printer cover is open",
                 "printer.offline": "The printer is not connected",
+                "token_rejected_title": "This kiosk is not registered with the queue server",
+                "token_rejected_hint": (
+                    "The server refuses this kiosk's token. Staff: create a new one on the "
+                    "server PC (antrian-server token create --role kiosk) and put it into "
+                    "antrian.toml."
+                ),
                 "unavailable_title": "The queue system is currently unavailable",
                 "unavailable_hint": (
                     "The kiosk keeps trying to reconnect by itself. "

@@ -124,6 +124,7 @@ class CounterPresenter:
         self.counter_number = counter_number
         self.language = language
         self.connection = SEARCHING
+        self.token_rejected = False
         self.state: OfficeState | None = None
         self._in_flight: _Pending | None = None
         self._verifying: _Pending | None = None
@@ -135,9 +136,10 @@ class CounterPresenter:
 
     # -- inputs ---------------------------------------------------------------------------
 
-    def set_connection(self, status: str) -> None:
+    def set_connection(self, status: str, token_rejected: bool = False) -> None:
         """The link's connection status: "searching", "connected" or "unavailable"."""
         self.connection = status
+        self.token_rejected = token_rejected and status != CONNECTED
 
     def set_state(self, state: OfficeState, event: Event | UnknownEvent | None) -> bool:
         """A new office state; True if it settled an unknown outcome (see ``verify``)."""
@@ -317,6 +319,8 @@ class CounterPresenter:
             if message is not None and message.level in (Level.ERROR, Level.WARNING):
                 outage = f"{message.text}\n{outage}"
             message = Message(outage, Level.ERROR)
+        if self.token_rejected:
+            message = Message(text("error.token_rejected", self.language), Level.ERROR)
         if connected and self.state is not None and counter is None:
             message = Message(text("error.unknown_counter", self.language), Level.ERROR)
         caption, number, detail = self._current_texts(counter)

@@ -23,6 +23,10 @@ COUNTER_STRINGS: dict[Language, dict[str, str]] = {
         "connection.searching": "Menyambung…",
         "connection.unavailable": "Server tidak terhubung — menyambung ulang…",
         "connection.lost": "Terputus",
+        "error.token_rejected": (
+            "Server menolak token loket ini. Buat token baru di PC server "
+            "(antrian-server token create --role counter --counter N) dan isi di antrian.toml."
+        ),
         "connection.stale": "Data terakhir yang diketahui; bisa sudah berubah",
         "connection.never": "Belum pernah tersambung ke server",
         "current.serving": "Sedang melayani",
@@ -98,6 +102,10 @@ COUNTER_STRINGS: dict[Language, dict[str, str]] = {
         "connection.searching": "Connecting…",
         "connection.unavailable": "Server not connected — reconnecting…",
         "connection.lost": "Disconnected",
+        "error.token_rejected": (
+            "The server refuses this counter's token. Create a new one on the server PC "
+            "(antrian-server token create --role counter --counter N), put it in antrian.toml."
+        ),
         "connection.stale": "Last known data; it may have changed",
         "connection.never": "Not connected to the server yet",
         "current.serving": "Now serving",

@@ -462,7 +462,8 @@ class CounterWindow(QWidget):
 
     def _on_connection_changed(self, status: str) -> None:
         try:
-            self.presenter.set_connection(status)
+            rejected = bool(getattr(self.link, "token_rejected", False))  # fakes lack it
+            self.presenter.set_connection(status, rejected)
             self._render()
         except Exception:
             logger.exception("error showing the connection status")

@@ -37,6 +37,7 @@ class DisplayController(QObject):
         self.player = player
         self.presenter = presenter or DisplayPresenter(window.language)
         self._status = "searching"
+        self._link = link
         link.state_changed.connect(self._on_state_changed)  # type: ignore[attr-defined]
         link.connection_changed.connect(self._on_connection_changed)  # type: ignore[attr-defined]
         window.show_connection(self.presenter.connection_text(self._status))
@@ -58,7 +59,8 @@ class DisplayController(QObject):
     def _on_connection_changed(self, status: str) -> None:
         try:
             self._status = status
-            self.window.show_connection(self.presenter.connection_text(status))
+            rejected = bool(getattr(self._link, "token_rejected", False))
+            self.window.show_connection(self.presenter.connection_text(status, rejected))
         except Exception:
             logger.exception("could not show the connection status %r", status)
 

@@ -138,10 +138,12 @@ class DisplayPresenter:
         )
         return DisplayUpdate(view, highlight=announcement is not None, announcement=announcement)
 
-    def connection_text(self, status: str) -> str:
+    def connection_text(self, status: str, token_rejected: bool = False) -> str:
         """The discreet line about the link to the server; empty while connected."""
         if status == ConnectionStatus.CONNECTED:
             return ""
+        if token_rejected:
+            return text("token_rejected", self.language)
         if self._has_state:
             return text("reconnecting", self.language)
         if status == ConnectionStatus.UNAVAILABLE:

@@ -20,6 +20,10 @@ TEXTS: Final[dict[Language, dict[str, str]]] = {
         "closed": "tutup",
         "recall": "PANGGILAN ULANG",
         "reconnecting": "menyambung ulang…",
+        "token_rejected": (
+            "token layar ditolak server — buat token baru: "
+            "antrian-server token create --role display"
+        ),
         "searching": "mencari server antrian…",
         "unavailable": "server antrian tidak terjangkau, mencoba lagi…",
         "welcome": "Selamat datang",
@@ -37,6 +41,10 @@ TEXTS: Final[dict[Language, dict[str, str]]] = {
         "closed": "closed",
         "recall": "CALLED AGAIN",
         "reconnecting": "reconnecting…",
+        "token_rejected": (
+            "the server refuses this display's token — create one: "
+            "antrian-server token create --role display"
+        ),
         "searching": "looking for the queue server…",
         "unavailable": "queue server unreachable, trying again…",
         "welcome": "Welcome",

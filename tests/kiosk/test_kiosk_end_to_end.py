@@ -383,3 +383,12 @@ def test_a_ticket_whose_answer_was_lost_is_voided_once_the_server_is_reachable(
         assert status["waiting"] == []
     finally:
         relay.close()
+
+
+def test_a_kiosk_with_a_refused_token_says_it_is_not_registered(
+    make_kiosk: MakeKiosk, live_server: LiveServer
+) -> None:
+    kiosk = make_kiosk(url=live_server.url)  # with a token the server does not know
+    kiosk.wait_screen(Screen.UNAVAILABLE)
+    kiosk.qtbot.waitUntil(lambda: kiosk.shows("Kiosk belum terdaftar di server antrian"))
+    assert kiosk.shows("antrian-server token create --role kiosk")
