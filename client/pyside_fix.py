@@ -17,11 +17,12 @@ stays as a safety net for a PySide6 that comes from elsewhere. Every Qt program 
 from __future__ import annotations
 
 import ctypes
+import gc
 import logging
 import sys
 from typing import Final
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 logger = logging.getLogger(__name__)
 
@@ -66,3 +67,35 @@ def apply_reference_fix() -> bool:
         *sys.version_info[:2],
     )
     return True
+
+
+class MainThreadGarbageCollector(QObject):
+    """Runs Python's cycle collector on the Qt main thread only (for long-running programs).
+
+    Left automatic, the collector runs in whichever thread happens to allocate: the server
+    link's or the printer's worker. A Qt object freed there (a timer, a widget) cannot
+    unregister from the main thread's event loop, which later crashes on it. The same
+    thresholds are kept; only the thread that does the work changes.
+    """
+
+    def __init__(self, parent: QObject, interval_ms: int = 1000) -> None:
+        super().__init__(parent)
+        self._thresholds = gc.get_threshold()
+        gc.disable()
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._collect_if_due)
+        self._timer.start(interval_ms)
+
+    def _collect_if_due(self) -> None:
+        counts = gc.get_count()
+        if counts[0] <= self._thresholds[0]:
+            return
+        generation = 0
+        if counts[1] > self._thresholds[1]:
+            generation = 2 if counts[2] > self._thresholds[2] else 1
+        gc.collect(generation)
+
+
+def collect_garbage_on_main_thread(application: QObject) -> MainThreadGarbageCollector:
+    """Install the collector above for the life of `application` (call after creating it)."""
+    return MainThreadGarbageCollector(application)

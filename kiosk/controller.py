@@ -133,7 +133,6 @@ class KioskController(QObject):
         self._void_retry_timer = QTimer(self)
         self._void_retry_timer.setInterval(int(VOID_RETRY_S * 1000))
         self._void_retry_timer.timeout.connect(self._retry_voids_while_connected)
-        self._void_retry_timer.start()
 
         link.connection_changed.connect(self._on_connection_changed)
         link.state_changed.connect(self._on_state_changed)
@@ -388,12 +387,14 @@ class KioskController(QObject):
         # an answer that came too late for its visitor: nobody will hold this ticket
         logger.warning("ticket %s came after its visitor left: voiding it", ticket.number)
         self._unvoided[ticket.id] = ticket
+        self._void_retry_timer.start()  # runs only while something waits to be voided
         self._retry_voids()
 
     def _on_issue_failed(self, attempt: int, request_key: str, error: ClientError) -> None:
         if isinstance(error, ServerUnavailable):
             # the request may have been carried out, only its answer lost
             self._uncertain_issues[request_key] = time.monotonic()
+            self._void_retry_timer.start()
         self.flow.issue_failed(attempt, error)
 
     def print(self, attempt: int, ticket: Ticket) -> None:
@@ -404,6 +405,7 @@ class KioskController(QObject):
 
     def void(self, attempt: int, ticket: Ticket) -> None:
         self._unvoided[ticket.id] = ticket
+        self._void_retry_timer.start()  # runs only while something waits to be voided
         self._link.call(
             "void_ticket",
             ticket.id,
@@ -489,7 +491,9 @@ class KioskController(QObject):
         self.flow.void_failed(attempt, error)
 
     def _retry_voids_while_connected(self) -> None:
-        if (self._unvoided or self._uncertain_issues) and self._connection == "connected":
+        if not (self._unvoided or self._uncertain_issues):
+            self._void_retry_timer.stop()
+        elif self._connection == "connected":
             self._retry_voids()
 
     def _retry_voids(self) -> None:

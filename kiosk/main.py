@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from client.config import ClientConfig
 from client.errors import ConfigError
-from client.pyside_fix import apply_reference_fix
+from client.pyside_fix import apply_reference_fix, collect_garbage_on_main_thread
 from client.qt_bridge import ServerLink
 from kiosk.controller import KioskController
 from kiosk.printing import PrinterService
@@ -84,6 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     apply_reference_fix()  # before Qt runs: see client/pyside_fix.py
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    collect_garbage_on_main_thread(app)
     printer_service: PrinterService | None = None
     if setup_error is None:
         try:

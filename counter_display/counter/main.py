@@ -94,13 +94,14 @@ def build(settings: CounterSettings) -> tuple[QApplication, ServerLink, CounterW
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
-    from client.pyside_fix import apply_reference_fix
+    from client.pyside_fix import apply_reference_fix, collect_garbage_on_main_thread
     from client.qt_bridge import ServerLink
     from counter_display.counter.window import CounterWindow
 
     apply_reference_fix()
     application = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(application, QApplication)
+    collect_garbage_on_main_thread(application)
     application.setApplicationName("antrian-counter")
     link = ServerLink.from_config(settings.client)
     window = CounterWindow(link, settings.counter, settings.client.language)

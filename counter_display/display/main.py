@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from client.config import ClientConfig, OptionTypes, load_config
 from client.errors import ConfigError
-from client.pyside_fix import apply_reference_fix
+from client.pyside_fix import apply_reference_fix, collect_garbage_on_main_thread
 from client.qt_bridge import ServerLink
 from counter_display.display.announcer import Announcer
 from counter_display.display.audio_player import AnnouncementPlayer
@@ -162,6 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     apply_reference_fix()  # before Qt runs: an affected PySide6 would abort within minutes
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    collect_garbage_on_main_thread(app)
     app.setApplicationName("antrian-display")
     display = Display(config, settings, use_audio_device=not arguments.no_sound)
     window = display.window

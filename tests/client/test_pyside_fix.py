@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+from pytestqt.qtbot import QtBot
+
 SCRIPT = """
 from client.pyside_fix import apply_reference_fix
 apply_reference_fix()
@@ -28,3 +30,37 @@ def test_many_void_calls_and_signals_do_not_abort_the_process() -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "survived"
+
+
+def test_cycles_are_collected_on_the_main_thread_by_the_event_loop(qtbot: QtBot) -> None:
+    import gc
+    import threading
+    import weakref
+
+    from PySide6.QtCore import QObject
+
+    from client.pyside_fix import MainThreadGarbageCollector
+
+    owner = QObject()
+    collector = MainThreadGarbageCollector(owner, interval_ms=20)
+    collected_in: list[str] = []
+
+    class Cycle:
+        def __init__(self) -> None:
+            self.me = self
+
+        def __del__(self) -> None:
+            collected_in.append(threading.current_thread().name)
+
+    try:
+        assert not gc.isenabled()
+        probe = Cycle()
+        alive = weakref.ref(probe)
+        del probe
+        for _ in range(gc.get_threshold()[0] + 1):  # enough new objects to be due
+            Cycle()
+        qtbot.waitUntil(lambda: alive() is None, timeout=3000)
+        assert set(collected_in) == {threading.main_thread().name}
+    finally:
+        collector.deleteLater()
+        gc.enable()
