@@ -65,11 +65,12 @@ class DisplayController(QObject):
             logger.exception("could not show the connection status %r", status)
 
     def _announce(self, update: DisplayUpdate) -> None:
-        request = update.announcement
-        if request is None or self.player is None:
+        if self.player is None:
             return
-        accepted = self.player.announce(
-            request.number, request.counter, recall=request.recall, event_id=request.event_id
-        )
-        if not accepted:
-            logger.info("call of %s already announced; not repeated", request.number)
+        requests = [*update.missed, *([update.announcement] if update.announcement else [])]
+        for request in requests:
+            accepted = self.player.announce(
+                request.number, request.counter, recall=request.recall, event_id=request.event_id
+            )
+            if not accepted:
+                logger.info("call of %s already announced; not repeated", request.number)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Final
 
 from client.events import ConnectionStatus
@@ -14,6 +15,7 @@ from counter_display.display.texts import text
 
 MAX_COUNTER_ROWS: Final = 12
 MAX_SERVICE_ROWS: Final = 12
+MAX_MISSED_CALLS: Final = 5  # at most this many calls missed in a reconnect are said
 ANNOUNCED_EVENTS: Final = frozenset({EventType.TICKET_CALLED, EventType.TICKET_RECALLED})
 
 
@@ -78,6 +80,8 @@ class DisplayUpdate:
     view: DisplayView
     highlight: bool
     announcement: AnnouncementRequest | None
+    # calls made while the display was reconnecting, oldest first (from a resync snapshot)
+    missed: tuple[AnnouncementRequest, ...] = ()
 
 
 def call_identity(ticket: Ticket) -> str:
@@ -98,8 +102,10 @@ def _called_at_key(ticket: Ticket) -> float:
 class DisplayPresenter:
     """Turns (OfficeState, event) into a DisplayUpdate; remembers only the featured call.
 
-    Only live ``ticket.called`` and ``ticket.recalled`` events flash the panel and are
-    announced; a snapshot (event None), after start-up or a reconnect, is shown silently.
+    Live ``ticket.called`` and ``ticket.recalled`` events flash the panel and are
+    announced. A snapshot (event None) is shown silently, except that after a reconnect
+    the calls it holds that are newer than any this display knew are announced too: a
+    clerk who called while the TV was reconnecting is still heard.
     """
 
     def __init__(self, language: str = DEFAULT_LANGUAGE) -> None:
@@ -107,6 +113,8 @@ class DisplayPresenter:
         self._featured: Ticket | None = None
         self._featured_recall = False
         self._has_state = False
+        self._latest_call: datetime | None = None  # the newest call time this display knows
+        self._latest_call_day: date | None = None
 
     @property
     def has_state(self) -> bool:
@@ -115,6 +123,8 @@ class DisplayPresenter:
 
     def present(self, state: OfficeState, event: Event | UnknownEvent | None) -> DisplayUpdate:
         """The update for ``state``, reached by ``event`` (None for a snapshot)."""
+        missed = self._missed_calls(state) if event is None and self._has_state else ()
+        self._remember_latest_call(state)
         self._has_state = True
         is_call = isinstance(event, Event) and event.type in ANNOUNCED_EVENTS
         announcement = None
@@ -127,6 +137,17 @@ class DisplayPresenter:
                 announcement = AnnouncementRequest(
                     ticket.number, counter, self._featured_recall, call_identity(ticket)
                 )
+        elif missed:
+            # the newest call made while the display was cut off takes the big panel
+            self._featured = next(
+                (
+                    ticket
+                    for ticket in state.recent_calls
+                    if call_identity(ticket) == missed[-1].event_id
+                ),
+                self._featured,
+            )
+            self._featured_recall = False
         else:
             self._refresh_featured(state)
         view = DisplayView(
@@ -136,7 +157,33 @@ class DisplayPresenter:
             counters=self._counter_rows(state),
             services=self._service_rows(state),
         )
-        return DisplayUpdate(view, highlight=announcement is not None, announcement=announcement)
+        return DisplayUpdate(
+            view, highlight=announcement is not None or bool(missed), announcement=announcement,
+            missed=missed,
+        )  # fmt: skip
+
+    def _missed_calls(self, state: OfficeState) -> tuple[AnnouncementRequest, ...]:
+        if self._latest_call is None or state.today != self._latest_call_day:
+            return ()
+        latest = self._latest_call
+        missed = [
+            ticket
+            for ticket in state.recent_calls
+            if ticket.called_at is not None and ticket.called_at > latest
+            and ticket.counter is not None
+        ]  # fmt: skip
+        missed.sort(key=lambda ticket: ticket.called_at or latest)
+        return tuple(
+            AnnouncementRequest(ticket.number, ticket.counter, False, call_identity(ticket))
+            for ticket in missed[-MAX_MISSED_CALLS:]
+            if ticket.counter is not None
+        )
+
+    def _remember_latest_call(self, state: OfficeState) -> None:
+        times = [ticket.called_at for ticket in state.recent_calls if ticket.called_at]
+        if times and (self._latest_call is None or max(times) > self._latest_call):
+            self._latest_call = max(times)
+        self._latest_call_day = state.today
 
     def connection_text(self, status: str, token_rejected: bool = False) -> str:
         """The discreet line about the link to the server; empty while connected."""

@@ -126,10 +126,13 @@ def display_factory(qtbot: QtBot, short_voice_dir: Path) -> Iterator[DisplayFact
     """Build displays connected to a live server; their links are stopped afterwards."""
     made: list[WiredDisplay] = []
 
-    def make(server: LiveServer, language: str = "id", width: int = 1280) -> WiredDisplay:
+    def make(
+        server: LiveServer, language: str = "id", width: int = 1280, url: str | None = None
+    ) -> WiredDisplay:
         link = ServerLink(
-            server.tokens["display"], server.url, discovery=False, stream_options=FAST_RECONNECT
-        )
+            server.tokens["display"], url or server.url, discovery=False,
+            stream_options=FAST_RECONNECT,
+        )  # fmt: skip
         window = DisplayWindow(language, ticker_text="Selamat datang", highlight_s=2.0)
         qtbot.addWidget(window)
         player = AnnouncementPlayer(Announcer(short_voice_dir), use_audio_device=False)

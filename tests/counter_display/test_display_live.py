@@ -8,6 +8,7 @@ from client.wire import Event, EventType
 from tests.counter_display import display_fixtures
 from tests.counter_display.display_fixtures import DisplayFactory, Office
 from tests.support.live_server import LiveServer
+from tests.support.relay import Relay
 
 display_factory = display_fixtures.display_factory
 office = display_fixtures.office
@@ -161,3 +162,27 @@ def test_english_display_uses_english_words(
     assert (rows[0].counter_text, rows[0].number_text) == ("Counter 3", "C001")
     tiles = [tile.shown for tile in display.window.service_tiles if tile.isVisible()]
     assert [tile.waiting_text for tile in tiles if tile] == ["0 waiting"] * 3
+
+
+def test_a_call_made_while_the_display_was_cut_off_is_announced_after_it_reconnects(
+    qtbot: QtBot, live_server: LiveServer, office: Office, display_factory: DisplayFactory
+) -> None:
+    relay = Relay(live_server.port)
+    try:
+        display = display_factory(live_server, url=relay.url)
+        office.issue("A")
+        office.issue("A")
+        office.call_next(1)  # A001, heard live
+        qtbot.waitUntil(lambda: display.said.finished() == ["A001"], timeout=WAIT_MS)
+
+        relay.lose_answers = True  # the TV's network drops: it misses the next call
+        office.call_next(2)  # A002
+        qtbot.waitUntil(lambda: display.window.connection_label.isVisible(), timeout=WAIT_MS)
+        assert display.said.started() == ["A001"]
+
+        relay.lose_answers = False
+        qtbot.waitUntil(lambda: display.said.finished() == ["A001", "A002"], timeout=WAIT_MS)
+        assert display.number == "A002"
+        assert display.said.started() == ["A001", "A002"]  # A001 is not said again
+    finally:
+        relay.close()
