@@ -54,15 +54,16 @@ class EventHub:
             try:
                 subscriber.queue.put_nowait(text)
             except asyncio.QueueFull:
-                self._overflow(subscriber)
+                self.send_snapshot_instead(subscriber)
 
     def resync_all(self) -> None:
         """Make every client fetch a new snapshot (after state was reloaded from disk)."""
         for subscriber in self._subscribers:
-            self._overflow(subscriber)
+            self.send_snapshot_instead(subscriber)
 
     @staticmethod
-    def _overflow(subscriber: Subscriber) -> None:
+    def send_snapshot_instead(subscriber: Subscriber) -> None:
+        """Drop what waits for this client and have it sent a fresh snapshot."""
         while not subscriber.queue.empty():
             subscriber.queue.get_nowait()
         subscriber.needs_snapshot = True

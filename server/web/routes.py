@@ -285,7 +285,7 @@ async def events(request: web.Request) -> web.StreamResponse:
             except json.JSONDecodeError:
                 continue
             if isinstance(wanted, dict) and wanted.get("type") == "resync":
-                EventHub._overflow(subscriber)
+                hub.send_snapshot_instead(subscriber)  # the client asked to resync
     finally:
         hub.unsubscribe(subscriber)
         sender.cancel()
