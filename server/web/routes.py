@@ -334,4 +334,4 @@ def create_app(office: Office) -> web.Application:
     return app
 
 
-__all__ = ["OFFICE_KEY", "QueueDay", "create_app"]
+__all__ = ["OFFICE_KEY", "create_app"]
