@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import sqlite3
@@ -20,7 +21,7 @@ from server.domain.schedule import local_day, next_midnight
 from server.errors import StorageError
 from server.storage import repository
 from server.storage.repository import UPSERT_SERVICE_STATE, DeviceToken
-from server.storage.schema import DATABASE_FILE, open_database
+from server.storage.schema import DATABASE_FILE, connect, open_database
 from server.storage.writer import Writer
 from server.web import serialize
 from server.web.events import EventHub
@@ -28,6 +29,7 @@ from server.web.events import EventHub
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 TOKEN_CACHE_S = 5.0
+RECOVERY_RETRY_S = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +78,7 @@ class Office:
         self._token_cache: dict[str, tuple[float, DeviceToken | None]] = {}
         self._open_state: dict[str, bool] = {}
         self._midnight = datetime.max.replace(tzinfo=UTC)
+        self._recovery: asyncio.Task[None] | None = None
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -87,6 +90,9 @@ class Office:
         self._open_state = self._service_open_state(self.clock())
 
     async def close(self) -> None:
+        if self._recovery is not None:
+            with contextlib.suppress(asyncio.CancelledError, StorageError):
+                await self._recovery
         if self._writer is not None:
             await asyncio.to_thread(self._writer.close)
             self._writer = None
@@ -104,10 +110,11 @@ class Office:
         assert self._reader is not None, "Office.start() was not called"
         return self._reader
 
-    def _load_day(self, now: datetime) -> QueueDay:
+    def _load_day(self, now: datetime, connection: sqlite3.Connection | None = None) -> QueueDay:
+        connection = connection or self.reader
         day = local_day(now, self.config.zone)
-        tickets, counters, next_id = repository.load_day(self.reader, day)
-        closed = repository.load_closed_services(self.reader)
+        tickets, counters, next_id = repository.load_day(connection, day)
+        closed = repository.load_closed_services(connection)
         return QueueDay(
             self.config, day, tickets=tickets, counters=counters, closed_services=closed,
             next_id=next_id,
@@ -117,11 +124,15 @@ class Office:
 
     async def perform(self, action: Callable[[QueueDay, datetime], Change]) -> Performed:
         """Apply one queue action, wait until it is durable, then it is announced."""
+        self._refuse_while_recovering()
         now = self.clock()
         if now >= self._midnight:
             self.tick(now)
         change = action(self.day, now)
-        statements = repository.save_statements(change.tickets, change.counters, self.day.day)
+        new_ids = {change.tickets[-1].id} if change.event is EventType.TICKET_ISSUED else set()
+        statements = repository.save_statements(
+            change.tickets, change.counters, self.day.day, new_ids
+        )
         if change.event is EventType.SERVICE_CHANGED:
             statements += [
                 (UPSERT_SERVICE_STATE, (code, int(code in self.day.closed_services)))
@@ -133,6 +144,8 @@ class Office:
 
     def tick(self, now: datetime | None = None) -> None:
         """Roll over at local midnight; announce services opening or closing by the clock."""
+        if self._recovery is not None:
+            return  # the day is being reloaded; the next tick catches up
         now = now or self.clock()
         if now >= self._midnight or local_day(now, self.config.zone) != self.day.day:
             self._roll_over(now)
@@ -182,20 +195,59 @@ class Office:
 
     def _publish(self, seq: int, text: str, error: BaseException | None) -> None:
         if error is not None:
-            self._recover_from_write_failure()
+            self._start_recovery()
             return
         self.hub.publish(seq, text)
 
-    def _recover_from_write_failure(self) -> None:
-        log.error("reloading today's queue from the database after a failed write")
+    @property
+    def recovering(self) -> bool:
+        return self._recovery is not None
+
+    def _refuse_while_recovering(self) -> None:
+        if self._recovery is not None:
+            raise StorageError("the server is recovering from a failed write; try again")
+
+    def _start_recovery(self) -> None:
+        """After a failed commit: reload today's queue once, when every queued job is done.
+
+        Until then every action is refused (503); the writer fails each job queued behind
+        the failed batch, because those were computed from the state that was lost.
+        """
+        if self._recovery is None:
+            log.error("a write failed: refusing changes until today's queue is reloaded")
+            self._recovery = asyncio.get_running_loop().create_task(self._recover())
+
+    async def _recover(self) -> None:
+        writer = self._writer_or_fail()
+        # a barrier: completes (failing, as the writer is failed) after every earlier job
+        with contextlib.suppress(StorageError):
+            await writer.write([])
         try:
-            self._day = self._load_day(self.clock())
-        except (sqlite3.Error, StorageError):
-            log.exception("the database cannot be read either")
+            while True:
+                try:
+                    day = await asyncio.to_thread(self._load_day_from_disk)
+                    break
+                except (sqlite3.Error, StorageError):
+                    log.exception("the database cannot be read; retrying in 1 s")
+                    await asyncio.sleep(RECOVERY_RETRY_S)
+            self._day = day
+            self._open_state = self._service_open_state(self.clock())
+            writer.resume()
+            log.warning("today's queue was reloaded from the database; writes accepted again")
+        finally:
+            self._recovery = None
         self.hub.resync_all()
+
+    def _load_day_from_disk(self) -> QueueDay:
+        connection = connect(self.data_dir / DATABASE_FILE)
+        try:
+            return self._load_day(self.clock(), connection)
+        finally:
+            connection.close()
 
     async def flush(self) -> None:
         """Wait until every change queued so far is durable (the writer keeps order)."""
+        self._refuse_while_recovering()
         await self._writer_or_fail().write([])
 
     def _writer_or_fail(self) -> Writer:

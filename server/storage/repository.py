@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -14,18 +14,32 @@ from typing import Any
 
 from server.domain.model import Counter, CounterState, Lane, Ticket, TicketStatus
 from server.errors import StorageError
+from server.storage.writer import ONE_ROW_STATEMENTS
 
 TICKET_COLUMNS = (
     "id", "day", "number", "sequence", "issued_service", "service", "priority", "status",
     "issued_at", "lane", "sort_key", "key", "counter", "called_at", "finished_at", "recalls",
     "requeued", "transferred_from", "request_key",
 )  # fmt: skip
-UPSERT_TICKET = (
-    f"INSERT OR REPLACE INTO tickets ({', '.join(TICKET_COLUMNS)}) "
+# a new ticket is an INSERT and a change an UPDATE of exactly one row: a clash raises
+INSERT_TICKET = (
+    f"INSERT INTO tickets ({', '.join(TICKET_COLUMNS)}) "
     f"VALUES ({', '.join('?' for _ in TICKET_COLUMNS)})"
 )
-UPSERT_COUNTER = "INSERT OR REPLACE INTO counters (number, state, current, day) VALUES (?, ?, ?, ?)"
-UPSERT_SERVICE_STATE = "INSERT OR REPLACE INTO service_states (code, closed) VALUES (?, ?)"
+UPDATE_TICKET = (
+    f"UPDATE tickets SET {', '.join(f'{column} = ?' for column in TICKET_COLUMNS[1:])} "
+    "WHERE id = ?"
+)
+ONE_ROW_STATEMENTS.add(UPDATE_TICKET)
+UPSERT_COUNTER = (
+    "INSERT INTO counters (number, state, current, day) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (number) DO UPDATE SET state = excluded.state, current = excluded.current, "
+    "day = excluded.day"
+)
+UPSERT_SERVICE_STATE = (
+    "INSERT INTO service_states (code, closed) VALUES (?, ?) "
+    "ON CONFLICT (code) DO UPDATE SET closed = excluded.closed"
+)
 
 
 class Role(StrEnum):
@@ -93,10 +107,16 @@ def ticket_from_row(row: sqlite3.Row | tuple[object, ...]) -> Ticket:
 
 
 def save_statements(
-    tickets: Iterable[Ticket], counters: Iterable[Counter], day: date
+    tickets: Iterable[Ticket], counters: Iterable[Counter], day: date, new_ids: Container[int]
 ) -> list[tuple[str, tuple[object, ...]]]:
-    """The SQL that stores a change (idempotent upserts of whole rows)."""
-    statements = [(UPSERT_TICKET, ticket_row(ticket)) for ticket in tickets]
+    """The SQL that stores a change: INSERT for new tickets, UPDATE for changed ones."""
+    statements: list[tuple[str, tuple[object, ...]]] = []
+    for ticket in tickets:
+        row = ticket_row(ticket)
+        if ticket.id in new_ids:
+            statements.append((INSERT_TICKET, row))
+        else:
+            statements.append((UPDATE_TICKET, (*row[1:], row[0])))
     statements += [
         (UPSERT_COUNTER, (counter.number, str(counter.state), counter.current, day.isoformat()))
         for counter in counters

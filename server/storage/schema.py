@@ -72,17 +72,19 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migrate_1, _
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def connect(path: Path, *, durable: bool = True) -> sqlite3.Connection:
+def connect(
+    path: Path, *, durable: bool = True, lock_timeout_s: float = 10.0
+) -> sqlite3.Connection:
     """Open the database in WAL mode; autocommit so that transactions are explicit."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(
-            path, isolation_level=None, check_same_thread=False, timeout=10.0
+            path, isolation_level=None, check_same_thread=False, timeout=lock_timeout_s
         )
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
         connection.execute("PRAGMA foreign_keys=ON")
-        connection.execute("PRAGMA busy_timeout=10000")
+        connection.execute(f"PRAGMA busy_timeout={round(lock_timeout_s * 1000)}")
     except (sqlite3.Error, OSError) as exc:
         raise StorageError(f"cannot open the database {path}: {exc}") from exc
     return connection

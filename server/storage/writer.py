@@ -17,7 +17,12 @@ from server.storage.schema import connect
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 1000
+# how long a commit waits for a write lock held by another process before it fails: well
+# inside a kiosk's 5 s request timeout, so the kiosk gets a 503 instead of no answer
+LOCK_TIMEOUT_S = 2.0
 Statement = tuple[str, tuple[object, ...]]
+# statements that must change exactly one row (an UPDATE of a row that must exist)
+ONE_ROW_STATEMENTS: set[str] = set()
 
 
 @dataclass(slots=True)
@@ -32,16 +37,33 @@ class Writer:
 
     A job's callback runs on the event loop only after the commit that holds it is on disk
     (synchronous=FULL), and jobs complete in the order they were submitted.
+
+    After a failed commit the writer is *failed*: every job queued behind the failed batch,
+    and every job submitted later, fails with the same error without touching the database,
+    until `resume()`. Those jobs were computed from in-memory state that included the lost
+    changes, so committing them would store a state nobody can see (and, after the caller
+    reloaded, hand their ids and numbers out again).
     """
 
     def __init__(self, database: Path, loop: asyncio.AbstractEventLoop, durable: bool = True):
-        self._connection: sqlite3.Connection = connect(database, durable=durable)
+        self._connection: sqlite3.Connection = connect(
+            database, durable=durable, lock_timeout_s=LOCK_TIMEOUT_S
+        )
         self._loop = loop
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="antrian-writer", daemon=True)
         self._thread.start()
         self.batches = 0
         self.jobs_written = 0
+        self._failure: StorageError | None = None  # set by the writer thread, cleared by resume
+
+    @property
+    def failed(self) -> bool:
+        return self._failure is not None
+
+    def resume(self) -> None:
+        """Accept writes again; call only after every job submitted before was completed."""
+        self._failure = None
 
     def submit(
         self, statements: Sequence[Statement], done: Callable[[BaseException | None], None]
@@ -86,16 +108,21 @@ class Writer:
                     stopping = True
                     break
                 batch.append(job)
-            error = self._commit(batch)
+            error: BaseException | None = self._failure
+            if error is None:
+                error = self._failure = self._commit(batch)
             self._loop.call_soon_threadsafe(self._complete, batch, error)
 
-    def _commit(self, batch: list[_Job]) -> BaseException | None:
+    def _commit(self, batch: list[_Job]) -> StorageError | None:
         connection = self._connection
         try:
             connection.execute("BEGIN IMMEDIATE")
             for job in batch:
                 for sql, parameters in job.statements:
-                    connection.execute(sql, parameters)
+                    cursor = connection.execute(sql, parameters)
+                    if sql in ONE_ROW_STATEMENTS and cursor.rowcount != 1:
+                        # a change to a row that is not there: never store it silently
+                        raise sqlite3.IntegrityError(f"{cursor.rowcount} rows for: {sql[:60]}")
             connection.execute("COMMIT")
         except sqlite3.Error as exc:
             log.exception("a write of %d changes failed; they were not stored", len(batch))
