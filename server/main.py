@@ -8,6 +8,7 @@ import contextlib
 import dataclasses
 import logging
 import signal
+import socket
 import sqlite3
 import sys
 from collections.abc import Coroutine, Sequence
@@ -104,18 +105,20 @@ async def serve(config: Config, port_file: Path | None = None, access_log: bool 
     )
     if port_file is not None:
         port_file.write_text(str(port))
+    public = settings.public_url or f"http://{_reachable_host(settings.host)}:{port}"
+    office.announce_address(public)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     advertiser: Advertiser | None = None
     advertising: asyncio.Task[None] | None = None
-    if settings.zeroconf:
+    if settings.zeroconf and not office.standby:  # a standby must not be found
         advertiser = Advertiser(
             config.office_name, port, settings.host, settings.zeroconf_interfaces
         )
         advertising = asyncio.create_task(_advertise(advertiser))
-    ticker = asyncio.create_task(_tick(office))
+    ticker = asyncio.create_task(_tick(office) if not office.standby else stop.wait())
     try:
         await stop.wait()
         log.info("stopping")
@@ -133,6 +136,13 @@ async def serve(config: Config, port_file: Path | None = None, access_log: bool 
         await runner.cleanup()
         await office.close()
         log.info("stopped")
+
+
+def _reachable_host(host: str) -> str:
+    """The host part of this server's URL for others: its name when it listens everywhere."""
+    if host in {"0.0.0.0", "::", ""}:
+        return socket.gethostname()
+    return f"[{host}]" if ":" in host else host
 
 
 async def _advertise(advertiser: Advertiser) -> None:

@@ -20,6 +20,7 @@ from server.domain.queue import QueueDay
 from server.domain.schedule import local_day, next_midnight
 from server.errors import StorageError
 from server.storage import repository
+from server.storage.lock import ActiveServer, DatabaseLock
 from server.storage.repository import UPSERT_SERVICE_STATE, DeviceToken
 from server.storage.schema import DATABASE_FILE, connect, open_database
 from server.storage.writer import Writer
@@ -79,10 +80,20 @@ class Office:
         self._open_state: dict[str, bool] = {}
         self._midnight = datetime.max.replace(tzinfo=UTC)
         self._recovery: asyncio.Task[None] | None = None
+        self._lock = DatabaseLock(data_dir)
+        self.standby = False
 
     # ---------------------------------------------------------------- lifecycle
 
     async def start(self) -> None:
+        """Become the active server of this database, or a standby if another one is."""
+        if not self._lock.acquire():
+            self.standby = True
+            log.warning(
+                "another Antrian server is active on %s: this one is a standby and writes nothing",
+                self.data_dir,
+            )
+            return
         self._reader = open_database(self.data_dir)
         self._writer = Writer(self.data_dir / DATABASE_FILE, asyncio.get_running_loop())
         self._day = self._load_day(self.clock())
@@ -99,6 +110,15 @@ class Office:
         if self._reader is not None:
             self._reader.close()
             self._reader = None
+        self._lock.release()
+
+    def announce_address(self, url: str) -> None:
+        """Where clients reach this (active) server; a standby shows it to its callers."""
+        self._lock.describe(url)
+
+    def active_server(self) -> ActiveServer | None:
+        """For a standby: the active server of this database, as far as it is known."""
+        return self._lock.active()
 
     @property
     def day(self) -> QueueDay:

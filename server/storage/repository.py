@@ -27,8 +27,7 @@ INSERT_TICKET = (
     f"VALUES ({', '.join('?' for _ in TICKET_COLUMNS)})"
 )
 UPDATE_TICKET = (
-    f"UPDATE tickets SET {', '.join(f'{column} = ?' for column in TICKET_COLUMNS[1:])} "
-    "WHERE id = ?"
+    f"UPDATE tickets SET {', '.join(f'{column} = ?' for column in TICKET_COLUMNS[1:])} WHERE id = ?"
 )
 ONE_ROW_STATEMENTS.add(UPDATE_TICKET)
 UPSERT_COUNTER = (

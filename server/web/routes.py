@@ -20,7 +20,7 @@ from server.domain.queue import QueueDay
 from server.office import Office, dumps
 from server.storage.repository import DeviceToken, Role
 from server.web import serialize
-from server.web.errors import ApiFailure, error_middleware
+from server.web.errors import ApiFailure, Handler, error_middleware
 from server.web.events import EventHub
 
 log = logging.getLogger(__name__)
@@ -113,6 +113,16 @@ def authorize(request: web.Request, *roles: Role, counter: int | None = None) ->
 
 async def health(request: web.Request) -> web.Response:
     office = request.app[OFFICE_KEY]
+    if office.standby:
+        active = office.active_server()
+        return json_response(
+            {
+                "status": "standby",
+                "office": office.config.office_name,
+                "version": __version__,
+                "active": active.as_json() if active is not None else None,
+            }
+        )
     return json_response(
         {
             "status": "ok",
@@ -317,8 +327,24 @@ async def _send_events(
 # ------------------------------------------------------------------ app
 
 
+@web.middleware
+async def standby_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A standby writes nothing and serves nothing but its health: it says who is active."""
+    office = request.app[OFFICE_KEY]
+    if office.standby and request.path != f"{API_PREFIX}/health":
+        active = office.active_server()
+        raise ApiFailure(
+            503, "standby",
+            "this server is a standby; another Antrian server is active on this database",
+            active_url=active.url if active is not None else None,
+        )  # fmt: skip
+    return await handler(request)
+
+
 def create_app(office: Office) -> web.Application:
-    app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[error_middleware])
+    app = web.Application(
+        client_max_size=MAX_BODY_BYTES, middlewares=[error_middleware, standby_middleware]
+    )
     app[OFFICE_KEY] = office
     app.router.add_get(f"{API_PREFIX}/health", health)
     app.router.add_get(f"{API_PREFIX}/services", services)

@@ -34,6 +34,7 @@ class LiveServer:
         zeroconf: bool = False,
         extra_env: dict[str, str] | None = None,
         host: str = "127.0.0.1",
+        name: str = "server",
     ) -> None:
         self.data_dir = data_dir
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -46,7 +47,8 @@ class LiveServer:
         self.port = 0
         self.extra_env = extra_env or {}
         self.process: subprocess.Popen[bytes] | None = None
-        self.log_path = data_dir / "server.log"
+        self.name = name
+        self.log_path = data_dir / f"{name}.log"
         self.tokens: dict[str, str] = {}
 
     @property
@@ -81,7 +83,7 @@ class LiveServer:
     def start(self) -> LiveServer:
         if not self.tokens:
             self.tokens = self._create_standard_tokens()
-        port_file = self.data_dir / "port"
+        port_file = self.data_dir / f"{self.name}.port"
         port_file.unlink(missing_ok=True)
         command = [
             *self._base_command(), "--host", self.host, "--port", str(self.port),
