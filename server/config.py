@@ -77,6 +77,7 @@ class ServerSettings:
     zeroconf: bool = True
     zeroconf_interfaces: tuple[str, ...] = ()  # empty: every interface
     public_url: str | None = None
+    database: str | None = None  # a postgresql:// URL; None: SQLite in data_dir
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,7 +233,9 @@ def parse_config(document: Mapping[str, Any], environ: Mapping[str, str] | None 
 
 
 def _parse_server(table: Mapping[str, Any], environ: Mapping[str, str]) -> ServerSettings:
-    allowed = {"host", "port", "data_dir", "zeroconf", "zeroconf_interfaces", "public_url"}
+    allowed = {
+        "host", "port", "data_dir", "zeroconf", "zeroconf_interfaces", "public_url", "database",
+    }  # fmt: skip
     _reject_unknown(table, "server", allowed)
     merged = dict(table)
     # Only this module reads the environment: ANTRIAN_SERVER_<KEY>.
@@ -246,6 +249,8 @@ def _parse_server(table: Mapping[str, Any], environ: Mapping[str, str]) -> Serve
                     raise ConfigError(f"ANTRIAN_SERVER_{key.upper()}: not a number") from exc
             else:
                 merged[key] = value
+    if environ.get("ANTRIAN_DATABASE_URL"):
+        merged["database"] = environ["ANTRIAN_DATABASE_URL"]
     zeroconf_env = environ.get("ANTRIAN_SERVER_ZEROCONF")
     if zeroconf_env:
         merged["zeroconf"] = zeroconf_env.lower() not in {"0", "false", "no", "off"}
@@ -257,6 +262,7 @@ def _parse_server(table: Mapping[str, Any], environ: Mapping[str, str]) -> Serve
         zeroconf=_boolean(merged, "server.zeroconf", True),
         zeroconf_interfaces=_string_list(merged, "server.zeroconf_interfaces", ()),
         public_url=_string(merged, "server.public_url", "") or None,
+        database=_string(merged, "server.database", "") or None,
     )
 
 

@@ -24,9 +24,9 @@ from server.config import Config, config_path, load_config
 from server.discovery import Advertiser
 from server.errors import AntrianError
 from server.office import Office
-from server.storage import repository
-from server.storage.repository import Role
-from server.storage.schema import DATABASE_FILE, open_database
+from server.storage import open_store
+from server.storage.port import Role
+from server.storage.schema import DATABASE_FILE
 from server.web.routes import create_app
 
 log = logging.getLogger("server")
@@ -164,45 +164,45 @@ async def _tick(office: Office) -> None:
 
 
 def manage_tokens(config: Config, arguments: argparse.Namespace) -> int:
-    connection = open_database(config.server.data_dir)
+    store = open_store(config)
     try:
+        store.open_existing()
         now = datetime.now(UTC)
         if arguments.token_command == "create":
             role = Role(arguments.role)
             if role is Role.COUNTER and config.counter(arguments.counter or 0) is None:
                 known = ", ".join(str(counter.number) for counter in config.counters)
                 raise AntrianError(f"--counter must be one of the configured counters: {known}")
-            secret = repository.create_token(
-                connection, role, arguments.name, arguments.counter, now
-            )
-            print(secret)
+            print(store.create_token(role, arguments.name, arguments.counter, now))
         elif arguments.token_command == "list":
-            for token in repository.list_tokens(connection):
+            for token in store.list_tokens():
                 counter = f" counter={token.counter}" if token.counter is not None else ""
                 state = f" REVOKED {token.revoked_at}" if token.revoked_at else ""
                 print(f"{token.id}\t{token.role}{counter}\t{token.name}\t{token.created_at}{state}")
         elif arguments.token_command == "revoke":
-            if repository.revoke_token(connection, arguments.name_or_id, now) == 0:
+            if store.revoke_token(arguments.name_or_id, now) == 0:
                 raise AntrianError(f"no active token named {arguments.name_or_id!r}")
             print(f"revoked {arguments.name_or_id}")
     except sqlite3.Error as exc:
         raise AntrianError(f"database error: {exc}") from exc
     finally:
-        connection.close()
+        store.close()
     return 0
 
 
 def run_backup(config: Config, destination: Path) -> int:
-    source = config.server.data_dir / DATABASE_FILE
-    if not source.is_file():
-        raise AntrianError(f"no database at {source}: check --data-dir")
-    connection = open_database(config.server.data_dir)
+    if not config.server.database:
+        source = config.server.data_dir / DATABASE_FILE
+        if not source.is_file():
+            raise AntrianError(f"no database at {source}: check --data-dir")
+    store = open_store(config)
     try:
-        repository.backup(connection, destination)
+        store.open_existing()
+        store.backup(destination)
     except sqlite3.Error as exc:
         raise AntrianError(f"backup to {destination} failed: {exc}") from exc
     finally:
-        connection.close()
+        store.close()
     print(f"backup written to {destination}")
     return 0
 

@@ -1,170 +1,204 @@
-"""The running office: today's queue in memory, stored durably, announced in order."""
+"""The running office: today's queue in memory, every change recorded durably, in order.
+
+`Office` is the application layer. It applies a queue rule to today's `QueueDay`, turns the
+resulting `Change` into an `Event` with the next id of the office's record, hands both to
+the store's writer, and tells its `Feed` (the web edge: serialisation and the event hub)
+once the commit is durable. It knows no HTTP and no SQL.
+
+Ordering: event ids are allocated here, on the event loop, in the order the changes are
+made; the writer commits in submit order, so ids are gap-free in commit order. After a
+failed commit nothing is announced; the office refuses changes until it has reloaded the
+day from the database (once, off the event loop) and the ids continue after the last one
+stored.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
-import sqlite3
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from server.config import Config
 from server.domain.model import Change, EventType, Ticket
 from server.domain.queue import QueueDay
 from server.domain.schedule import local_day, next_midnight
 from server.errors import StorageError
-from server.storage import repository
-from server.storage.lock import ActiveServer, DatabaseLock
-from server.storage.repository import UPSERT_SERVICE_STATE, DeviceToken
-from server.storage.schema import DATABASE_FILE, connect, open_database
-from server.storage.writer import Writer
-from server.web import serialize
-from server.web.events import EventHub
+from server.record import clock_event, event_for_change
+from server.storage import open_store
+from server.storage.port import ActiveServer, Commit, DayState, DeviceToken, Event, Store
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
+Action = Callable[[QueueDay, datetime], Change]
 TOKEN_CACHE_S = 5.0
 RECOVERY_RETRY_S = 1.0
-
-
-@dataclass(frozen=True, slots=True)
-class Performed:
-    """A stored action: the domain change and the event message that announced it."""
-
-    change: Change
-    message: dict[str, Any]
-
-    @property
-    def ticket_json(self) -> dict[str, Any]:
-        ticket = self.message.get("ticket")
-        assert isinstance(ticket, dict), "this action has no ticket"
-        return ticket
 
 
 def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
-try:
-    import orjson
-except ImportError:  # pragma: no cover - orjson is a dependency, json is the fallback
+@dataclass(frozen=True, slots=True)
+class Performed:
+    """A stored change: what the rule did and the event that records it."""
 
-    def dumps(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    change: Change
+    event: Event
 
-else:
+    @property
+    def ticket(self) -> Ticket:
+        ticket = self.change.ticket
+        assert ticket is not None, "this action has no ticket"
+        return ticket
 
-    def dumps(value: Any) -> str:
-        return orjson.dumps(value).decode("utf-8")
+
+class Feed(Protocol):
+    """Who hears about stored changes (the web edge: serialise, fan out to devices)."""
+
+    def prepare(self, office: Office, change: Change | None, event: Event) -> object:
+        """Called when the change is made (the state is as the change left it)."""
+        ...
+
+    def publish(self, event: Event, prepared: object) -> None:
+        """Called once the event is durable, in event order."""
+        ...
+
+    def resync(self, phantom_ids: range) -> None:
+        """The office reloaded from the database; ids in `phantom_ids` were never stored."""
+        ...
+
+
+class SilentFeed:
+    """A feed that tells no one (the CLIs, tests of the office alone)."""
+
+    def prepare(self, office: Office, change: Change | None, event: Event) -> object:
+        return None
+
+    def publish(self, event: Event, prepared: object) -> None:
+        return None
+
+    def resync(self, phantom_ids: range) -> None:
+        return None
 
 
 class Office:
-    """Owns the database, today's `QueueDay`, the writer and the event hub."""
+    """Owns the store, today's `QueueDay` and the order of the office's record."""
 
-    def __init__(self, config: Config, data_dir: Path, clock: Clock = system_clock) -> None:
+    def __init__(
+        self,
+        config: Config,
+        data_dir: Path,
+        clock: Clock = system_clock,
+        store: Store | None = None,
+    ) -> None:
         self.config = config
         self.data_dir = data_dir
         self.clock = clock
-        self.hub = EventHub()
-        self.seq = 0
-        self._reader: sqlite3.Connection | None = None
-        self._writer: Writer | None = None
+        self.store: Store = store if store is not None else open_store(config, data_dir)
+        self.feed: Feed = SilentFeed()
+        self.standby = False
+        self.last_event_id = 0  # the newest event id handed out (stored or on its way)
         self._day: QueueDay | None = None
         self._token_cache: dict[str, tuple[float, DeviceToken | None]] = {}
         self._open_state: dict[str, bool] = {}
         self._midnight = datetime.max.replace(tzinfo=UTC)
         self._recovery: asyncio.Task[None] | None = None
-        self._lock = DatabaseLock(data_dir)
-        self.standby = False
+        self._started = False
 
     # ---------------------------------------------------------------- lifecycle
 
     async def start(self) -> None:
         """Become the active server of this database, or a standby if another one is."""
-        if not self._lock.acquire():
+        if not await asyncio.to_thread(self.store.acquire):
             self.standby = True
             log.warning(
                 "another Antrian server is active on %s: this one is a standby and writes nothing",
-                self.data_dir,
+                self.store.description,
             )
             return
-        self._reader = open_database(self.data_dir)
-        self._writer = Writer(self.data_dir / DATABASE_FILE, asyncio.get_running_loop())
-        self._day = self._load_day(self.clock())
-        self._midnight = next_midnight(self.clock(), self.config.zone)
-        self._open_state = self._service_open_state(self.clock())
+        now = self.clock()
+        state = await asyncio.to_thread(self.store.load_day, local_day(now, self.config.zone))
+        self._install(state, now)
+        self.store.start_writer(asyncio.get_running_loop())
+        self._midnight = next_midnight(now, self.config.zone)
+        self._started = True
+        log.info(
+            "office record %s on %s: %d events", self.log_id, self.store.description,
+            self.last_event_id,
+        )  # fmt: skip
 
     async def close(self) -> None:
         if self._recovery is not None:
             with contextlib.suppress(asyncio.CancelledError, StorageError):
                 await self._recovery
-        if self._writer is not None:
-            await asyncio.to_thread(self._writer.close)
-            self._writer = None
-        if self._reader is not None:
-            self._reader.close()
-            self._reader = None
-        self._lock.release()
+        await asyncio.to_thread(self.store.close)
+
+    @property
+    def log_id(self) -> str:
+        return self.store.log_id
 
     def announce_address(self, url: str) -> None:
         """Where clients reach this (active) server; a standby shows it to its callers."""
-        self._lock.describe(url)
+        self.store.announce_address(url)
 
     def active_server(self) -> ActiveServer | None:
         """For a standby: the active server of this database, as far as it is known."""
-        return self._lock.active()
+        return self.store.active_server()
 
     @property
     def day(self) -> QueueDay:
         assert self._day is not None, "Office.start() was not called"
         return self._day
 
-    @property
-    def reader(self) -> sqlite3.Connection:
-        assert self._reader is not None, "Office.start() was not called"
-        return self._reader
+    def _install(self, state: DayState, now: datetime) -> None:
+        self._day = self._queue_day(state, local_day(now, self.config.zone))
+        self.last_event_id = state.last_event_id
+        self._open_state = self._service_open_state(now)
 
-    def _load_day(self, now: datetime, connection: sqlite3.Connection | None = None) -> QueueDay:
-        connection = connection or self.reader
-        day = local_day(now, self.config.zone)
-        tickets, counters, next_id = repository.load_day(connection, day)
-        closed = repository.load_closed_services(connection)
+    def _queue_day(self, state: DayState, day: date) -> QueueDay:
         return QueueDay(
-            self.config, day, tickets=tickets, counters=counters, closed_services=closed,
-            next_id=next_id,
+            self.config, day, tickets=state.tickets, counters=state.counters,
+            closed_services=state.closed_services, next_id=state.next_ticket_id,
         )  # fmt: skip
 
     # ---------------------------------------------------------------- actions
 
-    async def perform(self, action: Callable[[QueueDay, datetime], Change]) -> Performed:
-        """Apply one queue action, wait until it is durable, then it is announced."""
+    async def perform(self, action: Action, clerk: str | None = None) -> Performed:
+        """Apply one queue rule, wait until it is durable; it is announced in order."""
         self._refuse_while_recovering()
         now = self.clock()
         if now >= self._midnight:
             self.tick(now)
         change = action(self.day, now)
-        new_ids = {change.tickets[-1].id} if change.event is EventType.TICKET_ISSUED else set()
-        statements = repository.save_statements(
-            change.tickets, change.counters, self.day.day, new_ids
+        event = event_for_change(
+            change, self._next_event_id(), now, self.day.day, clerk=clerk,
+            services=self._service_states(change) if change.event is EventType.SERVICE_CHANGED
+            else None,
+        )  # fmt: skip
+        is_new = change.event is EventType.TICKET_ISSUED
+        commit = Commit(
+            event=event,
+            new_tickets=change.tickets[-1:] if is_new else (),
+            changed_tickets=change.tickets[:-1] if is_new else change.tickets,
+            counters=change.counters,
+            service_states=tuple(
+                (code, code in self.day.closed_services) for code in change.services
+            )
+            if change.event is EventType.SERVICE_CHANGED
+            else (),
         )
-        if change.event is EventType.SERVICE_CHANGED:
-            statements += [
-                (UPSERT_SERVICE_STATE, (code, int(code in self.day.closed_services)))
-                for code in change.services
-            ]
-        message = self._event_message(change, now)
-        await self._commit_and_announce(self.seq, dumps(message), statements)
-        return Performed(change, message)
+        await self._commit(commit, self.feed.prepare(self, change, event))
+        return Performed(change, event)
 
     def tick(self, now: datetime | None = None) -> None:
-        """Roll over at local midnight; announce services opening or closing by the clock."""
-        if self._recovery is not None:
+        """Roll over at local midnight; record services opening or closing by the clock."""
+        if self._recovery is not None or not self._started:
             return  # the day is being reloaded; the next tick catches up
         now = now or self.clock()
         if now >= self._midnight or local_day(now, self.config.zone) != self.day.day:
@@ -175,49 +209,77 @@ class Office:
         )
         self._open_state = state
         if changed:
-            message = self._event_message(Change(EventType.SERVICE_CHANGED, services=changed), now)
-            self._announce_without_write(self.seq, dumps(message))
+            change = Change(EventType.SERVICE_CHANGED, services=changed)
+            event = clock_event(
+                EventType.SERVICE_CHANGED, self._next_event_id(), now, self.day.day,
+                services=self._service_states(change), by="clock",
+            )  # fmt: skip
+            self._submit_quietly(Commit(event), self.feed.prepare(self, change, event))
 
     def _roll_over(self, now: datetime) -> None:
-        previous = self.day.day
-        self._day = self._load_day(now)
+        previous = self.day
+        today = local_day(now, self.config.zone)
+        # the new day starts empty: counters keep their pause, never yesterday's ticket;
+        # ticket ids go on after the last one handed out (some may still be on their way)
+        counters = tuple(replace(counter, current=None) for counter in previous.counters.values())
+        self._day = QueueDay(
+            self.config, today, counters=counters, closed_services=previous.closed_services,
+            next_id=previous.next_id,
+        )  # fmt: skip
         self._midnight = next_midnight(now, self.config.zone)
-        log.info("day rollover %s -> %s", previous, self.day.day)
-        self.seq += 1
-        text = dumps(
-            {
-                "type": str(EventType.DAY_ROLLOVER),
-                "seq": self.seq,
-                "at": self._at(now),
-                "today": self.day.day.isoformat(),
+        log.info("day rollover %s -> %s", previous.day, today)
+        event = clock_event(
+            EventType.DAY_ROLLOVER, self._next_event_id(), now, today,
+            previous=previous.day.isoformat(), today=today.isoformat(),
+        )  # fmt: skip
+        self._submit_quietly(Commit(event), self.feed.prepare(self, None, event))
+
+    def _next_event_id(self) -> int:
+        self.last_event_id += 1
+        return self.last_event_id
+
+    def _service_states(self, change: Change) -> dict[str, dict[str, Any]]:
+        now = self.clock()
+        states = {}
+        for code in change.services:
+            reason = self.day.closed_reason(code, now)
+            states[code] = {
+                "open": reason is None,
+                "closed_reason": str(reason) if reason is not None else None,
             }
-        )
-        self._announce_without_write(self.seq, text)
+        return states
 
-    def _announce_without_write(self, seq: int, text: str) -> None:
-        # an event that stores nothing still waits its turn behind pending writes
-        self._writer_or_fail().submit([], lambda error: self._publish(seq, text, error))
-
-    async def _commit_and_announce(self, seq: int, text: str, statements: list[Any]) -> None:
+    async def _commit(self, commit: Commit, prepared: object) -> None:
         loop = asyncio.get_running_loop()
         durable: asyncio.Future[None] = loop.create_future()
 
         def done(error: BaseException | None) -> None:
-            self._publish(seq, text, error)
+            self._committed(commit.event, prepared, error)
             if not durable.done():
                 if error is None:
                     durable.set_result(None)
                 else:
                     durable.set_exception(error)
 
-        self._writer_or_fail().submit(statements, done)
+        self._submit(commit, done)
         await durable
 
-    def _publish(self, seq: int, text: str, error: BaseException | None) -> None:
+    def _submit_quietly(self, commit: Commit, prepared: object) -> None:
+        # a clock-driven change: nobody waits for it, but it is stored and announced in turn
+        self._submit(commit, lambda error: self._committed(commit.event, prepared, error))
+
+    def _submit(self, commit: Commit | None, done: Callable[[BaseException | None], None]) -> None:
+        if not self._started:
+            raise StorageError("the server is shutting down")
+        self.store.submit(commit, done)
+
+    def _committed(self, event: Event, prepared: object, error: BaseException | None) -> None:
         if error is not None:
             self._start_recovery()
             return
-        self.hub.publish(seq, text)
+        self.feed.publish(event, prepared)
+
+    # ---------------------------------------------------------------- failure
 
     @property
     def recovering(self) -> bool:
@@ -238,61 +300,48 @@ class Office:
             self._recovery = asyncio.get_running_loop().create_task(self._recover())
 
     async def _recover(self) -> None:
-        writer = self._writer_or_fail()
+        allocated = self.last_event_id
         # a barrier: completes (failing, as the writer is failed) after every earlier job
         with contextlib.suppress(StorageError):
-            await writer.write([])
+            await self._barrier()
         try:
             while True:
+                now = self.clock()
                 try:
-                    day = await asyncio.to_thread(self._load_day_from_disk)
+                    state = await asyncio.to_thread(
+                        self.store.load_day, local_day(now, self.config.zone)
+                    )
                     break
-                except (sqlite3.Error, StorageError):
+                except StorageError:
                     log.exception("the database cannot be read; retrying in 1 s")
                     await asyncio.sleep(RECOVERY_RETRY_S)
-            self._day = day
-            self._open_state = self._service_open_state(self.clock())
-            writer.resume()
+            self._install(state, now)
+            self._midnight = next_midnight(now, self.config.zone)
+            self.store.resume()
             log.warning("today's queue was reloaded from the database; writes accepted again")
         finally:
             self._recovery = None
-        self.hub.resync_all()
+        self.feed.resync(range(self.last_event_id + 1, allocated + 1))
 
-    def _load_day_from_disk(self) -> QueueDay:
-        connection = connect(self.data_dir / DATABASE_FILE)
-        try:
-            return self._load_day(self.clock(), connection)
-        finally:
-            connection.close()
+    def _barrier(self) -> asyncio.Future[None]:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def finish(error: BaseException | None) -> None:
+            if not future.done():
+                if error is None:
+                    future.set_result(None)
+                else:
+                    future.set_exception(error)
+
+        self._submit(None, finish)
+        return future
 
     async def flush(self) -> None:
-        """Wait until every change queued so far is durable (the writer keeps order)."""
+        """Wait until every change made so far is durable (the writer keeps order)."""
         self._refuse_while_recovering()
-        await self._writer_or_fail().write([])
+        await self._barrier()
 
-    def _writer_or_fail(self) -> Writer:
-        if self._writer is None:
-            raise StorageError("the server is shutting down")
-        return self._writer
-
-    def _event_message(self, change: Change, now: datetime) -> dict[str, Any]:
-        day = self.day
-        self.seq += 1
-        message: dict[str, Any] = {"type": str(change.event), "seq": self.seq, "at": self._at(now)}
-        if change.ticket is not None:
-            message["ticket"] = serialize.ticket_json(day, change.ticket)
-        if change.counter is not None:
-            message["counter"] = serialize.counter_json(day, change.counter)
-        if change.event is not EventType.COUNTER_CHANGED or change.services:
-            message["services"] = [
-                serialize.service_json(day, code, now) for code in change.services
-            ]
-        if change.from_service is not None:
-            message["from_service"] = change.from_service
-        return message
-
-    def _at(self, now: datetime) -> str:
-        return now.astimezone(self.config.zone).isoformat(timespec="seconds")
+    # ---------------------------------------------------------------- queries
 
     def _service_open_state(self, now: datetime) -> dict[str, bool]:
         return {
@@ -300,25 +349,25 @@ class Office:
             for service in self.config.services
         }
 
-    # ---------------------------------------------------------------- queries
-
-    def snapshot(self) -> dict[str, Any]:
-        now = self.clock()
-        self.tick(now)
-        return serialize.snapshot_json(self.day, now, self.seq)
-
-    def find_ticket(self, ticket_id: int) -> tuple[QueueDay | None, Ticket | None]:
+    async def find_ticket(self, ticket_id: int) -> tuple[QueueDay | None, Ticket | None]:
+        """Today's ticket (with its day), or an earlier day's from the database."""
         ticket = self.day.tickets.get(ticket_id)
         if ticket is not None:
             return self.day, ticket
-        return None, repository.load_ticket(self.reader, ticket_id)
+        return None, await asyncio.to_thread(self.store.load_ticket, ticket_id)
+
+    async def events_after(self, after_id: int, limit: int) -> Sequence[Event]:
+        return await asyncio.to_thread(self.store.events_after, after_id, limit)
+
+    async def head_event_id(self) -> int:
+        return await asyncio.to_thread(self.store.head_event_id)
 
     def authenticate(self, secret: str) -> DeviceToken | None:
         now = time.monotonic()
         cached = self._token_cache.get(secret)
         if cached is not None and now - cached[0] < TOKEN_CACHE_S:
             return cached[1]
-        token = repository.find_token(self.reader, secret)
+        token = self.store.find_token(secret)
         if len(self._token_cache) > 1000:
             self._token_cache.clear()
         self._token_cache[secret] = (now, token)

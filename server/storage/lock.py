@@ -14,24 +14,12 @@ import fcntl
 import json
 import os
 import socket
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+
+from server.storage.port import ActiveServer
 
 LOCK_FILE = "antrian.lock"
-
-
-@dataclass(frozen=True, slots=True)
-class ActiveServer:
-    """What the active server wrote into the lock file."""
-
-    server: str
-    url: str | None
-    since: str
-
-    def as_json(self) -> dict[str, Any]:
-        return {"server": self.server, "url": self.url, "since": self.since}
 
 
 class DatabaseLock:

@@ -1,20 +1,19 @@
-"""Rows to dataclasses and back: tickets, counters, service states and device tokens."""
+"""SQLite rows to dataclasses and back: tickets, counters, service states and device tokens."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 import sqlite3
-from collections.abc import Container, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import date, datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from server.domain.model import Counter, CounterState, Lane, Ticket, TicketStatus
 from server.errors import StorageError
-from server.storage.writer import ONE_ROW_STATEMENTS
+from server.storage.port import DeviceToken, Role
 
 TICKET_COLUMNS = (
     "id", "day", "number", "sequence", "issued_service", "service", "priority", "status",
@@ -29,7 +28,6 @@ INSERT_TICKET = (
 UPDATE_TICKET = (
     f"UPDATE tickets SET {', '.join(f'{column} = ?' for column in TICKET_COLUMNS[1:])} WHERE id = ?"
 )
-ONE_ROW_STATEMENTS.add(UPDATE_TICKET)
 UPSERT_COUNTER = (
     "INSERT INTO counters (number, state, current, day) VALUES (?, ?, ?, ?) "
     "ON CONFLICT (number) DO UPDATE SET state = excluded.state, current = excluded.current, "
@@ -39,25 +37,6 @@ UPSERT_SERVICE_STATE = (
     "INSERT INTO service_states (code, closed) VALUES (?, ?) "
     "ON CONFLICT (code) DO UPDATE SET closed = excluded.closed"
 )
-
-
-class Role(StrEnum):
-    KIOSK = "kiosk"
-    COUNTER = "counter"
-    DISPLAY = "display"
-    ADMIN = "admin"
-
-
-@dataclass(frozen=True, slots=True)
-class DeviceToken:
-    """A device's credential as stored (the secret itself is never stored)."""
-
-    id: int
-    name: str
-    role: Role
-    counter: int | None
-    created_at: str
-    revoked_at: str | None
 
 
 def _time(value: datetime | None) -> str | None:
@@ -103,24 +82,6 @@ def ticket_from_row(row: sqlite3.Row | tuple[object, ...]) -> Ticket:
         transferred_from=values["transferred_from"],
         request_key=values["request_key"],
     )
-
-
-def save_statements(
-    tickets: Iterable[Ticket], counters: Iterable[Counter], day: date, new_ids: Container[int]
-) -> list[tuple[str, tuple[object, ...]]]:
-    """The SQL that stores a change: INSERT for new tickets, UPDATE for changed ones."""
-    statements: list[tuple[str, tuple[object, ...]]] = []
-    for ticket in tickets:
-        row = ticket_row(ticket)
-        if ticket.id in new_ids:
-            statements.append((INSERT_TICKET, row))
-        else:
-            statements.append((UPDATE_TICKET, (*row[1:], row[0])))
-    statements += [
-        (UPSERT_COUNTER, (counter.number, str(counter.state), counter.current, day.isoformat()))
-        for counter in counters
-    ]
-    return statements
 
 
 def load_day(connection: sqlite3.Connection, day: date) -> tuple[list[Ticket], list[Counter], int]:
@@ -170,10 +131,13 @@ def create_token(
     if role is not Role.COUNTER and counter is not None:
         raise StorageError("--counter only goes with --role counter")
     secret = f"ant_{secrets.token_urlsafe(24)}"
-    connection.execute(
-        "INSERT INTO tokens (name, role, counter, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",
-        (name, str(role), counter, hash_token(secret), now.isoformat()),
-    )
+    with _transaction(connection):
+        connection.execute(
+            "INSERT INTO tokens (name, role, counter, token_hash, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (name, str(role), counter, hash_token(secret), now.isoformat()),
+        )
+        _tokens_changed(connection)
     return secret
 
 
@@ -195,12 +159,38 @@ def list_tokens(connection: sqlite3.Connection) -> list[DeviceToken]:
 
 def revoke_token(connection: sqlite3.Connection, name_or_id: str, now: datetime) -> int:
     """Revoke the token(s) with this name or id; returns how many were revoked."""
-    cursor = connection.execute(
-        "UPDATE tokens SET revoked_at = ? "
-        "WHERE revoked_at IS NULL AND (name = ? OR CAST(id AS TEXT) = ?)",
-        (now.isoformat(), name_or_id, name_or_id),
-    )
+    with _transaction(connection):
+        cursor = connection.execute(
+            "UPDATE tokens SET revoked_at = ? "
+            "WHERE revoked_at IS NULL AND (name = ? OR CAST(id AS TEXT) = ?)",
+            (now.isoformat(), name_or_id, name_or_id),
+        )
+        _tokens_changed(connection)
     return cursor.rowcount
+
+
+def tokens_version(connection: sqlite3.Connection) -> int:
+    row = connection.execute("SELECT value FROM meta WHERE key = 'tokens_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _tokens_changed(connection: sqlite3.Connection) -> None:
+    # a running server polls this counter to see another process's token changes
+    connection.execute(
+        "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
+        "WHERE key = 'tokens_version'"
+    )
+
+
+@contextlib.contextmanager
+def _transaction(connection: sqlite3.Connection) -> Iterator[None]:
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
 
 
 def _token_from_row(row: tuple[Any, ...]) -> DeviceToken:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
+import uuid
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -68,7 +72,62 @@ def _migrate_2(db: sqlite_utils.Database) -> None:
     db.table("tickets").create_index(["day", "request_key"])
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migrate_1, _migrate_2)
+def _migrate_3(db: sqlite_utils.Database) -> None:
+    # the office's record: an append-only event log, its random id, and a counter that
+    # tells a running server that another process changed the tokens
+    connection = db.conn
+    connection.execute(
+        "CREATE TABLE events (id INTEGER PRIMARY KEY, v INTEGER NOT NULL, type TEXT NOT NULL, "
+        "at TEXT NOT NULL, day TEXT NOT NULL, ticket INTEGER, counter INTEGER, clerk TEXT, "
+        "synthesized INTEGER NOT NULL DEFAULT 0, tickets TEXT NOT NULL, data TEXT NOT NULL)"
+    )
+    connection.execute("CREATE INDEX events_day ON events (day)")
+    connection.execute("CREATE INDEX events_ticket ON events (ticket)")
+    connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    connection.execute("INSERT INTO meta VALUES ('log_id', ?)", (str(uuid.uuid4()),))
+    connection.execute("INSERT INTO meta VALUES ('tokens_version', '0')")
+    synthesize_events(connection)
+
+
+def synthesize_events(connection: sqlite3.Connection) -> int:
+    """Events for the tickets of a database from before the record (flagged synthesized).
+
+    Only the last state of each ticket is known: its issue, its current call and its end.
+    """
+    from server.record import ticket_record
+    from server.storage.repository import TICKET_COLUMNS, ticket_from_row
+
+    rows = connection.execute(f"SELECT {', '.join(TICKET_COLUMNS)} FROM tickets").fetchall()
+    moments: list[tuple[str, int, str, dict[str, Any]]] = []
+    for row in rows:
+        ticket = ticket_from_row(row)
+        record = ticket_record(ticket)
+        moments.append((ticket.issued_at.isoformat(), ticket.id, "ticket.issued", record))
+        if ticket.called_at is not None:
+            moments.append((ticket.called_at.isoformat(), ticket.id, "ticket.called", record))
+        if ticket.finished_at is not None:
+            ending = {"done": "ticket.done", "no_show": "ticket.no_show"}.get(
+                str(ticket.status), "ticket.voided"
+            )
+            moments.append((ticket.finished_at.isoformat(), ticket.id, ending, record))
+    moments.sort(key=lambda moment: (datetime.fromisoformat(moment[0]), moment[1]))
+    for event_id, (at, ticket_id, kind, record) in enumerate(moments, start=1):
+        counter = record["counter"] if kind != "ticket.issued" else None
+        connection.execute(
+            "INSERT INTO events (id, v, type, at, day, ticket, counter, clerk, synthesized, "
+            "tickets, data) VALUES (?, 1, ?, ?, ?, ?, ?, NULL, 1, ?, '{}')",
+            (event_id, kind, at, record["day"], ticket_id, counter, json.dumps([record])),
+        )
+    if moments:
+        log.info("synthesized %d events from %d older tickets", len(moments), len(rows))
+    return len(moments)
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
+    _migrate_1,
+    _migrate_2,
+    _migrate_3,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

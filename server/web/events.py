@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 log = logging.getLogger(__name__)
 CLIENT_QUEUE_SIZE = 256
+REPLAY_EVENTS = 10_000  # recent messages kept for clients that resume with ?after=ID
 
 
 @dataclass(eq=False, slots=True)
@@ -33,6 +35,25 @@ class EventHub:
     def __init__(self) -> None:
         self._subscribers: set[Subscriber] = set()
         self.published_seq = 0
+        self._recent: deque[tuple[int, str]] = deque(maxlen=REPLAY_EVENTS)
+        self._phantoms: list[range] = []  # ids handed out in memory but never stored
+
+    def replay_after(self, after_seq: int) -> list[str] | None:
+        """The messages after `after_seq` in order, or None when they are not all here."""
+        if after_seq > self.published_seq or any(after_seq in ids for ids in self._phantoms):
+            return None  # the client saw something this server never stored
+        if after_seq == self.published_seq:
+            return []
+        if not self._recent or self._recent[0][0] > after_seq + 1:
+            return None
+        # ids are gap-free among device messages only since this process started
+        return [text for seq, text in self._recent if seq > after_seq]
+
+    def forget(self, ids: range) -> None:
+        """Ids given out for changes that were never stored (they will be handed out again)."""
+        if ids:
+            self._phantoms.append(ids)
+            del self._phantoms[:-16]
 
     def subscribe(self, after_seq: int) -> Subscriber:
         subscriber = Subscriber(after_seq=after_seq)
@@ -48,6 +69,7 @@ class EventHub:
 
     def publish(self, seq: int, text: str) -> None:
         self.published_seq = seq
+        self._recent.append((seq, text))
         for subscriber in self._subscribers:
             if seq <= subscriber.after_seq or subscriber.needs_snapshot:
                 continue

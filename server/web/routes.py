@@ -17,17 +17,23 @@ from aiohttp import WSMsgType, web
 from server import __version__
 from server.domain.model import Change
 from server.domain.queue import QueueDay
-from server.office import Office, dumps
-from server.storage.repository import DeviceToken, Role
+from server.office import Office, Performed
+from server.record import event_json
+from server.storage.port import DeviceToken, Role
 from server.web import serialize
 from server.web.errors import ApiFailure, Handler, error_middleware
-from server.web.events import EventHub
+from server.web.events import EventHub, Subscriber
+from server.web.feed import DeviceFeed
+from server.web.json import dumps
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 64 * 1024
 REQUEST_KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 API_PREFIX = "/api/v1"
 OFFICE_KEY = web.AppKey("office", Office)
+HUB_KEY = web.AppKey("hub", EventHub)
+LOG_LIMIT_DEFAULT = 1000
+LOG_LIMIT_MAX = 10_000
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
 
 
@@ -130,6 +136,8 @@ async def health(request: web.Request) -> web.Response:
             "version": __version__,
             "today": office.day.day.isoformat(),
             "timezone": office.config.timezone,
+            "log_id": office.log_id,
+            "last_event_id": office.last_event_id,
         }
     )
 
@@ -146,9 +154,18 @@ async def counters(request: web.Request) -> web.Response:
     return json_response({"counters": serialize.counters_json(office.day)})
 
 
+def snapshot_body(office: Office) -> dict[str, Any]:
+    """The whole office now; `seq` is the last event id it includes."""
+    now = office.clock()
+    office.tick(now)
+    body = serialize.snapshot_json(office.day, now, office.last_event_id)
+    body["log_id"] = office.log_id
+    return body
+
+
 async def snapshot(request: web.Request) -> web.Response:
     authorize(request)
-    return json_response(request.app[OFFICE_KEY].snapshot())
+    return json_response(snapshot_body(request.app[OFFICE_KEY]))
 
 
 async def set_service_closed(request: web.Request) -> web.Response:
@@ -196,9 +213,8 @@ async def issue_ticket(request: web.Request) -> web.Response:
     performed = await office.perform(
         lambda day, now: day.issue(code, priority, now, request_key=scoped_key)
     )
-    ticket = performed.change.ticket
-    assert ticket is not None
-    answer = dict(performed.ticket_json)
+    ticket = performed.ticket
+    answer = serialize.ticket_json(office.day, ticket)
     answer["check_url"] = check_url(request, office, ticket.id, ticket.key)
     return json_response(answer, status=201)
 
@@ -227,7 +243,7 @@ async def void_ticket(request: web.Request) -> web.Response:
 async def ticket_status(request: web.Request) -> web.Response:
     ticket_id = int_segment(request, "ticket_id")
     office = request.app[OFFICE_KEY]
-    day, ticket = office.find_ticket(ticket_id)
+    day, ticket = await office.find_ticket(ticket_id)
     key = request.query.get("key", "")
     if ticket is None or not hmac.compare_digest(key.encode(), ticket.key.encode()):
         raise ApiFailure(404, "unknown_ticket", "no ticket with this id and key")
@@ -265,27 +281,54 @@ async def counter_action(request: web.Request) -> web.Response:
     perform = COUNTER_ACTIONS[action]
     performed = await office.perform(lambda day, now: perform(day, number, now, body))
     if action in {"pause", "resume"}:
-        return json_response(performed.message["counter"])
-    return json_response(performed.ticket_json)
+        counter = performed.change.counter
+        assert counter is not None
+        return json_response(serialize.counter_json(office.day, counter))
+    return ticket_answer(office, performed)
+
+
+def ticket_answer(office: Office, performed: Performed) -> web.Response:
+    return json_response(serialize.ticket_json(office.day, performed.ticket))
 
 
 async def _perform_ticket(request: web.Request, action: Any) -> web.Response:
-    performed = await request.app[OFFICE_KEY].perform(action)
-    return json_response(performed.ticket_json)
+    office = request.app[OFFICE_KEY]
+    return ticket_answer(office, await office.perform(action))
 
 
 # ------------------------------------------------------------------ events
 
 
+def after_id(request: web.Request) -> int | None:
+    """`?after=ID` of a client resuming its stream; None when absent or for another log."""
+    text = request.query.get("after")
+    if text is None:
+        return None
+    if not (text.isascii() and text.isdigit()) or len(text) > 15:
+        raise ApiFailure(400, "bad_request", "after must be an event id (a whole number)")
+    wanted_log = request.query.get("log")
+    if wanted_log is not None and wanted_log != request.app[OFFICE_KEY].log_id:
+        return None  # another database (restored, re-installed): start from a snapshot
+    return int(text)
+
+
 async def events(request: web.Request) -> web.StreamResponse:
     authorize(request)
     office = request.app[OFFICE_KEY]
+    hub = request.app[HUB_KEY]
+    resume_after = after_id(request)
     socket = web.WebSocketResponse(heartbeat=20.0, max_msg_size=MAX_BODY_BYTES)
     await socket.prepare(request)
-    hub: EventHub = office.hub
-    snapshot_body = office.snapshot()
-    subscriber = hub.subscribe(after_seq=snapshot_body["seq"])
-    sender = asyncio.create_task(_send_events(socket, office, subscriber, snapshot_body))
+    # what the client missed, when this server still has all of it; else a snapshot
+    replay = hub.replay_after(resume_after) if resume_after is not None else None
+    if replay is not None:
+        first: list[str] = replay
+        subscriber = hub.subscribe(after_seq=hub.published_seq)
+    else:
+        body = snapshot_body(office)
+        first = [dumps(body)]
+        subscriber = hub.subscribe(after_seq=body["seq"])
+    sender = asyncio.create_task(_send_events(socket, office, subscriber, first))
     try:
         async for message in socket:
             if message.type is not WSMsgType.TEXT:
@@ -305,23 +348,57 @@ async def events(request: web.Request) -> web.StreamResponse:
 
 
 async def _send_events(
-    socket: web.WebSocketResponse, office: Office, subscriber: Any, first: dict[str, Any]
+    socket: web.WebSocketResponse, office: Office, subscriber: Subscriber, first: list[str]
 ) -> None:
     try:
-        await socket.send_str(dumps(first))
+        for text in first:
+            await socket.send_str(text)
         while True:
-            text = await subscriber.queue.get()
-            if text is None or subscriber.needs_snapshot:
+            queued = await subscriber.queue.get()
+            if queued is None or subscriber.needs_snapshot:
                 while not subscriber.queue.empty():
                     subscriber.queue.get_nowait()
-                body = office.snapshot()
+                body = snapshot_body(office)
                 subscriber.after_seq = body["seq"]
                 subscriber.needs_snapshot = False
                 await socket.send_str(dumps(body))
             else:
-                await socket.send_str(text)
+                await socket.send_str(queued)
     except (ConnectionResetError, RuntimeError):
         await socket.close()
+
+
+async def office_log(request: web.Request) -> web.Response:
+    """The office's record after an event id, oldest first (the city, backups, audits)."""
+    authorize(request, Role.ADMIN, Role.CENTRAL)
+    office = request.app[OFFICE_KEY]
+    after = _query_int(request, "after", 0, maximum=10**15)
+    limit = _query_int(request, "limit", LOG_LIMIT_DEFAULT, maximum=LOG_LIMIT_MAX, minimum=1)
+    found = await office.events_after(after, limit)
+    head = await office.head_event_id()
+    name = office.config.office_name
+    return json_response(
+        {
+            "log_id": office.log_id,
+            "events": [event_json(event, name) for event in found],
+            "last_id": found[-1].id if found else after,
+            "head_id": head,
+        }
+    )
+
+
+def _query_int(
+    request: web.Request, name: str, default: int, maximum: int, minimum: int = 0
+) -> int:
+    text = request.query.get(name)
+    if text is None:
+        return default
+    if not (text.isascii() and text.isdigit()) or len(text) > 16:
+        raise ApiFailure(400, "bad_request", f"{name} must be a whole number")
+    value = int(text)
+    if not minimum <= value <= maximum:
+        raise ApiFailure(400, "bad_request", f"{name} must be from {minimum} to {maximum}")
+    return value
 
 
 # ------------------------------------------------------------------ app
@@ -346,6 +423,10 @@ def create_app(office: Office) -> web.Application:
         client_max_size=MAX_BODY_BYTES, middlewares=[error_middleware, standby_middleware]
     )
     app[OFFICE_KEY] = office
+    hub = EventHub()
+    app[HUB_KEY] = hub
+    office.feed = DeviceFeed(hub)
+    app.on_startup.append(_start_feed)
     app.router.add_get(f"{API_PREFIX}/health", health)
     app.router.add_get(f"{API_PREFIX}/services", services)
     app.router.add_post(f"{API_PREFIX}/services/{{code}}/{{action:close|open}}", set_service_closed)
@@ -357,7 +438,17 @@ def create_app(office: Office) -> web.Application:
     app.router.add_post(f"{API_PREFIX}/counters/{{number}}/{{action}}", counter_action)
     app.router.add_get(f"{API_PREFIX}/snapshot", snapshot)
     app.router.add_get(f"{API_PREFIX}/events", events)
+    app.router.add_get(f"{API_PREFIX}/log", office_log)
     return app
 
 
-__all__ = ["OFFICE_KEY", "create_app"]
+async def _start_feed(app: web.Application) -> None:
+    # resumable from the last stored event: a display that saw it misses nothing
+    feed = app[OFFICE_KEY].feed
+    hub = app[HUB_KEY]
+    hub.published_seq = app[OFFICE_KEY].last_event_id
+    if isinstance(feed, DeviceFeed):
+        feed.last_device_seq = hub.published_seq
+
+
+__all__ = ["HUB_KEY", "OFFICE_KEY", "create_app"]

@@ -256,13 +256,29 @@ def test_a_version_1_database_is_migrated_and_keeps_its_tickets(tmp_path: Path) 
     connection.execute("PRAGMA user_version=1")
     connection.execute(
         "INSERT INTO tickets (id, day, number, sequence, issued_service, service, priority, "
-        "status, issued_at, lane, sort_key, key) VALUES (1, '2026-11-23', 'A001', 1, 'A', 'A', "
-        "0, 'done', '2026-11-23T08:00:00+07:00', 1, 1.0, 'k')"
+        "status, issued_at, lane, sort_key, key, counter, called_at, finished_at) VALUES "
+        "(1, '2026-11-23', 'A001', 1, 'A', 'A', 0, 'done', '2026-11-23T08:00:00+07:00', 1, 1.0, "
+        "'k', 2, '2026-11-23T08:10:00+07:00', '2026-11-23T08:16:30+07:00')"
+    )
+    connection.execute(
+        "INSERT INTO tickets (id, day, number, sequence, issued_service, service, priority, "
+        "status, issued_at, lane, sort_key, key) VALUES (2, '2026-11-23', 'A002', 2, 'A', 'A', "
+        "0, 'waiting', '2026-11-23T08:05:00+07:00', 1, 2.0, 'k2')"
     )
     connection.close()
     upgraded = open_database(tmp_path)
     version = upgraded.execute("PRAGMA user_version").fetchone()[0]
     rows = upgraded.execute("SELECT number, request_key FROM tickets").fetchall()
+    events = upgraded.execute(
+        "SELECT id, type, at, ticket, counter, synthesized FROM events ORDER BY id"
+    ).fetchall()
     upgraded.close()
-    assert version == SCHEMA_VERSION == 2
-    assert rows == [("A001", None)]
+    assert version == SCHEMA_VERSION == 3
+    assert rows == [("A001", None), ("A002", None)]
+    # the record starts with what the old rows say, flagged as rebuilt, in time order
+    assert events == [
+        (1, "ticket.issued", "2026-11-23T08:00:00+07:00", 1, None, 1),
+        (2, "ticket.issued", "2026-11-23T08:05:00+07:00", 2, None, 1),
+        (3, "ticket.called", "2026-11-23T08:10:00+07:00", 1, 2, 1),
+        (4, "ticket.done", "2026-11-23T08:16:30+07:00", 1, 2, 1),
+    ]

@@ -1,0 +1,192 @@
+"""The storage port: what the office asks of a database, whichever engine it is.
+
+The office hands the store *domain changes* (`Commit`: one event and the rows it changed),
+never SQL. Two adapters implement `Store`: SQLite (`server.storage.sqlite`, the embedded
+default) and PostgreSQL (`server.storage.postgres`). Every method is blocking and may be
+called from any thread; the office calls the slow ones through `asyncio.to_thread` and
+hands commits to the store's writer thread, which groups them into durable transactions.
+
+Failure semantics (the same on both engines):
+- `submit()` callbacks run on the event loop, in submit order, only after the commit that
+  holds the job is durable, or with the error that lost it.
+- After a failed commit the writer is *failed*: every job queued behind it, and every job
+  submitted until `resume()`, fails with that error without touching the database.
+- A new ticket is inserted and a changed ticket updated by id; a clash (the id exists, the
+  row is missing) fails the commit instead of replacing a row.
+- Only the active store writes. `acquire()` decides: a lock file on SQLite, a lease row with
+  a fencing epoch on PostgreSQL; a store that did not acquire is a standby.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Protocol
+
+from server.domain.model import Counter, Ticket
+
+EVENT_VERSION = 1  # `v` of every event this Antrian writes
+
+
+class Role(StrEnum):
+    """What a device token may do."""
+
+    KIOSK = "kiosk"
+    COUNTER = "counter"
+    DISPLAY = "display"
+    ADMIN = "admin"
+    CENTRAL = "central"
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceToken:
+    """A device's credential as stored (the secret itself is never stored)."""
+
+    id: int
+    name: str
+    role: Role
+    counter: int | None
+    created_at: str
+    revoked_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveServer:
+    """Who holds the database (shown by a standby)."""
+
+    server: str
+    url: str | None
+    since: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"server": self.server, "url": self.url, "since": self.since}
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One row of the office's record: an append-only, numbered change.
+
+    `tickets` holds the state after the change of every ticket it touched (`ticket` is the
+    main one), as plain JSON values; `data` the rest of what the change said (services,
+    counter state, the service a transfer came from, …).
+    """
+
+    id: int
+    type: str
+    at: datetime
+    day: date
+    ticket: int | None = None
+    counter: int | None = None
+    clerk: str | None = None
+    tickets: tuple[dict[str, Any], ...] = ()
+    data: dict[str, Any] = field(default_factory=dict)
+    v: int = EVENT_VERSION
+    synthesized: bool = False  # rebuilt from an older database's ticket rows
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """One change to store in one go: its event and the state rows it changed."""
+
+    event: Event
+    new_tickets: tuple[Ticket, ...] = ()
+    changed_tickets: tuple[Ticket, ...] = ()
+    counters: tuple[Counter, ...] = ()
+    service_states: tuple[tuple[str, bool], ...] = ()  # (code, closed by the supervisor)
+
+
+@dataclass(frozen=True, slots=True)
+class DayState:
+    """What the office needs to hold one day in memory."""
+
+    tickets: tuple[Ticket, ...]
+    counters: tuple[Counter, ...]
+    closed_services: frozenset[str]
+    next_ticket_id: int
+    last_event_id: int
+
+
+Done = Callable[[BaseException | None], None]
+
+
+class Store(Protocol):
+    """The office's record on one database engine."""
+
+    @property
+    def log_id(self) -> str:
+        """This database's random UUID (a restored or re-installed office has another)."""
+        ...
+
+    @property
+    def description(self) -> str:
+        """Where the data lives, for logs and `doctor` (never a password)."""
+        ...
+
+    # ------------------------------------------------------------ who writes
+
+    def acquire(self) -> bool:
+        """Become the one active writer (then migrate); False: another server is active."""
+        ...
+
+    def open_existing(self) -> None:
+        """For the CLIs: create the schema if there is none, without becoming the writer."""
+        ...
+
+    def announce_address(self, url: str) -> None:
+        """Record where clients reach the active server (for standbys to point at)."""
+        ...
+
+    def active_server(self) -> ActiveServer | None: ...
+
+    # ------------------------------------------------------------ the day
+
+    def load_day(self, day: date) -> DayState: ...
+
+    def load_ticket(self, ticket_id: int) -> Ticket | None: ...
+
+    # ------------------------------------------------------------ writing
+
+    def start_writer(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Start the writer thread; callbacks of `submit` run on `loop`."""
+        ...
+
+    def submit(self, commit: Commit | None, done: Done) -> None:
+        """Queue a commit (None: a barrier that stores nothing); `done` runs once durable."""
+        ...
+
+    @property
+    def failed(self) -> bool: ...
+
+    def resume(self) -> None:
+        """Accept writes again after a failure (only once every earlier job completed)."""
+        ...
+
+    # ------------------------------------------------------------ the record
+
+    def events_after(self, after_id: int, limit: int) -> Sequence[Event]: ...
+
+    def head_event_id(self) -> int: ...
+
+    # ------------------------------------------------------------ tokens
+
+    def create_token(self, role: Role, name: str, counter: int | None, now: datetime) -> str: ...
+
+    def find_token(self, secret: str) -> DeviceToken | None: ...
+
+    def list_tokens(self) -> list[DeviceToken]: ...
+
+    def revoke_token(self, name_or_id: str, now: datetime) -> int: ...
+
+    def tokens_version(self) -> int:
+        """Changes whenever a token is created or revoked (by any process)."""
+        ...
+
+    # ------------------------------------------------------------ whole database
+
+    def backup(self, destination: Path) -> None: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,256 @@
+"""The office's record in SQLite (WAL, synchronous=FULL): the embedded default."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import sqlite3
+import threading
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+
+from server.domain.model import Ticket
+from server.errors import StorageError
+from server.storage import repository
+from server.storage import writer as writer_module
+from server.storage.lock import DatabaseLock
+from server.storage.port import ActiveServer, Commit, DayState, DeviceToken, Done, Event, Role
+from server.storage.repository import (
+    INSERT_TICKET,
+    UPDATE_TICKET,
+    UPSERT_COUNTER,
+    UPSERT_SERVICE_STATE,
+    ticket_row,
+)
+from server.storage.schema import DATABASE_FILE, connect, open_database
+from server.storage.writer import Writer
+
+INSERT_EVENT = (
+    "INSERT INTO events (id, v, type, at, day, ticket, counter, clerk, synthesized, tickets, "
+    "data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+EVENT_COLUMNS = "id, v, type, at, day, ticket, counter, clerk, synthesized, tickets, data"
+
+try:
+    import orjson
+except ImportError:  # pragma: no cover - orjson is a dependency, json the fallback
+
+    def _dumps(value: object) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+else:
+
+    def _dumps(value: object) -> str:
+        return orjson.dumps(value).decode("utf-8")
+
+
+class SqliteStore:
+    """One office's database file in its data dir, and the lock that makes one writer."""
+
+    def __init__(self, data_dir: Path, *, durable: bool = True) -> None:
+        self.data_dir = data_dir
+        self.path = data_dir / DATABASE_FILE
+        self._durable = durable
+        self._lock = DatabaseLock(data_dir)
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._guard = threading.Lock()
+        self._writer: Writer | None = None
+        self._write_connection: sqlite3.Connection | None = None
+        self._log_id: str | None = None
+
+    # ------------------------------------------------------------ who writes
+
+    @property
+    def description(self) -> str:
+        return f"SQLite {self.path}"
+
+    @property
+    def log_id(self) -> str:
+        if self._log_id is None:
+            row = self._read().execute("SELECT value FROM meta WHERE key = 'log_id'").fetchone()
+            if row is None:
+                raise StorageError("the database has no log id: it was not migrated")
+            self._log_id = str(row[0])
+        return self._log_id
+
+    def acquire(self) -> bool:
+        if not self._lock.acquire():
+            return False
+        open_database(self.data_dir, durable=self._durable).close()  # create or migrate
+        return True
+
+    def open_existing(self) -> None:
+        """For the CLIs: create or migrate the database without taking the server's lock."""
+        open_database(self.data_dir, durable=self._durable).close()
+
+    def announce_address(self, url: str) -> None:
+        self._lock.describe(url)
+
+    def active_server(self) -> ActiveServer | None:
+        return self._lock.active()
+
+    # ------------------------------------------------------------ reading
+
+    def _read(self) -> sqlite3.Connection:
+        """A connection of this thread's own (sqlite3 connections are not shared)."""
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = connect(self.path, durable=self._durable)
+            self._local.connection = connection
+            with self._guard:
+                self._connections.append(connection)
+        return connection
+
+    def load_day(self, day: date) -> DayState:
+        connection = self._read()
+        try:
+            tickets, counters, next_id = repository.load_day(connection, day)
+            closed = repository.load_closed_services(connection)
+            head = self._head(connection)
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot read today's queue: {exc}") from exc
+        return DayState(tuple(tickets), tuple(counters), frozenset(closed), next_id, head)
+
+    def load_ticket(self, ticket_id: int) -> Ticket | None:
+        return repository.load_ticket(self._read(), ticket_id)
+
+    def events_after(self, after_id: int, limit: int) -> Sequence[Event]:
+        rows = (
+            self._read()
+            .execute(
+                f"SELECT {EVENT_COLUMNS} FROM events WHERE id > ? ORDER BY id LIMIT ?",
+                (after_id, limit),
+            )
+            .fetchall()
+        )
+        return [_event_from_row(row) for row in rows]
+
+    def head_event_id(self) -> int:
+        return self._head(self._read())
+
+    @staticmethod
+    def _head(connection: sqlite3.Connection) -> int:
+        return int(connection.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0])
+
+    # ------------------------------------------------------------ writing
+
+    def start_writer(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._write_connection = connect(
+            self.path, durable=self._durable, lock_timeout_s=writer_module.LOCK_TIMEOUT_S
+        )
+        self._writer = Writer(self, loop)
+
+    def submit(self, commit: Commit | None, done: Done) -> None:
+        if self._writer is None:
+            raise StorageError("the server is shutting down")
+        self._writer.submit(commit, done)
+
+    @property
+    def failed(self) -> bool:
+        return self._writer is not None and self._writer.failed
+
+    def resume(self) -> None:
+        if self._writer is not None:
+            self._writer.resume()
+
+    @property
+    def writer(self) -> Writer | None:
+        return self._writer
+
+    def write_batch(self, commits: Sequence[Commit]) -> None:
+        connection = self._write_connection
+        assert connection is not None, "start_writer() was not called"
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            for commit in commits:
+                _write_commit(connection, commit)
+            connection.execute("COMMIT")
+        except sqlite3.Error as exc:
+            with contextlib.suppress(sqlite3.Error):
+                connection.execute("ROLLBACK")
+            raise StorageError(f"the database refused the write: {exc}") from exc
+
+    def close_writer(self) -> None:
+        if self._write_connection is not None:
+            self._write_connection.close()
+            self._write_connection = None
+
+    # ------------------------------------------------------------ tokens
+
+    def create_token(self, role: Role, name: str, counter: int | None, now: datetime) -> str:
+        return repository.create_token(self._read(), role, name, counter, now)
+
+    def find_token(self, secret: str) -> DeviceToken | None:
+        return repository.find_token(self._read(), secret)
+
+    def list_tokens(self) -> list[DeviceToken]:
+        return repository.list_tokens(self._read())
+
+    def revoke_token(self, name_or_id: str, now: datetime) -> int:
+        return repository.revoke_token(self._read(), name_or_id, now)
+
+    def tokens_version(self) -> int:
+        return repository.tokens_version(self._read())
+
+    # ------------------------------------------------------------ whole database
+
+    def backup(self, destination: Path) -> None:
+        repository.backup(self._read(), destination)
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        with self._guard:
+            for connection in self._connections:
+                with contextlib.suppress(sqlite3.Error):
+                    connection.close()
+            self._connections.clear()
+        self._local = threading.local()
+        self._lock.release()
+
+
+def _write_commit(connection: sqlite3.Connection, commit: Commit) -> None:
+    event = commit.event
+    connection.execute(
+        INSERT_EVENT,
+        (
+            event.id, event.v, event.type, event.at.isoformat(), event.day.isoformat(),
+            event.ticket, event.counter, event.clerk, int(event.synthesized),
+            _dumps(list(event.tickets)), _dumps(event.data),
+        ),
+    )  # fmt: skip
+    for ticket in commit.new_tickets:
+        connection.execute(INSERT_TICKET, ticket_row(ticket))
+    for ticket in commit.changed_tickets:
+        row = ticket_row(ticket)
+        cursor = connection.execute(UPDATE_TICKET, (*row[1:], row[0]))
+        if cursor.rowcount != 1:  # a change to a ticket that is not there: never silently
+            raise sqlite3.IntegrityError(f"ticket {ticket.id} is not in the database")
+    for counter in commit.counters:
+        connection.execute(
+            UPSERT_COUNTER,
+            (counter.number, str(counter.state), counter.current, event.day.isoformat()),
+        )
+    for code, closed in commit.service_states:
+        connection.execute(UPSERT_SERVICE_STATE, (code, int(closed)))
+
+
+def _event_from_row(row: tuple[object, ...]) -> Event:
+    event_id, v, kind, at, day, ticket, counter, clerk, synthesized, tickets, data = row
+    return Event(
+        id=int(event_id),  # type: ignore[call-overload]
+        v=int(v),  # type: ignore[call-overload]
+        type=str(kind),
+        at=datetime.fromisoformat(str(at)),
+        day=date.fromisoformat(str(day)),
+        ticket=int(ticket) if ticket is not None else None,  # type: ignore[call-overload]
+        counter=int(counter) if counter is not None else None,  # type: ignore[call-overload]
+        clerk=str(clerk) if clerk is not None else None,
+        synthesized=bool(synthesized),
+        tickets=tuple(json.loads(str(tickets))),
+        data=json.loads(str(data)),
+    )
