@@ -177,7 +177,7 @@ class Office:
             self.tick(now)
         change = action(self.day, now)
         event = event_for_change(
-            change, self._next_event_id(), now, self.day.day, clerk=clerk,
+            change, self._next_event_id(), now, self.day.day, clerk=clerk, zone=self.config.zone,
             services=self._service_states(change) if change.event is EventType.SERVICE_CHANGED
             else None,
         )  # fmt: skip
@@ -212,7 +212,7 @@ class Office:
             change = Change(EventType.SERVICE_CHANGED, services=changed)
             event = clock_event(
                 EventType.SERVICE_CHANGED, self._next_event_id(), now, self.day.day,
-                services=self._service_states(change), by="clock",
+                self.config.zone, services=self._service_states(change), by="clock",
             )  # fmt: skip
             self._submit_quietly(Commit(event), self.feed.prepare(self, change, event))
 
@@ -229,7 +229,7 @@ class Office:
         self._midnight = next_midnight(now, self.config.zone)
         log.info("day rollover %s -> %s", previous.day, today)
         event = clock_event(
-            EventType.DAY_ROLLOVER, self._next_event_id(), now, today,
+            EventType.DAY_ROLLOVER, self._next_event_id(), now, today, self.config.zone,
             previous=previous.day.isoformat(), today=today.isoformat(),
         )  # fmt: skip
         self._submit_quietly(Commit(event), self.feed.prepare(self, None, event))

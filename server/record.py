@@ -7,19 +7,22 @@ offset. The devices' messages are built from the same change at the web edge.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from server.domain.model import Change, Counter, EventType, Ticket
 from server.storage.port import Event
 
 
-def iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment is not None else None
+def iso(moment: datetime | None, zone: tzinfo | None = None) -> str | None:
+    """ISO 8601 with the office's UTC offset (as every time in the API)."""
+    if moment is None:
+        return None
+    return (moment.astimezone(zone) if zone is not None else moment).isoformat()
 
 
-def ticket_record(ticket: Ticket) -> dict[str, Any]:
-    """A ticket's state as the record keeps it."""
+def ticket_record(ticket: Ticket, zone: tzinfo | None = None) -> dict[str, Any]:
+    """A ticket's state as the record keeps it, times with the office's offset."""
     return {
         "id": ticket.id,
         "day": ticket.day.isoformat(),
@@ -28,10 +31,10 @@ def ticket_record(ticket: Ticket) -> dict[str, Any]:
         "service": ticket.service,
         "priority": ticket.priority,
         "status": str(ticket.status),
-        "issued_at": iso(ticket.issued_at),
+        "issued_at": iso(ticket.issued_at, zone),
         "counter": ticket.counter,
-        "called_at": iso(ticket.called_at),
-        "finished_at": iso(ticket.finished_at),
+        "called_at": iso(ticket.called_at, zone),
+        "finished_at": iso(ticket.finished_at, zone),
         "recalls": ticket.recalls,
         "requeued": ticket.requeued,
         "transferred_from": ticket.transferred_from,
@@ -50,6 +53,7 @@ def event_for_change(
     *,
     clerk: str | None = None,
     services: dict[str, dict[str, Any]] | None = None,
+    zone: tzinfo | None = None,
 ) -> Event:
     """The event that records `change`; `services` is the state of the services it touched."""
     data: dict[str, Any] = {}
@@ -63,21 +67,21 @@ def event_for_change(
     return Event(
         id=event_id,
         type=str(change.event),
-        at=at,
+        at=at.astimezone(zone) if zone is not None else at,
         day=day,
         ticket=main.id if main is not None else None,
         counter=change.counter.number if change.counter is not None else None,
         clerk=clerk,
-        tickets=tuple(ticket_record(ticket) for ticket in change.tickets),
+        tickets=tuple(ticket_record(ticket, zone) for ticket in change.tickets),
         data=data,
     )
 
 
 def clock_event(
-    event_type: EventType, event_id: int, at: datetime, day: date, **data: Any
+    event_type: EventType, event_id: int, at: datetime, day: date, zone: tzinfo, **data: Any
 ) -> Event:
     """A change made by the clock (a service opening or closing, the day rollover)."""
-    return Event(id=event_id, type=str(event_type), at=at, day=day, data=data)
+    return Event(id=event_id, type=str(event_type), at=at.astimezone(zone), day=day, data=data)
 
 
 def event_json(event: Event, office: str) -> dict[str, Any]:

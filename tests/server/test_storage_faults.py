@@ -106,6 +106,13 @@ async def assert_nothing_lost_or_given_twice(load: Load, data_dir: Path) -> None
     in_memory = load.office.office.day.tickets
     assert {ticket_id for ticket_id in in_memory if ticket_id not in stored} == set()
     assert all(stored[ticket_id][0] == ticket.number for ticket_id, ticket in in_memory.items())
+    # the record: gap-free ids, and one issue event for each acknowledged ticket
+    connection = sqlite3.connect(data_dir / DATABASE_FILE)
+    events = connection.execute("SELECT id, type, ticket FROM events ORDER BY id").fetchall()
+    connection.close()
+    assert [event_id for event_id, _, _ in events] == list(range(1, len(events) + 1))
+    issued = sorted(ticket for _, kind, ticket in events if kind == "ticket.issued")
+    assert issued == sorted(stored)
     assert load.max_loop_lag_s < 1.0, f"the server froze for {load.max_loop_lag_s:.2f} s"
 
 
