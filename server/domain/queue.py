@@ -8,6 +8,7 @@ change durably before anyone is told about it. One `QueueDay` is used from one t
 from __future__ import annotations
 
 import bisect
+import copy
 import math
 import secrets
 from collections import deque
@@ -178,6 +179,24 @@ class QueueDay:
         called = [ticket for ticket in self.tickets.values() if ticket.called_at is not None]
         called.sort(key=lambda ticket: (ticket.called_at, ticket.id), reverse=True)
         return called[:limit]
+
+    def copy(self) -> QueueDay:
+        """A copy that later actions on this day do not change (to read on another thread)."""
+        twin = copy.copy(self)
+        twin.closed_services = set(self.closed_services)
+        twin.tickets = dict(self.tickets)
+        twin.by_number = dict(self.by_number)
+        twin.by_request_key = dict(self.by_request_key)
+        twin.last_sequence = dict(self.last_sequence)
+        twin.issued_count = dict(self.issued_count)
+        twin.lines = {
+            code: (list(first), list(second)) for code, (first, second) in self.lines.items()
+        }
+        twin.durations = {
+            code: deque(recent, maxlen=recent.maxlen) for code, recent in self.durations.items()
+        }
+        twin.counters = dict(self.counters)
+        return twin
 
     # ----------------------------------------------------------------- actions
 

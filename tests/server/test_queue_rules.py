@@ -290,3 +290,21 @@ def test_local_day_follows_office_time_zone() -> None:
     moment = datetime(2026, 11, 24, 17, 30, tzinfo=UTC)
     assert local_day(moment, JAKARTA) == date(2026, 11, 25)
     assert local_day(moment, ZoneInfo("UTC")) == date(2026, 11, 24)
+
+
+def test_a_copy_of_the_day_does_not_change_with_later_actions() -> None:
+    from datetime import UTC, datetime
+
+    from server.config import parse_config
+    from server.domain.queue import QueueDay
+
+    now = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
+    day = QueueDay(parse_config({}), now.date())
+    day.issue("A", False, now)
+    twin = day.copy()
+    day.issue("A", False, now)
+    day.call_next(1, now)
+    day.set_service_closed("B", True)
+    assert [ticket.number for ticket in twin.waiting()] == ["A001"]
+    assert twin.counters[1].current is None and "B" not in twin.closed_services
+    assert twin.issued_count["A"] == 1 and twin.people_ahead(twin.tickets[1]) == 0
