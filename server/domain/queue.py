@@ -369,11 +369,15 @@ class QueueDay:
     def _finish(
         self, ticket: Ticket, status: TicketStatus, now: datetime, measure: bool = True
     ) -> Ticket:
-        if measure and ticket.called_at is not None:
-            seconds = (now - ticket.called_at).total_seconds()
+        if measure:
+            self._measure(ticket, now)
+        return self._store(replace(ticket, status=status, finished_at=now))
+
+    def _measure(self, ticket: Ticket, finished_at: datetime | None) -> None:
+        if ticket.called_at is not None and finished_at is not None:
+            seconds = (finished_at - ticket.called_at).total_seconds()
             if 0 < seconds < 4 * 3600:
                 self.durations[ticket.service].append(seconds)
-        return self._store(replace(ticket, status=status, finished_at=now))
 
     def _requeue_position(self, ticket: Ticket) -> tuple[Lane, float]:
         """Place a returning no-show so that at most N others of its service go first."""
@@ -402,6 +406,9 @@ class QueueDay:
         self.next_id = max(self.next_id, ticket.id + 1)
         if ticket.status is TicketStatus.WAITING and ticket.service in self.lines:
             self._line(ticket)
+        elif ticket.status is TicketStatus.DONE and ticket.service in self.durations:
+            # the wait estimate learns from today's visits again after a restart
+            self._measure(ticket, ticket.finished_at)
 
     def _store(self, ticket: Ticket) -> Ticket:
         previous = self.tickets.get(ticket.id)

@@ -308,3 +308,22 @@ def test_a_copy_of_the_day_does_not_change_with_later_actions() -> None:
     assert [ticket.number for ticket in twin.waiting()] == ["A001"]
     assert twin.counters[1].current is None and "B" not in twin.closed_services
     assert twin.issued_count["A"] == 1 and twin.people_ahead(twin.tickets[1]) == 0
+
+
+def test_the_wait_estimate_learns_from_todays_visits_again_after_a_restart() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from server.config import parse_config
+    from server.domain.queue import QueueDay
+
+    config = parse_config({})
+    now = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
+    day = QueueDay(config, now.date())
+    for _ in range(4):
+        day.issue("A", False, now)
+    for minute in range(3):  # three visits of 10 minutes each
+        day.call_next(1, now + timedelta(minutes=10 * minute))
+    day.finish(1, now + timedelta(minutes=30))
+    before = day.minutes_per_visitor("A")
+    restarted = QueueDay(config, now.date(), tickets=list(day.tickets.values()))
+    assert before == restarted.minutes_per_visitor("A") == 10.0
