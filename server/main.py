@@ -57,6 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
         "backup", help="consistent copy of the database, also while running"
     )
     backup.add_argument("path", help="file to write, e.g. antrian-2026-11-24.sqlite3")
+    restore = commands.add_parser(
+        "restore", help="replace the database with a backup (stop the server first)"
+    )
+    restore.add_argument("path", help="a file written by 'antrian-server backup'")
     return parser
 
 
@@ -207,6 +211,20 @@ def run_backup(config: Config, destination: Path) -> int:
     return 0
 
 
+def run_restore(config: Config, source: Path) -> int:
+    store = open_store(config)
+    restore = getattr(store, "restore", None)
+    if restore is None:
+        raise AntrianError("restore is not available for this database")
+    try:
+        kept = restore(source)
+    finally:
+        store.close()
+    print(f"restored {source}; the previous database is kept as {kept}")
+    print("the restored record has a new log id: displays reload, the city sees a new record")
+    return 0
+
+
 def run_event_loop(main_coroutine: Coroutine[Any, Any, None]) -> None:
     """uvloop where installed (about a third more requests per second), else asyncio."""
     # The writer thread needs the GIL for a moment per batch; with the default 5 ms switch
@@ -232,6 +250,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return manage_tokens(config, arguments)
         if arguments.command == "backup":
             return run_backup(config, Path(arguments.path))
+        if arguments.command == "restore":
+            return run_restore(config, Path(arguments.path))
         port_file = Path(arguments.port_file) if arguments.port_file else None
         run_event_loop(serve(config, port_file, access_log=arguments.verbose))
         return 0

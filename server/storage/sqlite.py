@@ -7,6 +7,7 @@ import contextlib
 import json
 import sqlite3
 import threading
+import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -24,7 +25,7 @@ from server.storage.repository import (
     UPSERT_SERVICE_STATE,
     ticket_row,
 )
-from server.storage.schema import DATABASE_FILE, connect, open_database
+from server.storage.schema import DATABASE_FILE, SCHEMA_VERSION, connect, open_database
 from server.storage.writer import Writer
 
 INSERT_EVENT = (
@@ -200,6 +201,44 @@ class SqliteStore:
     def backup(self, destination: Path) -> None:
         repository.backup(self._read(), destination)
 
+    def restore(self, source: Path) -> str:
+        """Replace this database with a backup; the server must be stopped.
+
+        The restored database gets a new `log_id`: the events after the backup are gone and
+        their ids will be given again, so devices and the city must see another record,
+        never the same ids with other contents. Returns where the old database was kept.
+        """
+        if not self._lock.acquire():
+            raise StorageError("a server is running on this database: stop it, then restore")
+        try:
+            check_backup(source)
+            kept = self.path.with_name(
+                f"{self.path.name}.before-restore-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
+            )
+            if self.path.exists():
+                current = connect(self.path)
+                try:
+                    repository.backup(current, kept)
+                finally:
+                    current.close()
+            target = connect(self.path, durable=True)
+            backup_file = sqlite3.connect(source)
+            try:
+                backup_file.backup(target)
+            finally:
+                backup_file.close()
+                target.close()
+            connection = open_database(self.data_dir, durable=self._durable)
+            try:
+                connection.execute(
+                    "UPDATE meta SET value = ? WHERE key = 'log_id'", (str(uuid.uuid4()),)
+                )
+            finally:
+                connection.close()
+        finally:
+            self._lock.release()
+        return str(kept)
+
     def close(self) -> None:
         if self._writer is not None:
             self._writer.close()
@@ -211,6 +250,27 @@ class SqliteStore:
             self._connections.clear()
         self._local = threading.local()
         self._lock.release()
+
+
+def check_backup(source: Path) -> None:
+    """Refuse a file that is not an Antrian database (before anything is replaced)."""
+    if not source.is_file():
+        raise StorageError(f"no backup file at {source}")
+    try:
+        connection = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        try:
+            if connection.execute("PRAGMA integrity_check").fetchone() != ("ok",):
+                raise StorageError(f"{source} is damaged (integrity check failed)")
+            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            connection.close()
+    except sqlite3.Error as exc:
+        raise StorageError(f"{source} is not an Antrian backup: {exc}") from exc
+    if "tickets" not in tables:
+        raise StorageError(f"{source} is not an Antrian backup (it has no tickets)")
+    if version > SCHEMA_VERSION:
+        raise StorageError(f"{source} comes from a newer Antrian (schema {version}): upgrade")
 
 
 def _write_commit(connection: sqlite3.Connection, commit: Commit) -> None:

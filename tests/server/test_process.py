@@ -282,3 +282,32 @@ def test_a_version_1_database_is_migrated_and_keeps_its_tickets(tmp_path: Path) 
         (3, "ticket.called", "2026-11-23T08:10:00+07:00", 1, 2, 1),
         (4, "ticket.done", "2026-11-23T08:16:30+07:00", 1, 2, 1),
     ]
+
+
+def test_restore_brings_back_a_backup_with_a_new_record_id(
+    live_server: LiveServer, tmp_path: Path
+) -> None:
+    kiosk = live_server.tokens["kiosk"]
+    for _ in range(3):
+        post(live_server, "/tickets", kiosk, {"service": "A"})
+    copy = tmp_path / "copy.sqlite3"
+    assert run_cli(live_server, "backup", str(copy)).returncode == 0
+    before = json.loads(urllib.request.urlopen(f"{live_server.api}/health").read())
+    post(live_server, "/tickets", kiosk, {"service": "A"})  # after the backup: lost by restore
+    refused = run_cli(live_server, "restore", str(copy))
+    assert refused.returncode == 2 and "stop it" in refused.stderr
+    assert refused.stderr.count("\n") == 1
+    live_server.stop()
+    not_a_backup = tmp_path / "notes.txt"
+    not_a_backup.write_text("not a database")
+    wrong = run_cli(live_server, "restore", str(not_a_backup))
+    assert wrong.returncode == 2 and "not an Antrian backup" in wrong.stderr
+    restored = run_cli(live_server, "restore", str(copy))
+    assert restored.returncode == 0, restored.stderr
+    live_server.start()
+    assert stored_numbers(live_server) == ["A001", "A002", "A003"]
+    health = json.loads(urllib.request.urlopen(f"{live_server.api}/health").read())
+    assert health["last_event_id"] == 3 and health["log_id"] != before["log_id"]
+    assert post(live_server, "/tickets", kiosk, {"service": "A"})[1]["number"] == "A004"
+    kept = list(live_server.data_dir.glob("antrian.sqlite3.before-restore-*"))
+    assert len(kept) == 1
