@@ -27,6 +27,7 @@ from server.office import Office
 from server.storage import open_store
 from server.storage.port import Role
 from server.storage.schema import DATABASE_FILE
+from server.storage.sqlite import SqliteStore
 from server.web.routes import create_app
 
 log = logging.getLogger("server")
@@ -61,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
         "restore", help="replace the database with a backup (stop the server first)"
     )
     restore.add_argument("path", help="a file written by 'antrian-server backup'")
+    migrate = commands.add_parser(
+        "migrate", help="copy this office's whole SQLite history into PostgreSQL"
+    )
+    migrate.add_argument(
+        "--to", required=True, metavar="URL", help="postgresql://user@host:5432/antrian"
+    )
     return parser
 
 
@@ -225,6 +232,35 @@ def run_restore(config: Config, source: Path) -> int:
     return 0
 
 
+def run_migrate(config: Config, url: str) -> int:
+    """SQLite (the data dir) → PostgreSQL, everything, with the same record id."""
+    if not url.startswith(("postgresql://", "postgres://")):
+        raise AntrianError("--to needs a postgresql:// URL, e.g. postgresql://antrian@db/antrian")
+    source = SqliteStore(config.server.data_dir)
+    if not (config.server.data_dir / DATABASE_FILE).is_file():
+        raise AntrianError(f"no database in {config.server.data_dir}: check --data-dir")
+    target = open_store(dataclasses.replace(config, server=dataclasses.replace(
+        config.server, database=url)))  # fmt: skip
+    try:
+        if not source.acquire():
+            raise AntrianError("the server is running on this data dir: stop it, then migrate")
+        history = source.export_history()
+        target.open_existing()
+        target.import_history(history)
+        copied = target.export_history()
+    finally:
+        source.close()
+        target.close()
+    if (len(copied.tickets), len(copied.events)) != (len(history.tickets), len(history.events)):
+        raise AntrianError("the copy in PostgreSQL is incomplete: do not switch to it")
+    print(
+        f"copied {len(history.tickets)} tickets, {len(history.events)} events and "
+        f"{len(history.tokens)} tokens (record {history.log_id}) to {target.description}"
+    )
+    print("now set [server] database (or ANTRIAN_DATABASE_URL) to that URL and start the server")
+    return 0
+
+
 def run_event_loop(main_coroutine: Coroutine[Any, Any, None]) -> None:
     """uvloop where installed (about a third more requests per second), else asyncio."""
     # The writer thread needs the GIL for a moment per batch; with the default 5 ms switch
@@ -252,6 +288,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_backup(config, Path(arguments.path))
         if arguments.command == "restore":
             return run_restore(config, Path(arguments.path))
+        if arguments.command == "migrate":
+            return run_migrate(config, arguments.to)
         port_file = Path(arguments.port_file) if arguments.port_file else None
         run_event_loop(serve(config, port_file, access_log=arguments.verbose))
         return 0

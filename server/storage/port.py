@@ -110,6 +110,26 @@ class DayState:
     last_event_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class StoredToken:
+    """A token row as stored, for copying a database (the hash, never the secret)."""
+
+    token: DeviceToken
+    token_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """A whole database in domain values: what `migrate`, `backup` and `restore` move."""
+
+    log_id: str
+    tickets: Sequence[Ticket]
+    counters: Sequence[tuple[Counter, date | None]]  # with the day of their current ticket
+    closed_services: frozenset[str]
+    tokens: Sequence[StoredToken]
+    events: Sequence[Event]
+
+
 Done = Callable[[BaseException | None], None]
 
 
@@ -188,5 +208,13 @@ class Store(Protocol):
     # ------------------------------------------------------------ whole database
 
     def backup(self, destination: Path) -> None: ...
+
+    def export_history(self) -> History:
+        """Everything, read in one consistent transaction."""
+        ...
+
+    def import_history(self, history: History) -> None:
+        """Fill an empty database with `history` (refused when it holds tickets or events)."""
+        ...
 
     def close(self) -> None: ...

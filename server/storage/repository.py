@@ -147,14 +147,14 @@ def find_token(connection: sqlite3.Connection, secret: str) -> DeviceToken | Non
         "WHERE token_hash = ? AND revoked_at IS NULL",
         (hash_token(secret),),
     ).fetchone()
-    return _token_from_row(row) if row else None
+    return token_from_row(row) if row else None
 
 
 def list_tokens(connection: sqlite3.Connection) -> list[DeviceToken]:
     rows = connection.execute(
         "SELECT id, name, role, counter, created_at, revoked_at FROM tokens ORDER BY id"
     )
-    return [_token_from_row(row) for row in rows]
+    return [token_from_row(row) for row in rows]
 
 
 def revoke_token(connection: sqlite3.Connection, name_or_id: str, now: datetime) -> int:
@@ -193,7 +193,7 @@ def _transaction(connection: sqlite3.Connection) -> Iterator[None]:
     connection.execute("COMMIT")
 
 
-def _token_from_row(row: tuple[Any, ...]) -> DeviceToken:
+def token_from_row(row: tuple[Any, ...]) -> DeviceToken:
     token_id, name, role, counter, created_at, revoked_at = row
     return DeviceToken(
         id=int(token_id),

@@ -12,12 +12,22 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
-from server.domain.model import Ticket
+from server.domain.model import Counter, CounterState, Ticket
 from server.errors import StorageError
 from server.storage import repository
 from server.storage import writer as writer_module
 from server.storage.lock import DatabaseLock
-from server.storage.port import ActiveServer, Commit, DayState, DeviceToken, Done, Event, Role
+from server.storage.port import (
+    ActiveServer,
+    Commit,
+    DayState,
+    DeviceToken,
+    Done,
+    Event,
+    History,
+    Role,
+    StoredToken,
+)
 from server.storage.repository import (
     INSERT_TICKET,
     UPDATE_TICKET,
@@ -201,6 +211,95 @@ class SqliteStore:
     def backup(self, destination: Path) -> None:
         repository.backup(self._read(), destination)
 
+    def export_history(self) -> History:
+        connection = connect(self.path, durable=self._durable)
+        try:
+            connection.execute("BEGIN")  # one consistent read
+            log_id = connection.execute("SELECT value FROM meta WHERE key = 'log_id'").fetchone()
+            tickets = [
+                repository.ticket_from_row(row)
+                for row in connection.execute(
+                    f"SELECT {', '.join(repository.TICKET_COLUMNS)} FROM tickets ORDER BY id"
+                )
+            ]
+            counters = [
+                (
+                    Counter(int(number), CounterState(state), current),
+                    date.fromisoformat(day) if day else None,
+                )
+                for number, state, current, day in connection.execute(
+                    "SELECT number, state, current, day FROM counters ORDER BY number"
+                )
+            ]
+            closed = frozenset(repository.load_closed_services(connection))
+            tokens = [
+                StoredToken(repository.token_from_row(row[:6]), str(row[6]))
+                for row in connection.execute(
+                    "SELECT id, name, role, counter, created_at, revoked_at, token_hash "
+                    "FROM tokens ORDER BY id"
+                )
+            ]
+            events = [
+                _event_from_row(row)
+                for row in connection.execute(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY id")
+            ]
+            connection.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot read the database {self.path}: {exc}") from exc
+        finally:
+            connection.close()
+        if log_id is None:
+            raise StorageError(f"{self.path} has no office record (log id): migrate it first")
+        return History(str(log_id[0]), tickets, counters, closed, tokens, events)
+
+    def import_history(self, history: History) -> None:
+        connection = connect(self.path, durable=self._durable)
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            held = connection.execute(
+                "SELECT (SELECT COUNT(*) FROM tickets) + (SELECT COUNT(*) FROM events)"
+            ).fetchone()[0]
+            if held:
+                raise StorageError(f"{self.path} is not empty: it holds {held} rows")
+            connection.executemany(
+                INSERT_TICKET, [ticket_row(ticket) for ticket in history.tickets]
+            )
+            connection.executemany(
+                "INSERT INTO counters (number, state, current, day) VALUES (?, ?, ?, ?)",
+                [
+                    (counter.number, str(counter.state), counter.current,
+                     day.isoformat() if day else None)
+                    for counter, day in history.counters
+                ],
+            )  # fmt: skip
+            connection.executemany(
+                UPSERT_SERVICE_STATE, [(code, 1) for code in sorted(history.closed_services)]
+            )
+            connection.execute("DELETE FROM tokens")
+            connection.executemany(
+                "INSERT INTO tokens (id, name, role, counter, token_hash, created_at, "
+                "revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (item.token.id, item.token.name, str(item.token.role), item.token.counter,
+                     item.token_hash, item.token.created_at, item.token.revoked_at)
+                    for item in history.tokens
+                ],
+            )  # fmt: skip
+            connection.executemany(INSERT_EVENT, [_event_row(event) for event in history.events])
+            connection.execute("UPDATE meta SET value = ? WHERE key = 'log_id'", (history.log_id,))
+            connection.execute("COMMIT")
+        except sqlite3.Error as exc:
+            with contextlib.suppress(sqlite3.Error):
+                connection.execute("ROLLBACK")
+            raise StorageError(f"cannot fill {self.path}: {exc}") from exc
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                connection.execute("ROLLBACK")
+            raise
+        finally:
+            connection.close()
+        self._log_id = None
+
     def restore(self, source: Path) -> str:
         """Replace this database with a backup; the server must be stopped.
 
@@ -273,16 +372,17 @@ def check_backup(source: Path) -> None:
         raise StorageError(f"{source} comes from a newer Antrian (schema {version}): upgrade")
 
 
+def _event_row(event: Event) -> tuple[object, ...]:
+    return (
+        event.id, event.v, event.type, event.at.isoformat(), event.day.isoformat(),
+        event.ticket, event.counter, event.clerk, int(event.synthesized),
+        _dumps(list(event.tickets)), _dumps(event.data),
+    )  # fmt: skip
+
+
 def _write_commit(connection: sqlite3.Connection, commit: Commit) -> None:
     event = commit.event
-    connection.execute(
-        INSERT_EVENT,
-        (
-            event.id, event.v, event.type, event.at.isoformat(), event.day.isoformat(),
-            event.ticket, event.counter, event.clerk, int(event.synthesized),
-            _dumps(list(event.tickets)), _dumps(event.data),
-        ),
-    )  # fmt: skip
+    connection.execute(INSERT_EVENT, _event_row(event))
     for ticket in commit.new_tickets:
         connection.execute(INSERT_TICKET, ticket_row(ticket))
     for ticket in commit.changed_tickets:

@@ -9,7 +9,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import aiohttp
+import pytest
 
+from server.errors import StorageError
 from tests.server.conftest import Clock, Running, StartOffice
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -243,3 +245,26 @@ async def test_the_rollover_keeps_ticket_ids_going_while_writes_are_on_their_way
     events = (await read_log(office, "limit=100"))["events"]
     assert [event["id"] for event in events] == list(range(1, len(events) + 1))
     assert sum(event["type"] == "ticket.issued" for event in events) == 40
+
+
+async def test_a_whole_history_copies_into_an_empty_database_unchanged(
+    start_office: StartOffice, tmp_path: Path
+) -> None:
+    from server.storage.sqlite import SqliteStore
+
+    office = await start_office()
+    for code in ("A", "B", "A"):
+        await office.post("/tickets", "kiosk", {"service": code})
+    await office.post("/counters/1/next", "counter1")
+    await office.post("/counters/2/pause", "counter2")
+    await office.post("/services/C/close", "admin")
+    history = office.office.store.export_history()
+    copy = SqliteStore(tmp_path / "copy")
+    copy.open_existing()
+    copy.import_history(history)
+    again = copy.export_history()
+    assert again == history
+    assert (len(again.tickets), len(again.events), again.closed_services) == (3, 6, {"C"})
+    with pytest.raises(StorageError, match="not empty"):
+        copy.import_history(history)
+    copy.close()
