@@ -1,4 +1,10 @@
-"""Server configuration: antrian.toml into frozen dataclasses, with built-in defaults."""
+"""Server configuration: antrian.toml into the domain's office settings, plus [server].
+
+The schema (`server/settings_schema.py`) checks types and keys; this module checks what
+needs more than one value, reads the environment (the only module that does) and builds
+the frozen values the rules use. Every mistake is a ConfigError in Indonesian (English
+with ANTRIAN_LANG=en) that names the place as people know it: "Loket 3", "Layanan B".
+"""
 
 from __future__ import annotations
 
@@ -9,62 +15,42 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import msgspec
+
+from server import config_texts as texts
+from server import settings_schema as schema
+from server.config_texts import Path as KeyPath
+from server.domain.settings import (
+    ALL_DAY,
+    Break,
+    CounterSettings,
+    Holiday,
+    OfficeSettings,
+    ServiceSettings,
+    TimeRange,
+    WeeklyHours,
+)
 from server.errors import ConfigError
+from server.settings_schema import DEFAULT_PORT, DEFAULT_PRIORITY_GROUPS, WEEKDAYS
 
-DEFAULT_PORT = 8470
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-# Tables that belong to the other programs sharing the same file; they validate them.
-CLIENT_TABLES = frozenset({"printer", "kiosk", "counter", "display", "client"})
+__all__ = [
+    "DEFAULT_PORT", "DEFAULT_PRIORITY_GROUPS", "WEEKDAYS", "Break", "Config", "CounterConfig",
+    "Holiday", "ServerSettings", "ServiceConfig", "TimeRange", "config_path", "load_config",
+    "parse_config", "parse_office_settings",
+]  # fmt: skip
+
+ENV_LANGUAGE = "ANTRIAN_LANG"
 SERVICE_CODE = re.compile(r"^[A-Z]$")
-HOURS_RANGE = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
+_CLOCK = r"(\d{1,2})[:.](\d{2})"
+TIME_OF_DAY = re.compile(rf"^{_CLOCK}$")
+HOURS_RANGE = re.compile(rf"^{_CLOCK}\s*(?:-|–|—|s\.?d\.?|s/d|sampai)\s*{_CLOCK}$", re.IGNORECASE)
 
-
-@dataclass(frozen=True, slots=True)
-class TimeRange:
-    """A span within one day; `end` may be 24:00, stored as None."""
-
-    start: time
-    end: time | None
-
-    def contains(self, moment: time) -> bool:
-        return self.start <= moment and (self.end is None or moment < self.end)
-
-
-@dataclass(frozen=True, slots=True)
-class Break:
-    """A recurring break (e.g. Friday prayer) during which services issue nothing."""
-
-    name: str
-    days: tuple[int, ...]
-    span: TimeRange
-    services: tuple[str, ...] = ()  # empty: every service
-
-
-@dataclass(frozen=True, slots=True)
-class ServiceConfig:
-    """One service line (layanan) with its letter code."""
-
-    code: str
-    name: str
-    name_en: str
-    description: str = ""
-    description_en: str = ""
-    quota: int | None = None
-    minutes_per_visitor: float = 5.0
-    # weekday (0 = Monday) -> ranges; None means: the office-wide hours apply
-    hours: Mapping[int, tuple[TimeRange, ...]] | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class CounterConfig:
-    """One counter (loket) and the services it calls."""
-
-    number: int
-    name: str
-    services: tuple[str, ...]
+# the names other modules and tests know these values by
+ServiceConfig = ServiceSettings
+CounterConfig = CounterSettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,32 +67,10 @@ class ServerSettings:
 
 
 @dataclass(frozen=True, slots=True)
-class Config:
-    """The whole server configuration."""
+class Config(OfficeSettings):
+    """The whole server configuration: the office settings and where the server runs."""
 
-    office_name: str
-    timezone: str
-    requeue_after: int
-    priority_enabled: bool
-    priority_groups: tuple[str, ...]
-    hours: Mapping[int, tuple[TimeRange, ...]]
-    breaks: tuple[Break, ...]
-    services: tuple[ServiceConfig, ...]
-    counters: tuple[CounterConfig, ...]
-    server: ServerSettings
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-    def service(self, code: str) -> ServiceConfig | None:
-        return next((service for service in self.services if service.code == code), None)
-
-    def counter(self, number: int) -> CounterConfig | None:
-        return next((counter for counter in self.counters if counter.number == number), None)
-
-    def service_hours(self, service: ServiceConfig) -> Mapping[int, tuple[TimeRange, ...]]:
-        return service.hours if service.hours is not None else self.hours
+    server: ServerSettings = field(default_factory=ServerSettings)
 
 
 def default_data_dir() -> Path:
@@ -114,8 +78,6 @@ def default_data_dir() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "antrian"
 
-
-ALL_DAY = {day: (TimeRange(time(0, 0), None),) for day in range(7)}
 
 DEFAULT_SERVICES: tuple[dict[str, Any], ...] = (
     {
@@ -145,285 +107,426 @@ DEFAULT_COUNTERS: tuple[dict[str, Any], ...] = (
     {"number": 2, "services": ["A", "B"]},
     {"number": 3, "services": ["B", "C"]},
 )
-DEFAULT_PRIORITY_GROUPS = ("lansia", "penyandang disabilitas", "ibu hamil", "ibu dengan balita")
+
+
+def configured_language(environ: Mapping[str, str] | None = None) -> str:
+    """The language of config messages: ANTRIAN_LANG=en for English, else Indonesian."""
+    environ = os.environ if environ is None else environ
+    return texts.language_of(environ.get(ENV_LANGUAGE))
+
+
+def read_toml(path: Path, language: str) -> dict[str, Any]:
+    """The parsed file; a missing, unreadable or malformed file is a ConfigError."""
+    try:
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(texts.say("file.missing", language, path=path)) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(texts.say("file.toml", language, path=path, error=exc)) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(texts.say("file.unreadable", language, path=path, error=exc)) from exc
 
 
 def load_config(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Config:
     """Read `path` (or the built-in defaults when None) and apply environment overrides."""
     environ = os.environ if environ is None else environ
-    document: dict[str, Any] = {}
-    if path is not None:
-        try:
-            document = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except FileNotFoundError as exc:
-            raise ConfigError(f"config file not found: {path}") from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{path}: cannot be read: {exc}") from exc
-    return parse_config(document, environ)
+    language = configured_language(environ)
+    document = read_toml(path, language) if path is not None else {}
+    return parse_config(document, environ, language)
 
 
-def parse_config(document: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> Config:
-    """Validate a parsed TOML document; every problem is a ConfigError naming its key."""
+def parse_config(
+    document: Mapping[str, Any],
+    environ: Mapping[str, str] | None = None,
+    language: str | None = None,
+) -> Config:
+    """Validate a parsed TOML document; every problem is a ConfigError naming its place."""
     environ = {} if environ is None else environ
-    known = {"office", "server", "hours", "breaks", "services", "counters", "priority"}
+    language = language or configured_language(environ)
+    known = (*schema.OFFICE_SECTIONS, *schema.SERVER_SECTIONS, *schema.CLIENT_SECTIONS)
     for key in document:
-        if key not in known and key not in CLIENT_TABLES:
-            raise ConfigError(f"{key}: unknown section (expected one of {sorted(known)})")
-    office = _table(document, "office")
-    _reject_unknown(office, "office", {"name", "timezone", "requeue_after"})
-    office_name = _string(office, "office.name", "Kantor Kecamatan")
-    timezone = _string(office, "office.timezone", "Asia/Jakarta")
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
-        # OSError: a zone *folder* such as "Asia" is not a zone
-        raise ConfigError(f"office.timezone: unknown time zone {timezone!r}") from exc
-    requeue_after = _integer(office, "office.requeue_after", 3, minimum=0)
-
-    priority = _table(document, "priority")
-    _reject_unknown(priority, "priority", {"enabled", "groups"})
-    priority_enabled = _boolean(priority, "priority.enabled", True)
-    priority_groups = _string_list(priority, "priority.groups", DEFAULT_PRIORITY_GROUPS)
-
-    hours = _parse_hours(document.get("hours"), "hours") if "hours" in document else ALL_DAY
-    breaks = tuple(
-        _parse_break(entry, f"breaks[{index}]")
-        for index, entry in enumerate(_array_of_tables(document, "breaks"))
+        if key not in known:
+            suggestion = texts.suggestion(key, known, language)
+            _fail(document, (), language, "unknown_section", key_path=(key,), key=key,
+                  suggestion=suggestion, allowed=", ".join(known))  # fmt: skip
+    office = parse_office_settings(
+        {key: value for key, value in document.items() if key in schema.OFFICE_SECTIONS},
+        language,
     )
-    raw_services = document.get("services", DEFAULT_SERVICES)
-    services = tuple(
-        _parse_service(entry, f"services[{index}]")
-        for index, entry in enumerate(_as_tables(raw_services, "services"))
-    )
-    if not services:
-        raise ConfigError("services: at least one service is needed")
-    codes = [service.code for service in services]
-    duplicates = sorted({code for code in codes if codes.count(code) > 1})
-    if duplicates:
-        raise ConfigError(f"services: code {duplicates[0]} is used twice")
-    raw_counters = document.get("counters", DEFAULT_COUNTERS)
-    counters = tuple(
-        _parse_counter(entry, f"counters[{index}]", set(codes))
-        for index, entry in enumerate(_as_tables(raw_counters, "counters"))
-    )
-    if not counters:
-        raise ConfigError("counters: at least one counter is needed")
-    numbers = [counter.number for counter in counters]
-    if len(set(numbers)) != len(numbers):
-        twice = next(number for number in numbers if numbers.count(number) > 1)
-        raise ConfigError(f"counters: number {twice} is used twice")
-    for brk in breaks:
-        for code in brk.services:
-            if code not in codes:
-                raise ConfigError(f"breaks: service {code!r} is not defined in [[services]]")
-    return Config(
-        office_name=office_name,
-        timezone=timezone,
-        requeue_after=requeue_after,
-        priority_enabled=priority_enabled,
-        priority_groups=priority_groups,
-        hours=hours,
-        breaks=breaks,
-        services=services,
-        counters=counters,
-        server=_parse_server(_table(document, "server"), environ),
-    )
+    server = _parse_server(document, environ, language)
+    fields = {name: getattr(office, name) for name in OfficeSettings.__dataclass_fields__}
+    return Config(**fields, server=server)
 
 
-def _parse_server(table: Mapping[str, Any], environ: Mapping[str, str]) -> ServerSettings:
-    allowed = {
-        "host", "port", "data_dir", "zeroconf", "zeroconf_interfaces", "public_url", "database",
-    }  # fmt: skip
-    _reject_unknown(table, "server", allowed)
-    merged = dict(table)
-    # Only this module reads the environment: ANTRIAN_SERVER_<KEY>.
-    for key, kind in (("host", str), ("port", int), ("data_dir", str), ("public_url", str)):
-        value = environ.get(f"ANTRIAN_SERVER_{key.upper()}")
-        if value:
-            if kind is int:
-                try:
-                    merged[key] = int(value)
-                except ValueError as exc:
-                    raise ConfigError(f"ANTRIAN_SERVER_{key.upper()}: not a number") from exc
+def parse_office_settings(document: Mapping[str, Any], language: str = "id") -> OfficeSettings:
+    """The office sections (`office`, `priority`, `hours`, `breaks`, `holidays`,
+    `services`, `counters`) as domain settings; from TOML now, from the settings API later."""
+    parsed: schema.OfficeDocument = _decode(document, schema.OfficeDocument, (), document, language)
+    return _Builder(document, language).build(parsed)
+
+
+class _Builder:
+    """Checks what the schema cannot and builds the domain values."""
+
+    def __init__(self, document: Mapping[str, Any], language: str) -> None:
+        self.document = document
+        self.language = language
+
+    def fail(self, path: KeyPath, text_id: str, /, **params: object) -> NoReturn:
+        _fail(self.document, path, self.language, text_id, None, **params)
+
+    def build(self, parsed: schema.OfficeDocument) -> OfficeSettings:
+        office = parsed.office
+        if not office.name.strip():
+            self.fail(("office", "name"), "not_empty")
+        self._check_zone(office.timezone)
+        services = self._services(parsed.services)
+        codes = [service.code for service in services]
+        counters = self._counters(parsed.counters, codes)
+        breaks = tuple(
+            self._break(entry, index, codes) for index, entry in enumerate(parsed.breaks)
+        )
+        priority = parsed.priority
+        return OfficeSettings(
+            office_name=office.name,
+            timezone=office.timezone,
+            requeue_after=office.requeue_after,
+            priority_enabled=priority.enabled,
+            priority_groups=tuple(priority.groups),
+            priority_max_in_row=priority.max_in_row,
+            priority_regular_after_minutes=priority.regular_after_minutes,
+            hours=self._hours(parsed.hours, ("hours",)) if parsed.hours is not None else ALL_DAY,
+            breaks=breaks,
+            holidays=self._holidays(parsed.holidays),
+            services=services,
+            counters=counters,
+        )
+
+    def _check_zone(self, name: str) -> None:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            # OSError: a zone *folder* such as "Asia" is not a zone
+            zone = texts.suggest_zone(name)
+            if zone is not None:
+                self.fail(("office", "timezone"), "timezone.hint", value=name, zone=zone)
+            self.fail(("office", "timezone"), "timezone", value=name)
+
+    def _services(self, entries: list[schema.ServiceSection] | None) -> tuple[ServiceSettings, ...]:
+        if entries is None:
+            entries = [msgspec.convert(entry, schema.ServiceSection) for entry in DEFAULT_SERVICES]
+        if not entries:
+            self.fail(("services",), "no_services")
+        services: list[ServiceSettings] = []
+        for index, entry in enumerate(entries):
+            path: KeyPath = ("services", index)
+            if not SERVICE_CODE.match(entry.code):
+                guess = entry.code.strip().upper()
+                hint = texts.say("code.hint", self.language, code=guess)
+                self.fail((*path, "code"), "code", value=entry.code,
+                          hint=hint if SERVICE_CODE.match(guess) else "")  # fmt: skip
+            if any(service.code == entry.code for service in services):
+                self.fail(path, "code.twice", code=entry.code)
+            if not entry.name.strip():
+                self.fail((*path, "name"), "not_empty")
+            for position, requirement in enumerate(entry.requirements):
+                if not requirement.strip():
+                    self.fail((*path, "requirements", position), "not_empty")
+            own = entry.priority or schema.ServicePrioritySection()
+            services.append(
+                ServiceSettings(
+                    code=entry.code,
+                    name=entry.name,
+                    name_en=entry.name_en or entry.name,
+                    description=entry.description,
+                    description_en=entry.description_en,
+                    quota=entry.quota,
+                    minutes_per_visitor=float(entry.minutes_per_visitor),
+                    hours=self._hours(entry.hours, (*path, "hours")) if entry.hours else None,
+                    completion_time=entry.completion_time,
+                    completion_time_en=(
+                        entry.completion_time
+                        if entry.completion_time_en is None
+                        else entry.completion_time_en
+                    ),
+                    fee=entry.fee,
+                    fee_en=entry.fee if entry.fee_en is None else entry.fee_en,
+                    requirements=tuple(entry.requirements),
+                    requirements_en=tuple(
+                        entry.requirements
+                        if entry.requirements_en is None
+                        else entry.requirements_en
+                    ),
+                    target_wait_minutes=entry.target_wait_minutes,
+                    priority_max_in_row=own.max_in_row,
+                    priority_regular_after_minutes=own.regular_after_minutes,
+                )
+            )
+        return tuple(services)
+
+    def _counters(
+        self, entries: list[schema.CounterSection] | None, codes: list[str]
+    ) -> tuple[CounterSettings, ...]:
+        if entries is None:
+            entries = [msgspec.convert(entry, schema.CounterSection) for entry in DEFAULT_COUNTERS]
+        if not entries:
+            self.fail(("counters",), "no_counters")
+        counters: list[CounterSettings] = []
+        for index, entry in enumerate(entries):
+            path: KeyPath = ("counters", index)
+            if any(counter.number == entry.number for counter in counters):
+                self.fail(path, "counter.twice", number=entry.number)
+            for position, code in enumerate(entry.services):
+                self._check_service((*path, "services", position), code, codes)
+            name = entry.name if entry.name and entry.name.strip() else f"Loket {entry.number}"
+            counters.append(CounterSettings(entry.number, name, tuple(entry.services)))
+        return tuple(counters)
+
+    def _check_service(self, path: KeyPath, code: str, codes: list[str]) -> None:
+        if code not in codes:
+            self.fail(path, "unknown_service", code=code, known=", ".join(codes))
+
+    def _break(self, entry: schema.BreakSection, index: int, codes: list[str]) -> Break:
+        path: KeyPath = ("breaks", index)
+        start = self._time(entry.start, (*path, "start"))
+        end = self._end_time(entry.end, (*path, "end"))
+        if end is not None and end <= start:
+            self.fail(path, "break.backwards", start=entry.start, end=entry.end)
+        for position, code in enumerate(entry.services):
+            self._check_service((*path, "services", position), code, codes)
+        return Break(
+            name=entry.name,
+            days=tuple(sorted({WEEKDAYS.index(day) for day in entry.days})),
+            span=TimeRange(start, end),
+            services=tuple(entry.services),
+        )
+
+    def _holidays(self, entries: list[schema.HolidaySection]) -> tuple[Holiday, ...]:
+        holidays: list[Holiday] = []
+        for index, entry in enumerate(entries):
+            path: KeyPath = ("holidays", index)
+            if not entry.name.strip():
+                self.fail((*path, "name"), "not_empty")
+            if any(holiday.date == entry.date for holiday in holidays):
+                self.fail(path, "holiday.twice", date=entry.date.isoformat())
+            holidays.append(Holiday(entry.date, entry.name.strip()))
+        return tuple(sorted(holidays, key=lambda holiday: holiday.date))
+
+    def _hours(self, section: schema.HoursSection, path: KeyPath) -> WeeklyHours:
+        hours: dict[int, tuple[TimeRange, ...]] = {}
+        for index, day in enumerate(WEEKDAYS):
+            spec = getattr(section, day)
+            specs = [spec] if isinstance(spec, str) else spec
+            ranges = [
+                self._range(item, (*path, day))
+                for item in specs
+                if item.strip().lower() not in ("closed", "tutup")
+            ]
+            hours[index] = tuple(sorted(ranges, key=lambda span: span.start))
+        return hours
+
+    def _range(self, text: str, path: KeyPath) -> TimeRange:
+        match = HOURS_RANGE.match(text.strip())
+        if not match:
+            self.fail(path, "time_range", value=text)
+        start_hour, start_minute, end_hour, end_minute = (int(part) for part in match.groups())
+        if start_hour > 23 or start_minute > 59 or end_hour > 24 or end_minute > 59:
+            self.fail(path, "time.impossible", value=text)
+        if end_hour == 24 and end_minute != 0:
+            self.fail(path, "time.after_midnight", value=text)
+        start = time(start_hour, start_minute)
+        end = None if end_hour == 24 else time(end_hour, end_minute)
+        if end is not None and end <= start:
+            self.fail(path, "time.backwards", value=text)
+        return TimeRange(start, end)
+
+    def _time(self, text: str, path: KeyPath) -> time:
+        end = self._end_time(text, path)
+        if end is None:  # 24:00 starts nothing
+            self.fail(path, "time.impossible", value=text)
+        return end
+
+    def _end_time(self, text: str, path: KeyPath) -> time | None:
+        """A time of day; "24:00" (the end of the day) is None."""
+        match = TIME_OF_DAY.match(text.strip())
+        if not match:
+            self.fail(path, "time", value=text)
+        hour, minute = int(match.group(1)), int(match.group(2))
+        if (hour, minute) == (24, 0):
+            return None
+        if hour > 23 or minute > 59:
+            self.fail(path, "time.impossible", value=text)
+        return time(hour, minute)
+
+
+def _parse_server(
+    document: Mapping[str, Any], environ: Mapping[str, str], language: str
+) -> ServerSettings:
+    table = document.get("server", {})
+    merged = dict(table) if isinstance(table, Mapping) else table
+    if isinstance(merged, dict):
+        # Only this module reads the environment: ANTRIAN_SERVER_<KEY>.
+        for key in ("host", "port", "data_dir", "public_url"):
+            name = f"ANTRIAN_SERVER_{key.upper()}"
+            value = environ.get(name)
+            if not value:
+                continue
+            if key == "port":
+                if not (value.isascii() and value.isdigit() and len(value) <= 5):
+                    raise ConfigError(
+                        texts.say("env.number", language, name=name, value=value), name
+                    )
+                merged[key] = int(value)
             else:
                 merged[key] = value
-    if environ.get("ANTRIAN_DATABASE_URL"):
-        merged["database"] = environ["ANTRIAN_DATABASE_URL"]
-    zeroconf_env = environ.get("ANTRIAN_SERVER_ZEROCONF")
-    if zeroconf_env:
-        merged["zeroconf"] = zeroconf_env.lower() not in {"0", "false", "no", "off"}
-    data_dir = _string(merged, "server.data_dir", "")
+        if environ.get("ANTRIAN_DATABASE_URL"):
+            merged["database"] = environ["ANTRIAN_DATABASE_URL"]
+        zeroconf_env = environ.get("ANTRIAN_SERVER_ZEROCONF")
+        if zeroconf_env:
+            merged["zeroconf"] = zeroconf_env.lower() not in {"0", "false", "no", "off"}
+    section: schema.ServerSection = _decode(
+        merged, schema.ServerSection, ("server",), {**document, "server": merged}, language
+    )
     return ServerSettings(
-        host=_string(merged, "server.host", "0.0.0.0"),
-        port=_integer(merged, "server.port", DEFAULT_PORT, minimum=0, maximum=65535),
-        data_dir=Path(data_dir).expanduser() if data_dir else default_data_dir(),
-        zeroconf=_boolean(merged, "server.zeroconf", True),
-        zeroconf_interfaces=_string_list(merged, "server.zeroconf_interfaces", ()),
-        public_url=_string(merged, "server.public_url", "") or None,
-        database=_string(merged, "server.database", "") or None,
+        host=section.host,
+        port=section.port,
+        data_dir=Path(section.data_dir).expanduser() if section.data_dir else default_data_dir(),
+        zeroconf=section.zeroconf,
+        zeroconf_interfaces=tuple(section.zeroconf_interfaces),
+        public_url=section.public_url or None,
+        database=section.database or None,
     )
 
 
-def _parse_service(table: Mapping[str, Any], where: str) -> ServiceConfig:
-    allowed = {
-        "code", "name", "name_en", "description", "description_en", "quota",
-        "minutes_per_visitor", "hours",
-    }  # fmt: skip
-    _reject_unknown(table, where, allowed)
-    if "code" not in table:
-        raise ConfigError(f'{where}.code: missing (a capital letter such as "A")')
-    code = _string(table, f"{where}.code", "")
-    if not SERVICE_CODE.match(code):
-        raise ConfigError(f"{where}.code: {code!r} is not one capital letter A-Z")
-    if "name" not in table:
-        raise ConfigError(f"{where}.name: missing")
-    name = _string(table, f"{where}.name", "")
-    quota = table.get("quota")
-    if quota is not None:
-        quota = _integer(table, f"{where}.quota", 0, minimum=1)
-    minutes = table.get("minutes_per_visitor", 5.0)
-    if isinstance(minutes, bool) or not isinstance(minutes, int | float) or minutes <= 0:
-        raise ConfigError(f"{where}.minutes_per_visitor: expected a positive number")
-    hours = _parse_hours(table["hours"], f"{where}.hours") if "hours" in table else None
-    return ServiceConfig(
-        code=code,
-        name=name,
-        name_en=_string(table, f"{where}.name_en", name),
-        description=_string(table, f"{where}.description", ""),
-        description_en=_string(table, f"{where}.description_en", ""),
-        quota=quota,
-        minutes_per_visitor=float(minutes),
-        hours=hours,
+# ------------------------------------------------------------------ schema errors
+
+_AT = re.compile(r"^(?P<what>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
+_STEP = re.compile(r"\.(\w+)|\[(\d+)\]")
+_EXPECTED = re.compile(r"^Expected `(?P<types>[^`]+)`, got `(?P<got>[^`]+)`$")
+_LIMIT = re.compile(r"^Expected `(?P<type>[^`]+)` (?P<op>>=|<=|>|<) (?P<limit>[-\d.]+)$")
+_LENGTH = re.compile(r"^Expected `(?P<type>str|array)` of length >= 1$")
+_MISSING = re.compile(r"^Object missing required field `(?P<key>[^`]+)`$")
+_UNKNOWN = re.compile(r"^Object contains unknown field `(?P<key>[^`]+)`$")
+_CHOICE = re.compile(r"^Invalid enum value (?P<value>.+)$")
+
+# which struct describes the table at a path (list positions written as 0)
+_TABLES: dict[tuple[str | int, ...], type[msgspec.Struct]] = {
+    (): schema.OfficeDocument,
+    ("office",): schema.OfficeSection,
+    ("priority",): schema.PrioritySection,
+    ("hours",): schema.HoursSection,
+    ("breaks", 0): schema.BreakSection,
+    ("holidays", 0): schema.HolidaySection,
+    ("services", 0): schema.ServiceSection,
+    ("services", 0, "hours"): schema.HoursSection,
+    ("services", 0, "priority"): schema.ServicePrioritySection,
+    ("counters", 0): schema.CounterSection,
+    ("server",): schema.ServerSection,
+}
+_TYPE_NAMES = {"int": "type.int", "float": "type.float", "str": "type.str", "bool": "type.bool",
+               "array": "type.array", "object": "type.object", "date": "type.date"}  # fmt: skip
+
+
+def _decode(
+    value: Any, struct: type[Any], prefix: KeyPath, document: Mapping[str, Any], language: str
+) -> Any:
+    try:
+        return schema.decode(value, struct)
+    except msgspec.ValidationError as exc:
+        raise _explain(str(exc), prefix, document, language) from None
+
+
+def _explain(
+    message: str, prefix: KeyPath, document: Mapping[str, Any], language: str
+) -> ConfigError:
+    """A msgspec message ("Expected `int` >= 1 - at `$.services[0].quota`") in words."""
+    found = _AT.match(message)
+    assert found is not None  # the pattern matches any text
+    what = found.group("what")
+    path: KeyPath = prefix + tuple(
+        name if name else int(index) for name, index in _STEP.findall(found.group("path") or "")
     )
+    got = texts.show_value(texts.lookup(document, path))
 
+    def problem(text_id: str, key: str | None = None, /, **params: object) -> ConfigError:
+        # a missing or unknown key is named in the message; its table is the place
+        key_path = (*path, key) if key else path
+        named = {"key": key} if key else {}
+        return _error(document, path, language, text_id, key_path=key_path, **named, **params)
 
-def _parse_counter(table: Mapping[str, Any], where: str, codes: set[str]) -> CounterConfig:
-    _reject_unknown(table, where, {"number", "name", "services"})
-    if "number" not in table:
-        raise ConfigError(f"{where}.number: missing")
-    number = _integer(table, f"{where}.number", 0, minimum=1, maximum=999)
-    services = _string_list(table, f"{where}.services", ())
-    if not services:
-        raise ConfigError(f"{where}.services: a counter must serve at least one service")
-    for code in services:
-        if code not in codes:
-            raise ConfigError(f"{where}.services: service {code!r} is not defined in [[services]]")
-    return CounterConfig(
-        number=number,
-        name=_string(table, f"{where}.name", f"Loket {number}"),
-        services=services,
-    )
-
-
-def _parse_break(table: Mapping[str, Any], where: str) -> Break:
-    _reject_unknown(table, where, {"name", "days", "start", "end", "services"})
-    days = _string_list(table, f"{where}.days", WEEKDAYS)
-    for day in days:
-        if day not in WEEKDAYS:
-            raise ConfigError(f"{where}.days: {day!r} is not one of {', '.join(WEEKDAYS)}")
-    for key in ("start", "end"):
-        if key not in table:
-            raise ConfigError(f"{where}.{key}: missing (HH:MM)")
-    span = _parse_range(f"{table['start']}-{table['end']}", f"{where}")
-    return Break(
-        name=_string(table, f"{where}.name", "Istirahat"),
-        days=tuple(WEEKDAYS.index(day) for day in days),
-        span=span,
-        services=_string_list(table, f"{where}.services", ()),
-    )
-
-
-def _parse_hours(value: Any, where: str) -> dict[int, tuple[TimeRange, ...]]:
-    if not isinstance(value, Mapping):
-        raise ConfigError(f'{where}: expected a table such as {{ mon = "08:00-15:00" }}')
-    _reject_unknown(value, where, set(WEEKDAYS))
-    hours: dict[int, tuple[TimeRange, ...]] = {}
-    for index, day in enumerate(WEEKDAYS):
-        spec = value.get(day, "closed")
-        specs = [spec] if isinstance(spec, str) else spec
-        if not isinstance(specs, list) or not all(isinstance(item, str) for item in specs):
-            raise ConfigError(f'{where}.{day}: expected "HH:MM-HH:MM", a list of them, or "closed"')
-        ranges = [
-            _parse_range(item, f"{where}.{day}") for item in specs if item.strip() != "closed"
+    if match := _MISSING.match(what):
+        key = match.group("key")
+        hint_key = f"missing.hint.{key}"
+        hint = texts.say(hint_key, language) if hint_key in texts.TEXTS["id"] else ""
+        return problem("missing", key, hint=hint)
+    if match := _UNKNOWN.match(what):
+        key = match.group("key")
+        struct = _TABLES.get(tuple(0 if isinstance(step, int) else step for step in path))
+        allowed = schema.allowed_keys(struct) if struct is not None else ()
+        return problem(
+            "unknown_key", key,
+            suggestion=texts.suggestion(key, allowed, language), allowed=", ".join(allowed),
+        )  # fmt: skip
+    if _is_day_spec(path) and (_EXPECTED.match(what) or _LENGTH.match(what)):
+        return problem("time_range", value=texts.lookup(document, path))
+    if match := _LENGTH.match(what):
+        if len(path) == 3 and path[0] == "counters" and path[2] == "services":
+            return problem("counter.no_services")
+        return problem("not_empty" if match.group("type") == "str" else "empty_list")
+    if match := _LIMIT.match(what):
+        limit = match.group("limit").removesuffix(".0")
+        operator = match.group("op")
+        key = {">=": "at_least", "<=": "at_most", ">": "above"}.get(operator, "at_least")
+        return problem(key, limit=limit, got=got)
+    if match := _EXPECTED.match(what):
+        names = [
+            texts.say(_TYPE_NAMES[name], language)
+            for name in match.group("types").split(" | ")
+            if name in _TYPE_NAMES
         ]
-        hours[index] = tuple(sorted(ranges, key=lambda span: span.start))
-    return hours
+        expected = texts.say("type.or", language).join(names) or match.group("types")
+        return problem("type", expected=expected, got=got)
+    if what.startswith("Invalid RFC3339 encoded date"):
+        return problem("type", expected=texts.say("type.date", language), got=got)
+    if match := _CHOICE.match(what):
+        value = texts.lookup(document, path)
+        suggestion = texts.suggestion(str(value), WEEKDAYS, language)
+        return problem("choice", got=got, allowed=", ".join(WEEKDAYS), suggestion=suggestion)
+    return ConfigError(f"{texts.dotted(path)}: {what}", texts.dotted(path))
 
 
-def _parse_range(text: str, where: str) -> TimeRange:
-    match = HOURS_RANGE.match(text.strip())
-    if not match:
-        raise ConfigError(f'{where}: {text!r} is not a time range like "08:00-15:00"')
-    start_hour, start_minute, end_hour, end_minute = (int(part) for part in match.groups())
-    if start_hour > 23 or start_minute > 59 or end_hour > 24 or end_minute > 59:
-        raise ConfigError(f"{where}: {text!r} has an impossible time")
-    if end_hour == 24 and end_minute != 0:
-        raise ConfigError(f"{where}: {text!r} ends after 24:00")
-    start = time(start_hour, start_minute)
-    end = None if end_hour == 24 else time(end_hour, end_minute)
-    if end is not None and end <= start:
-        raise ConfigError(f"{where}: {text!r} ends before it starts")
-    return TimeRange(start, end)
+def _is_day_spec(path: KeyPath) -> bool:
+    return bool(path) and path[-1] in WEEKDAYS and "hours" in path and "days" not in path
 
 
-def _table(document: Mapping[str, Any], key: str) -> Mapping[str, Any]:
-    value = document.get(key, {})
-    if not isinstance(value, Mapping):
-        raise ConfigError(f"{key}: expected a table [{key}]")
-    return value
+def _error(
+    document: Mapping[str, Any],
+    path: KeyPath,
+    language: str,
+    text_id: str,
+    /,
+    key_path: KeyPath | None = None,
+    **params: object,
+) -> ConfigError:
+    problem = texts.say(text_id, language, **params)
+    machine_path = texts.dotted(path if key_path is None else key_path)
+    if not path:
+        return ConfigError(texts.say("frame.file", language, problem=problem), machine_path)
+    where = texts.where(document, path, language)
+    message = texts.say("frame", language, where=where, problem=problem)
+    return ConfigError(message, machine_path)
 
 
-def _array_of_tables(document: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
-    return _as_tables(document.get(key, []), key)
-
-
-def _as_tables(value: Any, key: str) -> list[Mapping[str, Any]]:
-    if not isinstance(value, list | tuple) or not all(isinstance(item, Mapping) for item in value):
-        raise ConfigError(f"{key}: expected an array of tables [[{key}]]")
-    return list(value)
-
-
-def _reject_unknown(table: Mapping[str, Any], where: str, allowed: set[str]) -> None:
-    for key in table:
-        if key not in allowed:
-            raise ConfigError(f"{where}.{key}: unknown key (allowed: {', '.join(sorted(allowed))})")
-
-
-def _string(table: Mapping[str, Any], key: str, default: str) -> str:
-    value = table.get(key.rsplit(".", 1)[-1], default)
-    if not isinstance(value, str):
-        raise ConfigError(f"{key}: expected text, got {type(value).__name__}")
-    return value
-
-
-def _integer(
-    table: Mapping[str, Any], key: str, default: int, minimum: int | None = None,
-    maximum: int | None = None,
-) -> int:  # fmt: skip
-    value = table.get(key.rsplit(".", 1)[-1], default)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigError(f"{key}: expected a whole number, got {type(value).__name__}")
-    if minimum is not None and value < minimum:
-        raise ConfigError(f"{key}: must be at least {minimum}")
-    if maximum is not None and value > maximum:
-        raise ConfigError(f"{key}: must be at most {maximum}")
-    return value
-
-
-def _boolean(table: Mapping[str, Any], key: str, default: bool) -> bool:
-    value = table.get(key.rsplit(".", 1)[-1], default)
-    if not isinstance(value, bool):
-        raise ConfigError(f"{key}: expected true or false")
-    return value
-
-
-def _string_list(table: Mapping[str, Any], key: str, default: tuple[str, ...]) -> tuple[str, ...]:
-    value = table.get(key.rsplit(".", 1)[-1], list(default))
-    if not isinstance(value, list | tuple) or not all(isinstance(item, str) for item in value):
-        raise ConfigError(f'{key}: expected a list of texts such as ["A", "B"]')
-    return tuple(value)
+def _fail(
+    document: Mapping[str, Any],
+    path: KeyPath,
+    language: str,
+    text_id: str,
+    /,
+    key_path: KeyPath | None = None,
+    **params: object,
+) -> NoReturn:
+    raise _error(document, path, language, text_id, key_path=key_path, **params)
 
 
 def config_path(explicit: str | None, environ: Mapping[str, str] | None = None) -> Path | None:

@@ -18,7 +18,15 @@ class AntrianError(Exception):
 
 
 class ConfigError(AntrianError):
-    """The configuration is malformed or contradictory; the message names the key."""
+    """The configuration is malformed or contradictory; the message names the key.
+
+    `path` is the key path in machine form ("counters[2].services"), "" for the whole file.
+    """
+
+    def __init__(self, message: str, path: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
 
 
 class StorageError(AntrianError):

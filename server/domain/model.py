@@ -23,6 +23,7 @@ class CounterState(StrEnum):
 class ClosedReason(StrEnum):
     HOURS = "hours"
     BREAK = "break"
+    HOLIDAY = "holiday"
     QUOTA = "quota"
     CLOSED = "closed"
 

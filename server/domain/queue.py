@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date, datetime
 
-from server.config import Config, ServiceConfig
 from server.domain.model import (
     Change,
     ClosedReason,
@@ -29,6 +28,7 @@ from server.domain.model import (
     format_number,
 )
 from server.domain.schedule import closed_reason
+from server.domain.settings import OfficeSettings, ServiceSettings
 from server.errors import (
     CounterPaused,
     InvalidState,
@@ -45,6 +45,7 @@ RECENT_DURATIONS = 20  # service durations kept per service for the wait estimat
 CLOSED_MESSAGES = {
     ClosedReason.HOURS: "outside opening hours",
     ClosedReason.BREAK: "closed for a break",
+    ClosedReason.HOLIDAY: "closed for a holiday",
     ClosedReason.QUOTA: "today's quota is used up",
     ClosedReason.CLOSED: "closed by the supervisor",
 }
@@ -60,7 +61,7 @@ class QueueDay:
 
     def __init__(
         self,
-        config: Config,
+        config: OfficeSettings,
         day: date,
         *,
         tickets: Iterable[Ticket] = (),
@@ -108,7 +109,7 @@ class QueueDay:
 
     # ----------------------------------------------------------------- queries
 
-    def service_config(self, code: str) -> ServiceConfig:
+    def service_config(self, code: str) -> ServiceSettings:
         service = self._services.get(code)
         if service is None:
             known = ", ".join(service.code for service in self.config.services)
