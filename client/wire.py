@@ -36,6 +36,7 @@ class ClosedReason(StrEnum):
 
     HOURS = "hours"
     BREAK = "break"
+    HOLIDAY = "holiday"
     QUOTA = "quota"
     CLOSED = "closed"
 

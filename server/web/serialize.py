@@ -7,6 +7,7 @@ from typing import Any
 
 from server.domain.model import Counter, Ticket, TicketStatus
 from server.domain.queue import QueueDay
+from server.domain.schedule import closure
 
 
 def _time(value: datetime | None, day: QueueDay) -> str | None:
@@ -40,7 +41,7 @@ def ticket_json(day: QueueDay, ticket: Ticket) -> dict[str, Any]:
 
 def service_json(day: QueueDay, code: str, now: datetime) -> dict[str, Any]:
     service = day.service_config(code)
-    reason = day.closed_reason(code, now)
+    closed = closure(day.config, service, now, day.issued_count[code], code in day.closed_services)
     waiting, waiting_priority = day.waiting_count(code)
     return {
         "code": code,
@@ -48,13 +49,22 @@ def service_json(day: QueueDay, code: str, now: datetime) -> dict[str, Any]:
         "name_en": service.name_en,
         "description": service.description,
         "description_en": service.description_en,
-        "open": reason is None,
-        "closed_reason": str(reason) if reason is not None else None,
+        "open": closed is None,
+        "closed_reason": str(closed.reason) if closed is not None else None,
+        "closed_note": closed.note if closed is not None else None,
+        "opens_at": _time(closed.opens_at if closed is not None else None, day),
         "waiting": waiting,
         "waiting_priority": waiting_priority,
         "est_wait_s": day.estimated_wait_s(code, waiting),
         "issued_today": day.issued_count[code],
         "quota": service.quota,
+        "completion_time": service.completion_time or None,
+        "completion_time_en": service.completion_time_en or None,
+        "fee": service.fee or None,
+        "fee_en": service.fee_en or None,
+        "requirements": list(service.requirements),
+        "requirements_en": list(service.requirements_en),
+        "target_wait_minutes": service.target_wait_minutes,
     }
 
 

@@ -53,6 +53,7 @@ def test_unknown_language_falls_back_to_indonesian() -> None:
     [
         (ClosedReason.HOURS, "Di luar jam layanan", "Outside service hours"),
         (ClosedReason.BREAK, "Istirahat", "On break"),
+        (ClosedReason.HOLIDAY, "Hari libur", "Public holiday"),
         (ClosedReason.QUOTA, "Kuota hari ini sudah habis", "Today's quota has been reached"),
         (ClosedReason.CLOSED, "Ditutup sementara", "Temporarily closed"),
         (None, "Ditutup sementara", "Temporarily closed"),
