@@ -85,6 +85,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "holidays.date": '"{value}" bukan tanggal seperti 2027-01-01 atau "1 Januari 2027"',
         "holidays.name": "nama hari libur kosong",
         "holidays.format": "{path}: berkas daftar libur harus .csv atau .toml",
+        "holidays.source": "{count} hari libur dari {name}",
+        "holidays.skipped": "{count} tanggal sudah ada di pengaturan, tidak ditulis lagi",
+        "check.ok": "Pengaturan benar: {services} layanan, {counters} loket, {holidays} hari libur",
     },
     "en": {
         "frame": "Setting error in {where}: {problem}",
@@ -152,6 +155,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "holidays.date": '"{value}" is not a date such as 2027-01-01 or "1 Januari 2027"',
         "holidays.name": "the holiday has no name",
         "holidays.format": "{path}: a holiday list must be a .csv or .toml file",
+        "holidays.source": "{count} holidays from {name}",
+        "holidays.skipped": "{count} dates are in the settings already and were left out",
+        "check.ok": "Settings are valid: {services} services, {counters} counters, {holidays} holidays",
     },
 }
 

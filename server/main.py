@@ -1,4 +1,5 @@
-"""`antrian-server`: run the server, manage device tokens, back up the database."""
+"""`antrian-server`: run the server, manage device tokens, back up the database, check the
+settings, import a year's holidays."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from aiohttp import web
 from aiohttp.log import access_logger as web_logger
 
 from server import __version__
-from server.config import Config, config_path, load_config
+from server.config import Config, config_path, configured_language, load_config
+from server.config_texts import say
 from server.discovery import Advertiser
 from server.errors import AntrianError
 from server.office import Office
@@ -68,6 +70,15 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument(
         "--to", required=True, metavar="URL", help="postgresql://user@host:5432/antrian"
     )
+    commands.add_parser("check", help="check the settings file and exit (0: no mistake)")
+    holidays = commands.add_parser("holidays", help="the office's holidays")
+    holiday_commands = holidays.add_subparsers(dest="holidays_command", required=True)
+    holiday_import = holiday_commands.add_parser(
+        "import",
+        help="check a year's holiday list (CSV with columns date,name, or TOML) and print it"
+        " as [[holidays]] tables to append to antrian.toml",
+    )
+    holiday_import.add_argument("file", help="e.g. libur-2027.csv")
     return parser
 
 
@@ -261,6 +272,22 @@ def run_migrate(config: Config, url: str) -> int:
     return 0
 
 
+def import_holidays(config: Config, source: Path) -> int:
+    """Print the file's holidays as [[holidays]] tables, leaving out those already set."""
+    from server.holidays import holidays_toml, read_holidays
+
+    language = configured_language()
+    holidays = read_holidays(source, language)
+    known = {holiday.date for holiday in config.holidays}
+    new = [holiday for holiday in holidays if holiday.date not in known]
+    heading = say("holidays.source", language, count=len(new), name=source.name)
+    print(holidays_toml(new, heading), end="")
+    if len(new) < len(holidays):
+        skipped = say("holidays.skipped", language, count=len(holidays) - len(new))
+        print(f"antrian-server: {skipped}", file=sys.stderr)
+    return 0
+
+
 def run_event_loop(main_coroutine: Coroutine[Any, Any, None]) -> None:
     """uvloop where installed (about a third more requests per second), else asyncio."""
     # The writer thread needs the GIL for a moment per batch; with the default 5 ms switch
@@ -290,6 +317,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_restore(config, Path(arguments.path))
         if arguments.command == "migrate":
             return run_migrate(config, arguments.to)
+        if arguments.command == "check":
+            counts = {"services": len(config.services), "counters": len(config.counters)}
+            print(say("check.ok", configured_language(), holidays=len(config.holidays), **counts))
+            return 0
+        if arguments.command == "holidays":
+            return import_holidays(config, Path(arguments.file))
         port_file = Path(arguments.port_file) if arguments.port_file else None
         run_event_loop(serve(config, port_file, access_log=arguments.verbose))
         return 0
