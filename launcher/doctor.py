@@ -16,12 +16,15 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from client.api import ApiClient
-from client.config import find_config_file, normalize_server_url
+from client.config import DEFAULT_PORT, find_config_file, normalize_server_url
 from client.discovery import find_server
 from client.errors import ApiError, ClientError, ConfigError, DiscoveryFailed
 from launcher.doctor_texts import say
 
 PROGRAM_SECTIONS = ("kiosk", "counter", "display")
+# the sections only the server reads
+SERVER_SECTIONS = ("office", "priority", "hours", "breaks", "holidays", "services", "counters",
+                   "server")  # fmt: skip
 CLOCK_SKEW_LIMIT_S = 60.0
 VOICE_DIR = Path(__file__).resolve().parents[1] / "assets" / "voice"
 
@@ -75,18 +78,35 @@ def check_config(context: Context) -> list[Finding]:
             )
         ]
     findings = [Finding(Status.OK, context.text("config.found", path=context.config_path))]
-    if any(key in context.document for key in ("office", "services", "counters")):
-        from server.config import parse_config
-        from server.errors import ConfigError as ServerConfigError
-
-        try:
-            parse_config(context.document)
-        except ServerConfigError as exc:
-            findings.append(Finding(Status.FAIL, context.text("config.invalid"), str(exc)))
+    if any(key in context.document for key in SERVER_SECTIONS):
+        findings += _check_server_settings(context, context.config_path)
     office = context.document.get("office", {})
     if isinstance(office, Mapping):
         context.office_timezone = str(office.get("timezone", "Asia/Jakarta"))
     return findings
+
+
+def _check_server_settings(context: Context, path: Path) -> list[Finding]:
+    """The server's own check (`antrian-server check`), run as a program of its own.
+
+    The doctor runs on kiosk and counter PCs too, where the server is not what is set
+    up: it leaves the server's settings to the server instead of importing its parser.
+    """
+    environment = dict(os.environ, ANTRIAN_LANG=context.language)
+    try:
+        result = subprocess.run(
+            [_python(), "-m", "server", "--config", str(path), "check"],
+            capture_output=True, text=True, timeout=30, env=environment,
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return [Finding(Status.WARN, context.text("config.unchecked"), str(exc))]
+    if result.returncode == 0:
+        return []
+    if result.returncode != 2:  # not a settings mistake: the server program is missing
+        detail = (result.stderr.strip().splitlines() or [""])[-1]
+        return [Finding(Status.WARN, context.text("config.unchecked"), detail)]
+    detail = result.stderr.strip().removeprefix("antrian-server: ")
+    return [Finding(Status.FAIL, context.text("config.invalid"), detail)]
 
 
 def _device_sections(context: Context) -> dict[str, Mapping[str, Any]]:
@@ -107,6 +127,21 @@ def check_server(context: Context) -> list[Finding]:
             except ConfigError as exc:
                 findings.append(Finding(Status.FAIL, context.text("server.bad_url"), str(exc)))
             break
+    off_by = _discovery_off(context)
+    if off_by == "[server]" and fallback is None:
+        # the server PC itself, not advertising: it answers on this machine
+        port = context.document["server"].get("port", DEFAULT_PORT)
+        fallback = f"http://127.0.0.1:{port}"
+    if off_by is not None:
+        if fallback is None:
+            findings.append(
+                Finding(Status.FAIL, context.text("zeroconf.off.no_server", where=off_by),
+                        context.text("zeroconf.off.no_server.fix"))
+            )  # fmt: skip
+            return findings
+        findings.append(Finding(Status.OK, context.text("zeroconf.off", where=off_by)))
+        context.server_url = fallback
+        return findings + _check_health(context)
     try:
         found = asyncio.run(find_server(context.discovery_timeout_s, fallback_url=None))
         context.server_url = found.url
@@ -119,6 +154,23 @@ def check_server(context: Context) -> list[Finding]:
         context.server_url = fallback
     if context.server_url is None:
         return findings
+    return findings + _check_health(context)
+
+
+def _discovery_off(context: Context) -> str | None:
+    """Where the settings turn zeroconf off ("[kiosk]", "[server]"), or None when it is on."""
+    sections = _device_sections(context)
+    if sections and all(section.get("discovery") is False for section in sections.values()):
+        return ", ".join(f"[{name}]" for name in sections)
+    server = context.document.get("server")
+    if not sections and isinstance(server, Mapping) and server.get("zeroconf") is False:
+        return "[server]"
+    return None
+
+
+def _check_health(context: Context) -> list[Finding]:
+    findings: list[Finding] = []
+    assert context.server_url is not None
     try:
         health = asyncio.run(_health(context.server_url))
     except ClientError as exc:

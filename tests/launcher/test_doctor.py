@@ -51,8 +51,48 @@ def test_doctor_reports_an_invalid_server_config(tmp_path: Path) -> None:
     config = tmp_path / "antrian.toml"
     config.write_text('[[services]]\ncode = "AA"\nname = "x"\n')
     result = run_doctor(config)
-    assert "Pengaturan server salah" in result.stdout
-    assert "services[0].code" in result.stdout
+    assert "[GAGAL] Pengaturan server salah (server tidak akan mau mulai)" in result.stdout
+    assert (
+        '        Pengaturan salah di Layanan AA, kunci "code": "AA" bukan satu huruf kapital A–Z\n'
+        in result.stdout
+    )
+    english = run_doctor(config, "--language", "en")
+    assert "[GAGAL] The server settings are wrong (the server will not start)" in english.stdout
+    assert 'Setting error in Service AA, key "code"' in english.stdout
+
+
+def test_doctor_does_not_look_for_the_server_when_discovery_is_off(
+    live_server: LiveServer, tmp_path: Path
+) -> None:
+    config = tmp_path / "antrian.toml"
+    config.write_text(
+        f'[kiosk]\nserver = "{live_server.url}"\ntoken = "{live_server.tokens["kiosk"]}"\n'
+        "discovery = false\n"
+    )
+    out = run_doctor(config).stdout
+    assert "zeroconf" not in out.replace(
+        "Pencarian server otomatis (zeroconf) dimatikan di [kiosk]", ""
+    )
+    assert (
+        "[ OK ] Pencarian server otomatis (zeroconf) dimatikan di [kiosk]: memakai alamat"
+        " server di pengaturan" in out
+    )
+    assert f"[ OK ] Server menjawab: {live_server.url}" in out
+    assert "[ OK ] Token [kiosk] diterima server" in out
+
+
+def test_doctor_says_discovery_off_needs_a_server_address(tmp_path: Path) -> None:
+    config = tmp_path / "antrian.toml"
+    config.write_text('[counter]\ntoken = "ant_x"\ncounter = 1\ndiscovery = false\n')
+    result = run_doctor(config)
+    assert result.returncode == 1
+    assert (
+        "[GAGAL] Pencarian server otomatis dimatikan di [counter], tetapi tidak ada alamat"
+        " server\n"
+        '        Isi server = "http://<IP-server>:8470" di bagian itu, atau hapus'
+        " discovery = false." in result.stdout
+    )
+    assert "tidak ditemukan otomatis" not in result.stdout
 
 
 def test_doctor_names_a_missing_config_file(tmp_path: Path) -> None:
