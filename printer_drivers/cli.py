@@ -37,27 +37,42 @@ class ConfigProblem(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The command-line interface."""
+    """The command-line interface; the options go before or after the command."""
     parser = argparse.ArgumentParser(prog="antrian-printer", description=__doc__)
+    _add_options(parser, defaults=True)
+    # SUPPRESS: an option not repeated after the command keeps what was given before it
+    options = argparse.ArgumentParser(add_help=False)
+    _add_options(options, defaults=False)
+    commands = parser.add_subparsers(dest="command", required=True)
+    test = commands.add_parser("test", help="print a sample ticket", parents=[options])
+    test.add_argument("--language", choices=[language.value for language in Language], default="id")
+    test.add_argument("--priority", action="store_true", help="print a priority ticket")
+    commands.add_parser(
+        "status", help="show whether the printer is online and has paper", parents=[options]
+    )
+    return parser
+
+
+def _add_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
+    suppress = argparse.SUPPRESS
     parser.add_argument(
         "--config",
         type=Path,
-        default=None,
+        default=None if defaults else suppress,
         help=f"Antrian config file with a [printer] table (default: ./{DEFAULT_CONFIG} if present)",
     )
     parser.add_argument(
         "--preview-dir",
         type=Path,
-        default=DEFAULT_PREVIEW_DIR,
-        help="folder for preview PNGs when no printer is configured (default: %(default)s)",
+        default=DEFAULT_PREVIEW_DIR if defaults else suppress,
+        help=f"folder for preview PNGs without a printer (default: {DEFAULT_PREVIEW_DIR})",
     )
-    parser.add_argument("--verbose", action="store_true", help="log what the driver does")
-    commands = parser.add_subparsers(dest="command", required=True)
-    test = commands.add_parser("test", help="print a sample ticket")
-    test.add_argument("--language", choices=[language.value for language in Language], default="id")
-    test.add_argument("--priority", action="store_true", help="print a priority ticket")
-    commands.add_parser("status", help="show whether the printer is online and has paper")
-    return parser
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        default=False if defaults else suppress,
+        help="log what the driver does",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -104,3 +104,23 @@ def test_missing_config_file_is_reported(
 ) -> None:
     assert main(["--config", str(tmp_path / "nope.toml"), "test"]) == 2
     assert capsys.readouterr().err == f"error: config file {tmp_path / 'nope.toml'} not found\n"
+
+
+def test_options_may_follow_the_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "out"
+    config = write_config(tmp_path, f'[printer]\npreview_dir = "{out}"\n')
+    assert main(["status", "--config", str(config)]) == 0
+    assert capsys.readouterr().out == (
+        f"printer: preview printer into {out}\nonline: yes\npaper: ok\ncover: closed\nready\n"
+    )
+    assert main(["test", "--config", str(config), "--language", "en"]) == 0
+    assert len(list(out.glob("A001-*.png"))) == 1
+    missing = tmp_path / "missing.toml"
+    assert main(["status", "--config", str(missing)]) == 2
+    assert capsys.readouterr().err == f"error: config file {missing} not found\n"
+    # given before the command, an option is not undone by the command's defaults
+    assert main(["--config", str(missing), "status"]) == 2
+    assert capsys.readouterr().err == f"error: config file {missing} not found\n"
