@@ -123,7 +123,7 @@ def check_server(context: Context) -> list[Finding]:
     for section in _device_sections(context).values():
         if isinstance(section.get("server"), str) and section["server"].strip():
             try:
-                fallback = normalize_server_url(section["server"], "server")
+                fallback = normalize_server_url(section["server"], "server", context.language)
             except ConfigError as exc:
                 findings.append(Finding(Status.FAIL, context.text("server.bad_url"), str(exc)))
             break
@@ -426,7 +426,7 @@ def render(findings: list[Finding], language: str) -> str:
 def doctor(config: str | None, language: str, discovery_timeout_s: float = 3.0) -> int:
     context = Context(language=language, discovery_timeout_s=discovery_timeout_s)
     try:
-        context.config_path = find_config_file(config, os.environ)
+        context.config_path = find_config_file(config, {**os.environ, "ANTRIAN_LANG": language})
     except ConfigError as exc:
         print(f"{MARKS[Status.FAIL]} {exc}")
         return 1

@@ -80,7 +80,7 @@ def test_no_config_file_means_defaults_and_a_preview_printer(tmp_path: Path) -> 
         ('admin_pin = "\u0661\u0662\u0663\u0664"', "kiosk.admin_pin"),
         ('admin_pin = "\u00b9\u00b2\u00b3\u2074"', "kiosk.admin_pin"),
         ("confirm_seconds = 0", "kiosk.confirm_seconds"),
-        ("fullscreen = 1", "kiosk.fullscreen"),
+        ("fullscreen = 1", r'\[kiosk\], kunci "fullscreen": harus true atau false, tertulis 1'),
         ('texts = { greeting = "Halo" }', "kiosk.texts.greeting: unknown text"),
     ],
 )

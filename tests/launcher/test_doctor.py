@@ -98,4 +98,8 @@ def test_doctor_says_discovery_off_needs_a_server_address(tmp_path: Path) -> Non
 def test_doctor_names_a_missing_config_file(tmp_path: Path) -> None:
     result = run_doctor(tmp_path / "nope.toml")
     assert result.returncode == 1
-    assert "no such file" in result.stdout
+    assert (
+        result.stdout == f"[GAGAL] --config: berkas pengaturan {tmp_path / 'nope.toml'} tidak ada\n"
+    )
+    english = run_doctor(tmp_path / "nope.toml", "--language", "en")
+    assert english.stdout == f"[GAGAL] --config: no such file: {tmp_path / 'nope.toml'}\n"
