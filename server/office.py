@@ -27,7 +27,7 @@ from typing import Any, Protocol
 from server.config import Config
 from server.domain.model import Change, EventType, Ticket
 from server.domain.queue import QueueDay
-from server.domain.schedule import local_day, next_midnight
+from server.domain.schedule import Closure, closure, local_day, next_midnight
 from server.errors import StorageError
 from server.record import clock_event, event_for_change
 from server.storage import open_store
@@ -106,7 +106,7 @@ class Office:
         self.last_event_id = 0  # the newest event id handed out (stored or on its way)
         self._day: QueueDay | None = None
         self._token_cache: dict[str, tuple[float, DeviceToken | None]] = {}
-        self._open_state: dict[str, bool] = {}
+        self._open_state: dict[str, Closure | None] = {}
         self._midnight = datetime.max.replace(tzinfo=UTC)
         self._recovery: asyncio.Task[None] | None = None
         self._started = False
@@ -205,7 +205,7 @@ class Office:
             self._roll_over(now)
         state = self._service_open_state(now)
         changed = tuple(
-            code for code, is_open in state.items() if self._open_state.get(code) != is_open
+            code for code, closed in state.items() if self._open_state.get(code) != closed
         )
         self._open_state = state
         if changed:
@@ -343,9 +343,18 @@ class Office:
 
     # ---------------------------------------------------------------- queries
 
-    def _service_open_state(self, now: datetime) -> dict[str, bool]:
+    def _service_open_state(self, now: datetime) -> dict[str, Closure | None]:
+        # why closed and until when, not only open or not: a holiday beginning at midnight
+        # after closing time changes what the kiosk says
+        day = self.day
         return {
-            service.code: self.day.closed_reason(service.code, now) is None
+            service.code: closure(
+                self.config,
+                service,
+                now,
+                day.issued_count[service.code],
+                service.code in day.closed_services,
+            )
             for service in self.config.services
         }
 

@@ -188,3 +188,26 @@ async def test_a_holiday_closes_the_office_for_the_kiosk_and_the_snapshot(
     assert service["target_wait_minutes"] == 30
     snapshot = office.office.snapshot()
     assert snapshot["services"][0]["closed_note"] == "Hari Raya Natal"
+
+
+async def test_a_holiday_beginning_at_midnight_is_announced(start_office: StartOffice) -> None:
+    document = {
+        "hours": WEEKDAY_HOURS,
+        "holidays": [{"date": date(2026, 12, 25), "name": "Hari Raya Natal"}],
+        "services": [{"code": "A", "name": "Administrasi Kependudukan"}],
+        "counters": [{"number": 1, "services": ["A"]}],
+    }
+    clock = Clock(at("2026-12-24 23:59:59"))
+    office = await start_office(document, clock)
+    socket = await office.session.ws_connect(office.api + "/events", headers=office.auth("display"))
+    snapshot = await socket.receive_json(timeout=5)
+    assert snapshot["services"][0]["closed_reason"] == "hours"
+    assert snapshot["services"][0]["opens_at"] == "2026-12-28T08:00:00+07:00"
+    clock.now = at("2026-12-25 00:00:01")
+    office.office.tick()
+    rollover = await socket.receive_json(timeout=5)
+    changed = await socket.receive_json(timeout=5)
+    assert (rollover["type"], changed["type"]) == ("day.rollover", "service.changed")
+    (service,) = changed["services"]
+    assert (service["closed_reason"], service["closed_note"]) == ("holiday", "Hari Raya Natal")
+    await socket.close()
