@@ -461,3 +461,27 @@ def test_a_file_mistake_names_the_file_in_either_language(tmp_path: Path) -> Non
 def test_sections_of_other_programs_are_left_to_them() -> None:
     config = parse_config({"kiosk": {"anything": 1}, "printer": {"type": "serial"}})
     assert config.services
+
+
+def test_the_settings_go_back_into_the_same_keys_and_come_back_the_same() -> None:
+    import json
+    import tomllib
+
+    from server.settings_document import office_settings_document
+    from server.settings_schema import OFFICE_SECTIONS
+
+    document = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
+    office_sections = {key: value for key, value in document.items() if key in OFFICE_SECTIONS}
+    office_sections["breaks"].append({"name": "Sore", "start": "14:00", "end": "24:00"})
+    original = parse_office_settings(office_sections)
+    exported = office_settings_document(original)
+    assert list(exported) == list(OFFICE_SECTIONS)
+    assert exported["hours"]["fri"] == ["08:00-15:00"] and exported["hours"]["sat"] == "closed"
+    assert exported["holidays"][1] == {"date": "2026-12-25", "name": "Hari Raya Natal"}
+    assert exported["services"][1]["priority"] == {"max_in_row": 1}
+    assert exported["breaks"][1]["end"] == "24:00"
+    # as JSON, the way the settings API will exchange it
+    assert parse_office_settings(json.loads(json.dumps(exported))) == original
+    assert office_settings_document(parse_office_settings({})) == office_settings_document(
+        parse_office_settings(office_settings_document(parse_office_settings({})))
+    )
