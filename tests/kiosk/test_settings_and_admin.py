@@ -94,7 +94,7 @@ def test_a_bad_kiosk_value_is_a_config_error_naming_the_key(
 
 def test_a_bad_printer_value_is_a_config_error(tmp_path: Path) -> None:
     path = write(tmp_path, '[printer]\ntype = "carrier-pigeon"\n')
-    with pytest.raises(ConfigError, match=r"printer\.type"):
+    with pytest.raises(ConfigError, match=r'\[printer\], kunci "type"'):
         load_kiosk_settings(path, environ={})
 
 

@@ -84,7 +84,11 @@ def test_missing_serial_device_exits_non_zero_with_one_line(
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("[printer]\nbaudrate = 'fast'\n", "error: printer.baudrate: expected an integer"),
+        (
+            "[printer]\nbaudrate = 'fast'\n",
+            'error: Pengaturan salah di [printer], kunci "baudrate": harus bilangan bulat,'
+            ' tertulis "fast"',
+        ),
         ("[printer\n", "is not valid TOML"),
         ("printer = 5\n", "error: printer: expected a table"),
         ("[office]\ntimezone = 'Mars/Olympus'\n", "office.timezone: unknown time zone"),
