@@ -186,8 +186,12 @@ async def test_a_holiday_closes_the_office_for_the_kiosk_and_the_snapshot(
         "15 menit", "Gratis", ["Fotokopi KK"],
     )  # fmt: skip
     assert service["target_wait_minutes"] == 30
-    snapshot = office.office.snapshot()
+    socket = await office.session.ws_connect(office.api + "/events", headers=office.auth("display"))
+    snapshot = await socket.receive_json(timeout=5)
+    assert snapshot["type"] == "snapshot"
     assert snapshot["services"][0]["closed_note"] == "Hari Raya Natal"
+    assert snapshot["services"][0]["opens_at"] == "2026-12-28T08:00:00+07:00"
+    await socket.close()
 
 
 async def test_a_holiday_beginning_at_midnight_is_announced(start_office: StartOffice) -> None:
