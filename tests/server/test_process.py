@@ -157,17 +157,33 @@ def test_backup_while_running_is_consistent(live_server: LiveServer, tmp_path: P
 @pytest.mark.parametrize(
     ("config_text", "expected"),
     [
-        ("[office\nname = 1", "not valid TOML"),
-        ("[office]\nname = 5\n", "office.name: expected text"),
-        ('[office]\ntimezone = "Asia/Bandung"\n', "office.timezone: unknown time zone"),
-        ('[[services]]\ncode = "AB"\nname = "x"\n', "services[0].code"),
+        ("[office\nname = 1", "bukan TOML yang benar"),
+        (
+            "[office]\nname = 5\n",
+            'Pengaturan salah di [office], kunci "name": harus teks dalam tanda kutip, tertulis 5',
+        ),
+        (
+            '[office]\ntimezone = "Asia/Bandung"\n',
+            'zona waktu "Asia/Bandung" tidak dikenal; pakai nama seperti "Asia/Jakarta" (WIB)',
+        ),
+        (
+            '[[services]]\ncode = "AB"\nname = "x"\n',
+            'Pengaturan salah di Layanan AB, kunci "code": "AB" bukan satu huruf kapital A–Z',
+        ),
         (
             '[[services]]\ncode = "A"\nname = "x"\n[[counters]]\nnumber = 1\nservices = ["B"]\n',
-            "counters[0].services: service 'B' is not defined",
+            'Pengaturan salah di Loket 1, kunci "services": layanan "B" tidak ada di [[services]];'
+            " yang ada: A",
         ),
-        ('[hours]\nmon = "15:00-08:00"\n', "hours.mon: '15:00-08:00' ends before it starts"),
-        ("[surprise]\nx = 1\n", "surprise: unknown section"),
-        ('[server]\nport = "eighty"\n', "server.port: expected a whole number"),
+        (
+            '[hours]\nmon = "15:00-08:00"\n',
+            'Pengaturan salah di [hours], kunci "mon": "15:00-08:00" selesai sebelum mulai',
+        ),
+        ("[surprise]\nx = 1\n", "Pengaturan salah: bagian [surprise] tidak dikenal"),
+        (
+            '[server]\nport = "eighty"\n',
+            'Pengaturan salah di [server], kunci "port": harus bilangan bulat, tertulis "eighty"',
+        ),
     ],
 )
 def test_bad_config_stops_with_one_line_naming_the_key(
