@@ -72,5 +72,5 @@ def test_a_broken_config_keeps_the_kiosk_up_with_a_message_and_no_traceback(
         code = stop(process)
     assert code == 0
     output = log.read_text(errors="replace")
-    assert "configuration: printer.type" in output
+    assert 'configuration: Pengaturan salah di [printer], kunci "type"' in output
     assert "Traceback" not in output
