@@ -6,6 +6,8 @@ from datetime import date, time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from server.config import load_config, parse_config, parse_office_settings
 from server.domain.settings import OfficeSettings
@@ -485,3 +487,39 @@ def test_the_settings_go_back_into_the_same_keys_and_come_back_the_same() -> Non
     assert office_settings_document(parse_office_settings({})) == office_settings_document(
         parse_office_settings(office_settings_document(parse_office_settings({})))
     )
+
+
+_SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(-5, 100_000), st.floats(allow_nan=False),
+    st.text(max_size=12), st.sampled_from(["A", "B", "08:00-15:00", "08.00", "fri", "WIB"]),
+    st.dates(),
+)  # fmt: skip
+_KEYS = st.sampled_from(
+    ["name", "code", "number", "services", "hours", "mon", "fri", "start", "end", "days",
+     "date", "quota", "timezone", "requirements", "priority", "max_in_row", "nama"]
+)  # fmt: skip
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS, inner, max_size=4),
+    max_leaves=12,
+)
+_DOCUMENTS = st.dictionaries(
+    st.sampled_from(
+        ["office", "priority", "hours", "breaks", "holidays", "services", "counters", "server"]
+    ),
+    _VALUES,
+    max_size=4,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_DOCUMENTS)
+def test_any_document_is_either_settings_or_a_config_error_with_a_path(
+    document: dict[str, object],
+) -> None:
+    for language in ("id", "en"):
+        try:
+            parse_config(document, language=language)
+        except ConfigError as error:
+            assert error.message.startswith(("Pengaturan salah", "Setting error"))
+            assert "\n" not in error.message and "Traceback" not in error.message
