@@ -34,6 +34,7 @@ from server.domain.settings import (
     WeeklyHours,
 )
 from server.errors import ConfigError
+from server.settings_errors import decode, fail
 from server.settings_schema import DEFAULT_PORT, DEFAULT_PRIORITY_GROUPS, WEEKDAYS
 
 __all__ = [
@@ -147,7 +148,7 @@ def parse_config(
     for key in document:
         if key not in known:
             suggestion = texts.suggestion(key, known, language)
-            _fail(document, (), language, "unknown_section", key_path=(key,), key=key,
+            fail(document, (), language, "unknown_section", key_path=(key,), key=key,
                   suggestion=suggestion, allowed=", ".join(known))  # fmt: skip
     office = parse_office_settings(
         {key: value for key, value in document.items() if key in schema.OFFICE_SECTIONS},
@@ -161,7 +162,7 @@ def parse_config(
 def parse_office_settings(document: Mapping[str, Any], language: str = "id") -> OfficeSettings:
     """The office sections (`office`, `priority`, `hours`, `breaks`, `holidays`,
     `services`, `counters`) as domain settings; from TOML now, from the settings API later."""
-    parsed: schema.OfficeDocument = _decode(document, schema.OfficeDocument, (), document, language)
+    parsed: schema.OfficeDocument = decode(document, schema.OfficeDocument, (), document, language)
     return _Builder(document, language).build(parsed)
 
 
@@ -173,7 +174,7 @@ class _Builder:
         self.language = language
 
     def fail(self, path: KeyPath, text_id: str, /, **params: object) -> NoReturn:
-        _fail(self.document, path, self.language, text_id, None, **params)
+        fail(self.document, path, self.language, text_id, None, **params)
 
     def build(self, parsed: schema.OfficeDocument) -> OfficeSettings:
         office = parsed.office
@@ -384,7 +385,7 @@ def _parse_server(
         zeroconf_env = environ.get("ANTRIAN_SERVER_ZEROCONF")
         if zeroconf_env:
             merged["zeroconf"] = zeroconf_env.lower() not in {"0", "false", "no", "off"}
-    section: schema.ServerSection = _decode(
+    section: schema.ServerSection = decode(
         merged, schema.ServerSection, ("server",), {**document, "server": merged}, language
     )
     return ServerSettings(
@@ -396,137 +397,6 @@ def _parse_server(
         public_url=section.public_url or None,
         database=section.database or None,
     )
-
-
-# ------------------------------------------------------------------ schema errors
-
-_AT = re.compile(r"^(?P<what>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
-_STEP = re.compile(r"\.(\w+)|\[(\d+)\]")
-_EXPECTED = re.compile(r"^Expected `(?P<types>[^`]+)`, got `(?P<got>[^`]+)`$")
-_LIMIT = re.compile(r"^Expected `(?P<type>[^`]+)` (?P<op>>=|<=|>|<) (?P<limit>[-\d.]+)$")
-_LENGTH = re.compile(r"^Expected `(?P<type>str|array)` of length >= 1$")
-_MISSING = re.compile(r"^Object missing required field `(?P<key>[^`]+)`$")
-_UNKNOWN = re.compile(r"^Object contains unknown field `(?P<key>[^`]+)`$")
-_CHOICE = re.compile(r"^Invalid enum value (?P<value>.+)$")
-
-# which struct describes the table at a path (list positions written as 0)
-_TABLES: dict[tuple[str | int, ...], type[msgspec.Struct]] = {
-    (): schema.OfficeDocument,
-    ("office",): schema.OfficeSection,
-    ("priority",): schema.PrioritySection,
-    ("hours",): schema.HoursSection,
-    ("breaks", 0): schema.BreakSection,
-    ("holidays", 0): schema.HolidaySection,
-    ("services", 0): schema.ServiceSection,
-    ("services", 0, "hours"): schema.HoursSection,
-    ("services", 0, "priority"): schema.ServicePrioritySection,
-    ("counters", 0): schema.CounterSection,
-    ("server",): schema.ServerSection,
-}
-_TYPE_NAMES = {"int": "type.int", "float": "type.float", "str": "type.str", "bool": "type.bool",
-               "array": "type.array", "object": "type.object", "date": "type.date"}  # fmt: skip
-
-
-def _decode(
-    value: Any, struct: type[Any], prefix: KeyPath, document: Mapping[str, Any], language: str
-) -> Any:
-    try:
-        return schema.decode(value, struct)
-    except msgspec.ValidationError as exc:
-        raise _explain(str(exc), prefix, document, language) from None
-
-
-def _explain(
-    message: str, prefix: KeyPath, document: Mapping[str, Any], language: str
-) -> ConfigError:
-    """A msgspec message ("Expected `int` >= 1 - at `$.services[0].quota`") in words."""
-    found = _AT.match(message)
-    assert found is not None  # the pattern matches any text
-    what = found.group("what")
-    path: KeyPath = prefix + tuple(
-        name if name else int(index) for name, index in _STEP.findall(found.group("path") or "")
-    )
-    got = texts.show_value(texts.lookup(document, path))
-
-    def problem(text_id: str, key: str | None = None, /, **params: object) -> ConfigError:
-        # a missing or unknown key is named in the message; its table is the place
-        key_path = (*path, key) if key else path
-        named = {"key": key} if key else {}
-        return _error(document, path, language, text_id, key_path=key_path, **named, **params)
-
-    if match := _MISSING.match(what):
-        key = match.group("key")
-        hint_key = f"missing.hint.{key}"
-        hint = texts.say(hint_key, language) if hint_key in texts.TEXTS["id"] else ""
-        return problem("missing", key, hint=hint)
-    if match := _UNKNOWN.match(what):
-        key = match.group("key")
-        struct = _TABLES.get(tuple(0 if isinstance(step, int) else step for step in path))
-        allowed = schema.allowed_keys(struct) if struct is not None else ()
-        return problem(
-            "unknown_key", key,
-            suggestion=texts.suggestion(key, allowed, language), allowed=", ".join(allowed),
-        )  # fmt: skip
-    if _is_day_spec(path) and (_EXPECTED.match(what) or _LENGTH.match(what)):
-        return problem("time_range", value=texts.lookup(document, path))
-    if match := _LENGTH.match(what):
-        if len(path) == 3 and path[0] == "counters" and path[2] == "services":
-            return problem("counter.no_services")
-        return problem("not_empty" if match.group("type") == "str" else "empty_list")
-    if match := _LIMIT.match(what):
-        limit = match.group("limit").removesuffix(".0")
-        operator = match.group("op")
-        key = {">=": "at_least", "<=": "at_most", ">": "above"}.get(operator, "at_least")
-        return problem(key, limit=limit, got=got)
-    if match := _EXPECTED.match(what):
-        names = [
-            texts.say(_TYPE_NAMES[name], language)
-            for name in match.group("types").split(" | ")
-            if name in _TYPE_NAMES
-        ]
-        expected = texts.say("type.or", language).join(names) or match.group("types")
-        return problem("type", expected=expected, got=got)
-    if what.startswith("Invalid RFC3339 encoded date"):
-        return problem("type", expected=texts.say("type.date", language), got=got)
-    if match := _CHOICE.match(what):
-        value = texts.lookup(document, path)
-        suggestion = texts.suggestion(str(value), WEEKDAYS, language)
-        return problem("choice", got=got, allowed=", ".join(WEEKDAYS), suggestion=suggestion)
-    return ConfigError(f"{texts.dotted(path)}: {what}", texts.dotted(path))
-
-
-def _is_day_spec(path: KeyPath) -> bool:
-    return bool(path) and path[-1] in WEEKDAYS and "hours" in path and "days" not in path
-
-
-def _error(
-    document: Mapping[str, Any],
-    path: KeyPath,
-    language: str,
-    text_id: str,
-    /,
-    key_path: KeyPath | None = None,
-    **params: object,
-) -> ConfigError:
-    problem = texts.say(text_id, language, **params)
-    machine_path = texts.dotted(path if key_path is None else key_path)
-    if not path:
-        return ConfigError(texts.say("frame.file", language, problem=problem), machine_path)
-    where = texts.where(document, path, language)
-    message = texts.say("frame", language, where=where, problem=problem)
-    return ConfigError(message, machine_path)
-
-
-def _fail(
-    document: Mapping[str, Any],
-    path: KeyPath,
-    language: str,
-    text_id: str,
-    /,
-    key_path: KeyPath | None = None,
-    **params: object,
-) -> NoReturn:
-    raise _error(document, path, language, text_id, key_path=key_path, **params)
 
 
 def config_path(explicit: str | None, environ: Mapping[str, str] | None = None) -> Path | None:
