@@ -5,7 +5,7 @@ AntrianError
 ├── StorageError         the database refused a write or is unusable
 └── QueueError           a queue rule refused an action (mapped to 4xx)
     ├── UnknownService, UnknownCounter, UnknownTicket
-    ├── ServiceClosed    (.reason: hours | break | quota | closed)
+    ├── ServiceClosed    (.reason: hours | break | holiday | quota | closed)
     ├── QueueEmpty, NoCurrentTicket, CounterPaused
     └── InvalidState, SameService
 """
