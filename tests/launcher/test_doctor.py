@@ -103,3 +103,20 @@ def test_doctor_names_a_missing_config_file(tmp_path: Path) -> None:
     )
     english = run_doctor(tmp_path / "nope.toml", "--language", "en")
     assert english.stdout == f"[GAGAL] --config: no such file: {tmp_path / 'nope.toml'}\n"
+
+
+def test_doctor_on_a_server_that_does_not_advertise_asks_it_directly(
+    live_server: LiveServer, tmp_path: Path
+) -> None:
+    config = tmp_path / "antrian.toml"
+    port = live_server.url.rsplit(":", 1)[1]
+    config.write_text(
+        f'[office]\nname = "Kecamatan Uji"\n[server]\nzeroconf = false\nport = {port}\n'
+    )
+    out = run_doctor(config).stdout
+    assert (
+        "[ OK ] Pencarian server otomatis (zeroconf) dimatikan di [server]: memakai alamat"
+        " server di pengaturan" in out
+    )
+    assert f"[ OK ] Server menjawab: http://127.0.0.1:{port}" in out
+    assert "Pengaturan server salah" not in out
