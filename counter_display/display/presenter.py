@@ -10,7 +10,15 @@ from typing import Final
 from client.events import ConnectionStatus
 from client.i18n import DEFAULT_LANGUAGE, closed_reason_text, service_name
 from client.state import OfficeState
-from client.wire import Counter, CounterState, Event, EventType, Ticket, UnknownEvent
+from client.wire import (
+    Counter,
+    CounterState,
+    Event,
+    EventType,
+    Ticket,
+    TicketStatus,
+    UnknownEvent,
+)
 from counter_display.display.texts import text
 
 MAX_COUNTER_ROWS: Final = 12
@@ -202,7 +210,9 @@ class DisplayPresenter:
     def _refresh_featured(self, state: OfficeState) -> None:
         # Keep the featured call (a recall of an older ticket stays up) while it is among
         # today's recent calls or still at its counter (a recall of a call older than the
-        # last 20 of a busy office); otherwise show the latest call, if any.
+        # last 20 of a busy office). Otherwise (it was transferred or re-queued, or this is
+        # the first snapshot) show the latest call still at its counter, or nothing: an
+        # older ticket already served must not look as if it were being called.
         featured = self._featured
         if featured is not None:
             known = (
@@ -213,7 +223,9 @@ class DisplayPresenter:
             if fresh is not None and fresh.called_at == featured.called_at:
                 self._featured = fresh
                 return
-        self._featured = state.last_call
+        self._featured = next(
+            (call for call in state.recent_calls if call.status is TicketStatus.CALLED), None
+        )
         self._featured_recall = False
 
     def _call_view(self, state: OfficeState) -> CallView | None:

@@ -154,3 +154,66 @@ def test_dates_and_clock_in_indonesian_and_english() -> None:
     assert format_clock(moment, "Asia/Makassar") == "09.05 WITA"
     assert format_clock(moment, "Asia/Jayapura", "en") == "09:05 WIT"
     assert format_clock(moment, "Europe/Amsterdam") == "09.05"
+
+
+@pytest.mark.parametrize("kind", ["ticket.transferred", "ticket.requeued"])
+def test_a_transferred_or_requeued_latest_call_leaves_the_big_panel_empty(kind: str) -> None:
+    # Loket 1 served B005 earlier (done); Loket 2 calls A007, then transfers or re-queues it.
+    presenter = DisplayPresenter()
+    served = called_json(5, "B005", 1, status="done", called_at="2026-11-24T09:50:00+07:00")
+    latest = called_json(7, "A007", 2)
+    state = _state(recent_calls=[latest, served])
+    assert presenter.present(state, None).view.now_calling is not None
+    moved = ticket_json(7, "A007", requeued=True)
+    fields: dict[str, Any] = {
+        "ticket": moved,
+        "services": [service_json("A", waiting=1)],
+    }
+    if kind == "ticket.transferred":
+        fields.update(counter=counter_json(2, ["A", "B"]), from_service="A")
+        fields["ticket"] = dict(moved, service="B", requeued=False, transferred_from="A")
+    event = parse_event(event_json(kind, 11, **fields))
+
+    update = presenter.present(state.apply(event), event)
+
+    # Not B005, which was served long ago, as if it were being called now.
+    assert update.view.now_calling is None
+    assert not any(row.latest for row in update.view.counters)
+    assert update.announcement is None
+
+
+def test_after_a_transfer_the_big_panel_shows_the_latest_call_still_at_its_counter() -> None:
+    presenter = DisplayPresenter()
+    older = called_json(3, "B003", 1, status="done", called_at="2026-11-24T09:40:00+07:00")
+    serving = called_json(5, "B005", 1, called_at="2026-11-24T09:50:00+07:00")
+    latest = called_json(7, "A007", 2)
+    state = _state(recent_calls=[latest, serving, older])
+    presenter.present(state, None)
+    transferred = ticket_json(7, "A007", service="B", transferred_from="A")
+    event = parse_event(
+        event_json(
+            "ticket.transferred",
+            11,
+            ticket=transferred,
+            counter=counter_json(2, ["A", "B"]),
+            from_service="A",
+            services=[],
+        )
+    )
+
+    update = presenter.present(state.apply(event), event)
+
+    assert update.view.now_calling is not None
+    assert (update.view.now_calling.number, update.view.now_calling.counter) == ("B005", 1)
+
+
+def test_a_snapshot_whose_calls_are_all_served_shows_no_call_in_the_big_panel() -> None:
+    presenter = DisplayPresenter()
+    state = _state(recent_calls=[called_json(7, "A007", 2, status="done")])
+    update = presenter.present(state, None)
+    assert update.view.now_calling is None
+    # The list still says what each counter called last.
+    assert [(row.counter_text, row.number_text) for row in update.view.counters][0] == (
+        "Loket 2",
+        "A007",
+    )
