@@ -26,14 +26,12 @@ from kiosk.flow import FlowOutcome, FlowStep, OutcomeKind, TicketFlow
 from kiosk.printing import PrinterHealth, PrinterService
 from kiosk.settings import KioskSettings
 from kiosk.texts import KioskTexts
+from kiosk.touch import Clock, TouchGuard
 from printer_drivers import TicketData
 
 logger = logging.getLogger(__name__)
 
 FAILURE_SHOWN_S = 8.0
-# The second touch of a double tap lands on whatever the first one brought up ("Selesai"
-# -> the priority button under it): a touch this soon after the last one is ignored.
-DOUBLE_TAP_S = 0.5
 VOID_RETRY_S = 10.0
 UNCERTAIN_GRACE_S = 60.0  # how long a lost issue is looked for after 'nothing issued'
 ADMIN_MAX_WRONG_PINS = 3
@@ -97,6 +95,7 @@ class KioskController(QObject):
         printer: PrinterService | None,
         *,
         setup_error: str | None = None,
+        clock: Clock = time.monotonic,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -119,7 +118,7 @@ class KioskController(QObject):
         self._uncertain_issues: dict[str, float] = {}
         self.flow = TicketFlow(self, self._on_flow_changed)
         self._timing: dict[int, float] = {}
-        self._last_tap_at = -DOUBLE_TAP_S
+        self.touch_guard = TouchGuard(clock)
 
         self._outcome_timer = QTimer(self)
         self._outcome_timer.setSingleShot(True)
@@ -134,12 +133,15 @@ class KioskController(QObject):
         self._void_retry_timer.setInterval(int(VOID_RETRY_S * 1000))
         self._void_retry_timer.timeout.connect(self._retry_voids_while_connected)
 
+        # Before any window redraws: the screen's settle time starts when it changes.
+        self.changed.connect(self._on_changed)
         link.connection_changed.connect(self._on_connection_changed)
         link.state_changed.connect(self._on_state_changed)
         if printer is not None:
             printer.printed.connect(self._on_printed)
             printer.print_failed.connect(self._on_print_failed)
             printer.health_changed.connect(self._on_health_changed)
+        self.touch_guard.screen_shown(self.screen)
 
     # -- what the window reads --------------------------------------------------------------
 
@@ -271,15 +273,9 @@ class KioskController(QObject):
     # -- what the window calls --------------------------------------------------------------
 
     def accept_tap(self) -> bool:
-        """Whether a visitor's touch counts; False for the second touch of a double tap."""
-        now = time.monotonic()
-        if now - self._last_tap_at < DOUBLE_TAP_S:
-            logger.debug(
-                "ignored a touch %.0f ms after the last one", (now - self._last_tap_at) * 1000
-            )
-            return False
-        self._last_tap_at = now
-        return True
+        """Whether a visitor's touch counts: not the second touch of a double tap, nor a
+        touch just after the screen changed (it was meant for the screen before)."""
+        return self.touch_guard.accept()
 
     def choose_service(self, code: str, priority: bool = False) -> bool:
         """A visitor touched a service button; False when it issues nothing (double tap)."""
@@ -318,7 +314,7 @@ class KioskController(QObject):
     @Slot()
     def acknowledge(self) -> None:
         """The confirmation or failure has been shown long enough: back to the start."""
-        self._last_tap_at = -DOUBLE_TAP_S  # the next touch is the next visitor's
+        self.touch_guard.new_visitor()
         self.finish()
 
     def finish(self) -> None:
@@ -435,6 +431,10 @@ class KioskController(QObject):
         )
 
     # -- slots --------------------------------------------------------------------------------
+
+    @Slot()
+    def _on_changed(self) -> None:
+        self.touch_guard.screen_shown(self.screen)
 
     def _on_flow_changed(self, step: FlowStep, outcome: FlowOutcome | None) -> None:
         if step is FlowStep.DONE and outcome is not None:

@@ -213,7 +213,5 @@ def test_a_snapshot_whose_calls_are_all_served_shows_no_call_in_the_big_panel() 
     update = presenter.present(state, None)
     assert update.view.now_calling is None
     # The list still says what each counter called last.
-    assert [(row.counter_text, row.number_text) for row in update.view.counters][0] == (
-        "Loket 2",
-        "A007",
-    )
+    first = update.view.counters[0]
+    assert (first.counter_text, first.number_text) == ("Loket 2", "A007")
