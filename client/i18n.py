@@ -1,11 +1,11 @@
-"""UI strings in Bahasa Indonesia (default) and English, and number/duration formats."""
+"""UI strings in Bahasa Indonesia (default) and English; formats are in client.formatting."""
 
 from __future__ import annotations
 
 import logging
-import math
 from enum import StrEnum
 
+from client.formatting import plural_form
 from client.wire import ClosedReason, Service, TicketStatus
 
 logger = logging.getLogger(__name__)
@@ -54,10 +54,6 @@ STRINGS: dict[Language, dict[str, str]] = {
         "ticket_status.voided": "Dibatalkan",
         "counter_state.open": "Melayani",
         "counter_state.paused": "Istirahat",
-        "duration.less_than_minute": "< 1 menit",
-        "duration.minutes": "± {minutes} menit",
-        "duration.hours": "± {hours} jam",
-        "duration.hours_minutes": "± {hours} jam {minutes} menit",
         "error.queue_empty": "Tidak ada antrian yang menunggu",
         "error.service_closed": "Layanan sedang tutup",
         "error.unauthorized": "Perangkat ini belum terdaftar di server",
@@ -81,6 +77,7 @@ STRINGS: dict[Language, dict[str, str]] = {
         "common.waiting": "Waiting",
         "common.waiting_count": "{count} waiting",
         "common.people_ahead": "{count} people ahead of you",
+        "common.people_ahead.one": "{count} person ahead of you",
         "common.estimated_wait": "Estimated wait",
         "common.open": "Open",
         "common.closed": "Closed",
@@ -96,10 +93,6 @@ STRINGS: dict[Language, dict[str, str]] = {
         "ticket_status.voided": "Cancelled",
         "counter_state.open": "Serving",
         "counter_state.paused": "On break",
-        "duration.less_than_minute": "< 1 min",
-        "duration.minutes": "about {minutes} min",
-        "duration.hours": "about {hours} h",
-        "duration.hours_minutes": "about {hours} h {minutes} min",
         "error.queue_empty": "Nobody is waiting",
         "error.service_closed": "The service is closed",
         "error.unauthorized": "This device is not registered with the server",
@@ -149,29 +142,16 @@ def tr(key: str, language: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
         return template
 
 
-def format_number(value: int, language: str = DEFAULT_LANGUAGE) -> str:
-    """An integer with thousands separators: 1.234 in Indonesian, 1,234 in English."""
-    text = f"{value:,}"
-    return text.replace(",", ".") if language != Language.ENGLISH else text
+def tr_count(key: str, count: int, language: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
+    """Like ``tr`` for a text about ``count`` things, in the count's plural form.
 
-
-def format_wait(seconds: float, language: str = DEFAULT_LANGUAGE) -> str:
-    """An estimated wait as people read it: "± 15 menit", "± 1 jam 20 menit".
-
-    Minutes are rounded up; above ten minutes to the next five, since an estimate
-    that looks precise promises too much.
+    ``key`` is the general ("other") form; ``key.one`` holds the singular where the
+    language has one (English "1 person ahead of you"; Indonesian has no plural forms).
     """
-    if not math.isfinite(seconds) or seconds < 60:
-        return tr("duration.less_than_minute", language)
-    minutes = math.ceil(seconds / 60)
-    if minutes > 10:
-        minutes = math.ceil(minutes / 5) * 5
-    hours, minutes = divmod(minutes, 60)
-    if hours == 0:
-        return tr("duration.minutes", language, minutes=minutes)
-    if minutes == 0:
-        return tr("duration.hours", language, hours=hours)
-    return tr("duration.hours_minutes", language, hours=hours, minutes=minutes)
+    form = plural_form(count, language)
+    table = STRINGS.get(Language(language) if language in STRINGS else DEFAULT_LANGUAGE, {})
+    chosen = f"{key}.{form}" if form != "other" and f"{key}.{form}" in table else key
+    return tr(chosen, language, count=count, **params)
 
 
 def closed_reason_text(reason: ClosedReason | None, language: str = DEFAULT_LANGUAGE) -> str:

@@ -18,6 +18,7 @@ from client.errors import (
     ServerUnavailable,
     StorageUnavailable,
 )
+from client.formatting import format_date_time, format_wait
 from client.i18n import Language, service_description, service_name
 from client.qt_bridge import ServerLink
 from client.state import OfficeState
@@ -410,21 +411,24 @@ class KioskController(QObject):
         )
 
     def ticket_data(self, ticket: Ticket) -> TicketData:
-        """What the printer prints: the server's answer, in the office's time zone."""
+        """What the printer prints: the server's answer, in the office's time zone, with
+        the wait and the date formatted as the screen formats them."""
         issued_at = ticket.issued_at
-        if self._state is not None:
+        zone_name = self._state.timezone if self._state is not None else None
+        if zone_name is not None:
             try:
-                issued_at = issued_at.astimezone(ZoneInfo(self._state.timezone))
+                issued_at = issued_at.astimezone(ZoneInfo(zone_name))
             except (ZoneInfoNotFoundError, ValueError):
-                logger.warning("unknown office time zone %r", self._state.timezone)
+                logger.warning("unknown office time zone %r", zone_name)
         return TicketData(
             office_name=self.office_name,
             service_name=self._service_name(ticket.service),
             number=ticket.number,
             priority=ticket.priority,
             people_ahead=ticket.people_ahead,
-            est_wait_s=ticket.est_wait_s,
+            wait_text=format_wait(ticket.est_wait_s, self.language),
             issued_at=issued_at,
+            issued_text=format_date_time(issued_at, self.language, zone_name),
             check_url=ticket.check_url,
             footer=self.text("ticket_footer") or None,
             language=self.language.value,

@@ -6,7 +6,8 @@ import logging
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from client.i18n import DEFAULT_LANGUAGE, Language, format_wait, tr
+from client.formatting import format_number, format_wait, plural_form
+from client.i18n import DEFAULT_LANGUAGE, Language, tr
 from client.wire import ClosedReason
 
 logger = logging.getLogger(__name__)
@@ -82,6 +83,7 @@ KIOSK_STRINGS: Mapping[Language, Mapping[str, str]] = MappingProxyType(
                 "welcome": "Welcome",
                 "choose_service": "Please touch the service you need",
                 "waiting_line": "Waiting: {count} people · {wait}",
+                "waiting_line.one": "Waiting: {count} person · {wait}",
                 "waiting_none": "Nobody is waiting",
                 "closed.hours": "Closed — outside service hours",
                 "closed.break": "On break — please come back later",
@@ -103,6 +105,7 @@ KIOSK_STRINGS: Mapping[Language, Mapping[str, str]] = MappingProxyType(
                 "your_number": "Your queue number",
                 "take_ticket": "Please take your ticket",
                 "people_ahead": "{count} people ahead of you · estimated wait {wait}",
+                "people_ahead.one": "{count} person ahead of you · estimated wait {wait}",
                 "no_one_ahead": "Nobody is ahead of you · you will be called soon",
                 "done": "Done",
                 "print_failed_title": "Sorry, the ticket could not be printed",
@@ -148,7 +151,8 @@ KIOSK_STRINGS: Mapping[Language, Mapping[str, str]] = MappingProxyType(
     }
 )
 
-TEXT_KEYS = frozenset(KIOSK_STRINGS[Language.INDONESIAN])
+# A key ending in ".one" is the singular of a text about a count (English only so far).
+TEXT_KEYS = frozenset(key for table in KIOSK_STRINGS.values() for key in table)
 
 
 class KioskTexts:
@@ -175,6 +179,25 @@ class KioskTexts:
                 logger.warning("kiosk text %r (%s) has bad placeholders", key, language)
             return template
 
+    def get_count(
+        self, key: str, count: int, language: Language = DEFAULT_LANGUAGE, /, **params: object
+    ) -> str:
+        """``get`` for a text about ``count`` things, in the count's plural form: the key
+        ``key.one`` for one in English, ``key`` itself otherwise (and in Indonesian)."""
+        form = plural_form(count, language)
+        chosen = f"{key}.{form}"
+        if form == "other" or not self._has(chosen, language):
+            chosen = key
+        return self.get(chosen, language, count=format_number(count, language), **params)
+
+    def _has(self, key: str, language: Language) -> bool:
+        overrides = self._overrides.get(language, {})
+        if key in overrides:
+            return True
+        # An office that rewrote the general form but not the singular gets its own text.
+        general = key.rpartition(".")[0]
+        return general not in overrides and key in KIOSK_STRINGS.get(language, {})
+
     def closed_line(self, reason: ClosedReason | None, language: Language) -> str:
         """Why a service issues no ticket now, as its button says it."""
         return self.get(f"closed.{reason or ClosedReason.CLOSED}", language)
@@ -183,14 +206,12 @@ class KioskTexts:
         """ "Menunggu: 5 orang · ± 15 menit", or that nobody is waiting."""
         if waiting <= 0:
             return self.get("waiting_none", language)
-        return self.get(
-            "waiting_line", language, count=waiting, wait=format_wait(est_wait_s, language)
-        )
+        wait = format_wait(est_wait_s, language)
+        return self.get_count("waiting_line", waiting, language, wait=wait)
 
     def people_ahead_line(self, people_ahead: int, est_wait_s: int, language: Language) -> str:
         """The line under the number on the confirmation screen."""
         if people_ahead <= 0:
             return self.get("no_one_ahead", language)
-        return self.get(
-            "people_ahead", language, count=people_ahead, wait=format_wait(est_wait_s, language)
-        )
+        wait = format_wait(est_wait_s, language)
+        return self.get_count("people_ahead", people_ahead, language, wait=wait)

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from client.errors import ApiError, ClientError
+from client.formatting import format_time
 from client.i18n import DEFAULT_LANGUAGE, service_name, tr
 from client.state import OfficeState
 from client.wire import Counter, CounterState, Event, Service, Ticket, TicketStatus, UnknownEvent
@@ -106,8 +107,8 @@ class _Pending:
     baseline: Baseline
 
 
-def _clock(moment: datetime | None) -> str:
-    return moment.strftime("%H:%M") if moment is not None else ""
+def _clock(moment: datetime | None, language: str) -> str:
+    return format_time(moment, language) if moment is not None else ""
 
 
 class CounterPresenter:
@@ -391,7 +392,13 @@ class CounterPresenter:
         if current.priority:
             parts.append(tr("common.priority", self.language))
         if current.called_at is not None:
-            parts.append(text("current.called_at", self.language, time=_clock(current.called_at)))
+            parts.append(
+                text(
+                    "current.called_at",
+                    self.language,
+                    time=_clock(current.called_at, self.language),
+                )
+            )
         if current.recalls:
             parts.append(text("current.recalls", self.language, count=current.recalls))
         if current.transferred_from:
@@ -429,7 +436,7 @@ class CounterPresenter:
                 RecentTicket(
                     ticket.number,
                     self._outcome_text(ticket),
-                    _clock(ticket.finished_at or ticket.called_at),
+                    _clock(ticket.finished_at or ticket.called_at, self.language),
                 )
             )
             if len(recent) == RECENT_SHOWN:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from client.formatting import format_clock, format_date
 from client.i18n import DEFAULT_LANGUAGE
 from counter_display.display.presenter import (
     MAX_COUNTER_ROWS,
@@ -29,7 +30,7 @@ from counter_display.display.presenter import (
     DisplayView,
     ServiceRow,
 )
-from counter_display.display.texts import format_clock, format_date, text
+from counter_display.display.texts import text
 from counter_display.display.ticker import TickerWidget
 
 logger = logging.getLogger(__name__)
@@ -592,7 +593,7 @@ class DisplayWindow(QWidget):
     def _on_clock_timer(self) -> None:
         moment = self._now(self._zone)
         self.date_label.setText(format_date(moment, self.language))
-        self.clock_label.setText(format_clock(moment, self._zone_name, self.language))
+        self.clock_label.setText(format_clock(moment, self.language, self._zone_name))
         # Wake just after the next minute starts, whatever the timer's drift.
         delay_ms = (60 - moment.second) * 1000 - moment.microsecond // 1000 + 50
         self._clock_timer.start(max(200, delay_ms))

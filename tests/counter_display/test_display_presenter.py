@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
+from client.formatting import format_clock, format_date
 from client.state import OfficeState
 from client.wire import parse_event, parse_snapshot
 from counter_display.display.presenter import DisplayPresenter, call_identity
-from counter_display.display.texts import format_clock, format_date
 from tests.client.samples import (
     called_json,
     counter_json,
@@ -150,10 +150,10 @@ def test_dates_and_clock_in_indonesian_and_english() -> None:
     assert format_date(moment, "id") == "Selasa, 24 November 2026"
     assert format_date(datetime(2026, 8, 17), "id") == "Senin, 17 Agustus 2026"
     assert format_date(moment, "en") == "Tuesday, 24 November 2026"
-    assert format_clock(moment, "Asia/Jakarta") == "09.05 WIB"
-    assert format_clock(moment, "Asia/Makassar") == "09.05 WITA"
-    assert format_clock(moment, "Asia/Jayapura", "en") == "09:05 WIT"
-    assert format_clock(moment, "Europe/Amsterdam") == "09.05"
+    assert format_clock(moment, "id", "Asia/Jakarta") == "09.05 WIB"
+    assert format_clock(moment, "id", "Asia/Makassar") == "09.05 WITA"
+    assert format_clock(moment, "en", "Asia/Jayapura") == "09:05 WIT"
+    assert format_clock(moment, "id", "Europe/Amsterdam") == "09.05"
 
 
 @pytest.mark.parametrize("kind", ["ticket.transferred", "ticket.requeued"])
