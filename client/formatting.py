@@ -15,6 +15,7 @@ import math
 from datetime import datetime
 from functools import cache
 from typing import Final
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
@@ -70,6 +71,16 @@ def format_date(moment: datetime, language: str) -> str:
 def format_time(moment: datetime, language: str) -> str:
     """The time of day of ``moment`` as it is: "13.00" in Indonesian, "13:00" in English."""
     return f"{moment:%H}{':' if _language(language) == ENGLISH else '.'}{moment:%M}"
+
+
+def in_zone(moment: datetime, timezone_name: str | None) -> datetime:
+    """``moment`` in the office's time zone; as it is when the zone is unknown."""
+    if not timezone_name:
+        return moment
+    try:
+        return moment.astimezone(ZoneInfo(timezone_name))
+    except (ZoneInfoNotFoundError, ValueError):
+        return moment
 
 
 def zone_abbreviation(moment: datetime, timezone_name: str | None = None) -> str:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from datetime import date, datetime
 from enum import StrEnum
 
-from client.formatting import plural_form
+from client.formatting import format_date, format_time, in_zone, plural_form
 from client.wire import ClosedReason, Service, TicketStatus
 
 logger = logging.getLogger(__name__)
@@ -47,6 +48,12 @@ STRINGS: dict[Language, dict[str, str]] = {
         "closed_reason.break": "Istirahat",
         "closed_reason.quota": "Kuota hari ini sudah habis",
         "closed_reason.closed": "Ditutup sementara",
+        "closed_reason.holiday": "Hari libur",
+        "closed.holiday": "Kantor tutup: hari libur",
+        "closed.holiday_note": "Kantor tutup: {note}",
+        "opens_again.today": "Buka kembali pukul {time}",
+        "opens_again.tomorrow": "Buka kembali besok pukul {time}",
+        "opens_again.later": "Buka kembali {date} pukul {time}",
         "ticket_status.waiting": "Menunggu",
         "ticket_status.called": "Dipanggil",
         "ticket_status.done": "Selesai",
@@ -86,6 +93,12 @@ STRINGS: dict[Language, dict[str, str]] = {
         "closed_reason.break": "On break",
         "closed_reason.quota": "Today's quota has been reached",
         "closed_reason.closed": "Temporarily closed",
+        "closed_reason.holiday": "Public holiday",
+        "closed.holiday": "Office closed: public holiday",
+        "closed.holiday_note": "Office closed: {note}",
+        "opens_again.today": "Opens again at {time}",
+        "opens_again.tomorrow": "Opens again tomorrow at {time}",
+        "opens_again.later": "Opens again on {date} at {time}",
         "ticket_status.waiting": "Waiting",
         "ticket_status.called": "Called",
         "ticket_status.done": "Done",
@@ -157,6 +170,37 @@ def tr_count(key: str, count: int, language: str = DEFAULT_LANGUAGE, /, **params
 def closed_reason_text(reason: ClosedReason | None, language: str = DEFAULT_LANGUAGE) -> str:
     """Why a service is closed, in words; "closed" when the reason is unknown."""
     return tr(f"closed_reason.{reason or ClosedReason.CLOSED}", language)
+
+
+def opens_again_text(
+    opens_at: datetime, today: date, timezone_name: str | None, language: str = DEFAULT_LANGUAGE
+) -> str:
+    """When a closed service opens again, in the office's time: "Buka kembali pukul 13.00",
+    "… besok pukul 08.00", "… Senin, 28 Desember 2026 pukul 08.00"."""
+    local = in_zone(opens_at, timezone_name)
+    time = format_time(local, language)
+    days = (local.date() - today).days
+    if days <= 0:
+        return tr("opens_again.today", language, time=time)
+    if days == 1:
+        return tr("opens_again.tomorrow", language, time=time)
+    return tr("opens_again.later", language, date=format_date(local, language), time=time)
+
+
+def closed_service_text(
+    service: Service, today: date, timezone_name: str | None, language: str = DEFAULT_LANGUAGE
+) -> str:
+    """Why a service is closed and when it opens again, short (the TV's tile):
+    "Istirahat salat Jumat · Buka kembali pukul 13.00", "Kantor tutup: Hari Raya Natal"."""
+    if service.closed_reason is ClosedReason.HOLIDAY:
+        if service.closed_note:
+            return tr("closed.holiday_note", language, note=service.closed_note)
+        return tr("closed.holiday", language)
+    text = service.closed_note or closed_reason_text(service.closed_reason, language)
+    if service.opens_at is not None:
+        opens = opens_again_text(service.opens_at, today, timezone_name, language)
+        text = f"{text} · {opens}"
+    return text
 
 
 def ticket_status_text(status: TicketStatus, language: str = DEFAULT_LANGUAGE) -> str:

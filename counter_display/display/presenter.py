@@ -8,7 +8,8 @@ from datetime import date, datetime
 from typing import Final
 
 from client.events import ConnectionStatus
-from client.i18n import DEFAULT_LANGUAGE, closed_reason_text, service_name
+from client.formatting import format_number
+from client.i18n import DEFAULT_LANGUAGE, closed_service_text, service_name
 from client.state import OfficeState
 from client.wire import (
     Counter,
@@ -56,8 +57,9 @@ class ServiceRow:
     code: str
     name: str
     waiting: int
-    waiting_text: str  # "12 menunggu", or why the service is closed
+    waiting_text: str  # "12 menunggu"; "Tutup" for a closed service nobody waits for
     open: bool
+    closed_text: str = ""  # why it is closed and when it opens again; "" while open
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,15 +285,16 @@ class DisplayPresenter:
     def _service_rows(self, state: OfficeState) -> tuple[ServiceRow, ...]:
         rows = []
         for service in state.services[:MAX_SERVICE_ROWS]:
-            if service.open:
-                waiting_text = text("waiting_count", self.language, count=service.waiting)
-            else:
-                # People may still wait for a closed service: they want their count too,
-                # first, so that a narrow tile cuts the reason rather than the count.
-                waiting_text = closed_reason_text(service.closed_reason, self.language)
-                if service.waiting:
-                    count_text = text("waiting_count", self.language, count=service.waiting)
-                    waiting_text = f"{count_text} · {waiting_text}"
+            waiting = format_number(service.waiting, self.language)
+            count = text("waiting_count", self.language, count=waiting)
+            closed_text = ""
+            waiting_text = count
+            if not service.open:
+                # People may still wait for a closed service: they want their count too.
+                waiting_text = count if service.waiting else text("closed", self.language)
+                closed_text = closed_service_text(
+                    service, state.today, state.timezone, self.language
+                )
             rows.append(
                 ServiceRow(
                     code=service.code,
@@ -299,6 +302,7 @@ class DisplayPresenter:
                     waiting=service.waiting,
                     waiting_text=waiting_text,
                     open=service.open,
+                    closed_text=closed_text,
                 )
             )
         return tuple(rows)

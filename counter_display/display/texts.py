@@ -16,7 +16,7 @@ TEXTS: Final[dict[Language, dict[str, str]]] = {
         "waiting_title": "ANTRIAN MENUNGGU",
         "waiting_count": "{count} menunggu",
         "paused": "istirahat",
-        "closed": "tutup",
+        "closed": "Tutup",
         "recall": "PANGGILAN ULANG",
         "reconnecting": "menyambung ulang…",
         "token_rejected": (
@@ -37,7 +37,7 @@ TEXTS: Final[dict[Language, dict[str, str]]] = {
         "waiting_title": "WAITING",
         "waiting_count": "{count} waiting",
         "paused": "on break",
-        "closed": "closed",
+        "closed": "Closed",
         "recall": "CALLED AGAIN",
         "reconnecting": "reconnecting…",
         "token_rejected": (

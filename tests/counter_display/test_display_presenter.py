@@ -117,8 +117,46 @@ def test_closed_service_says_why_and_still_counts_the_waiting() -> None:
     presenter = DisplayPresenter()
     state = _state(services=[service_json("A", open=False, closed_reason="break", waiting=3)])
     row = presenter.present(state, None).view.services[0]
-    assert row.waiting_text == "3 menunggu · Istirahat"
+    assert (row.waiting_text, row.closed_text) == ("3 menunggu", "Istirahat")
     assert not row.open
+
+
+@pytest.mark.parametrize(
+    ("changes", "language", "waiting_text", "closed_text"),
+    [
+        (
+            {"closed_reason": "break", "closed_note": "Istirahat salat Jumat",
+             "opens_at": "2026-11-24T13:00:00+07:00", "waiting": 2},
+            "id", "2 menunggu", "Istirahat salat Jumat · Buka kembali pukul 13.00",
+        ),
+        (
+            {"closed_reason": "break", "closed_note": "Friday prayer break",
+             "opens_at": "2026-11-24T06:00:00+00:00", "waiting": 1},
+            "en", "1 waiting", "Friday prayer break · Opens again at 13:00",
+        ),
+        (
+            {"closed_reason": "quota", "opens_at": "2026-11-25T08:00:00+07:00"},
+            "id", "Tutup", "Kuota hari ini sudah habis · Buka kembali besok pukul 08.00",
+        ),
+        (
+            {"closed_reason": "holiday", "closed_note": "Hari Raya Natal",
+             "opens_at": "2026-11-28T08:00:00+07:00"},
+            "id", "Tutup", "Kantor tutup: Hari Raya Natal",
+        ),
+        (
+            {"closed_reason": "holiday", "closed_note": "Christmas Day"},
+            "en", "Closed", "Office closed: Christmas Day",
+        ),
+        ({"closed_reason": "hours"}, "id", "Tutup", "Di luar jam layanan"),
+    ],
+)  # fmt: skip
+def test_a_closed_tile_says_why_and_when_it_opens_again(
+    changes: dict[str, Any], language: str, waiting_text: str, closed_text: str
+) -> None:
+    presenter = DisplayPresenter(language)
+    state = _state(services=[service_json("A", open=False, **changes)])
+    row = presenter.present(state, None).view.services[0]
+    assert (row.waiting_text, row.closed_text) == (waiting_text, closed_text)
 
 
 def test_paused_counter_is_marked() -> None:

@@ -1,0 +1,34 @@
+"""Sample data several test packages and the screenshot scripts share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.client.samples import service_json
+
+_CLOSED = {
+    "id": [
+        service_json("A", open=False, closed_reason="quota", waiting=2,
+                     opens_at="2026-11-25T08:00:00+07:00"),
+        service_json("B", name="Perizinan dan Non-Perizinan", open=False,
+                     closed_reason="break", closed_note="Istirahat salat Jumat",
+                     opens_at="2026-11-24T13:00:00+07:00", waiting=12),
+        service_json("C", name="Legalisasi dan Layanan Umum", open=False,
+                     closed_reason="hours", waiting=1),
+    ],
+    "en": [
+        service_json("A", open=False, closed_reason="quota", waiting=2,
+                     opens_at="2026-11-25T08:00:00+07:00"),
+        service_json("B", name_en="Licensing", open=False, closed_reason="break",
+                     closed_note="Friday prayer break", opens_at="2026-11-24T13:00:00+07:00",
+                     waiting=12),
+        service_json("C", open=False, closed_reason="holiday",
+                     closed_note="Christmas Day"),
+    ],
+}  # fmt: skip
+
+
+def closed_services(language: str = "id") -> list[dict[str, Any]]:
+    """Three closed services with the longest reasons a TV tile or kiosk button shows:
+    quota (opens tomorrow), a break with a note (opens at 13.00), and hours or a holiday."""
+    return [dict(service) for service in _CLOSED[language]]
