@@ -196,13 +196,19 @@ class KioskController(QObject):
         if service.open:
             line = self.texts.waiting_line(service.waiting, service.est_wait_s, self.language)
         else:
-            line = self.texts.closed_line(service.closed_reason, self.language)
+            line = self._closed_line(service)
         return ServiceView(
             code=service.code,
             name=service_name(service, self.language),
             description=service_description(service, self.language),
             status_line=line,
             enabled=service.open,
+        )
+
+    def _closed_line(self, service: Service) -> str:
+        assert self._state is not None
+        return self.texts.closed_service_line(
+            service, self.language, self._state.today, self._state.timezone
         )
 
     def message(self) -> Message:
@@ -244,10 +250,12 @@ class KioskController(QObject):
                 self.text("print_failed_not_voided", number=number),
             )
         if outcome.kind is OutcomeKind.SERVICE_CLOSED:
-            return Message(
-                self.text("service_closed_title"),
-                self.texts.closed_line(outcome.closed_reason, self.language),
-            )
+            service = self._state.service(outcome.service) if self._state is not None else None
+            if service is not None and not service.open:
+                why = self._closed_line(service)  # with its note and when it opens again
+            else:
+                why = self.texts.closed_line(outcome.closed_reason, self.language)
+            return Message(self.text("service_closed_title"), why)
         if outcome.kind is OutcomeKind.UNAVAILABLE:
             return Message(self.text("unavailable_title"), self.text("issue_failed_hint"))
         return Message(self.text("issue_failed_title"), self.text("issue_failed_hint"))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import date
 from types import MappingProxyType
 
 from client.formatting import format_number, format_wait, plural_form
-from client.i18n import DEFAULT_LANGUAGE, Language, tr
-from client.wire import ClosedReason
+from client.i18n import DEFAULT_LANGUAGE, Language, closed_reason_text, opens_again_text, tr
+from client.wire import ClosedReason, Service
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +27,9 @@ KIOSK_STRINGS: Mapping[Language, Mapping[str, str]] = MappingProxyType(
                 "closed.break": "Istirahat — silakan kembali nanti",
                 "closed.quota": "Tutup — kuota hari ini habis",
                 "closed.closed": "Ditutup sementara",
+                "closed.note": "Tutup — {note}",
+                "closed.holiday": "Kantor tutup: hari libur",
+                "closed.holiday_note": "Kantor tutup: {note}",
                 "priority_button": "Prioritas: lansia, disabilitas, ibu hamil, ibu dengan balita",
                 "priority_button_hint": "Sentuh di sini untuk antrian prioritas",
                 "priority_title": "Antrian prioritas",
@@ -89,6 +93,9 @@ KIOSK_STRINGS: Mapping[Language, Mapping[str, str]] = MappingProxyType(
                 "closed.break": "On break — please come back later",
                 "closed.quota": "Closed — today's quota is full",
                 "closed.closed": "Temporarily closed",
+                "closed.note": "Closed — {note}",
+                "closed.holiday": "Office closed: public holiday",
+                "closed.holiday_note": "Office closed: {note}",
                 "priority_button": (
                     "Priority: elderly, disabled people, pregnant women, mothers with toddlers"
                 ),
@@ -199,8 +206,27 @@ class KioskTexts:
         return general not in overrides and key in KIOSK_STRINGS.get(language, {})
 
     def closed_line(self, reason: ClosedReason | None, language: Language) -> str:
-        """Why a service issues no ticket now, as its button says it."""
+        """Why a service issues no ticket now, as its button says it, from the reason only."""
         return self.get(f"closed.{reason or ClosedReason.CLOSED}", language)
+
+    def closed_service_line(
+        self, service: Service, language: Language, today: date, timezone_name: str | None
+    ) -> str:
+        """Why a service is closed and when it opens again: "Tutup — Istirahat salat Jumat ·
+        Buka kembali pukul 13.00"; on a holiday "Kantor tutup: Hari Raya Natal"."""
+        note = service.closed_note
+        if service.closed_reason is ClosedReason.HOLIDAY:
+            if note:
+                return self.get("closed.holiday_note", language, note=note)
+            return self.get("closed.holiday", language)
+        if service.opens_at is None:
+            if note:
+                return self.get("closed.note", language, note=note)
+            return self.closed_line(service.closed_reason, language)
+        # "Istirahat — silakan kembali nanti · Buka kembali …" would say it twice.
+        what = note or closed_reason_text(service.closed_reason, language)
+        opens = opens_again_text(service.opens_at, today, timezone_name, language)
+        return f"{self.get('closed.note', language, note=what)} · {opens}"
 
     def waiting_line(self, waiting: int, est_wait_s: int, language: Language) -> str:
         """ "Menunggu: 5 orang · ± 15 menit", or that nobody is waiting."""

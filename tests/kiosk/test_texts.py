@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
+import pytest
+
 from client.i18n import Language
-from client.wire import parse_ticket
+from client.state import OfficeState
+from client.wire import Service, parse_service, parse_snapshot, parse_ticket
 from kiosk.controller import Screen
 from kiosk.texts import KioskTexts
 from printer_drivers.base import TicketFormat
 from printer_drivers.layout import PAPERS
-from tests.client.samples import ticket_json
+from tests.client.samples import service_json, snapshot_json, ticket_json
 from tests.kiosk.conftest import MakeKiosk
 from tests.support.live_server import LiveServer
 
@@ -65,3 +71,95 @@ def test_the_screen_and_the_printed_ticket_say_the_same_wait(
     controller.set_language(EN)
     assert controller.ticket_data(ticket).wait_text == "about 15 minutes"
     assert controller.ticket_data(ticket).issued_text == "Tuesday, 24 November 2026 09:05 WIB"
+
+
+def _closed(**changes: Any) -> Service:
+    return parse_service(service_json("A", open=False, **changes))
+
+
+TODAY = date(2026, 11, 24)
+
+
+@pytest.mark.parametrize(
+    ("changes", "indonesian", "english"),
+    [
+        (
+            {"closed_reason": "break", "closed_note": "Istirahat salat Jumat",
+             "opens_at": "2026-11-24T13:00:00+07:00"},
+            "Tutup — Istirahat salat Jumat · Buka kembali pukul 13.00",
+            "Closed — Istirahat salat Jumat · Opens again at 13:00",
+        ),
+        (
+            {"closed_reason": "holiday", "closed_note": "Hari Raya Natal",
+             "opens_at": "2026-11-26T08:00:00+07:00"},
+            "Kantor tutup: Hari Raya Natal",
+            "Office closed: Hari Raya Natal",
+        ),
+        (
+            {"closed_reason": "holiday"},
+            "Kantor tutup: hari libur",
+            "Office closed: public holiday",
+        ),
+        (
+            {"closed_reason": "break", "opens_at": "2026-11-24T13:00:00+07:00"},
+            "Tutup — Istirahat · Buka kembali pukul 13.00",
+            "Closed — On break · Opens again at 13:00",
+        ),
+        (
+            {"closed_reason": "quota", "opens_at": "2026-11-25T08:00:00+07:00"},
+            "Tutup — Kuota hari ini sudah habis · Buka kembali besok pukul 08.00",
+            "Closed — Today's quota has been reached · Opens again tomorrow at 08:00",
+        ),
+        (
+            {"closed_reason": "hours", "opens_at": "2026-11-30T08:00:00+07:00"},
+            "Tutup — Di luar jam layanan · Buka kembali Senin, 30 November 2026 pukul 08.00",
+            "Closed — Outside service hours · Opens again on Monday, 30 November 2026 at 08:00",
+        ),
+        (
+            {"closed_reason": "closed", "closed_note": "Gangguan jaringan"},
+            "Tutup — Gangguan jaringan",
+            "Closed — Gangguan jaringan",
+        ),
+        # an older server sends neither: the line of the reason, as before
+        ({"closed_reason": "break"}, "Istirahat — silakan kembali nanti",
+         "On break — please come back later"),
+    ],
+)  # fmt: skip
+def test_a_closed_service_says_why_and_when_it_opens_again(
+    changes: dict[str, Any], indonesian: str, english: str
+) -> None:
+    texts = KioskTexts()
+    service = _closed(**changes)
+    assert texts.closed_service_line(service, ID, TODAY, "Asia/Jakarta") == indonesian
+    assert texts.closed_service_line(service, EN, TODAY, "Asia/Jakarta") == english
+
+
+def test_opening_time_is_told_in_the_offices_time_zone() -> None:
+    service = _closed(closed_reason="break", opens_at="2026-11-24T06:00:00+00:00")
+    line = KioskTexts().closed_service_line(service, ID, TODAY, "Asia/Jakarta")
+    assert line.endswith("Buka kembali pukul 13.00")
+
+
+def test_the_kiosk_button_of_a_closed_service_shows_the_note_and_the_opening_time(
+    make_kiosk: MakeKiosk,
+) -> None:
+    kiosk = make_kiosk(start=False)
+    snapshot = snapshot_json(
+        services=[
+            service_json("A"),
+            service_json("B", name="Perizinan", open=False, closed_reason="break",
+                         closed_note="Istirahat salat Jumat",
+                         opens_at="2026-11-24T13:00:00+07:00"),
+            service_json("C", name="Legalisasi", open=False, closed_reason="holiday",
+                         closed_note="Hari Raya Natal"),
+        ]
+    )  # fmt: skip
+    # the link's own signals, as the event stream would emit them
+    kiosk.link.state_changed.emit(OfficeState.from_snapshot(parse_snapshot(snapshot)), None)
+    kiosk.link.connection_changed.emit("connected")
+    kiosk.wait_screen(Screen.SERVICES)
+    assert kiosk.shows("Tutup — Istirahat salat Jumat · Buka kembali pukul 13.00")
+    assert kiosk.shows("Kantor tutup: Hari Raya Natal")
+    assert not kiosk.service_button("B").isEnabled()
+    kiosk.tap(kiosk.window.language_button)
+    kiosk.qtbot.waitUntil(lambda: kiosk.shows("Opens again at 13:00"), timeout=2000)
