@@ -195,7 +195,7 @@ class DisplayPresenter:
             self._latest_call = max(times)
         self._latest_call_day = state.today
 
-    def connection_text(self, status: str, token_rejected: bool = False) -> str:
+    def connection_text(self, status: ConnectionStatus | str, token_rejected: bool = False) -> str:
         """The discreet line about the link to the server; empty while connected."""
         if status == ConnectionStatus.CONNECTED:
             return ""
