@@ -53,8 +53,8 @@ from counter_display.display.controller import DisplayController  # noqa: E402
 from counter_display.display.presenter import DisplayPresenter  # noqa: E402
 from counter_display.display.window import DisplayWindow  # noqa: E402
 from tests.client.samples import called_json, counter_json, snapshot_json  # noqa: E402
+from tests.support.builders import closed_services  # noqa: E402
 from tests.support.live_server import LiveServer  # noqa: E402
-from tests.support.samples import closed_services  # noqa: E402
 
 TICKER = (
     "Selamat datang di Kantor Kecamatan. Jam layanan Senin–Jumat 08.00–15.00 WIB, "

@@ -9,20 +9,20 @@ import pytest
 
 from client.formatting import format_clock, format_date
 from client.state import OfficeState
-from client.wire import parse_event, parse_snapshot
+from client.wire import parse_event
 from counter_display.display.presenter import DisplayPresenter, call_identity
 from tests.client.samples import (
     called_json,
     counter_json,
     event_json,
     service_json,
-    snapshot_json,
     ticket_json,
 )
+from tests.support.builders import office_state
 
 
 def _state(**changes: Any) -> OfficeState:
-    return OfficeState.from_snapshot(parse_snapshot(snapshot_json(**changes)))
+    return office_state(**changes)
 
 
 def _call_event(kind: str, seq: int, ticket: dict[str, Any], counter: int) -> Any:

@@ -12,27 +12,24 @@ from PySide6.QtGui import QFontMetrics
 from pytestqt.qtbot import QtBot
 
 from client.errors import ConfigError
-from client.state import OfficeState
-from client.wire import parse_snapshot
 from counter_display.display.main import display_settings
 from counter_display.display.presenter import DisplayPresenter, DisplayView
 from counter_display.display.ticker import TickerWidget
 from counter_display.display.window import DisplayWindow
-from tests.client.samples import called_json, counter_json, service_json, snapshot_json
+from tests.client.samples import called_json, counter_json, service_json
 from tests.counter_display import display_fixtures
-from tests.support.samples import closed_services
+from tests.support.builders import closed_services, office_state
 
 assert display_fixtures.apply_reference_fix  # the PySide6 workaround is applied on import
 
 
 def _view(recent: int = 3) -> DisplayView:
     calls = [called_json(index, f"A{index:03d}", index) for index in range(recent, 0, -1)]
-    snapshot = snapshot_json(
+    state = office_state(
         recent_calls=calls,
         counters=[counter_json(number, ["A"]) for number in range(1, 13)],
         services=[service_json(code, waiting=4) for code in "ABC"],
     )
-    state = OfficeState.from_snapshot(parse_snapshot(snapshot))
     return DisplayPresenter().present(state, None).view
 
 
@@ -135,12 +132,11 @@ def test_twelve_services_leave_the_called_number_huge_and_every_count_readable(
         service_json(code, name="Perizinan Berusaha Berbasis Risiko dan Non-Perizinan", waiting=40)
         for code in "ABCDEFGHIJ"
     ] + [service_json(code, open=False, closed_reason="quota", waiting=17) for code in "KL"]
-    snapshot = snapshot_json(
+    state = office_state(
         recent_calls=[called_json(1, "A123", 3)],
         counters=[counter_json(number, ["A"]) for number in range(1, 31)],
         services=services,
     )
-    state = OfficeState.from_snapshot(parse_snapshot(snapshot))
     window = DisplayWindow(ticker_text="Selamat datang", now=_fixed_now)
     qtbot.addWidget(window)
     window.resize(*size)
@@ -177,10 +173,9 @@ def _shows_whole(label: Any) -> bool:
 def test_a_closed_services_reason_is_shown_whole(
     qtbot: QtBot, size: tuple[int, int], language: str
 ) -> None:
-    snapshot = snapshot_json(
+    state = office_state(
         recent_calls=[called_json(7, "A007", 1)], services=closed_services(language)
     )
-    state = OfficeState.from_snapshot(parse_snapshot(snapshot))
     view = DisplayPresenter(language).present(state, None).view
     window = DisplayWindow(ticker_text="Selamat datang", now=_fixed_now, language=language)
     qtbot.addWidget(window)

@@ -8,14 +8,14 @@ from typing import Any
 import pytest
 
 from client.i18n import Language
-from client.state import OfficeState
-from client.wire import Service, parse_service, parse_snapshot, parse_ticket
+from client.wire import Service, parse_service
 from kiosk.controller import Screen
 from kiosk.texts import KioskTexts
 from printer_drivers.base import TicketFormat
 from printer_drivers.layout import PAPERS
-from tests.client.samples import service_json, snapshot_json, ticket_json
+from tests.client.samples import service_json
 from tests.kiosk.conftest import MakeKiosk
+from tests.support.builders import make_ticket, office_state
 from tests.support.live_server import LiveServer
 
 ID, EN = Language.INDONESIAN, Language.ENGLISH
@@ -58,7 +58,7 @@ def test_the_screen_and_the_printed_ticket_say_the_same_wait(
     # 13 minutes: the screen once said "± 15 menit" and the ticket "± 13 menit".
     kiosk = make_kiosk(live_server)
     kiosk.wait_screen(Screen.SERVICES, settled=False)  # the office's time zone is known
-    ticket = parse_ticket(ticket_json(5, "A005", people_ahead=4, est_wait_s=13 * 60))
+    ticket = make_ticket(5, "A005", people_ahead=4, est_wait_s=13 * 60)
     controller = kiosk.controller
     on_screen = controller.texts.people_ahead_line(4, ticket.est_wait_s, ID)
     assert on_screen == "4 orang di depan Anda · perkiraan tunggu ± 15 menit"
@@ -144,7 +144,7 @@ def test_the_kiosk_button_of_a_closed_service_shows_the_note_and_the_opening_tim
     make_kiosk: MakeKiosk,
 ) -> None:
     kiosk = make_kiosk(start=False)
-    snapshot = snapshot_json(
+    state = office_state(
         services=[
             service_json("A"),
             service_json("B", name="Perizinan", open=False, closed_reason="break",
@@ -155,7 +155,7 @@ def test_the_kiosk_button_of_a_closed_service_shows_the_note_and_the_opening_tim
         ]
     )  # fmt: skip
     # the link's own signals, as the event stream would emit them
-    kiosk.link.state_changed.emit(OfficeState.from_snapshot(parse_snapshot(snapshot)), None)
+    kiosk.link.state_changed.emit(state, None)
     kiosk.link.connection_changed.emit("connected")
     kiosk.wait_screen(Screen.SERVICES)
     assert kiosk.shows("Tutup — Istirahat salat Jumat · Buka kembali pukul 13.00")

@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from client.errors import ApiError, NotFound, ServerUnavailable, StorageUnavailable
-from client.wire import Ticket, TicketStatus
+from client.wire import Ticket
 from kiosk.voids import UNCERTAIN_GRACE_S, VoidReconciler, may_retry_void
-
-ISSUED_AT = datetime(2026, 11, 24, 9, 15, tzinfo=ZoneInfo("Asia/Jakarta"))
+from tests.support import builders
 
 
 def make_ticket(ticket_id: int = 17, number: str = "A005") -> Ticket:
-    return Ticket(
-        id=ticket_id, number=number, service=number[0], priority=False,
-        status=TicketStatus.WAITING, issued_at=ISSUED_AT, day=date(2026, 11, 24),
-        people_ahead=0, est_wait_s=0, counter=None, called_at=None, finished_at=None,
-        recalls=0, requeued=False, transferred_from=None,
-    )  # fmt: skip
+    return builders.make_ticket(ticket_id, number)
 
 
 @dataclass

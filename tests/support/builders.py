@@ -1,10 +1,28 @@
-"""Sample data several test packages and the screenshot scripts share."""
+"""Builders of parsed protocol values (tickets, office states) and shared sample data.
+
+They build on the JSON samples of ``tests.client.samples`` (shaped as in docs/api.md) and
+parse them as a client would, so a test never hand-writes a dataclass that the server
+could not have sent.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from tests.client.samples import service_json
+from client.state import OfficeState
+from client.wire import Ticket, parse_snapshot, parse_ticket
+from tests.client.samples import service_json, snapshot_json, ticket_json
+
+
+def make_ticket(ticket_id: int = 1, number: str = "A001", **changes: Any) -> Ticket:
+    """A parsed ticket (waiting, today) with some fields of its JSON changed."""
+    return parse_ticket(ticket_json(ticket_id, number, **changes))
+
+
+def office_state(seq: int = 10, **changes: Any) -> OfficeState:
+    """The client's state after a snapshot with some of its JSON keys changed."""
+    return OfficeState.from_snapshot(parse_snapshot(snapshot_json(seq, **changes)))
+
 
 _CLOSED = {
     "id": [
