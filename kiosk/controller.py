@@ -101,7 +101,7 @@ class KioskController(QObject):
         self._link = link
         self._printer = printer
         self._setup_error = setup_error
-        self._connection = link.status
+        self._connection = ConnectionStatus(link.status)
         self._ever_connected = False
         self._state: OfficeState | None = link.state
         self._health = printer.health if printer is not None else PrinterHealth()
