@@ -45,10 +45,15 @@ from PySide6.QtCore import QMetaObject, Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from client.qt_bridge import ServerLink  # noqa: E402
+from client.state import OfficeState  # noqa: E402
+from client.wire import parse_snapshot  # noqa: E402
 from counter_display.display.announcer import Announcer  # noqa: E402
 from counter_display.display.audio_player import AnnouncementPlayer  # noqa: E402
 from counter_display.display.controller import DisplayController  # noqa: E402
+from counter_display.display.presenter import DisplayPresenter  # noqa: E402
 from counter_display.display.window import DisplayWindow  # noqa: E402
+from tests.client.samples import called_json, counter_json, snapshot_json  # noqa: E402
+from tests.support.builders import closed_services  # noqa: E402
 from tests.support.live_server import LiveServer  # noqa: E402
 
 TICKER = (
@@ -300,7 +305,30 @@ def take_screenshots(directory: Path) -> None:
         finally:
             screen.stop()
             server.kill()
+    closed_tiles_screenshots(app, directory)
     print(f"screenshots written to {directory}")
+
+
+def closed_tiles_screenshots(app: QApplication, directory: Path) -> None:
+    """Closed services with their longest reasons, at 1280×720 and 1920×1080."""
+    snapshot = snapshot_json(
+        recent_calls=[called_json(7, "A007", 1)],
+        services=closed_services("id"),
+        counters=[counter_json(1, ["A"]), counter_json(2, ["A", "B"]), counter_json(3, ["C"])],
+    )
+    state = OfficeState.from_snapshot(parse_snapshot(snapshot))
+    view = DisplayPresenter().present(state, None).view
+    window = DisplayWindow(ticker_text="Selamat datang di Kantor Kecamatan Contoh")
+    window.show()
+    for width, height in ((1280, 720), (1920, 1080)):
+        window.resize(width, height)
+        window.show_view(view)
+        for _ in range(20):
+            app.processEvents()
+            time.sleep(0.01)
+        window.grab().save(str(directory / f"display-closed-{width}x{height}.png"))
+    window.close()
+    window.deleteLater()
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw
 
+from client.formatting import format_date_time, format_wait
 from printer_drivers import PrinterConfig, PrinterType, TicketData, open_printer
 from printer_drivers.base import TicketFormat
 from printer_drivers.layout import PAPERS
@@ -38,8 +39,9 @@ def sample_tickets() -> dict[str, TicketData]:
         number="A123",
         priority=False,
         people_ahead=14,
-        est_wait_s=1680,
+        wait_text=format_wait(1680, "id"),
         issued_at=issued_at,
+        issued_text=format_date_time(issued_at, "id"),
         check_url="http://192.168.1.10:8470/api/v1/tickets/1234?key=9f8e7d6c5b4a3921",
         footer="Simpan tiket ini sampai dipanggil",
         language="id",
@@ -50,8 +52,9 @@ def sample_tickets() -> dict[str, TicketData]:
         number="B045",
         priority=True,
         people_ahead=3,
-        est_wait_s=420,
+        wait_text=format_wait(420, "en"),
         issued_at=issued_at,
+        issued_text=format_date_time(issued_at, "en"),
         check_url="http://192.168.1.10:8470/api/v1/tickets/1235?key=0a1b2c3d4e5f6789",
         footer="Please keep this ticket until you are called",
         language="en",
@@ -62,8 +65,9 @@ def sample_tickets() -> dict[str, TicketData]:
         number="C1234567",
         priority=True,
         people_ahead=123456,
-        est_wait_s=3 * 3600 + 59 * 60,
+        wait_text=format_wait(3 * 3600 + 59 * 60, "id"),
         issued_at=issued_at,
+        issued_text=format_date_time(issued_at, "id"),
         check_url="http://antrian.kecamatan.example/api/v1/tickets/?key=" + "k" * 200,
         footer="Terima kasih atas kesabaran Anda menunggu " * 10,
         language="id",

@@ -250,27 +250,3 @@ class ApiClient:
         return await self._request(
             "POST", f"/services/{quote(code, safe='')}/open", parse_service, {}
         )
-
-
-API_METHODS: Final = frozenset(
-    {
-        "health",
-        "services",
-        "counters",
-        "snapshot",
-        "issue_ticket",
-        "void_ticket",
-        "void_by_request_key",
-        "ticket_status",
-        "call_next",
-        "recall",
-        "done",
-        "no_show",
-        "requeue",
-        "transfer",
-        "pause",
-        "resume",
-        "close_service",
-        "open_service",
-    }
-)

@@ -1,11 +1,12 @@
-"""UI strings in Bahasa Indonesia (default) and English, and number/duration formats."""
+"""UI strings in Bahasa Indonesia (default) and English; formats are in client.formatting."""
 
 from __future__ import annotations
 
 import logging
-import math
+from datetime import date, datetime
 from enum import StrEnum
 
+from client.formatting import format_date, format_time, in_zone, plural_form
 from client.wire import ClosedReason, Service, TicketStatus
 
 logger = logging.getLogger(__name__)
@@ -48,6 +49,11 @@ STRINGS: dict[Language, dict[str, str]] = {
         "closed_reason.holiday": "Hari libur",
         "closed_reason.quota": "Kuota hari ini sudah habis",
         "closed_reason.closed": "Ditutup sementara",
+        "closed.holiday": "Kantor tutup: hari libur",
+        "closed.holiday_note": "Kantor tutup: {note}",
+        "opens_again.today": "Buka kembali pukul {time}",
+        "opens_again.tomorrow": "Buka kembali besok pukul {time}",
+        "opens_again.later": "Buka kembali {date} pukul {time}",
         "ticket_status.waiting": "Menunggu",
         "ticket_status.called": "Dipanggil",
         "ticket_status.done": "Selesai",
@@ -55,10 +61,6 @@ STRINGS: dict[Language, dict[str, str]] = {
         "ticket_status.voided": "Dibatalkan",
         "counter_state.open": "Melayani",
         "counter_state.paused": "Istirahat",
-        "duration.less_than_minute": "< 1 menit",
-        "duration.minutes": "± {minutes} menit",
-        "duration.hours": "± {hours} jam",
-        "duration.hours_minutes": "± {hours} jam {minutes} menit",
         "error.queue_empty": "Tidak ada antrian yang menunggu",
         "error.service_closed": "Layanan sedang tutup",
         "error.unauthorized": "Perangkat ini belum terdaftar di server",
@@ -82,6 +84,7 @@ STRINGS: dict[Language, dict[str, str]] = {
         "common.waiting": "Waiting",
         "common.waiting_count": "{count} waiting",
         "common.people_ahead": "{count} people ahead of you",
+        "common.people_ahead.one": "{count} person ahead of you",
         "common.estimated_wait": "Estimated wait",
         "common.open": "Open",
         "common.closed": "Closed",
@@ -91,6 +94,11 @@ STRINGS: dict[Language, dict[str, str]] = {
         "closed_reason.holiday": "Public holiday",
         "closed_reason.quota": "Today's quota has been reached",
         "closed_reason.closed": "Temporarily closed",
+        "closed.holiday": "Office closed: public holiday",
+        "closed.holiday_note": "Office closed: {note}",
+        "opens_again.today": "Opens again at {time}",
+        "opens_again.tomorrow": "Opens again tomorrow at {time}",
+        "opens_again.later": "Opens again on {date} at {time}",
         "ticket_status.waiting": "Waiting",
         "ticket_status.called": "Called",
         "ticket_status.done": "Done",
@@ -98,10 +106,6 @@ STRINGS: dict[Language, dict[str, str]] = {
         "ticket_status.voided": "Cancelled",
         "counter_state.open": "Serving",
         "counter_state.paused": "On break",
-        "duration.less_than_minute": "< 1 min",
-        "duration.minutes": "about {minutes} min",
-        "duration.hours": "about {hours} h",
-        "duration.hours_minutes": "about {hours} h {minutes} min",
         "error.queue_empty": "Nobody is waiting",
         "error.service_closed": "The service is closed",
         "error.unauthorized": "This device is not registered with the server",
@@ -151,34 +155,52 @@ def tr(key: str, language: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
         return template
 
 
-def format_number(value: int, language: str = DEFAULT_LANGUAGE) -> str:
-    """An integer with thousands separators: 1.234 in Indonesian, 1,234 in English."""
-    text = f"{value:,}"
-    return text.replace(",", ".") if language != Language.ENGLISH else text
+def tr_count(key: str, count: int, language: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
+    """Like ``tr`` for a text about ``count`` things, in the count's plural form.
 
-
-def format_wait(seconds: float, language: str = DEFAULT_LANGUAGE) -> str:
-    """An estimated wait as people read it: "± 15 menit", "± 1 jam 20 menit".
-
-    Minutes are rounded up; above ten minutes to the next five, since an estimate
-    that looks precise promises too much.
+    ``key`` is the general ("other") form; ``key.one`` holds the singular where the
+    language has one (English "1 person ahead of you"; Indonesian has no plural forms).
     """
-    if not math.isfinite(seconds) or seconds < 60:
-        return tr("duration.less_than_minute", language)
-    minutes = math.ceil(seconds / 60)
-    if minutes > 10:
-        minutes = math.ceil(minutes / 5) * 5
-    hours, minutes = divmod(minutes, 60)
-    if hours == 0:
-        return tr("duration.minutes", language, minutes=minutes)
-    if minutes == 0:
-        return tr("duration.hours", language, hours=hours)
-    return tr("duration.hours_minutes", language, hours=hours, minutes=minutes)
+    form = plural_form(count, language)
+    table = STRINGS.get(Language(language) if language in STRINGS else DEFAULT_LANGUAGE, {})
+    chosen = f"{key}.{form}" if form != "other" and f"{key}.{form}" in table else key
+    return tr(chosen, language, count=count, **params)
 
 
 def closed_reason_text(reason: ClosedReason | None, language: str = DEFAULT_LANGUAGE) -> str:
     """Why a service is closed, in words; "closed" when the reason is unknown."""
     return tr(f"closed_reason.{reason or ClosedReason.CLOSED}", language)
+
+
+def opens_again_text(
+    opens_at: datetime, today: date, timezone_name: str | None, language: str = DEFAULT_LANGUAGE
+) -> str:
+    """When a closed service opens again, in the office's time: "Buka kembali pukul 13.00",
+    "… besok pukul 08.00", "… Senin, 28 Desember 2026 pukul 08.00"."""
+    local = in_zone(opens_at, timezone_name)
+    time = format_time(local, language)
+    days = (local.date() - today).days
+    if days <= 0:
+        return tr("opens_again.today", language, time=time)
+    if days == 1:
+        return tr("opens_again.tomorrow", language, time=time)
+    return tr("opens_again.later", language, date=format_date(local, language), time=time)
+
+
+def closed_service_text(
+    service: Service, today: date, timezone_name: str | None, language: str = DEFAULT_LANGUAGE
+) -> str:
+    """Why a service is closed and when it opens again, short (the TV's tile):
+    "Istirahat salat Jumat · Buka kembali pukul 13.00", "Kantor tutup: Hari Raya Natal"."""
+    if service.closed_reason is ClosedReason.HOLIDAY:
+        if service.closed_note:
+            return tr("closed.holiday_note", language, note=service.closed_note)
+        return tr("closed.holiday", language)
+    text = service.closed_note or closed_reason_text(service.closed_reason, language)
+    if service.opens_at is not None:
+        opens = opens_again_text(service.opens_at, today, timezone_name, language)
+        text = f"{text} · {opens}"
+    return text
 
 
 def ticket_status_text(status: TicketStatus, language: str = DEFAULT_LANGUAGE) -> str:

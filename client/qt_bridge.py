@@ -6,13 +6,13 @@ import asyncio
 import contextlib
 import logging
 import threading
-from collections.abc import Callable, Sequence
-from typing import Any, Final
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Final, TypeVar
 
 import aiohttp
 from PySide6.QtCore import QObject, Qt, Signal
 
-from client.api import API_METHODS, ApiClient
+from client.api import ApiClient
 from client.config import ClientConfig
 from client.discovery import ServerAddress, find_server
 from client.errors import (
@@ -32,6 +32,10 @@ DISCOVERY_RETRY_S: Final = 5.0
 STOP_TIMEOUT_S: Final = 5.0
 REDISCOVER_AFTER_S: Final = 30.0
 
+ResultT = TypeVar("ResultT")
+ApiOperation = Callable[[ApiClient], Awaitable[ResultT]]
+"""One API call, typed: ``lambda api: api.call_next(3)``."""
+
 
 class RequestHandle(QObject):
     """One API call in flight; exactly one of its signals is emitted, on the Qt thread."""
@@ -39,9 +43,9 @@ class RequestHandle(QObject):
     finished = Signal(object)  # the parsed result: Ticket, Counter, Service, ...
     failed = Signal(object)  # a ClientError (ServerUnavailable, QueueEmpty, ...)
 
-    def __init__(self, method_name: str) -> None:
+    def __init__(self, name: str) -> None:
         super().__init__()
-        self.method_name = method_name
+        self.name = name  # for logs: "call_next", or the operation's name
         self.done = False
 
     def _deliver(self, result: object, error: ClientError | None) -> None:
@@ -60,7 +64,7 @@ class ServerLink(QObject):
     thread (call it before the application quits).
     """
 
-    connection_changed = Signal(str)  # "searching" | "connected" | "unavailable"
+    connection_changed = Signal(object)  # a ConnectionStatus
     state_changed = Signal(object, object)  # OfficeState, Event | UnknownEvent | None
     server_found = Signal(str)  # the server's root URL, e.g. "http://192.168.1.10:8470"
 
@@ -116,9 +120,9 @@ class ServerLink(QObject):
     # -- what the UI reads ----------------------------------------------------------------
 
     @property
-    def status(self) -> str:
-        """The last connection status emitted: "searching", "connected" or "unavailable"."""
-        return str(self._status)
+    def status(self) -> ConnectionStatus:
+        """The last connection status emitted."""
+        return self._status
 
     @property
     def last_error(self) -> ClientError | None:
@@ -176,39 +180,33 @@ class ServerLink(QObject):
 
     # -- requests -------------------------------------------------------------------------
 
-    def request(self, method_name: str, *args: object) -> RequestHandle:
-        """Run ``ApiClient.<method_name>(*args)`` off the UI thread.
+    def submit(
+        self,
+        operation: Callable[[ApiClient], Awaitable[ResultT]],
+        *,
+        on_finished: Callable[[ResultT], None] | None = None,
+        on_failed: Callable[[ClientError], None] | None = None,
+        name: str | None = None,
+    ) -> RequestHandle:
+        """Run ``operation(api)`` off the UI thread: ``link.submit(lambda api: api.done(3))``.
 
-        Connect to the handle's ``finished``/``failed`` right away: they are emitted
-        later, from the Qt event loop, never during this call.
+        The callbacks (or the handle's ``finished``/``failed``, connected right away) are
+        called later, from the Qt event loop, never during this call. ``name`` is for logs.
         """
-        if method_name not in API_METHODS:
-            raise ValueError(f"unknown API method {method_name!r}")
-        handle = RequestHandle(method_name)
+        handle = RequestHandle(name or str(getattr(operation, "__name__", "request")))
+        if on_finished is not None:
+            handle.finished.connect(on_finished)
+        if on_failed is not None:
+            handle.failed.connect(on_failed)
         self._pending.add(handle)
         loop = self._loop
         if loop is None or self._stopped:
             self._deliver_later(handle, None, ServerUnavailable("the server link is not running"))
             return handle
         try:
-            asyncio.run_coroutine_threadsafe(self._perform(handle, method_name, args), loop)
+            asyncio.run_coroutine_threadsafe(self._perform(handle, operation), loop)
         except RuntimeError:
             self._deliver_later(handle, None, ServerUnavailable("the server link has stopped"))
-        return handle
-
-    def call(
-        self,
-        method_name: str,
-        *args: object,
-        on_finished: Callable[[Any], None] | None = None,
-        on_failed: Callable[[ClientError], None] | None = None,
-    ) -> RequestHandle:
-        """``request`` with the callbacks already connected."""
-        handle = self.request(method_name, *args)
-        if on_finished is not None:
-            handle.finished.connect(on_finished)
-        if on_failed is not None:
-            handle.failed.connect(on_failed)
         return handle
 
     # -- Qt thread side -------------------------------------------------------------------
@@ -245,7 +243,7 @@ class ServerLink(QObject):
             if status is self._status:
                 return
             self._status = status
-            self.connection_changed.emit(str(status))
+            self.connection_changed.emit(status)
 
         self._post(emit)
 
@@ -387,19 +385,19 @@ class ServerLink(QObject):
                 self._publish_status(ConnectionStatus.SEARCHING)
 
     async def _perform(
-        self, handle: RequestHandle, method_name: str, args: tuple[object, ...]
+        self, handle: RequestHandle, operation: Callable[[ApiClient], Awaitable[object]]
     ) -> None:
         api = self._api
         if api is None:
             self._deliver_later(handle, None, ServerUnavailable("no server found yet"))
             return
         try:
-            result = await getattr(api, method_name)(*args)
+            result = await operation(api)
         except ClientError as exc:
             self._deliver_later(handle, None, exc)
         except Exception as exc:
             # Loop boundary: a bug (wrong arguments from the UI, say) is logged loudly.
-            logger.exception("API call %s failed unexpectedly", method_name)
-            self._deliver_later(handle, None, ClientError(f"{method_name}: {exc}"))
+            logger.exception("API call %s failed unexpectedly", handle.name)
+            self._deliver_later(handle, None, ClientError(f"{handle.name}: {exc}"))
         else:
             self._deliver_later(handle, result, None)

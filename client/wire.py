@@ -36,9 +36,9 @@ class ClosedReason(StrEnum):
 
     HOURS = "hours"
     BREAK = "break"
-    HOLIDAY = "holiday"
     QUOTA = "quota"
     CLOSED = "closed"
+    HOLIDAY = "holiday"  # the office is closed all day
 
 
 class EventType(StrEnum):
@@ -108,6 +108,10 @@ class Service:
     est_wait_s: int
     issued_today: int
     quota: int | None
+    # Optional (absent from older servers): why, in words ("Istirahat salat Jumat",
+    # "Hari Raya Natal"), and when it opens again (office time, with its offset).
+    closed_note: str | None = None
+    opens_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,7 +297,7 @@ def parse_health(value: object) -> Health:
 
 
 def parse_service(value: object, where: str = "service") -> Service:
-    """Parse a Service object."""
+    """Parse a Service object (``closed_note`` and ``opens_at`` are optional)."""
     data = _object(value, where)
     is_open = _bool(data, "open", where)
     closed_reason_value = _field(data, "closed_reason", where)
@@ -315,6 +319,10 @@ def parse_service(value: object, where: str = "service") -> Service:
         est_wait_s=_int(data, "est_wait_s", where),
         issued_today=_int(data, "issued_today", where),
         quota=_optional_int(data, "quota", where),
+        closed_note=(
+            _optional_str(data, "closed_note", where) or None if "closed_note" in data else None
+        ),
+        opens_at=_optional_datetime(data, "opens_at", where) if "opens_at" in data else None,
     )
 
 

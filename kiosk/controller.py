@@ -11,13 +11,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from client.errors import (
-    ApiError,
-    ClientError,
-    NotFound,
-    ServerUnavailable,
-    StorageUnavailable,
-)
+from client.errors import ClientError, ServerUnavailable
+from client.events import ConnectionStatus
+from client.formatting import format_date_time, format_wait
 from client.i18n import Language, service_description, service_name
 from client.qt_bridge import ServerLink
 from client.state import OfficeState
@@ -26,16 +22,14 @@ from kiosk.flow import FlowOutcome, FlowStep, OutcomeKind, TicketFlow
 from kiosk.printing import PrinterHealth, PrinterService
 from kiosk.settings import KioskSettings
 from kiosk.texts import KioskTexts
+from kiosk.touch import Clock, TouchGuard
+from kiosk.voids import VoidReconciler
 from printer_drivers import TicketData
 
 logger = logging.getLogger(__name__)
 
 FAILURE_SHOWN_S = 8.0
-# The second touch of a double tap lands on whatever the first one brought up ("Selesai"
-# -> the priority button under it): a touch this soon after the last one is ignored.
-DOUBLE_TAP_S = 0.5
 VOID_RETRY_S = 10.0
-UNCERTAIN_GRACE_S = 60.0  # how long a lost issue is looked for after 'nothing issued'
 ADMIN_MAX_WRONG_PINS = 3
 
 
@@ -97,6 +91,7 @@ class KioskController(QObject):
         printer: PrinterService | None,
         *,
         setup_error: str | None = None,
+        clock: Clock = time.monotonic,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -106,7 +101,7 @@ class KioskController(QObject):
         self._link = link
         self._printer = printer
         self._setup_error = setup_error
-        self._connection = link.status
+        self._connection = ConnectionStatus(link.status)
         self._ever_connected = False
         self._state: OfficeState | None = link.state
         self._health = printer.health if printer is not None else PrinterHealth()
@@ -114,12 +109,10 @@ class KioskController(QObject):
         self._admin_open = False
         self.admin_message = ""
         self._wrong_pins = 0
-        self._unvoided: dict[int, Ticket] = {}
-        # request keys whose answer was lost -> when; voided (if issued) once reachable
-        self._uncertain_issues: dict[str, float] = {}
+        self.voids = VoidReconciler(_LinkVoids(link, self), clock)
         self.flow = TicketFlow(self, self._on_flow_changed)
         self._timing: dict[int, float] = {}
-        self._last_tap_at = -DOUBLE_TAP_S
+        self.touch_guard = TouchGuard(clock)
 
         self._outcome_timer = QTimer(self)
         self._outcome_timer.setSingleShot(True)
@@ -134,12 +127,15 @@ class KioskController(QObject):
         self._void_retry_timer.setInterval(int(VOID_RETRY_S * 1000))
         self._void_retry_timer.timeout.connect(self._retry_voids_while_connected)
 
+        # Before any window redraws: the screen's settle time starts when it changes.
+        self.changed.connect(self._on_changed)
         link.connection_changed.connect(self._on_connection_changed)
         link.state_changed.connect(self._on_state_changed)
         if printer is not None:
             printer.printed.connect(self._on_printed)
             printer.print_failed.connect(self._on_print_failed)
             printer.health_changed.connect(self._on_health_changed)
+        self.touch_guard.screen_shown(self.screen)
 
     # -- what the window reads --------------------------------------------------------------
 
@@ -157,8 +153,8 @@ class KioskController(QObject):
             if outcome is not None and outcome.kind is OutcomeKind.PRINTED:
                 return Screen.CONFIRMATION
             return Screen.FAILURE
-        if self._connection != "connected" or self._state is None:
-            if self._ever_connected or self._connection == "unavailable":
+        if self._connection is not ConnectionStatus.CONNECTED or self._state is None:
+            if self._ever_connected or self._connection is ConnectionStatus.UNAVAILABLE:
                 return Screen.UNAVAILABLE
             return Screen.CONNECTING
         if not self._health.ready:
@@ -193,13 +189,19 @@ class KioskController(QObject):
         if service.open:
             line = self.texts.waiting_line(service.waiting, service.est_wait_s, self.language)
         else:
-            line = self.texts.closed_line(service.closed_reason, self.language)
+            line = self._closed_line(service)
         return ServiceView(
             code=service.code,
             name=service_name(service, self.language),
             description=service_description(service, self.language),
             status_line=line,
             enabled=service.open,
+        )
+
+    def _closed_line(self, service: Service) -> str:
+        assert self._state is not None
+        return self.texts.closed_service_line(
+            service, self.language, self._state.today, self._state.timezone
         )
 
     def message(self) -> Message:
@@ -241,10 +243,12 @@ class KioskController(QObject):
                 self.text("print_failed_not_voided", number=number),
             )
         if outcome.kind is OutcomeKind.SERVICE_CLOSED:
-            return Message(
-                self.text("service_closed_title"),
-                self.texts.closed_line(outcome.closed_reason, self.language),
-            )
+            service = self._state.service(outcome.service) if self._state is not None else None
+            if service is not None and not service.open:
+                why = self._closed_line(service)  # with its note and when it opens again
+            else:
+                why = self.texts.closed_line(outcome.closed_reason, self.language)
+            return Message(self.text("service_closed_title"), why)
         if outcome.kind is OutcomeKind.UNAVAILABLE:
             return Message(self.text("unavailable_title"), self.text("issue_failed_hint"))
         return Message(self.text("issue_failed_title"), self.text("issue_failed_hint"))
@@ -271,15 +275,9 @@ class KioskController(QObject):
     # -- what the window calls --------------------------------------------------------------
 
     def accept_tap(self) -> bool:
-        """Whether a visitor's touch counts; False for the second touch of a double tap."""
-        now = time.monotonic()
-        if now - self._last_tap_at < DOUBLE_TAP_S:
-            logger.debug(
-                "ignored a touch %.0f ms after the last one", (now - self._last_tap_at) * 1000
-            )
-            return False
-        self._last_tap_at = now
-        return True
+        """Whether a visitor's touch counts: not the second touch of a double tap, nor a
+        touch just after the screen changed (it was meant for the screen before)."""
+        return self.touch_guard.accept()
 
     def choose_service(self, code: str, priority: bool = False) -> bool:
         """A visitor touched a service button; False when it issues nothing (double tap)."""
@@ -318,7 +316,7 @@ class KioskController(QObject):
     @Slot()
     def acknowledge(self) -> None:
         """The confirmation or failure has been shown long enough: back to the start."""
-        self._last_tap_at = -DOUBLE_TAP_S  # the next touch is the next visitor's
+        self.touch_guard.new_visitor()
         self.finish()
 
     def finish(self) -> None:
@@ -371,13 +369,11 @@ class KioskController(QObject):
         # One key per tap: if the answer is lost, whatever the server issued for it is
         # voided later (a ticket nobody holds must never be called).
         request_key = uuid.uuid4().hex
-        self._link.call(
-            "issue_ticket",
-            service,
-            priority,
-            request_key,
+        self._link.submit(
+            lambda api: api.issue_ticket(service, priority, request_key),
             on_finished=lambda ticket: self._on_issued(attempt, ticket),
             on_failed=lambda error: self._on_issue_failed(attempt, request_key, error),
+            name="issue_ticket",
         )
 
     def _on_issued(self, attempt: int, ticket: Ticket) -> None:
@@ -386,14 +382,14 @@ class KioskController(QObject):
             return
         # an answer that came too late for its visitor: nobody will hold this ticket
         logger.warning("ticket %s came after its visitor left: voiding it", ticket.number)
-        self._unvoided[ticket.id] = ticket
+        self.voids.ticket_unheld(ticket)
         self._void_retry_timer.start()  # runs only while something waits to be voided
-        self._retry_voids()
+        self.voids.retry()
 
     def _on_issue_failed(self, attempt: int, request_key: str, error: ClientError) -> None:
         if isinstance(error, ServerUnavailable):
             # the request may have been carried out, only its answer lost
-            self._uncertain_issues[request_key] = time.monotonic()
+            self.voids.answer_lost(request_key)
             self._void_retry_timer.start()
         self.flow.issue_failed(attempt, error)
 
@@ -404,37 +400,44 @@ class KioskController(QObject):
         self._printer.print_ticket(attempt, self.ticket_data(ticket))
 
     def void(self, attempt: int, ticket: Ticket) -> None:
-        self._unvoided[ticket.id] = ticket
+        self.voids.ticket_unheld(ticket)
         self._void_retry_timer.start()  # runs only while something waits to be voided
-        self._link.call(
-            "void_ticket",
-            ticket.id,
+        self._link.submit(
+            lambda api: api.void_ticket(ticket.id),
             on_finished=lambda _: self._on_voided(attempt, ticket),
             on_failed=lambda error: self._on_void_failed(attempt, ticket, error),
+            name="void_ticket",
         )
 
     def ticket_data(self, ticket: Ticket) -> TicketData:
-        """What the printer prints: the server's answer, in the office's time zone."""
+        """What the printer prints: the server's answer, in the office's time zone, with
+        the wait and the date formatted as the screen formats them."""
         issued_at = ticket.issued_at
-        if self._state is not None:
+        zone_name = self._state.timezone if self._state is not None else None
+        if zone_name is not None:
             try:
-                issued_at = issued_at.astimezone(ZoneInfo(self._state.timezone))
+                issued_at = issued_at.astimezone(ZoneInfo(zone_name))
             except (ZoneInfoNotFoundError, ValueError):
-                logger.warning("unknown office time zone %r", self._state.timezone)
+                logger.warning("unknown office time zone %r", zone_name)
         return TicketData(
             office_name=self.office_name,
             service_name=self._service_name(ticket.service),
             number=ticket.number,
             priority=ticket.priority,
             people_ahead=ticket.people_ahead,
-            est_wait_s=ticket.est_wait_s,
+            wait_text=format_wait(ticket.est_wait_s, self.language),
             issued_at=issued_at,
+            issued_text=format_date_time(issued_at, self.language, zone_name),
             check_url=ticket.check_url,
             footer=self.text("ticket_footer") or None,
             language=self.language.value,
         )
 
     # -- slots --------------------------------------------------------------------------------
+
+    @Slot()
+    def _on_changed(self) -> None:
+        self.touch_guard.screen_shown(self.screen)
 
     def _on_flow_changed(self, step: FlowStep, outcome: FlowOutcome | None) -> None:
         if step is FlowStep.DONE and outcome is not None:
@@ -449,18 +452,18 @@ class KioskController(QObject):
             self._outcome_timer.start(int(shown_s * 1000))
         self.changed.emit()
 
-    @Slot(str)
-    def _on_connection_changed(self, status: str) -> None:
-        self._connection = status
-        if status == "connected":
+    @Slot(object)
+    def _on_connection_changed(self, status: object) -> None:
+        self._connection = ConnectionStatus(str(status))
+        if self._connection is ConnectionStatus.CONNECTED:
             self._ever_connected = True
-            self._retry_voids()
+            self.voids.retry()
         self.changed.emit()
 
     @Slot(object, object)
     def _on_state_changed(self, state: OfficeState, event: object) -> None:
         self._state = state
-        if self._connection == "connected":
+        if self._connection is ConnectionStatus.CONNECTED:
             self._ever_connected = True
         self.changed.emit()
 
@@ -480,59 +483,18 @@ class KioskController(QObject):
             self._printer.poll_now()
 
     def _on_voided(self, attempt: int, ticket: Ticket) -> None:
-        self._unvoided.pop(ticket.id, None)
-        logger.info("ticket %s voided", ticket.number)
+        self.voids.ticket_voided(ticket)
         self.flow.voided(attempt)
 
     def _on_void_failed(self, attempt: int, ticket: Ticket, error: ClientError) -> None:
-        if not _may_retry_void(error):
-            # The server will not void it (already called, say): nothing to retry.
-            self._unvoided.pop(ticket.id, None)
+        self.voids.ticket_void_failed(ticket, error)
         self.flow.void_failed(attempt, error)
 
     def _retry_voids_while_connected(self) -> None:
-        if not (self._unvoided or self._uncertain_issues):
+        if not self.voids.pending:
             self._void_retry_timer.stop()
-        elif self._connection == "connected":
-            self._retry_voids()
-
-    def _retry_voids(self) -> None:
-        for request_key in list(self._uncertain_issues):
-            self._link.call(
-                "void_by_request_key",
-                request_key,
-                on_finished=lambda ticket, key=request_key: self._on_uncertain_voided(key, ticket),
-                on_failed=lambda error, key=request_key: self._on_uncertain_void_failed(key, error),
-            )
-        self._retry_ticket_voids()
-
-    def _on_uncertain_voided(self, request_key: str, ticket: Ticket) -> None:
-        self._uncertain_issues.pop(request_key, None)
-        logger.info("ticket %s was issued but its answer lost: voided", ticket.number)
-
-    def _on_uncertain_void_failed(self, request_key: str, error: ClientError) -> None:
-        if _may_retry_void(error):
-            return
-        # NotFound: nothing issued so far. A slow server may still carry the request out,
-        # so keep asking for a while; any other refusal: the ticket is no longer waiting.
-        failed_at = self._uncertain_issues.get(request_key, 0.0)
-        if not isinstance(error, NotFound) or time.monotonic() - failed_at > UNCERTAIN_GRACE_S:
-            self._uncertain_issues.pop(request_key, None)
-
-    def _retry_ticket_voids(self) -> None:
-        for ticket in list(self._unvoided.values()):
-            logger.info("voiding unprinted ticket %s again", ticket.number)
-            self._link.call(
-                "void_ticket",
-                ticket.id,
-                on_finished=lambda _, ticket=ticket: self._unvoided.pop(ticket.id, None),
-                on_failed=lambda error, ticket=ticket: self._on_void_retry_failed(ticket, error),
-            )
-
-    def _on_void_retry_failed(self, ticket: Ticket, error: ClientError) -> None:
-        if not _may_retry_void(error):
-            self._unvoided.pop(ticket.id, None)
-        logger.warning("ticket %s still not voided: %s", ticket.number, error)
+        elif self._connection is ConnectionStatus.CONNECTED:
+            self.voids.retry()
 
     def _on_idle(self) -> None:
         if self._admin_open:
@@ -545,6 +507,27 @@ class KioskController(QObject):
             self.changed.emit()
 
 
-def _may_retry_void(error: ClientError) -> bool:
-    """Whether a failed void may succeed later (server down), not a refusal."""
-    return not isinstance(error, ApiError) or isinstance(error, StorageUnavailable)
+class _LinkVoids:
+    """The reconciler's ports: voids through the server link, answers to the reconciler."""
+
+    def __init__(self, link: ServerLink, controller: KioskController) -> None:
+        self._link = link
+        self._controller = controller
+
+    def void_ticket(self, ticket: Ticket) -> None:
+        voids = self._controller.voids
+        self._link.submit(
+            lambda api: api.void_ticket(ticket.id),
+            on_finished=lambda _: voids.ticket_voided(ticket),
+            on_failed=lambda error: voids.ticket_void_failed(ticket, error),
+            name="void_ticket",
+        )
+
+    def void_by_request_key(self, request_key: str) -> None:
+        voids = self._controller.voids
+        self._link.submit(
+            lambda api: api.void_by_request_key(request_key),
+            on_finished=lambda ticket: voids.key_voided(request_key, ticket),
+            on_failed=lambda error: voids.key_void_failed(request_key, error),
+            name="void_by_request_key",
+        )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -79,7 +81,7 @@ class ServiceGrid(QWidget):
             button = ServiceButton(code)
             connect_clicked(
                 button,
-                lambda code=code: self._controller.choose_service(code, self._priority),
+                partial(self._controller.choose_service, code, self._priority),
                 self._controller.accept_tap,
             )
             self._layout.addWidget(button, index // columns, index % columns)
@@ -266,7 +268,7 @@ class AdminScreen(QWidget):
         for index, key in enumerate(PIN_KEYS):
             button = touch_button("pinKey")
             button.setText(key)
-            connect_clicked(button, lambda key=key: self.press(key))
+            connect_clicked(button, partial(self.press, key))
             keypad.addWidget(button, index // 3, index % 3)
             self.keys[key] = button
         self.cancel_button = touch_button("adminAction")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import date
 from types import MappingProxyType
 
-from client.i18n import DEFAULT_LANGUAGE, Language, format_wait, tr
-from client.wire import ClosedReason
+from client.formatting import format_number, format_wait, plural_form
+from client.i18n import DEFAULT_LANGUAGE, Language, closed_reason_text, opens_again_text, tr
+from client.wire import ClosedReason, Service
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +27,9 @@ KIOSK_STRINGS: Mapping[Language, Mapping[str, str]] = MappingProxyType(
                 "closed.break": "Istirahat — silakan kembali nanti",
                 "closed.quota": "Tutup — kuota hari ini habis",
                 "closed.closed": "Ditutup sementara",
+                "closed.note": "Tutup — {note}",
+                "closed.holiday": "Kantor tutup: hari libur",
+                "closed.holiday_note": "Kantor tutup: {note}",
                 "priority_button": "Prioritas: lansia, disabilitas, ibu hamil, ibu dengan balita",
                 "priority_button_hint": "Sentuh di sini untuk antrian prioritas",
                 "priority_title": "Antrian prioritas",
@@ -82,11 +87,15 @@ KIOSK_STRINGS: Mapping[Language, Mapping[str, str]] = MappingProxyType(
                 "welcome": "Welcome",
                 "choose_service": "Please touch the service you need",
                 "waiting_line": "Waiting: {count} people · {wait}",
+                "waiting_line.one": "Waiting: {count} person · {wait}",
                 "waiting_none": "Nobody is waiting",
                 "closed.hours": "Closed — outside service hours",
                 "closed.break": "On break — please come back later",
                 "closed.quota": "Closed — today's quota is full",
                 "closed.closed": "Temporarily closed",
+                "closed.note": "Closed — {note}",
+                "closed.holiday": "Office closed: public holiday",
+                "closed.holiday_note": "Office closed: {note}",
                 "priority_button": (
                     "Priority: elderly, disabled people, pregnant women, mothers with toddlers"
                 ),
@@ -103,6 +112,7 @@ KIOSK_STRINGS: Mapping[Language, Mapping[str, str]] = MappingProxyType(
                 "your_number": "Your queue number",
                 "take_ticket": "Please take your ticket",
                 "people_ahead": "{count} people ahead of you · estimated wait {wait}",
+                "people_ahead.one": "{count} person ahead of you · estimated wait {wait}",
                 "no_one_ahead": "Nobody is ahead of you · you will be called soon",
                 "done": "Done",
                 "print_failed_title": "Sorry, the ticket could not be printed",
@@ -148,7 +158,8 @@ KIOSK_STRINGS: Mapping[Language, Mapping[str, str]] = MappingProxyType(
     }
 )
 
-TEXT_KEYS = frozenset(KIOSK_STRINGS[Language.INDONESIAN])
+# A key ending in ".one" is the singular of a text about a count (English only so far).
+TEXT_KEYS = frozenset(key for table in KIOSK_STRINGS.values() for key in table)
 
 
 class KioskTexts:
@@ -175,22 +186,58 @@ class KioskTexts:
                 logger.warning("kiosk text %r (%s) has bad placeholders", key, language)
             return template
 
+    def get_count(
+        self, key: str, count: int, language: Language = DEFAULT_LANGUAGE, /, **params: object
+    ) -> str:
+        """``get`` for a text about ``count`` things, in the count's plural form: the key
+        ``key.one`` for one in English, ``key`` itself otherwise (and in Indonesian)."""
+        form = plural_form(count, language)
+        chosen = f"{key}.{form}"
+        if form == "other" or not self._has(chosen, language):
+            chosen = key
+        return self.get(chosen, language, count=format_number(count, language), **params)
+
+    def _has(self, key: str, language: Language) -> bool:
+        overrides = self._overrides.get(language, {})
+        if key in overrides:
+            return True
+        # An office that rewrote the general form but not the singular gets its own text.
+        general = key.rpartition(".")[0]
+        return general not in overrides and key in KIOSK_STRINGS.get(language, {})
+
     def closed_line(self, reason: ClosedReason | None, language: Language) -> str:
-        """Why a service issues no ticket now, as its button says it."""
+        """Why a service issues no ticket now, as its button says it, from the reason only."""
         return self.get(f"closed.{reason or ClosedReason.CLOSED}", language)
+
+    def closed_service_line(
+        self, service: Service, language: Language, today: date, timezone_name: str | None
+    ) -> str:
+        """Why a service is closed and when it opens again: "Tutup — Istirahat salat Jumat ·
+        Buka kembali pukul 13.00"; on a holiday "Kantor tutup: Hari Raya Natal"."""
+        note = service.closed_note
+        if service.closed_reason is ClosedReason.HOLIDAY:
+            if note:
+                return self.get("closed.holiday_note", language, note=note)
+            return self.get("closed.holiday", language)
+        if service.opens_at is None:
+            if note:
+                return self.get("closed.note", language, note=note)
+            return self.closed_line(service.closed_reason, language)
+        # "Istirahat — silakan kembali nanti · Buka kembali …" would say it twice.
+        what = note or closed_reason_text(service.closed_reason, language)
+        opens = opens_again_text(service.opens_at, today, timezone_name, language)
+        return f"{self.get('closed.note', language, note=what)} · {opens}"
 
     def waiting_line(self, waiting: int, est_wait_s: int, language: Language) -> str:
         """ "Menunggu: 5 orang · ± 15 menit", or that nobody is waiting."""
         if waiting <= 0:
             return self.get("waiting_none", language)
-        return self.get(
-            "waiting_line", language, count=waiting, wait=format_wait(est_wait_s, language)
-        )
+        wait = format_wait(est_wait_s, language)
+        return self.get_count("waiting_line", waiting, language, wait=wait)
 
     def people_ahead_line(self, people_ahead: int, est_wait_s: int, language: Language) -> str:
         """The line under the number on the confirmation screen."""
         if people_ahead <= 0:
             return self.get("no_one_ahead", language)
-        return self.get(
-            "people_ahead", language, count=people_ahead, wait=format_wait(est_wait_s, language)
-        )
+        wait = format_wait(est_wait_s, language)
+        return self.get_count("people_ahead", people_ahead, language, wait=wait)

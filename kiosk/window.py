@@ -92,7 +92,9 @@ class KioskWindow(QWidget):
 
     @property
     def current_screen(self) -> QWidget:
-        return self.stack.currentWidget()
+        widget = self.stack.currentWidget()
+        assert widget is not None  # the stack always holds the screens
+        return widget
 
     def _screen_widget(self, screen: Screen) -> QWidget:
         if screen is Screen.SERVICES:
@@ -131,7 +133,8 @@ class KioskWindow(QWidget):
         for index in range(self.stack.count()):
             page = self.stack.widget(index)
             policy = QSizePolicy.Policy.Preferred if page is widget else QSizePolicy.Policy.Ignored
-            page.setSizePolicy(policy, policy)
+            if page is not None:
+                page.setSizePolicy(policy, policy)
         self.admin_corner.raise_()
 
     def show_at_size(self, width: int, height: int) -> None:

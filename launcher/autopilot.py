@@ -11,7 +11,9 @@ button) and takes screenshots of its windows:
     --screenshot FILE          save the main window as FILE (PNG) every few seconds
     --commands                 read commands from standard input, one a line:
                                  press NAME [TEXT]   click the enabled button NAME (whose
-                                                     text contains TEXT, when given)
+                                                     text contains TEXT, when given), a
+                                                     moment after seeing it, as a person
+                                                     would (REACTION_MS)
                                  texts               list the visible labels' texts
                                  grab FILE           save the main window as PNG
                                  quit                leave the program
@@ -43,6 +45,10 @@ ENTRY_POINTS = {
     "display": "counter_display.display.main",
 }
 SCREENSHOT_INTERVAL_S = 3.0
+# A person sees a button before pressing it: a press this long after it was found. The
+# kiosk ignores touches within 0.5 s of a screen change (they were meant for the screen
+# before), so a press at once on a screen that just appeared would not count.
+REACTION_MS = 700
 PLACE_DELAY_MS = 800  # after the program has shown its window
 
 
@@ -109,6 +115,18 @@ class CommandReader(QObject):
             self.received.emit(line.strip())
         self.received.emit("quit")
 
+    def _press_seen(self, answer: dict[str, object], name: str, text: str | None) -> None:
+        """Press the button found a moment ago, if it is still there to be pressed."""
+        try:
+            buttons = find_buttons(name, text)
+            if buttons:
+                press(buttons[0])
+            answer.update(ok=bool(buttons))
+        except Exception as exc:  # a driver must answer, whatever happened
+            log.exception("autopilot press failed: %s", name)
+            answer.update(ok=False, error=str(exc))
+        print(json.dumps(answer), flush=True)
+
     def _run(self, line: str) -> None:
         words = line.split(maxsplit=2)
         if not words:
@@ -116,10 +134,12 @@ class CommandReader(QObject):
         answer: dict[str, object] = {"command": words[0]}
         try:
             if words[0] == "press" and len(words) >= 2:
-                buttons = find_buttons(words[1], words[2] if len(words) > 2 else None)
-                if buttons:
-                    press(buttons[0])
-                answer.update(ok=bool(buttons), name=words[1])
+                name, text = words[1], words[2] if len(words) > 2 else None
+                answer.update(name=name)
+                if find_buttons(name, text):
+                    QTimer.singleShot(REACTION_MS, lambda: self._press_seen(answer, name, text))
+                    return  # answered once pressed
+                answer.update(ok=False)
             elif words[0] == "texts":
                 answer.update(ok=True, texts=visible_texts())
             elif words[0] == "grab" and len(words) == 2:

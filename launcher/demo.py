@@ -1,4 +1,4 @@
-"""`antrian demo`: a whole office on one PC (server, kiosk, two counters, the TV display)."""
+"""`antrian demo`: a whole office on one PC (server, kiosk, three counters, the TV display)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,18 @@ from client.config import has_screen
 
 START_TIMEOUT_S = 30.0
 OFFSCREEN_DEFAULT_S = 40.0
-# Where each window goes on a real screen (fractions: x, y, width, height).
+# The built-in office's counters: loket 1 serves A, loket 2 A and B, loket 3 B and C, so
+# with all three every service is called.
+COUNTERS = (1, 2, 3)
+# Where each window goes on a real screen (fractions: x, y, width, height), laid out for
+# 1920×1080: the kiosk on the left (653×1080), the TV above (1267×497), the three
+# counters side by side under it (422×583 each, above the counter's 400×560 minimum).
 LAYOUT = {
-    "kiosk": "0,0,0.4,1",
-    "display": "0.4,0,0.6,0.48",
-    "counter1": "0.4,0.48,0.3,0.52",
-    "counter2": "0.7,0.48,0.3,0.52",
+    "kiosk": "0,0,0.34,1",
+    "display": "0.34,0,0.66,0.46",
+    "counter1": "0.34,0.46,0.22,0.54",
+    "counter2": "0.56,0.46,0.22,0.54",
+    "counter3": "0.78,0.46,0.22,0.54",
 }
 # Buttons the autopilot presses when nobody can (no screen): visitors and clerks.
 KIOSK_BUTTON = "service"
@@ -82,7 +88,7 @@ class Demo:
                 'ticker = "Demo Antrian — ambil nomor di kios, tunggu panggilan di layar ini"\n'
             ),
         }
-        for number in (1, 2):
+        for number in COUNTERS:
             token = self.create_token("counter", f"demo loket {number}", number)
             configs[f"counter{number}"] = (
                 f'[counter]\nserver = "{self.url}"\ntoken = "{token}"\ncounter = {number}\n'
@@ -172,7 +178,7 @@ def run_demo(out: str | None, offscreen: bool, seconds: float) -> int:
             print(f"Layar       {demo.screenshots}  (screenshots, renewed every few seconds)")
             print(f"Berjalan {seconds:.0f} detik; pengunjung dan petugas disimulasikan.")
         else:
-            print("Jendela: kios, loket 1, loket 2, layar TV. Tekan Ctrl+C untuk berhenti.")
+            print("Jendela: kios, loket 1, 2 dan 3, layar TV. Tekan Ctrl+C untuk berhenti.")
         deadline = time.monotonic() + seconds if seconds > 0 else None
         while not stop_requested and (deadline is None or time.monotonic() < deadline):
             failed = [

@@ -20,7 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--discovery-timeout", type=float, default=3.0, help="seconds to look for the server"
     )
     demo = commands.add_parser(
-        "demo", help="server, kiosk, two counters and the display on this PC"
+        "demo", help="server, kiosk, three counters and the display on this PC"
     )
     demo.add_argument("--out", help="folder for the demo's data, tickets and screenshots")
     demo.add_argument(

@@ -30,6 +30,9 @@ SAMPLE_FOOTER = {
     Language.INDONESIAN: "Tiket uji cetak - bukan nomor antrian",
     Language.ENGLISH: "Test print - not a queue ticket",
 }
+# The kiosk formats waits and dates with client.formatting, which this package may not
+# import: the test print carries a fixed wait and the time as numbers.
+SAMPLE_WAIT = {Language.INDONESIAN: "± 15 menit", Language.ENGLISH: "about 15 minutes"}
 
 
 class ConfigProblem(Exception):
@@ -123,14 +126,20 @@ def read_config(path: Path | None) -> Mapping[str, object]:
 def sample_ticket(office: str, zone: ZoneInfo, language: Language, priority: bool) -> TicketData:
     """A realistic ticket marked as a test print."""
     english = language is Language.ENGLISH
+    now = datetime.now(zone).replace(microsecond=0)
+    abbreviation = now.tzname() or ""
+    if not abbreviation.isalpha():
+        abbreviation = ""  # zones without an abbreviation give "+07"; leave it out
+    clock = f"{now:%H}{':' if english else '.'}{now:%M} {abbreviation}"
     return TicketData(
         office_name=office,
         service_name="Population Administration" if english else "Administrasi Kependudukan",
         number="A001",
         priority=priority,
         people_ahead=3,
-        est_wait_s=12 * 60,
-        issued_at=datetime.now(zone).replace(microsecond=0),
+        wait_text=SAMPLE_WAIT[language],
+        issued_at=now,
+        issued_text=f"{now:%Y-%m-%d} {clock}".rstrip(),
         check_url="http://antrian.local:8470/t/0?key=test-print",
         footer=SAMPLE_FOOTER[language],
         language=language,

@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from printer_drivers.charset import DEFAULT_CODEPAGE, Codepage, clean_text, to_printable
-from printer_drivers.texts import format_issued_at, format_wait, texts_for
+from printer_drivers.texts import texts_for
 from printer_drivers.ticket import TicketData
 
 logger = logging.getLogger(__name__)
@@ -137,10 +137,10 @@ def build_layout(
         )
     blocks.append(rule)
     blocks += labelled_lines(texts.people_ahead, str(ticket.people_ahead), columns, codepage)
-    if ticket.est_wait_s is not None:
-        wait = format_wait(ticket.est_wait_s, texts)
-        blocks += labelled_lines(texts.estimated_wait, wait, columns, codepage)
-    blocks += lines(format_issued_at(ticket.issued_at, texts), 1)
+    if ticket.wait_text is not None:
+        blocks += labelled_lines(texts.estimated_wait, ticket.wait_text, columns, codepage)
+    if ticket.issued_text:
+        blocks += lines(ticket.issued_text, 1)
     qr_data = qr_payload(ticket.check_url)
     if qr_data is not None:
         blocks += [Feed(1), QrCode(qr_data, paper.qr_module_dots), Feed(1)]

@@ -1,4 +1,9 @@
-"""The ticket data the kiosk hands to a printer: plain values, validated on creation."""
+"""The ticket data the kiosk hands to a printer: plain values, validated on creation.
+
+Dates and waits come already formatted (``wait_text``, ``issued_text``): the kiosk formats
+them with the same module as its screen (client.formatting), so the two never disagree,
+and this package stays free of other project packages.
+"""
 
 from __future__ import annotations
 
@@ -25,8 +30,9 @@ class TicketData:
     number: str
     priority: bool
     people_ahead: int
-    est_wait_s: int | None
-    issued_at: datetime
+    wait_text: str | None  # "± 15 menit"; None prints no estimate
+    issued_at: datetime  # names the preview file
+    issued_text: str  # "Senin, 2 Juni 2025 08.15 WIB", printed as it is
     check_url: str | None = None
     footer: str | None = None
     language: Language | str = Language.INDONESIAN
@@ -35,7 +41,9 @@ class TicketData:
         for name in ("office_name", "service_name", "number"):
             if not isinstance(getattr(self, name), str):
                 raise TicketDataError(f"ticket.{name}: expected a string")
-        for name in ("check_url", "footer"):
+        if not isinstance(self.issued_text, str):
+            raise TicketDataError("ticket.issued_text: expected a string")
+        for name in ("wait_text", "check_url", "footer"):
             value = getattr(self, name)
             if value is not None and not isinstance(value, str):
                 raise TicketDataError(f"ticket.{name}: expected a string or None")
@@ -43,10 +51,6 @@ class TicketData:
             raise TicketDataError("ticket.priority: expected true or false")
         if not _is_integer(self.people_ahead) or self.people_ahead < 0:
             raise TicketDataError("ticket.people_ahead: expected an integer >= 0")
-        if self.est_wait_s is not None and (
-            not _is_integer(self.est_wait_s) or self.est_wait_s < 0
-        ):
-            raise TicketDataError("ticket.est_wait_s: expected an integer >= 0 or None")
         if not isinstance(self.issued_at, datetime) or self.issued_at.utcoffset() is None:
             raise TicketDataError("ticket.issued_at: expected a time-zone aware datetime")
         try:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from typing import Final
 
-from client.wire import Counter, CounterState, Service
+from client.api import ApiClient
+from client.wire import Counter, CounterState, Service, Ticket
 
 
 class Action(StrEnum):
@@ -43,17 +45,24 @@ class Phase(StrEnum):
     BUSY = "busy"  # a request is in flight or its outcome is being checked
 
 
-API_METHODS: Final[dict[Action, str]] = {
-    Action.NEXT: "call_next",
-    Action.RECALL: "recall",
-    Action.DONE: "done",
-    Action.NO_SHOW: "no_show",
-    Action.TRANSFER: "transfer",
-    Action.REQUEUE: "requeue",
-    Action.PAUSE: "pause",
-    Action.RESUME: "resume",
-}
-"""The ApiClient method behind each action; each takes the counter number first."""
+def api_operation(
+    action: Action, counter: int, argument: str | None = None
+) -> Callable[[ApiClient], Awaitable[Ticket | Counter]]:
+    """The API call behind ``action`` at ``counter`` (``argument``: the service of a
+    transfer, the number of a re-queue)."""
+    given = argument or ""
+    operations: dict[Action, Callable[[ApiClient], Awaitable[Ticket | Counter]]] = {
+        Action.NEXT: lambda api: api.call_next(counter),
+        Action.RECALL: lambda api: api.recall(counter),
+        Action.DONE: lambda api: api.done(counter),
+        Action.NO_SHOW: lambda api: api.no_show(counter),
+        Action.TRANSFER: lambda api: api.transfer(counter, given),
+        Action.REQUEUE: lambda api: api.requeue(counter, given),
+        Action.PAUSE: lambda api: api.pause(counter),
+        Action.RESUME: lambda api: api.resume(counter),
+    }
+    return operations[action]
+
 
 SHORTCUTS: Final[dict[Button, tuple[str, ...]]] = {
     Button.NEXT: ("Space", "F1"),

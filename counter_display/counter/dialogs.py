@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from client.formatting import format_time
 from client.i18n import service_name
 from client.wire import Service, Ticket
 from counter_display.counter.texts import text
@@ -112,7 +113,7 @@ class RequeueDialog(QDialog):
                     language,
                     number=ticket.number,
                     service=service_name(service, language) if service else ticket.service,
-                    time=ticket.finished_at.strftime("%H:%M") if ticket.finished_at else "",
+                    time=format_time(ticket.finished_at, language) if ticket.finished_at else "",
                 )
             )
             item.setData(Qt.ItemDataRole.UserRole, ticket.number)

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
+from client.api import ApiClient
 from client.errors import ApiError, ClientError
+from client.events import ConnectionStatus
+from client.formatting import format_time
 from client.i18n import DEFAULT_LANGUAGE, service_name, tr
 from client.state import OfficeState
 from client.wire import Counter, CounterState, Event, Service, Ticket, TicketStatus, UnknownEvent
 from counter_display.counter.actions import (
-    API_METHODS,
     Action,
     Phase,
+    api_operation,
     counter_phase,
     enabled_actions,
 )
@@ -30,8 +34,8 @@ from counter_display.counter.texts import text
 logger = logging.getLogger(__name__)
 
 RECENT_SHOWN = 6
-CONNECTED = "connected"
-SEARCHING = "searching"
+CONNECTED = ConnectionStatus.CONNECTED
+SEARCHING = ConnectionStatus.SEARCHING
 
 
 class Level(StrEnum):
@@ -93,11 +97,12 @@ class CounterView:
 
 @dataclass(frozen=True, slots=True)
 class Request:
-    """An API call to make for a press: ``ApiClient.<method>(*arguments)``."""
+    """An API call to make for a press: ``operation(api)``."""
 
     action: Action
-    method: str
-    arguments: tuple[object, ...]
+    counter: int
+    argument: str | None
+    operation: Callable[[ApiClient], Awaitable[Ticket | Counter]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +111,8 @@ class _Pending:
     baseline: Baseline
 
 
-def _clock(moment: datetime | None) -> str:
-    return moment.strftime("%H:%M") if moment is not None else ""
+def _clock(moment: datetime | None, language: str) -> str:
+    return format_time(moment, language) if moment is not None else ""
 
 
 class CounterPresenter:
@@ -123,7 +128,7 @@ class CounterPresenter:
     def __init__(self, counter_number: int, language: str = DEFAULT_LANGUAGE) -> None:
         self.counter_number = counter_number
         self.language = language
-        self.connection = SEARCHING
+        self.connection: ConnectionStatus = SEARCHING
         self.token_rejected = False
         self.state: OfficeState | None = None
         self._in_flight: _Pending | None = None
@@ -136,8 +141,9 @@ class CounterPresenter:
 
     # -- inputs ---------------------------------------------------------------------------
 
-    def set_connection(self, status: str, token_rejected: bool = False) -> None:
-        """The link's connection status: "searching", "connected" or "unavailable"."""
+    def set_connection(self, status: ConnectionStatus | str, token_rejected: bool = False) -> None:
+        """The link's connection status."""
+        status = ConnectionStatus(status)
         self.connection = status
         self.token_rejected = token_rejected and status != CONNECTED
 
@@ -182,10 +188,9 @@ class CounterPresenter:
         self._message = Message(
             text("message.in_flight", self.language, action=self.action_name(action)), Level.INFO
         )
-        arguments: tuple[object, ...] = (self.counter_number,)
-        if argument is not None:
-            arguments += (argument.strip().upper(),)
-        return Request(action, API_METHODS[action], arguments)
+        given = argument.strip().upper() if argument is not None else None
+        operation = api_operation(action, self.counter_number, given)
+        return Request(action, self.counter_number, given, operation)
 
     def succeeded(self, result: object) -> None:
         """The server carried out the request in flight; ``result`` is its answer."""
@@ -391,7 +396,13 @@ class CounterPresenter:
         if current.priority:
             parts.append(tr("common.priority", self.language))
         if current.called_at is not None:
-            parts.append(text("current.called_at", self.language, time=_clock(current.called_at)))
+            parts.append(
+                text(
+                    "current.called_at",
+                    self.language,
+                    time=_clock(current.called_at, self.language),
+                )
+            )
         if current.recalls:
             parts.append(text("current.recalls", self.language, count=current.recalls))
         if current.transferred_from:
@@ -429,7 +440,7 @@ class CounterPresenter:
                 RecentTicket(
                     ticket.number,
                     self._outcome_text(ticket),
-                    _clock(ticket.finished_at or ticket.called_at),
+                    _clock(ticket.finished_at or ticket.called_at, self.language),
                 )
             )
             if len(recent) == RECENT_SHOWN:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import Protocol, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol, TypeVar
 
 from PySide6.QtCore import Qt, QTimer, SignalInstance
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -19,7 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from client.api import ApiClient
 from client.errors import ClientError
+from client.events import ConnectionStatus
 from client.state import OfficeState
 from client.wire import Event, Snapshot, UnknownEvent
 from counter_display.counter.actions import SHORTCUTS, Action, Button, Phase
@@ -76,12 +79,14 @@ class Link(Protocol):
     state_changed: SignalInstance
 
     @property
-    def status(self) -> str: ...
+    def status(self) -> ConnectionStatus: ...
 
     @property
     def state(self) -> OfficeState | None: ...
 
-    def request(self, method_name: str, *args: object) -> RequestHandleLike: ...
+    def submit(
+        self, operation: Callable[[ApiClient], Awaitable[Any]], *, name: str | None = None
+    ) -> RequestHandleLike: ...
 
 
 class RequestHandleLike(Protocol):
@@ -340,7 +345,7 @@ class CounterWindow(QWidget):
         return True
 
     def _send(self, request: Request) -> None:
-        handle = self.link.request(request.method, *request.arguments)
+        handle = self.link.submit(request.operation, name=str(request.action))
         self._handles.add(handle)
 
         def finished(result: object) -> None:
@@ -373,7 +378,7 @@ class CounterWindow(QWidget):
 
     def _check_outcome(self) -> None:
         """Ask for a snapshot to learn whether a press whose answer was lost happened."""
-        handle = self.link.request("snapshot")
+        handle = self.link.submit(lambda api: api.snapshot(), name="snapshot")
         self._handles.add(handle)
 
         def finished(snapshot: object) -> None:
@@ -460,10 +465,10 @@ class CounterWindow(QWidget):
 
     # -- link signals ---------------------------------------------------------------------
 
-    def _on_connection_changed(self, status: str) -> None:
+    def _on_connection_changed(self, status: object) -> None:
         try:
             rejected = bool(getattr(self.link, "token_rejected", False))  # fakes lack it
-            self.presenter.set_connection(status, rejected)
+            self.presenter.set_connection(ConnectionStatus(str(status)), rejected)
             self._render()
         except Exception:
             logger.exception("error showing the connection status")

@@ -6,6 +6,7 @@ import logging
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from client.events import ConnectionStatus
 from client.state import OfficeState
 from client.wire import Event, UnknownEvent
 from counter_display.display.audio_player import AnnouncementPlayer
@@ -36,7 +37,7 @@ class DisplayController(QObject):
         self.window = window
         self.player = player
         self.presenter = presenter or DisplayPresenter(window.language)
-        self._status = "searching"
+        self._status = ConnectionStatus.SEARCHING
         self._link = link
         link.state_changed.connect(self._on_state_changed)  # type: ignore[attr-defined]
         link.connection_changed.connect(self._on_connection_changed)  # type: ignore[attr-defined]
@@ -55,12 +56,12 @@ class DisplayController(QObject):
             # Slot boundary: one bad update must not stop an unattended display.
             logger.exception("could not show a state change (seq %s)", state.seq)
 
-    @Slot(str)
-    def _on_connection_changed(self, status: str) -> None:
+    @Slot(object)
+    def _on_connection_changed(self, status: object) -> None:
         try:
-            self._status = status
+            self._status = ConnectionStatus(str(status))
             rejected = bool(getattr(self._link, "token_rejected", False))
-            self.window.show_connection(self.presenter.connection_text(status, rejected))
+            self.window.show_connection(self.presenter.connection_text(self._status, rejected))
         except Exception:
             logger.exception("could not show the connection status %r", status)
 

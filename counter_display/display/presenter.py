@@ -8,9 +8,18 @@ from datetime import date, datetime
 from typing import Final
 
 from client.events import ConnectionStatus
-from client.i18n import DEFAULT_LANGUAGE, closed_reason_text, service_name
+from client.formatting import format_number
+from client.i18n import DEFAULT_LANGUAGE, closed_service_text, service_name
 from client.state import OfficeState
-from client.wire import Counter, CounterState, Event, EventType, Ticket, UnknownEvent
+from client.wire import (
+    Counter,
+    CounterState,
+    Event,
+    EventType,
+    Ticket,
+    TicketStatus,
+    UnknownEvent,
+)
 from counter_display.display.texts import text
 
 MAX_COUNTER_ROWS: Final = 12
@@ -48,8 +57,9 @@ class ServiceRow:
     code: str
     name: str
     waiting: int
-    waiting_text: str  # "12 menunggu", or why the service is closed
+    waiting_text: str  # "12 menunggu"; "Tutup" for a closed service nobody waits for
     open: bool
+    closed_text: str = ""  # why it is closed and when it opens again; "" while open
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +195,7 @@ class DisplayPresenter:
             self._latest_call = max(times)
         self._latest_call_day = state.today
 
-    def connection_text(self, status: str, token_rejected: bool = False) -> str:
+    def connection_text(self, status: ConnectionStatus | str, token_rejected: bool = False) -> str:
         """The discreet line about the link to the server; empty while connected."""
         if status == ConnectionStatus.CONNECTED:
             return ""
@@ -202,7 +212,9 @@ class DisplayPresenter:
     def _refresh_featured(self, state: OfficeState) -> None:
         # Keep the featured call (a recall of an older ticket stays up) while it is among
         # today's recent calls or still at its counter (a recall of a call older than the
-        # last 20 of a busy office); otherwise show the latest call, if any.
+        # last 20 of a busy office). Otherwise (it was transferred or re-queued, or this is
+        # the first snapshot) show the latest call still at its counter, or nothing: an
+        # older ticket already served must not look as if it were being called.
         featured = self._featured
         if featured is not None:
             known = (
@@ -213,7 +225,9 @@ class DisplayPresenter:
             if fresh is not None and fresh.called_at == featured.called_at:
                 self._featured = fresh
                 return
-        self._featured = state.last_call
+        self._featured = next(
+            (call for call in state.recent_calls if call.status is TicketStatus.CALLED), None
+        )
         self._featured_recall = False
 
     def _call_view(self, state: OfficeState) -> CallView | None:
@@ -271,15 +285,16 @@ class DisplayPresenter:
     def _service_rows(self, state: OfficeState) -> tuple[ServiceRow, ...]:
         rows = []
         for service in state.services[:MAX_SERVICE_ROWS]:
-            if service.open:
-                waiting_text = text("waiting_count", self.language, count=service.waiting)
-            else:
-                # People may still wait for a closed service: they want their count too,
-                # first, so that a narrow tile cuts the reason rather than the count.
-                waiting_text = closed_reason_text(service.closed_reason, self.language)
-                if service.waiting:
-                    count_text = text("waiting_count", self.language, count=service.waiting)
-                    waiting_text = f"{count_text} · {waiting_text}"
+            waiting = format_number(service.waiting, self.language)
+            count = text("waiting_count", self.language, count=waiting)
+            closed_text = ""
+            waiting_text = count
+            if not service.open:
+                # People may still wait for a closed service: they want their count too.
+                waiting_text = count if service.waiting else text("closed", self.language)
+                closed_text = closed_service_text(
+                    service, state.today, state.timezone, self.language
+                )
             rows.append(
                 ServiceRow(
                     code=service.code,
@@ -287,6 +302,7 @@ class DisplayPresenter:
                     waiting=service.waiting,
                     waiting_text=waiting_text,
                     open=service.open,
+                    closed_text=closed_text,
                 )
             )
         return tuple(rows)

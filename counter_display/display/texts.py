@@ -1,8 +1,7 @@
-"""Words on the waiting-room display, and its date and clock formats, in Indonesian or English."""
+"""Words on the waiting-room display in Indonesian or English (dates: client.formatting)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Final
 
 from client.i18n import DEFAULT_LANGUAGE, Language
@@ -17,7 +16,7 @@ TEXTS: Final[dict[Language, dict[str, str]]] = {
         "waiting_title": "ANTRIAN MENUNGGU",
         "waiting_count": "{count} menunggu",
         "paused": "istirahat",
-        "closed": "tutup",
+        "closed": "Tutup",
         "recall": "PANGGILAN ULANG",
         "reconnecting": "menyambung ulang…",
         "token_rejected": (
@@ -38,7 +37,7 @@ TEXTS: Final[dict[Language, dict[str, str]]] = {
         "waiting_title": "WAITING",
         "waiting_count": "{count} waiting",
         "paused": "on break",
-        "closed": "closed",
+        "closed": "Closed",
         "recall": "CALLED AGAIN",
         "reconnecting": "reconnecting…",
         "token_rejected": (
@@ -52,59 +51,6 @@ TEXTS: Final[dict[Language, dict[str, str]]] = {
     },
 }
 
-WEEKDAYS: Final[dict[Language, tuple[str, ...]]] = {
-    Language.INDONESIAN: ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
-    Language.ENGLISH: (
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-    ),
-}
-
-MONTHS: Final[dict[Language, tuple[str, ...]]] = {
-    Language.INDONESIAN: (
-        "Januari",
-        "Februari",
-        "Maret",
-        "April",
-        "Mei",
-        "Juni",
-        "Juli",
-        "Agustus",
-        "September",
-        "Oktober",
-        "November",
-        "Desember",
-    ),
-    Language.ENGLISH: (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
-
-# Indonesia's three time zones, by the zone names an office may configure.
-ZONE_ABBREVIATIONS: Final[dict[str, str]] = {
-    "Asia/Jakarta": "WIB",
-    "Asia/Pontianak": "WIB",
-    "Asia/Makassar": "WITA",
-    "Asia/Ujung_Pandang": "WITA",
-    "Asia/Jayapura": "WIT",
-}
-
 
 def _language(language: str) -> Language:
     return Language(language) if language in tuple(Language) else DEFAULT_LANGUAGE
@@ -114,21 +60,3 @@ def text(key: str, language: str = DEFAULT_LANGUAGE, /, **params: object) -> str
     """The display text for ``key`` in ``language``, with ``{params}`` filled in."""
     template = TEXTS[_language(language)].get(key) or TEXTS[DEFAULT_LANGUAGE][key]
     return template.format(**params) if params else template
-
-
-def format_date(moment: datetime, language: str = DEFAULT_LANGUAGE) -> str:
-    """A date as the display shows it: "Selasa, 24 November 2026"."""
-    chosen = _language(language)
-    weekday = WEEKDAYS[chosen][moment.weekday()]
-    month = MONTHS[chosen][moment.month - 1]
-    return f"{weekday}, {moment.day} {month} {moment.year}"
-
-
-def format_clock(
-    moment: datetime, timezone_name: str | None = None, language: str = DEFAULT_LANGUAGE
-) -> str:
-    """The time of day, "09.15 WIB" in Indonesian ("09:15" in English), with the zone if known."""
-    separator = ":" if _language(language) is Language.ENGLISH else "."
-    clock = f"{moment.hour:02d}{separator}{moment.minute:02d}"
-    abbreviation = ZONE_ABBREVIATIONS.get(timezone_name or "")
-    return f"{clock} {abbreviation}" if abbreviation else clock

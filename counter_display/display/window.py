@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from client.formatting import format_clock, format_date
 from client.i18n import DEFAULT_LANGUAGE
 from counter_display.display.presenter import (
     MAX_COUNTER_ROWS,
@@ -29,7 +30,7 @@ from counter_display.display.presenter import (
     DisplayView,
     ServiceRow,
 )
-from counter_display.display.texts import format_clock, format_date, text
+from counter_display.display.texts import text
 from counter_display.display.ticker import TickerWidget
 
 logger = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ PORTRAIT_TILES_SHARE: Final = 0.32
 """At most this share of the window's height goes to the service tiles: with many
 services the tiles get smaller, never the number being called."""
 MIN_TILE_SCALE: Final = 0.3
+MIN_FIT_SHARE: Final = 0.75  # a closed service's reason shrinks to this, then wraps
 
 
 def _font(pixels: float, bold: bool = False, condensed: bool = False) -> QFont:
@@ -151,6 +153,59 @@ class ElidedLabel(QLabel):
         self.setText(metrics.elidedText(self._full_text, Qt.TextElideMode.ElideRight, width))
 
 
+class FittedLabel(QLabel):
+    """A label that always shows its whole text. Too long for one line, it breaks after
+    its parts (" · ") and its font shrinks to fit the width, down to ``MIN_FIT_SHARE`` of
+    its size; a text longer still wraps at words."""
+
+    SEPARATOR: Final = " · "
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full_text = ""
+        self._pixels = 16.0
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    @property
+    def full_text(self) -> str:
+        """The text shown, whole (on one line)."""
+        return self._full_text
+
+    def set_font_pixels(self, pixels: float) -> None:
+        """The font size used when the text fits at it."""
+        self._pixels = pixels
+        self._fit()
+
+    def set_full_text(self, value: str) -> None:
+        self._full_text = value
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        width = max(1, self.width())
+        font = _font(self._pixels, condensed=True)
+        metrics = QFontMetrics(font)
+        lines = [self._full_text]
+        if metrics.horizontalAdvance(self._full_text) > width:
+            lines = self._full_text.split(self.SEPARATOR)
+        advance = max(metrics.horizontalAdvance(line) for line in lines)
+        if advance > width:
+            share = max(MIN_FIT_SHARE, width / advance * 0.98)
+            font = _font(self._pixels * share, condensed=True)
+        metrics = QFontMetrics(font)
+        wrap = max(metrics.horizontalAdvance(line) for line in lines) > width
+        if wrap != self.wordWrap():
+            self.setWordWrap(wrap)
+        if font != self.font():
+            self.setFont(font)
+        shown = "\n".join(lines)
+        if shown != self.text():
+            self.setText(shown)
+
+
 class CounterRowWidgets:
     """The labels of one line of the recent-calls list (created once, reused)."""
 
@@ -247,7 +302,7 @@ class RecentCallsPanel(QFrame):
 
 
 class ServiceTile(QFrame):
-    """One service's tile: its letter, its waiting count, its name."""
+    """One service's tile: its letter, its waiting count, why it is closed, its name."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -256,6 +311,9 @@ class ServiceTile(QFrame):
         self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
         _paint(self.code, BACKGROUND, ACCENT)
         self.count = ElidedLabel(self)
+        self.closed = FittedLabel(self)  # shown whole, never cut: visitors plan by it
+        _paint(self.closed, WARNING)
+        self.closed.hide()
         self.name = ElidedLabel(self)
         _paint(self.name, MUTED)
         top = QHBoxLayout()
@@ -263,6 +321,7 @@ class ServiceTile(QFrame):
         top.addWidget(self.count, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.closed)
         layout.addWidget(self.name)
         self._layout = layout
         self._top = top
@@ -272,16 +331,21 @@ class ServiceTile(QFrame):
         self.shown = row
         self.code.setText(row.code)
         self.count.set_full_text(row.waiting_text)
+        self.closed.set_full_text(row.closed_text)
+        self.closed.setVisible(bool(row.closed_text))
         self.name.set_full_text(row.name)
         _paint(self.count, TEXT if row.open else WARNING)
 
     @staticmethod
-    def natural_height(unit: float) -> int:
-        """The height of a tile scaled by ``unit`` (its letter box and its name line)."""
+    def natural_height(unit: float, closed_line: bool = False) -> int:
+        """The height of a tile scaled by ``unit`` (its letter box and its name line, and
+        the line saying why it is closed when a tile of the row has one)."""
         count_height = QFontMetrics(_font(44 * unit, bold=True)).height()
         name_height = QFontMetrics(_font(32 * unit, condensed=True)).height()
+        closed_height = QFontMetrics(_font(32 * unit, condensed=True)).height() + round(6 * unit)
         top = max(round(76 * unit), count_height)
-        return int(2 * round(14 * unit) + top + round(6 * unit) + name_height)
+        height = 2 * round(14 * unit) + top + round(6 * unit) + name_height
+        return int(height + (closed_height if closed_line else 0))
 
     def scale(self, unit: float) -> None:
         margin = round(14 * unit)
@@ -291,6 +355,7 @@ class ServiceTile(QFrame):
         self.code.setFont(_font(56 * unit, bold=True))
         self.code.setFixedSize(round(84 * unit), round(76 * unit))
         self.count.setFont(_font(44 * unit, bold=True))
+        self.closed.set_font_pixels(32 * unit)
         self.name.setFont(_font(32 * unit, condensed=True))
 
 
@@ -396,7 +461,7 @@ class DisplayWindow(QWidget):
         for tile in self.service_tiles:
             tile.hide()
         self._tile_arrangement: tuple[int, int] = (0, 0)  # (tiles shown, columns)
-        self._tile_unit = 0.0
+        self._tile_scaling = (0.0, False)  # (unit of the tiles, with a closed line)
 
         self.ticker = TickerWidget(ticker_text, self)
         self.ticker.set_colors(ACCENT, HEADER)
@@ -435,6 +500,7 @@ class DisplayWindow(QWidget):
         for tile, row in zip(self.service_tiles, view.services, strict=False):
             tile.show_row(row)
         self._arrange_tiles()
+        self._scale_tiles()  # a closed service's line may have come or gone
         if highlight:
             self.start_highlight()
 
@@ -554,12 +620,14 @@ class DisplayWindow(QWidget):
         rows = max(1, -(-count // columns)) if columns else 1
         share = PORTRAIT_TILES_SHARE if self.height() > self.width() else LANDSCAPE_TILES_SHARE
         gaps = (rows - 1) * round(20 * self._unit)
-        natural = rows * ServiceTile.natural_height(self._unit)
+        services = self._view.services if self._view is not None else ()
+        closed_line = any(row.closed_text for row in services)
+        natural = rows * ServiceTile.natural_height(self._unit, closed_line)
         scale = min(1.0, (self.height() * share - gaps) / max(1, natural))
         tile_unit = self._unit * max(MIN_TILE_SCALE, scale)
-        if tile_unit == self._tile_unit:
+        if (tile_unit, closed_line) == self._tile_scaling:
             return
-        self._tile_unit = tile_unit
+        self._tile_scaling = (tile_unit, closed_line)
         for tile in self.service_tiles:
             tile.scale(tile_unit)
 
@@ -592,7 +660,7 @@ class DisplayWindow(QWidget):
     def _on_clock_timer(self) -> None:
         moment = self._now(self._zone)
         self.date_label.setText(format_date(moment, self.language))
-        self.clock_label.setText(format_clock(moment, self._zone_name, self.language))
+        self.clock_label.setText(format_clock(moment, self.language, self._zone_name))
         # Wake just after the next minute starts, whatever the timer's drift.
         delay_ms = (60 - moment.second) * 1000 - moment.microsecond // 1000 + 50
         self._clock_timer.start(max(200, delay_ms))

@@ -10,10 +10,9 @@ from client.i18n import (
     STRINGS,
     Language,
     closed_reason_text,
-    format_number,
-    format_wait,
     service_name,
     tr,
+    tr_count,
 )
 from client.wire import ClosedReason, parse_service
 from tests.client.samples import service_json
@@ -30,7 +29,26 @@ def test_parameters_are_filled_in() -> None:
 
 
 def test_every_key_exists_in_both_languages() -> None:
-    assert set(STRINGS[Language.INDONESIAN]) == set(STRINGS[Language.ENGLISH])
+    # English alone has singular forms ("key.one"); Indonesian has no plural forms.
+    english = {key for key in STRINGS[Language.ENGLISH] if not key.endswith(".one")}
+    assert set(STRINGS[Language.INDONESIAN]) == english
+    singulars = {key.removesuffix(".one") for key in set(STRINGS[Language.ENGLISH]) - english}
+    assert singulars <= english
+
+
+@pytest.mark.parametrize(
+    ("count", "indonesian", "english"),
+    [
+        (1, "1 orang di depan Anda", "1 person ahead of you"),
+        (2, "2 orang di depan Anda", "2 people ahead of you"),
+        (0, "0 orang di depan Anda", "0 people ahead of you"),
+    ],
+)
+def test_counted_texts_take_the_singular_in_english_only(
+    count: int, indonesian: str, english: str
+) -> None:
+    assert tr_count("common.people_ahead", count, "id") == indonesian
+    assert tr_count("common.people_ahead", count, "en") == english
 
 
 def test_missing_key_returns_the_key_and_logs_once(caplog: pytest.LogCaptureFixture) -> None:
@@ -64,31 +82,6 @@ def test_closed_reasons_in_words(
 ) -> None:
     assert closed_reason_text(reason, "id") == indonesian
     assert closed_reason_text(reason, "en") == english
-
-
-@pytest.mark.parametrize(
-    ("seconds", "indonesian", "english"),
-    [
-        (0, "< 1 menit", "< 1 min"),
-        (59, "< 1 menit", "< 1 min"),
-        (60, "± 1 menit", "about 1 min"),
-        (61, "± 2 menit", "about 2 min"),
-        (540, "± 9 menit", "about 9 min"),
-        (13 * 60, "± 15 menit", "about 15 min"),
-        (3600, "± 1 jam", "about 1 h"),
-        (80 * 60, "± 1 jam 20 menit", "about 1 h 20 min"),
-        (float("inf"), "< 1 menit", "< 1 min"),
-    ],
-)
-def test_wait_estimates_read_naturally(seconds: float, indonesian: str, english: str) -> None:
-    assert format_wait(seconds, "id") == indonesian
-    assert format_wait(seconds, "en") == english
-
-
-def test_numbers_use_the_language_thousands_separator() -> None:
-    assert format_number(1234567, "id") == "1.234.567"
-    assert format_number(1234567, "en") == "1,234,567"
-    assert format_number(12, "id") == "12"
 
 
 def test_service_name_in_the_language() -> None:

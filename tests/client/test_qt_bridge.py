@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from client.config import ClientConfig
 from client.errors import ClientError, QueueEmpty, ServerUnavailable, Unauthorized
+from client.events import ConnectionStatus
 from client.qt_bridge import ServerLink
 from client.state import OfficeState
 from client.wire import Event, EventType, Ticket
@@ -27,7 +28,7 @@ class Receiver:
     """Records every signal of a link, and the thread each one arrived on."""
 
     def __init__(self, link: ServerLink) -> None:
-        self.statuses: list[str] = []
+        self.statuses: list[ConnectionStatus] = []
         self.states: list[tuple[OfficeState, Any]] = []
         self.servers: list[str] = []
         self.threads: set[threading.Thread] = set()
@@ -35,7 +36,7 @@ class Receiver:
         link.state_changed.connect(self._on_state_changed)
         link.server_found.connect(self._on_server_found)
 
-    def _on_connection_changed(self, status: str) -> None:
+    def _on_connection_changed(self, status: ConnectionStatus) -> None:
         self.threads.add(threading.current_thread())
         self.statuses.append(status)
 
@@ -93,18 +94,21 @@ def test_link_connects_and_delivers_state_and_results_on_the_qt_thread(
     for link in (display, kiosk, counter):
         link.start()
     qtbot.waitUntil(lambda: receiver.statuses == ["connected"], timeout=WAIT_MS)
+    # the states are an enum, on the signal and on the link
+    assert receiver.statuses == [ConnectionStatus.CONNECTED]
+    assert isinstance(receiver.statuses[0], ConnectionStatus)
     assert receiver.servers == [live_server.url]
-    assert display.status == "connected"
+    assert display.status is ConnectionStatus.CONNECTED
     assert display.state is not None and display.state.waiting == ()
 
     qtbot.waitUntil(lambda: kiosk.server_url is not None, timeout=WAIT_MS)
-    ticket, error = wait_result(qtbot, kiosk.request("issue_ticket", "A"))
+    ticket, error = wait_result(qtbot, kiosk.submit(lambda api: api.issue_ticket("A")))
     assert error is None and isinstance(ticket, Ticket) and ticket.number == "A001"
 
     qtbot.waitUntil(lambda: counter.server_url is not None, timeout=WAIT_MS)
-    called, error = wait_result(qtbot, counter.request("call_next", 1))
+    called, error = wait_result(qtbot, counter.submit(lambda api: api.call_next(1)))
     assert error is None and called.number == "A001"
-    _, error = wait_result(qtbot, counter.request("call_next", 1))
+    _, error = wait_result(qtbot, counter.submit(lambda api: api.call_next(1)))
     assert isinstance(error, QueueEmpty)
 
     qtbot.waitUntil(lambda: len(receiver.events()) == 2, timeout=WAIT_MS)
@@ -117,14 +121,14 @@ def test_link_connects_and_delivers_state_and_results_on_the_qt_thread(
     assert receiver.threads == {threading.main_thread()}
 
 
-def test_call_connects_callbacks_for_the_caller(
+def test_submit_connects_callbacks_for_the_caller(
     qtbot: QtBot, make_link: Any, live_server: LiveServer
 ) -> None:
     link = make_link(live_server.tokens["kiosk"], live_server.url)
     link.start()
     qtbot.waitUntil(lambda: link.server_url is not None, timeout=WAIT_MS)
     services: list[Any] = []
-    link.call("services", on_finished=services.append, on_failed=pytest.fail)
+    link.submit(lambda api: api.services(), on_finished=services.append, on_failed=pytest.fail)
     qtbot.waitUntil(lambda: bool(services), timeout=WAIT_MS)
     assert [service.code for service in services[0]] == ["A", "B", "C"]
 
@@ -138,7 +142,7 @@ def test_link_reports_unavailable_then_reconnects_when_the_server_returns(
     qtbot.waitUntil(lambda: link.status == "connected", timeout=WAIT_MS)
     live_server.kill()
     qtbot.waitUntil(lambda: link.status == "unavailable", timeout=WAIT_MS)
-    _, error = wait_result(qtbot, link.request("health"))
+    _, error = wait_result(qtbot, link.submit(lambda api: api.health()))
     assert isinstance(error, ServerUnavailable)
     live_server.start()
     qtbot.waitUntil(lambda: link.status == "connected", timeout=WAIT_MS)
@@ -158,7 +162,7 @@ def test_link_without_a_server_is_unavailable_and_requests_fail(
     link = make_link("token", f"http://127.0.0.1:{free_port()}")
     link.start()
     qtbot.waitUntil(lambda: link.status == "unavailable", timeout=WAIT_MS)
-    _, error = wait_result(qtbot, link.request("issue_ticket", "A"))
+    _, error = wait_result(qtbot, link.submit(lambda api: api.issue_ticket("A")))
     assert isinstance(error, ServerUnavailable)
 
 
@@ -212,7 +216,7 @@ def test_stop_closes_every_socket_and_drops_late_results(
         link = make_link(live_server.tokens["kiosk"], live_server.url)
         link.start()
         qtbot.waitUntil(lambda link=link: link.status == "connected", timeout=WAIT_MS)
-        handle = link.request("issue_ticket", "A")  # its answer comes after stop()
+        handle = link.submit(lambda api: api.issue_ticket("A"))  # its answer comes after stop()
         results: list[Any] = []
         handle.finished.connect(results.append)
         handle.failed.connect(results.append)
@@ -231,16 +235,23 @@ def _readlink(path: str) -> str:
 
 def test_request_before_start_fails_later_not_during_the_call(qtbot: QtBot, make_link: Any) -> None:
     link = make_link("token", None)
-    handle = link.request("health")
+    handle = link.submit(lambda api: api.health())
     assert not handle.done
     _, error = wait_result(qtbot, handle)
     assert isinstance(error, ServerUnavailable)
 
 
-def test_unknown_method_is_a_programming_error(make_link: Any) -> None:
-    link = make_link("token", None)
-    with pytest.raises(ValueError, match="unknown API method"):
-        link.request("drop_tables")
+def test_a_bug_in_an_operation_fails_its_request_and_is_logged(
+    qtbot: QtBot, make_link: Any, live_server: LiveServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    link = make_link(live_server.tokens["kiosk"], live_server.url)
+    link.start()
+    qtbot.waitUntil(lambda: link.server_url is not None, timeout=WAIT_MS)
+    _, error = wait_result(qtbot, link.submit(lambda api: api.drop_tables(), name="drop"))
+    assert type(error) is ClientError and "drop" in str(error)
+    assert any("API call drop failed unexpectedly" in r.getMessage() for r in caplog.records)
+    _, error = wait_result(qtbot, link.submit(lambda api: api.health()))
+    assert error is None  # the link goes on
 
 
 def test_stop_right_after_start_leaves_no_thread(make_link: Any) -> None:

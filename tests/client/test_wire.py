@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -72,6 +72,45 @@ def test_closed_service_carries_its_reason() -> None:
     service = parse_service(service_json(open=False, closed_reason="break"))
     assert not service.open
     assert service.closed_reason is ClosedReason.BREAK
+
+
+def test_a_holiday_closes_a_service_with_its_note_and_opening_time() -> None:
+    service = parse_service(
+        service_json(
+            open=False,
+            closed_reason="holiday",
+            closed_note="Hari Raya Natal",
+            opens_at="2026-12-28T08:00:00+07:00",
+        )
+    )
+    assert service.closed_reason is ClosedReason.HOLIDAY
+    assert service.closed_note == "Hari Raya Natal"
+    assert service.opens_at == datetime(2026, 12, 28, 1, 0, tzinfo=UTC)
+
+
+def test_closed_note_and_opens_at_are_optional() -> None:
+    absent = parse_service(service_json(open=False, closed_reason="break"))
+    assert (absent.closed_note, absent.opens_at) == (None, None)
+    null = parse_service(
+        service_json(open=False, closed_reason="break", closed_note=None, opens_at=None)
+    )
+    assert (null.closed_note, null.opens_at) == (None, None)
+    empty = parse_service(service_json(open=False, closed_reason="break", closed_note=""))
+    assert empty.closed_note is None
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("closed_note", 3),
+        ("opens_at", "13.00"),
+        ("opens_at", "2026-12-01T13:00:00"),  # no offset
+        ("opens_at", 1700000000),
+    ],
+)
+def test_a_wrong_closed_note_or_opens_at_is_a_protocol_error(key: str, value: object) -> None:
+    with pytest.raises(ProtocolError, match=key):
+        parse_service(service_json(open=False, closed_reason="break", **{key: value}))
 
 
 def test_closed_service_without_reason_is_a_protocol_error() -> None:

@@ -72,6 +72,11 @@ class Office:
         """Press "next" at a counter; returns the called number."""
         return str(self._post(f"/counters/{counter}/next", f"counter{counter}")["number"])
 
+    def transfer(self, counter: int, service: str) -> str:
+        """Transfer the counter's current ticket to another service; returns its number."""
+        path = f"/counters/{counter}/transfer"
+        return str(self._post(path, f"counter{counter}", {"service": service})["number"])
+
     def recall(self, counter: int) -> str:
         """Press "recall" at a counter; returns the number."""
         return str(self._post(f"/counters/{counter}/recall", f"counter{counter}")["number"])

@@ -135,7 +135,8 @@ def test_queue_empty_is_shown_in_plain_indonesian_and_the_button_comes_back() ->
         make_state(waiting=(make_ticket("A001", TicketStatus.WAITING),))
     )
     request = presenter.press(Action.NEXT)
-    assert request is not None and request.method == "call_next" and request.arguments == (2,)
+    assert request is not None
+    assert (request.action, request.counter, request.argument) == (Action.NEXT, 2, None)
     assert presenter.phase is Phase.BUSY
     assert presenter.press(Action.NEXT) is None  # a second press does nothing
     assert presenter.failed(QueueEmpty(404, "queue_empty", "")) is False

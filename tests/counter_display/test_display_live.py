@@ -50,6 +50,26 @@ def test_display_shows_the_called_number_within_one_event(
     assert display.window.highlighted
 
 
+def test_a_transferred_latest_call_leaves_the_big_panel_not_showing_a_served_ticket(
+    qtbot: QtBot, live_server: LiveServer, office: Office, display_factory: DisplayFactory
+) -> None:
+    display = display_factory(live_server)
+    office.issue("A")
+    office.issue("A")
+    office.call_next(1)  # A001
+    with qtbot.waitSignal(
+        display.link.state_changed, check_params_cb=_is_call_of("A002"), timeout=WAIT_MS
+    ):
+        office.call_next(1)  # A002; A001 is done
+    assert display.number == "A002"
+
+    with qtbot.waitSignal(display.controller.updated, timeout=WAIT_MS):
+        office.transfer(1, "B")
+    # Not A001, served a minute ago, as if it were being called at Loket 1.
+    assert display.number == "—"
+    assert display.window.counter_label.text() == "Belum ada panggilan"
+
+
 def test_recent_calls_list_newest_counter_first_and_waiting_counts(
     qtbot: QtBot, live_server: LiveServer, office: Office, display_factory: DisplayFactory
 ) -> None:

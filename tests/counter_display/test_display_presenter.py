@@ -7,22 +7,22 @@ from typing import Any
 
 import pytest
 
+from client.formatting import format_clock, format_date
 from client.state import OfficeState
-from client.wire import parse_event, parse_snapshot
+from client.wire import parse_event
 from counter_display.display.presenter import DisplayPresenter, call_identity
-from counter_display.display.texts import format_clock, format_date
 from tests.client.samples import (
     called_json,
     counter_json,
     event_json,
     service_json,
-    snapshot_json,
     ticket_json,
 )
+from tests.support.builders import office_state
 
 
 def _state(**changes: Any) -> OfficeState:
-    return OfficeState.from_snapshot(parse_snapshot(snapshot_json(**changes)))
+    return office_state(**changes)
 
 
 def _call_event(kind: str, seq: int, ticket: dict[str, Any], counter: int) -> Any:
@@ -117,8 +117,46 @@ def test_closed_service_says_why_and_still_counts_the_waiting() -> None:
     presenter = DisplayPresenter()
     state = _state(services=[service_json("A", open=False, closed_reason="break", waiting=3)])
     row = presenter.present(state, None).view.services[0]
-    assert row.waiting_text == "3 menunggu · Istirahat"
+    assert (row.waiting_text, row.closed_text) == ("3 menunggu", "Istirahat")
     assert not row.open
+
+
+@pytest.mark.parametrize(
+    ("changes", "language", "waiting_text", "closed_text"),
+    [
+        (
+            {"closed_reason": "break", "closed_note": "Istirahat salat Jumat",
+             "opens_at": "2026-11-24T13:00:00+07:00", "waiting": 2},
+            "id", "2 menunggu", "Istirahat salat Jumat · Buka kembali pukul 13.00",
+        ),
+        (
+            {"closed_reason": "break", "closed_note": "Friday prayer break",
+             "opens_at": "2026-11-24T06:00:00+00:00", "waiting": 1},
+            "en", "1 waiting", "Friday prayer break · Opens again at 13:00",
+        ),
+        (
+            {"closed_reason": "quota", "opens_at": "2026-11-25T08:00:00+07:00"},
+            "id", "Tutup", "Kuota hari ini sudah habis · Buka kembali besok pukul 08.00",
+        ),
+        (
+            {"closed_reason": "holiday", "closed_note": "Hari Raya Natal",
+             "opens_at": "2026-11-28T08:00:00+07:00"},
+            "id", "Tutup", "Kantor tutup: Hari Raya Natal",
+        ),
+        (
+            {"closed_reason": "holiday", "closed_note": "Christmas Day"},
+            "en", "Closed", "Office closed: Christmas Day",
+        ),
+        ({"closed_reason": "hours"}, "id", "Tutup", "Di luar jam layanan"),
+    ],
+)  # fmt: skip
+def test_a_closed_tile_says_why_and_when_it_opens_again(
+    changes: dict[str, Any], language: str, waiting_text: str, closed_text: str
+) -> None:
+    presenter = DisplayPresenter(language)
+    state = _state(services=[service_json("A", open=False, **changes)])
+    row = presenter.present(state, None).view.services[0]
+    assert (row.waiting_text, row.closed_text) == (waiting_text, closed_text)
 
 
 def test_paused_counter_is_marked() -> None:
@@ -150,7 +188,68 @@ def test_dates_and_clock_in_indonesian_and_english() -> None:
     assert format_date(moment, "id") == "Selasa, 24 November 2026"
     assert format_date(datetime(2026, 8, 17), "id") == "Senin, 17 Agustus 2026"
     assert format_date(moment, "en") == "Tuesday, 24 November 2026"
-    assert format_clock(moment, "Asia/Jakarta") == "09.05 WIB"
-    assert format_clock(moment, "Asia/Makassar") == "09.05 WITA"
-    assert format_clock(moment, "Asia/Jayapura", "en") == "09:05 WIT"
-    assert format_clock(moment, "Europe/Amsterdam") == "09.05"
+    assert format_clock(moment, "id", "Asia/Jakarta") == "09.05 WIB"
+    assert format_clock(moment, "id", "Asia/Makassar") == "09.05 WITA"
+    assert format_clock(moment, "en", "Asia/Jayapura") == "09:05 WIT"
+    assert format_clock(moment, "id", "Europe/Amsterdam") == "09.05"
+
+
+@pytest.mark.parametrize("kind", ["ticket.transferred", "ticket.requeued"])
+def test_a_transferred_or_requeued_latest_call_leaves_the_big_panel_empty(kind: str) -> None:
+    # Loket 1 served B005 earlier (done); Loket 2 calls A007, then transfers or re-queues it.
+    presenter = DisplayPresenter()
+    served = called_json(5, "B005", 1, status="done", called_at="2026-11-24T09:50:00+07:00")
+    latest = called_json(7, "A007", 2)
+    state = _state(recent_calls=[latest, served])
+    assert presenter.present(state, None).view.now_calling is not None
+    moved = ticket_json(7, "A007", requeued=True)
+    fields: dict[str, Any] = {
+        "ticket": moved,
+        "services": [service_json("A", waiting=1)],
+    }
+    if kind == "ticket.transferred":
+        fields.update(counter=counter_json(2, ["A", "B"]), from_service="A")
+        fields["ticket"] = dict(moved, service="B", requeued=False, transferred_from="A")
+    event = parse_event(event_json(kind, 11, **fields))
+
+    update = presenter.present(state.apply(event), event)
+
+    # Not B005, which was served long ago, as if it were being called now.
+    assert update.view.now_calling is None
+    assert not any(row.latest for row in update.view.counters)
+    assert update.announcement is None
+
+
+def test_after_a_transfer_the_big_panel_shows_the_latest_call_still_at_its_counter() -> None:
+    presenter = DisplayPresenter()
+    older = called_json(3, "B003", 1, status="done", called_at="2026-11-24T09:40:00+07:00")
+    serving = called_json(5, "B005", 1, called_at="2026-11-24T09:50:00+07:00")
+    latest = called_json(7, "A007", 2)
+    state = _state(recent_calls=[latest, serving, older])
+    presenter.present(state, None)
+    transferred = ticket_json(7, "A007", service="B", transferred_from="A")
+    event = parse_event(
+        event_json(
+            "ticket.transferred",
+            11,
+            ticket=transferred,
+            counter=counter_json(2, ["A", "B"]),
+            from_service="A",
+            services=[],
+        )
+    )
+
+    update = presenter.present(state.apply(event), event)
+
+    assert update.view.now_calling is not None
+    assert (update.view.now_calling.number, update.view.now_calling.counter) == ("B005", 1)
+
+
+def test_a_snapshot_whose_calls_are_all_served_shows_no_call_in_the_big_panel() -> None:
+    presenter = DisplayPresenter()
+    state = _state(recent_calls=[called_json(7, "A007", 2, status="done")])
+    update = presenter.present(state, None)
+    assert update.view.now_calling is None
+    # The list still says what each counter called last.
+    first = update.view.counters[0]
+    assert (first.counter_text, first.number_text) == ("Loket 2", "A007")

@@ -3,33 +3,33 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFontMetrics
 from pytestqt.qtbot import QtBot
 
 from client.errors import ConfigError
-from client.state import OfficeState
-from client.wire import parse_snapshot
 from counter_display.display.main import display_settings
 from counter_display.display.presenter import DisplayPresenter, DisplayView
 from counter_display.display.ticker import TickerWidget
 from counter_display.display.window import DisplayWindow
-from tests.client.samples import called_json, counter_json, service_json, snapshot_json
+from tests.client.samples import called_json, counter_json, service_json
 from tests.counter_display import display_fixtures
+from tests.support.builders import closed_services, office_state
 
 assert display_fixtures.apply_reference_fix  # the PySide6 workaround is applied on import
 
 
 def _view(recent: int = 3) -> DisplayView:
     calls = [called_json(index, f"A{index:03d}", index) for index in range(recent, 0, -1)]
-    snapshot = snapshot_json(
+    state = office_state(
         recent_calls=calls,
         counters=[counter_json(number, ["A"]) for number in range(1, 13)],
         services=[service_json(code, waiting=4) for code in "ABC"],
     )
-    state = OfficeState.from_snapshot(parse_snapshot(snapshot))
     return DisplayPresenter().present(state, None).view
 
 
@@ -132,12 +132,11 @@ def test_twelve_services_leave_the_called_number_huge_and_every_count_readable(
         service_json(code, name="Perizinan Berusaha Berbasis Risiko dan Non-Perizinan", waiting=40)
         for code in "ABCDEFGHIJ"
     ] + [service_json(code, open=False, closed_reason="quota", waiting=17) for code in "KL"]
-    snapshot = snapshot_json(
+    state = office_state(
         recent_calls=[called_json(1, "A123", 3)],
         counters=[counter_json(number, ["A"]) for number in range(1, 31)],
         services=services,
     )
-    state = OfficeState.from_snapshot(parse_snapshot(snapshot))
     window = DisplayWindow(ticker_text="Selamat datang", now=_fixed_now)
     qtbot.addWidget(window)
     window.resize(*size)
@@ -153,3 +152,46 @@ def test_twelve_services_leave_the_called_number_huge_and_every_count_readable(
     assert all(tile.geometry().bottom() <= window.height() for tile in tiles)
     # A closed service still shows how many wait, however narrow its tile.
     assert tiles[-1].count.text().startswith("17")
+
+
+def tile_unit(window: DisplayWindow) -> float:
+    return window._tile_scaling[0]
+
+
+def _shows_whole(label: Any) -> bool:
+    """The label's whole text is drawn inside it (font metrics), on one line or wrapped."""
+    metrics = QFontMetrics(label.font())
+    if label.text().replace("\n", " · ") != label.full_text:
+        return False
+    flags = int(Qt.TextFlag.TextWordWrap) if label.wordWrap() else 0
+    needed = metrics.boundingRect(QRect(0, 0, label.width(), 10_000), flags, label.text())
+    return needed.width() <= label.width() and needed.height() <= label.height()
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_a_closed_services_reason_is_shown_whole(
+    qtbot: QtBot, size: tuple[int, int], language: str
+) -> None:
+    state = office_state(
+        recent_calls=[called_json(7, "A007", 1)], services=closed_services(language)
+    )
+    view = DisplayPresenter(language).present(state, None).view
+    window = DisplayWindow(ticker_text="Selamat datang", now=_fixed_now, language=language)
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    window.show_view(view)
+    qtbot.waitUntil(lambda: window.number_label.text() == "A007")
+    qtbot.wait(50)  # the layout settles
+
+    tiles = [tile for tile in window.service_tiles if tile.isVisible()]
+    assert [tile.closed.full_text for tile in tiles] == [row.closed_text for row in view.services]
+    for tile in tiles:
+        assert tile.count.text() == tile.count.full_text  # "12 menunggu" whole
+        assert _shows_whole(tile.closed), (tile.closed.text(), tile.closed.width())
+        # shrunk at most to 3/4 of its size (then wrapped): readable across the room
+        assert tile.closed.font().pixelSize() >= round(0.75 * 32 * tile_unit(window)) - 1
+        assert tile.closed.geometry().bottom() < tile.name.geometry().top()
+    # the number being called stays huge
+    assert window.number_label.font().pixelSize() >= 0.18 * min(size)

@@ -41,9 +41,13 @@ class Kiosk:
     printer: TicketPrinter
     stopped: bool = field(default=False)
 
-    def wait_screen(self, screen: Screen, timeout_ms: int = WAIT_MS) -> None:
+    def wait_screen(self, screen: Screen, timeout_ms: int = WAIT_MS, settled: bool = True) -> None:
+        """Wait until ``screen`` is shown and, if ``settled``, up long enough to be touched
+        (a touch sooner after a screen change is taken as meant for the screen before)."""
+
         def shown() -> None:
             assert self.controller.screen is screen
+            assert not settled or self.controller.touch_guard.settled()
 
         self.qtbot.waitUntil(shown, timeout=timeout_ms)
 

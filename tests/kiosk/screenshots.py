@@ -18,6 +18,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication
 
 from client.config import ClientConfig
+from client.events import ConnectionStatus
 from client.qt_bridge import ServerLink
 from kiosk.controller import KioskController, Screen
 from kiosk.printing import PrinterService
@@ -32,6 +33,8 @@ from printer_drivers import (
     TicketData,
     TicketPrinter,
 )
+from tests.client.samples import service_json
+from tests.support.builders import office_state
 from tests.support.live_server import LiveServer
 
 SIZES = ((1920, 1080), (1280, 800))
@@ -238,7 +241,33 @@ def _take(app: QApplication, server: LiveServer, scratch: Path, folder: Path) ->
     broken_window.refresh()
     shooter.shoot("setup-error")
     broken_window.close()
+
+    # Closed services with the server's note and opening time (closed_note, opens_at),
+    # fed through the link's own signals as the event stream would.
+    quiet_link = ServerLink(None, None, discovery=False)
+    closed = KioskController(settings, quiet_link, None)
+    closed_window = KioskWindow(closed)
+    closed_window.show()
+    shooter.window = closed_window
+    quiet_link.state_changed.emit(office_state(services=_closed_services()), None)
+    quiet_link.connection_changed.emit(ConnectionStatus.CONNECTED)
+    shooter.wait_screen(Screen.SERVICES)
+    shooter.shoot("closed")
+    closed_window.close()
     return shooter.saved
+
+
+def _closed_services() -> list[dict[str, object]]:
+    return [
+        service_json("A", waiting=3, est_wait_s=600),
+        service_json("B", name="Perizinan dan Non-Perizinan",
+                     description="IMB rumah tinggal, izin PAUD, izin usaha mikro", open=False,
+                     closed_reason="break", closed_note="Istirahat salat Jumat",
+                     opens_at="2026-11-24T13:00:00+07:00", waiting=2),
+        service_json("C", name="Legalisasi dan Layanan Umum",
+                     description="Legalisasi dokumen, surat keterangan", open=False,
+                     closed_reason="quota", opens_at="2026-11-25T08:00:00+07:00"),
+    ]  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:

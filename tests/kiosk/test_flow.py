@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from client.errors import Forbidden, ServerUnavailable, ServiceClosed
-from client.wire import ClosedReason, Ticket, TicketStatus
+from client.wire import ClosedReason, Ticket
 from kiosk.flow import FlowStep, OutcomeKind, TicketFlow
 from printer_drivers import PaperOut
-
-ISSUED_AT = datetime(2026, 11, 24, 9, 15, tzinfo=ZoneInfo("Asia/Jakarta"))
+from tests.support import builders
 
 
 def make_ticket(number: str = "A005", priority: bool = False) -> Ticket:
-    return Ticket(
-        id=17, number=number, service=number[0], priority=priority,
-        status=TicketStatus.WAITING, issued_at=ISSUED_AT, day=date(2026, 11, 24),
-        people_ahead=2, est_wait_s=360, counter=None, called_at=None, finished_at=None,
-        recalls=0, requeued=False, transferred_from=None, check_url="http://x/t/17?key=k",
+    return builders.make_ticket(
+        17, number, priority=priority, people_ahead=2, est_wait_s=360,
+        check_url="http://x/t/17?key=k",
     )  # fmt: skip
 
 

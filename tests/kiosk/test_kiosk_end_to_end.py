@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -392,3 +393,44 @@ def test_a_kiosk_with_a_refused_token_says_it_is_not_registered(
     kiosk.wait_screen(Screen.UNAVAILABLE)
     kiosk.qtbot.waitUntil(lambda: kiosk.shows("Kiosk belum terdaftar di server antrian"))
     assert kiosk.shows("antrian-server token create --role kiosk")
+
+
+def test_a_touch_on_done_as_the_confirmation_returns_by_itself_does_not_open_priority(
+    make_kiosk: MakeKiosk, live_server: LiveServer
+) -> None:
+    kiosk = make_kiosk(live_server, confirm_s=1.0)
+    kiosk.window.show_at_size(1920, 1080)
+    kiosk.wait_screen(Screen.SERVICES)
+    kiosk.tap(kiosk.service_button("A"))
+    kiosk.wait_screen(Screen.CONFIRMATION)
+    done = kiosk.window.confirmation_screen.done_button
+    spot = done.mapTo(kiosk.window, done.rect().center())
+    returned_at: list[float] = []
+    kiosk.controller.changed.connect(
+        lambda: (
+            returned_at.append(time.monotonic())
+            if kiosk.controller.screen is Screen.SERVICES and not returned_at
+            else None
+        )
+    )
+    # The visitor's finger comes down on "Selesai" just as the kiosk goes back by itself.
+    kiosk.wait_screen(Screen.SERVICES, timeout_ms=3000, settled=False)
+    under_finger = kiosk.window.childAt(spot)
+    priority = kiosk.window.services_screen.priority_button
+    assert under_finger is priority or priority.isAncestorOf(under_finger)
+    kiosk.qtbot.mouseClick(
+        under_finger, Qt.MouseButton.LeftButton, pos=under_finger.mapFrom(kiosk.window, spot)
+    )
+    tapped_after_s = time.monotonic() - returned_at[0]
+    assert tapped_after_s < 0.4  # the touch really came within the guard
+    assert kiosk.controller.screen is Screen.SERVICES  # not the priority path
+    assert kiosk.shows("Silakan sentuh layanan yang Anda perlukan")
+
+    # The next visitor, a moment later, gets the priority path with the same touch.
+    kiosk.qtbot.waitUntil(kiosk.controller.touch_guard.settled, timeout=2000)
+    kiosk.qtbot.mouseClick(
+        under_finger, Qt.MouseButton.LeftButton, pos=under_finger.mapFrom(kiosk.window, spot)
+    )
+    kiosk.wait_screen(Screen.PRIORITY, settled=False)
+    assert kiosk.shows("Antrian prioritas")
+    assert waiting_numbers(live_server) == ["A001"]

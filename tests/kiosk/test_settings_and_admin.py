@@ -65,6 +65,13 @@ def test_kiosk_and_printer_tables_are_read(tmp_path: Path) -> None:
     assert texts.get("take_ticket", Language.INDONESIAN) == "Silakan ambil tiket Anda"
 
 
+def test_an_office_may_word_the_english_singular_of_a_count(tmp_path: Path) -> None:
+    config = EXAMPLE + '"waiting_line.one" = "Only {count} person in line · {wait}"\n'
+    texts = load_kiosk_settings(write(tmp_path, config), environ={}).texts()
+    assert texts.waiting_line(1, 300, Language.ENGLISH) == "Only 1 person in line · about 5 minutes"
+    assert texts.waiting_line(3, 300, Language.ENGLISH) == "Waiting: 3 people · about 5 minutes"
+
+
 def test_no_config_file_means_defaults_and_a_preview_printer(tmp_path: Path) -> None:
     settings = load_kiosk_settings(None, environ={}, search_paths=(tmp_path / "none.toml",))
     assert settings.printer.type is PrinterType.PREVIEW

@@ -29,7 +29,7 @@ REFERENCE_TICKET_80MM = (
     b"A005\n"
     b"\x1bE\x00\x1d!\x00" + RULE_80 + b"Orang di depan Anda: 12\n"
     b"Perkiraan waktu tunggu: \xf1 25 menit\n"  # 0xF1 is '±' in PC437
-    b"Senin, 2 Juni 2025 08:15 WIB\n"
+    b"Senin, 2 Juni 2025 08.15 WIB\n"
     b"\x1bd\x01"  # ESC d 1: feed a line
     b"\x1d(k\x04\x001A2\x00"  # QR model 2
     b"\x1d(k\x03\x001C\x06"  # module of 6 dots
@@ -81,7 +81,14 @@ def test_regular_ticket_has_no_priority_mark(ticket: TicketData) -> None:
 
 
 def test_english_ticket_uses_english_words() -> None:
-    data = encode(make_ticket(language="en", priority=True, est_wait_s=4800))
+    data = encode(
+        make_ticket(
+            language="en",
+            priority=True,
+            wait_text="about 1 hour 20 minutes",
+            issued_text="Monday, 2 June 2025 08:15 WIB",
+        )
+    )
     for words in (
         b"Queue Number",
         b"People ahead of you: 12",
@@ -95,7 +102,8 @@ def test_english_ticket_uses_english_words() -> None:
 
 
 def test_indonesian_is_the_default_language() -> None:
-    ticket = TicketData("Kantor", "Layanan", "B010", True, 0, None, make_ticket().issued_at)
+    issued_at = make_ticket().issued_at
+    ticket = TicketData("Kantor", "Layanan", "B010", True, 0, None, issued_at, "Senin")
     data = encode(ticket)
     for words in (b"Nomor Antrian", b"Orang di depan Anda: 0", b"Silakan menunggu panggilan"):
         assert words in data
@@ -104,20 +112,10 @@ def test_indonesian_is_the_default_language() -> None:
     assert b"\x1d(k" not in data  # no URL, no QR
 
 
-@pytest.mark.parametrize(
-    ("seconds", "shown"),
-    [
-        (0, b"kurang dari 1 menit"),
-        (59, b"kurang dari 1 menit"),
-        (60, b"\xf1 1 menit"),
-        (61, b"\xf1 2 menit"),
-        (3600, b"\xf1 1 jam"),
-        (5400, b"\xf1 1 jam 30 menit"),
-        (13 * 3600, b"lebih dari 12 jam"),
-    ],
-)
-def test_estimated_wait_is_rounded_up_to_minutes(seconds: int, shown: bytes) -> None:
-    assert b"Perkiraan waktu tunggu: " + shown + b"\n" in encode(make_ticket(est_wait_s=seconds))
+def test_the_wait_and_the_date_are_printed_as_the_kiosk_formatted_them() -> None:
+    data = encode(make_ticket(wait_text="± 15 menit", issued_text="Selasa, 1 Desember 13.00"))
+    assert b"Perkiraan waktu tunggu: \xf1 15 menit\n" in data
+    assert b"Selasa, 1 Desember 13.00\n" in data
 
 
 def test_58mm_ticket_wraps_to_32_columns_and_uses_smaller_qr(ticket: TicketData) -> None:
@@ -186,7 +184,8 @@ def test_too_long_url_leaves_out_the_qr_but_prints_the_ticket() -> None:
     [
         ({"people_ahead": -1}, "people_ahead"),
         ({"people_ahead": True}, "people_ahead"),
-        ({"est_wait_s": "10"}, "est_wait_s"),
+        ({"wait_text": 10}, "wait_text"),
+        ({"issued_text": None}, "issued_text"),
         ({"issued_at": make_ticket().issued_at.replace(tzinfo=None)}, "issued_at"),
         ({"language": "jv"}, "language"),
         ({"number": 5}, "number"),

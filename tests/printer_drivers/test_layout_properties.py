@@ -24,10 +24,11 @@ tickets = st.builds(
     number=st.text(max_size=40),
     priority=st.booleans(),
     people_ahead=st.integers(min_value=0, max_value=10**12),
-    est_wait_s=st.none() | st.integers(min_value=0, max_value=10**9),
+    wait_text=st.none() | any_text,
     issued_at=st.datetimes(
         min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=zones
     ),
+    issued_text=any_text,
     check_url=st.none() | st.text(max_size=300),
     footer=st.none() | any_text,
     language=st.sampled_from(["id", "en"]),
