@@ -105,6 +105,30 @@ async def test_a_pathological_json_body_is_400(start_office: StartOffice, body: 
     assert sum(service["issued_today"] for service in services["services"]) == 0
 
 
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n",
+        b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Long: " + b"a" * 10000 + b"\r\n\r\n",
+        b"GET /" + b"a" * 10000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET /api/v1/health HTTP/9.9\r\nHost: x\r\n\r\n",
+        b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 TLS hello\r\n\r\n",
+        b"POST /api/v1/tickets HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
+        b"POST /api/v1/tickets HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+    ],
+    ids=["no-colon", "long-header", "long-path", "bad-version", "tls", "negative-length",
+         "bad-chunk"],
+)  # fmt: skip
+async def test_the_http_parsers_own_errors_are_json_too(
+    start_office: StartOffice, request_text: bytes
+) -> None:
+    office = await start_office()
+    answer = await raw(office, request_text)
+    assert 400 <= answer.status < 500
+    body = assert_json_error(answer, answer.status, answer.json()["error"])
+    assert "Traceback" not in body["message"]
+
+
 async def test_hostile_websocket_frames_are_ignored_and_the_stream_goes_on(
     start_office: StartOffice,
 ) -> None:
