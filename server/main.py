@@ -151,10 +151,14 @@ async def serve(config: Config, port_file: Path | None = None, access_log: bool 
     advertiser: Advertiser | None = None
     advertising: asyncio.Task[None] | None = None
     if settings.zeroconf and not office.standby:  # a standby must not be found
-        advertiser = Advertiser(
-            config.office_name, port, settings.host, settings.zeroconf_interfaces
-        )
-        advertising = asyncio.create_task(_advertise(advertiser))
+        try:
+            advertiser = Advertiser(
+                config.office_name, port, settings.host, settings.zeroconf_interfaces
+            )
+        except Exception:  # an advert zeroconf refuses must not keep the office closed
+            log.exception("cannot advertise on the LAN; clients must use the configured address")
+        else:
+            advertising = asyncio.create_task(_advertise(advertiser))
     ticker = asyncio.create_task(_tick(office) if not office.standby else stop.wait())
     try:
         await stop.wait()
