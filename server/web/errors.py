@@ -43,12 +43,21 @@ class ApiFailure(Exception):
         self.extra = extra
 
 
-def error_response(status: int, code: str, message: str, **extra: Any) -> web.Response:
+def error_body(code: str, message: str, **extra: Any) -> bytes:
+    """The JSON of an error; also when a message quotes input that is not valid Unicode."""
     body = {"error": code, "message": message, **extra}
+    try:
+        return json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from a decoded URL: escaped instead
+        return json.dumps(body).encode("ascii")
+
+
+def error_response(status: int, code: str, message: str, **extra: Any) -> web.Response:
     return web.Response(
         status=status,
-        text=json.dumps(body, ensure_ascii=False),
+        body=error_body(code, message, **extra),
         content_type="application/json",
+        charset="utf-8",
     )
 
 

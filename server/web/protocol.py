@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import json
 import logging
 from http import HTTPStatus
 from typing import Any, cast
@@ -26,6 +25,8 @@ from typing import Any, cast
 from aiohttp import web
 from aiohttp.web_protocol import RequestHandler
 from aiohttp.web_request import BaseRequest
+
+from server.web.errors import error_body, error_response
 
 log = logging.getLogger(__name__)
 KEEPALIVE_TIMEOUT_S = 15.0
@@ -79,7 +80,7 @@ def default_max_connections() -> int:
 
 
 def json_error_bytes(status: int, code: str, message: str) -> bytes:
-    body = json.dumps({"error": code, "message": message}, ensure_ascii=False).encode()
+    body = error_body(code, message)
     head = (
         f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\n"
         "Content-Type: application/json; charset=utf-8\r\n"
@@ -139,11 +140,7 @@ class GuardedRequestHandler(RequestHandler):
         else:
             detail = (message or HTTPStatus(status).phrase).splitlines()[0][:200]
             text = f"the request is not valid HTTP: {detail}"
-        response = web.Response(
-            status=status,
-            text=json.dumps({"error": code, "message": text}, ensure_ascii=False),
-            content_type="application/json",
-        )
+        response = error_response(status, code, text)
         response.force_close()
         return response
 
