@@ -29,7 +29,9 @@ from aiohttp.web_request import BaseRequest
 from server.web.errors import error_body, error_response
 
 log = logging.getLogger(__name__)
-KEEPALIVE_TIMEOUT_S = 15.0
+# longer than aiohttp clients keep an idle connection (15 s): the client lets go first,
+# so it never sends a request on a connection the server is just closing
+KEEPALIVE_TIMEOUT_S = 20.0
 MAX_CONNECTIONS_PER_CLIENT = 256
 # descriptors kept for the database, the log, zeroconf and accept() itself
 RESERVED_FILES = 64
@@ -127,13 +129,15 @@ class GuardedRequestHandler(RequestHandler):
         message: str | None = None,
     ) -> web.StreamResponse:
         """The parser's and aiohttp's own errors, as the API's JSON (never a traceback)."""
+        if request.writer.output_size > 0:
+            # e.g. a WebSocket handler failed after the upgrade (error_middleware logged it):
+            # no HTTP answer inside the socket; aiohttp closes the connection
+            raise ConnectionError("the answer had begun; the error cannot be sent")
         if status >= 500:
             self.log_exception("Error handling request from %s", request.remote, exc_info=exc)
         else:
             # bad HTTP from a client is its problem, not a server fault worth a traceback
             log.debug("refused a malformed request from %s: %s", request.remote, message or exc)
-        if request.writer.output_size > 0:
-            raise ConnectionError("the answer had begun; the error cannot be sent")
         code = ERROR_CODES.get(status, "http_error")
         if status >= 500:
             text = "unexpected server error (logged)"

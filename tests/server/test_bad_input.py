@@ -8,8 +8,10 @@ from typing import Any
 
 import aiohttp
 import pytest
+from aiohttp import web
 
-from tests.server.conftest import Running, StartOffice
+from server.web.errors import error_middleware
+from tests.server.conftest import GuardedTestServer, Running, StartOffice
 from tests.support.raw_http import RawAnswer, request_bytes, send_raw
 
 DEEP = 30_000  # fits under the 64 KiB body limit, far beyond json's recursion limit
@@ -151,3 +153,40 @@ async def test_hostile_websocket_frames_are_ignored_and_the_stream_goes_on(
     await socket.close()
     status, health = await office.get("/health")
     assert status == 200 and health["status"] == "ok"
+
+
+async def test_a_websocket_handler_failing_after_the_upgrade_writes_no_http_error_into_it(
+    start_office: StartOffice,
+) -> None:
+    async def failing(request: web.Request) -> web.StreamResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        await socket.send_str("hello")
+        raise RuntimeError("a bug after the upgrade")
+
+    app = web.Application(middlewares=[error_middleware])
+    app.router.add_get("/ws", failing)
+    server = GuardedTestServer(app, host="127.0.0.1", port=0)
+    await server.start_server()
+    try:
+        handshake = (
+            b"GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        )
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        writer.write(handshake)
+        data, closed = b"", False
+        while not closed:
+            try:
+                chunk = await asyncio.wait_for(reader.read(65536), 2)
+            except TimeoutError:
+                break
+            data += chunk
+            closed = not chunk
+        writer.close()
+    finally:
+        await server.close()
+    assert data.startswith(b"HTTP/1.1 101 ")
+    assert b"hello" in data
+    assert b"HTTP/1.1 500" not in data and b"internal_error" not in data
+    assert closed  # the broken connection is closed, not left hanging
