@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
 
 import pytest
 
@@ -15,6 +16,7 @@ from server.discovery import (
     instance_name,
     truncate_utf8,
 )
+from tests.support.live_server import LiveServer
 
 LOOPBACK = ("127.0.0.1",)
 LONG_ACCENTED = (
@@ -68,3 +70,17 @@ def test_the_advert_names_this_host() -> None:
     advertiser = Advertiser(LONG_ACCENTED, 18472, "127.0.0.1", LOOPBACK)
     host = socket.gethostname().split(".")[0]
     assert advertiser.info.server == f"{truncate_utf8(host, MAX_LABEL_BYTES)}.local."
+
+
+@pytest.mark.slow
+async def test_the_server_starts_and_is_found_with_a_long_accented_office_name(
+    live_server_factory: Callable[..., LiveServer],
+) -> None:
+    office = "Pélayanan Térpadu " * 20  # 380 bytes of UTF-8
+    server = live_server_factory(
+        f'[office]\nname = "{office}"\n[server]\nzeroconf_interfaces = ["127.0.0.1"]\n',
+        zeroconf=True,
+    )
+    found = await find_server(timeout_s=10.0, interfaces=list(LOOPBACK), office=office)
+    assert found.url == server.url
+    assert "Traceback" not in server.log()
