@@ -8,6 +8,7 @@ in clear, where anyone who can read it could act as that display or see that tic
 from __future__ import annotations
 
 import logging
+import re
 from urllib.parse import unquote_plus
 
 from aiohttp import web
@@ -16,6 +17,13 @@ from aiohttp.web_request import BaseRequest
 
 SECRET_PARAMETERS = frozenset({"token", "key", "access_token"})
 REDACTED = "[redacted]"
+# the same parameters anywhere in a text (a parser's message quoting a request line)
+SECRET_IN_TEXT = re.compile(r"(?i)\b(token|key|access_token)=[^&\s'\"]*")
+
+
+def redact_text(text: str) -> str:
+    """`text` with every `token=…`/`key=…` value replaced by `[redacted]`."""
+    return SECRET_IN_TEXT.sub(lambda match: f"{match.group(1)}={REDACTED}", text)
 
 
 def redact_query(path_qs: str) -> str:

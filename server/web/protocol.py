@@ -26,6 +26,7 @@ from aiohttp import web
 from aiohttp.web_protocol import RequestHandler
 from aiohttp.web_request import BaseRequest
 
+from server.web.access_log import redact_text
 from server.web.errors import error_body, error_response
 
 log = logging.getLogger(__name__)
@@ -137,7 +138,8 @@ class GuardedRequestHandler(RequestHandler):
             self.log_exception("Error handling request from %s", request.remote, exc_info=exc)
         else:
             # bad HTTP from a client is its problem, not a server fault worth a traceback
-            log.debug("refused a malformed request from %s: %s", request.remote, message or exc)
+            detail = redact_text(str(message or exc))
+            log.debug("refused a malformed request from %s: %s", request.remote, detail)
         code = ERROR_CODES.get(status, "http_error")
         if status >= 500:
             text = "unexpected server error (logged)"
