@@ -244,3 +244,23 @@ async def test_any_websocket_frames_leave_the_stream_working(
     finally:
         await socket.close()
     assert_nothing_logged(server_errors)
+
+
+@FUZZ
+@given(
+    raw=st.binary(max_size=60),
+    name=st.sampled_from(["key", "token", "after", "log", "limit", "x"]),
+    path=st.sampled_from(["/tickets/1", "/snapshot", "/log", "/health", "/events"]),
+)
+async def test_any_query_value_is_answered_with_json(
+    start_office: StartOffice,
+    server_errors: pytest.LogCaptureFixture,
+    raw: bytes,
+    name: str,
+    path: str,
+) -> None:
+    office = await shared_office(start_office)
+    query = f"?{name}={quote(raw, safe='')}".encode()
+    request = request_bytes("GET", b"/api/v1" + path.encode() + query)
+    check_raw(await send_raw("127.0.0.1", office.server.port, request))
+    assert_nothing_logged(server_errors)
