@@ -54,7 +54,7 @@ def test_a_flood_of_silent_and_slow_connections_leaves_the_server_answering(
     live_server_factory: Callable[..., LiveServer],
 ) -> None:
     raise_own_file_limit(FLOOD + 200)
-    server = live_server_factory(open_files=1024)
+    server = live_server_factory(open_files=(1024, 1024))  # no room to raise it either
     flood: list[socket.socket] = []
     try:
         for index in range(FLOOD):
@@ -273,3 +273,14 @@ def test_a_request_right_after_a_revoke_is_refused(live_server: LiveServer) -> N
         urllib.request.urlopen(request, timeout=5)
     assert refused.value.code == 401
     assert json.loads(refused.value.read())["error"] == "unauthorized"
+
+
+def test_the_server_raises_its_soft_open_file_limit(
+    live_server_factory: Callable[..., LiveServer],
+) -> None:
+    server = live_server_factory(open_files=(1024, 8192))  # systemd's soft limit, room above
+    assert server.process is not None
+    limits = Path(f"/proc/{server.process.pid}/limits").read_text()
+    (line,) = [line for line in limits.splitlines() if line.startswith("Max open files")]
+    assert line.split()[3:5] == ["8192", "8192"]
+    assert "open files allowed" not in server.log()

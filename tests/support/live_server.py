@@ -36,7 +36,7 @@ class LiveServer:
         host: str = "127.0.0.1",
         name: str = "server",
         arguments: tuple[str, ...] = (),
-        open_files: int | None = None,
+        open_files: tuple[int, int] | None = None,
     ) -> None:
         self.data_dir = data_dir
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -49,7 +49,7 @@ class LiveServer:
         self.port = 0
         self.extra_env = extra_env or {}
         self.arguments = arguments
-        self.open_files = open_files  # RLIMIT_NOFILE (soft and hard), like systemd's 1,024
+        self.open_files = open_files  # RLIMIT_NOFILE (soft, hard); systemd's soft is 1,024
         self.process: subprocess.Popen[bytes] | None = None
         self.name = name
         self.log_path = data_dir / f"{name}.log"
@@ -117,7 +117,7 @@ class LiveServer:
         import resource
 
         assert self.open_files is not None
-        resource.setrlimit(resource.RLIMIT_NOFILE, (self.open_files, self.open_files))
+        resource.setrlimit(resource.RLIMIT_NOFILE, self.open_files)
 
     def _create_standard_tokens(self) -> dict[str, str]:
         return self.add_tokens(TOKEN_NAMES)
