@@ -240,6 +240,9 @@ ExecStart=$VENV/bin/antrian-server --config $CONFIG_FILE --data-dir $DATA_DIR
 Restart=always
 RestartSec=2
 TimeoutStopSec=20
+# every display, counter and phone holds a connection: systemd's default soft limit of
+# 1,024 open files is too few for a large office (the server also caps each address)
+LimitNOFILE=65536
 
 [Install]
 WantedBy=multi-user.target

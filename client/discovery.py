@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 SERVICE_TYPE = "_antrian._tcp.local."
 API_VERSION = "1"
 API_PATH = "/api/v1"
+OFFICE_RECORD_BYTES = 255 - len("office=")  # one TXT string holds "office=<name>"
 SERVICE_INFO_TIMEOUT_MS = 1000
 FALLBACK_PROBE_TIMEOUT_S = 2.0
 
@@ -39,6 +40,13 @@ class ServerAddress:
         return self.url.rstrip("/") + self.api_path
 
 
+def advertised_office(office: str) -> str:
+    """The office name as a server advertises it: one TXT string, at most 248 bytes of UTF-8."""
+    limit = OFFICE_RECORD_BYTES
+    encoded = office.encode("utf-8")
+    return office if len(encoded) <= limit else encoded[:limit].decode("utf-8", "ignore")
+
+
 def _text_records(info: AsyncServiceInfo) -> dict[str, str]:
     records: dict[str, str] = {}
     for key, value in info.properties.items():
@@ -55,7 +63,7 @@ def address_from_info(info: AsyncServiceInfo, office: str | None = None) -> Serv
     if records.get("api") != API_VERSION:
         logger.info("ignoring %s: API version %r", info.name, records.get("api"))
         return None
-    if office is not None and records.get("office") != office:
+    if office is not None and records.get("office") != advertised_office(office):
         return None
     if info.port is None:
         return None

@@ -15,6 +15,34 @@ from server import __version__
 log = logging.getLogger(__name__)
 SERVICE_TYPE = "_antrian._tcp.local."
 API_PATH = "/api/v1"
+MAX_LABEL_BYTES = 63  # one DNS label: the instance name, the host name
+MAX_TXT_STRING_BYTES = 255  # one TXT string: "key=value"
+HOSTNAME_PART_BYTES = 20
+
+
+def truncate_utf8(text: str, max_bytes: int) -> str:
+    """`text` cut to at most `max_bytes` of UTF-8, never inside a character."""
+    encoded = text.encode("utf-8")
+    if len(encoded) <= max_bytes:
+        return text
+    return encoded[:max_bytes].decode("utf-8", "ignore")
+
+
+def instance_name(office: str, hostname: str) -> str:
+    """The instance name `<office> <host>` in one DNS label; letters of any script stay."""
+    host = truncate_utf8(hostname.split(".")[0], HOSTNAME_PART_BYTES).strip() or "server"
+    cleaned = "".join(ch if ch.isalnum() or ch in " -" else " " for ch in office)
+    cleaned = " ".join(cleaned.split()) or "Antrian"
+    room = MAX_LABEL_BYTES - len(host.encode("utf-8")) - 1
+    return f"{truncate_utf8(cleaned, room).rstrip()} {host}"
+
+
+def text_records(properties: dict[str, str]) -> dict[str, str]:
+    """Each value shortened so that "key=value" fits one TXT string."""
+    return {
+        key: truncate_utf8(value, MAX_TXT_STRING_BYTES - len(key.encode("utf-8")) - 1)
+        for key, value in properties.items()
+    }
 
 
 def local_ipv4_addresses() -> list[str]:
@@ -42,19 +70,17 @@ class Advertiser:
 
     def __init__(self, office: str, port: int, host: str, interfaces: tuple[str, ...] = ()):
         self.addresses = advertised_addresses(host, interfaces)
-        safe_name = "".join(ch if ch.isalnum() or ch in " -" else " " for ch in office)[:40]
-        instance = f"{safe_name.strip() or 'Antrian'} {socket.gethostname()[:20]}"
+        hostname = socket.gethostname()
+        # a long office name with accented letters overflowed both DNS limits and crashed
+        # the server at start; clients compare the office shortened the same way
         self.info = ServiceInfo(
             SERVICE_TYPE,
-            f"{instance}.{SERVICE_TYPE}",
+            f"{instance_name(office, hostname)}.{SERVICE_TYPE}",
             port=port,
-            properties={
-                "office": office[:200],
-                "api": "1",
-                "path": API_PATH,
-                "version": __version__,
-            },
-            server=f"{socket.gethostname()[:40]}.local.",
+            properties=text_records(
+                {"office": office, "api": "1", "path": API_PATH, "version": __version__}
+            ),
+            server=f"{truncate_utf8(hostname.split('.')[0], MAX_LABEL_BYTES) or 'antrian'}.local.",
             addresses=[socket.inet_aton(address) for address in self.addresses],
         )
         self._interfaces = list(interfaces) if interfaces else None

@@ -30,11 +30,18 @@ from server.storage import open_store
 from server.storage.port import Role
 from server.storage.schema import DATABASE_FILE
 from server.storage.sqlite import SqliteStore
+from server.web.access_log import RedactingAccessLogger
+from server.web.protocol import GuardedRunner, raise_open_file_limit
 from server.web.routes import create_app
 
 log = logging.getLogger("server")
 TICK_INTERVAL_S = 1.0
 GIL_SWITCH_INTERVAL_S = 0.0005
+# how long a request still running at SIGTERM may take to finish; WebSockets are closed
+# (1001 going away) before that, so a stop takes a few milliseconds when nothing is busy
+SHUTDOWN_TIMEOUT_S = 0.5
+OPEN_FILES_WANTED = 65536
+LISTEN_BACKLOG = 1024  # a burst of connections waits in the kernel instead of retrying SYNs
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -113,13 +120,21 @@ def resolve_config(arguments: argparse.Namespace) -> Config:
 async def serve(config: Config, port_file: Path | None = None, access_log: bool = False) -> None:
     """Run until SIGTERM or SIGINT, then stop gracefully."""
     settings = config.server
+    open_files = raise_open_file_limit(OPEN_FILES_WANTED)
+    if open_files is not None and open_files < 4096:
+        log.warning("only %d open files allowed: set LimitNOFILE= higher", open_files)
     office = Office(config, settings.data_dir)
     await office.start()
-    runner = web.AppRunner(
-        create_app(office), shutdown_timeout=2.0, access_log=web_logger if access_log else None
+    runner = GuardedRunner(
+        create_app(office),
+        shutdown_timeout=SHUTDOWN_TIMEOUT_S,
+        access_log=web_logger if access_log else None,
+        access_log_class=RedactingAccessLogger,
     )
     await runner.setup()
-    site = web.TCPSite(runner, settings.host, settings.port, reuse_address=True)
+    site = web.TCPSite(
+        runner, settings.host, settings.port, reuse_address=True, backlog=LISTEN_BACKLOG
+    )
     await site.start()
     port = runner.addresses[0][1]
     log.info(
@@ -136,28 +151,38 @@ async def serve(config: Config, port_file: Path | None = None, access_log: bool 
     advertiser: Advertiser | None = None
     advertising: asyncio.Task[None] | None = None
     if settings.zeroconf and not office.standby:  # a standby must not be found
-        advertiser = Advertiser(
-            config.office_name, port, settings.host, settings.zeroconf_interfaces
-        )
-        advertising = asyncio.create_task(_advertise(advertiser))
+        try:
+            advertiser = Advertiser(
+                config.office_name, port, settings.host, settings.zeroconf_interfaces
+            )
+        except Exception:  # an advert zeroconf refuses must not keep the office closed
+            log.exception("cannot advertise on the LAN; clients must use the configured address")
+        else:
+            advertising = asyncio.create_task(_advertise(advertiser))
     ticker = asyncio.create_task(_tick(office) if not office.standby else stop.wait())
     try:
         await stop.wait()
         log.info("stopping")
     finally:
+        started = loop.time()
         ticker.cancel()
         if advertising is not None:
             advertising.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await advertising
-        if advertiser is not None:
-            try:
-                await advertiser.stop()
-            except Exception:
-                log.exception("withdrawing the zeroconf advert failed")
-        await runner.cleanup()
+        # the goodbye on the LAN and closing the connections take a few hundred ms each
+        await asyncio.gather(_withdraw(advertiser), runner.cleanup())
         await office.close()
-        log.info("stopped")
+        log.info("stopped in %.0f ms", (loop.time() - started) * 1000)
+
+
+async def _withdraw(advertiser: Advertiser | None) -> None:
+    if advertiser is None:
+        return
+    try:
+        await advertiser.stop()
+    except Exception:
+        log.exception("withdrawing the zeroconf advert failed")
 
 
 def _reachable_host(host: str) -> str:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -31,12 +30,11 @@ from server.domain.schedule import Closure, closure, local_day, next_midnight
 from server.errors import StorageError
 from server.record import clock_event, event_for_change
 from server.storage import open_store
-from server.storage.port import ActiveServer, Commit, DayState, DeviceToken, Event, Store
+from server.storage.port import ActiveServer, Commit, DayState, Event, Store
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 Action = Callable[[QueueDay, datetime], Change]
-TOKEN_CACHE_S = 5.0
 RECOVERY_RETRY_S = 1.0
 
 
@@ -105,7 +103,6 @@ class Office:
         self.standby = False
         self.last_event_id = 0  # the newest event id handed out (stored or on its way)
         self._day: QueueDay | None = None
-        self._token_cache: dict[str, tuple[float, DeviceToken | None]] = {}
         self._open_state: dict[str, Closure | None] = {}
         self._midnight = datetime.max.replace(tzinfo=UTC)
         self._recovery: asyncio.Task[None] | None = None
@@ -370,14 +367,3 @@ class Office:
 
     async def head_event_id(self) -> int:
         return await asyncio.to_thread(self.store.head_event_id)
-
-    def authenticate(self, secret: str) -> DeviceToken | None:
-        now = time.monotonic()
-        cached = self._token_cache.get(secret)
-        if cached is not None and now - cached[0] < TOKEN_CACHE_S:
-            return cached[1]
-        token = self.store.find_token(secret)
-        if len(self._token_cache) > 1000:
-            self._token_cache.clear()
-        self._token_cache[secret] = (now, token)
-        return token

@@ -65,6 +65,8 @@ RULES = [
     ("server/record.py", ("server.web", "server.office", "server.storage.sqlite",
                           "server.storage.postgres", "aiohttp", "sqlite3", "psycopg")),
     ("server/storage", ("server.web", "server.office", "aiohttp")),
+    ("server/auth.py", ("sqlite3", "psycopg", "server.storage.sqlite", "server.storage.postgres",
+                        "server.storage.repository", "server.storage.schema", "server.office")),
     ("server/web", ("sqlite3", "psycopg", "server.storage.sqlite", "server.storage.postgres",
                     "server.storage.repository", "server.storage.schema",
                     "server.storage.writer")),

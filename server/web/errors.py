@@ -43,12 +43,21 @@ class ApiFailure(Exception):
         self.extra = extra
 
 
-def error_response(status: int, code: str, message: str, **extra: Any) -> web.Response:
+def error_body(code: str, message: str, **extra: Any) -> bytes:
+    """The JSON of an error; also when a message quotes input that is not valid Unicode."""
     body = {"error": code, "message": message, **extra}
+    try:
+        return json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from a decoded URL: escaped instead
+        return json.dumps(body).encode("ascii")
+
+
+def error_response(status: int, code: str, message: str, **extra: Any) -> web.Response:
     return web.Response(
         status=status,
-        text=json.dumps(body, ensure_ascii=False),
+        body=error_body(code, message, **extra),
         content_type="application/json",
+        charset="utf-8",
     )
 
 
@@ -56,19 +65,29 @@ def error_response(status: int, code: str, message: str, **extra: Any) -> web.Re
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
-    except ApiFailure as failure:
-        return error_response(failure.status, failure.code, failure.message, **failure.extra)
-    except ServiceClosed as exc:
-        return error_response(409, exc.code, exc.message, reason=exc.reason)
-    except QueueError as exc:
-        return error_response(STATUS_BY_CODE.get(exc.code, 409), exc.code, exc.message)
-    except StorageError as exc:
-        return error_response(503, "storage_unavailable", str(exc))
-    except web.HTTPException as exc:
-        if exc.status < 400:
+    except Exception as exc:
+        if request.writer.output_size > 0:
+            # a WebSocket or a stream had begun: an HTTP error written now would land inside
+            # it; aiohttp closes the connection instead
+            log.exception("error after the answer began on %s %s", request.method, request.path)
             raise
+        return answer_for(request, exc)
+
+
+def answer_for(request: web.Request, exc: Exception) -> web.Response:
+    """The JSON error answer for an exception a handler raised."""
+    if isinstance(exc, ApiFailure):
+        return error_response(exc.status, exc.code, exc.message, **exc.extra)
+    if isinstance(exc, ServiceClosed):
+        return error_response(409, exc.code, exc.message, reason=exc.reason)
+    if isinstance(exc, QueueError):
+        return error_response(STATUS_BY_CODE.get(exc.code, 409), exc.code, exc.message)
+    if isinstance(exc, StorageError):
+        return error_response(503, "storage_unavailable", str(exc))
+    if isinstance(exc, web.HTTPException):
+        if exc.status < 400:
+            raise exc
         code, message = HTTP_CODES.get(exc.status, ("http_error", exc.reason))
         return error_response(exc.status, code, message)
-    except Exception:
-        log.exception("unexpected error on %s %s", request.method, request.path)
-        return error_response(500, "internal_error", "unexpected server error (logged)")
+    log.exception("unexpected error on %s %s", request.method, request.path, exc_info=exc)
+    return error_response(500, "internal_error", "unexpected server error (logged)")

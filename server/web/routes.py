@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
-import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -14,13 +13,15 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from server import __version__
+from server import __version__, auth
+from server.auth import AUTH_KEY, authorize
 from server.domain.model import Change
 from server.domain.queue import QueueDay
 from server.office import Office, Performed
 from server.record import event_json
 from server.storage.port import DeviceToken, Role
 from server.web import serialize
+from server.web.decode import BadJson, decode_json
 from server.web.errors import ApiFailure, Handler, error_middleware
 from server.web.events import EventHub, Subscriber
 from server.web.feed import DeviceFeed
@@ -28,7 +29,9 @@ from server.web.json import dumps
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 64 * 1024
-REQUEST_KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+REQUEST_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
+PATH_NUMBER = re.compile(r"[0-9]{1,9}")
+BODY_TIMEOUT_S = 10.0
 API_PREFIX = "/api/v1"
 OFFICE_KEY = web.AppKey("office", Office)
 HUB_KEY = web.AppKey("hub", EventHub)
@@ -45,14 +48,20 @@ def json_response(body: Any, status: int = 200) -> web.Response:
 
 
 async def read_object(request: web.Request, required: bool = True) -> dict[str, Any]:
-    raw = await request.read()
+    try:
+        async with asyncio.timeout(BODY_TIMEOUT_S):
+            raw = await request.read()
+    except TimeoutError as exc:
+        raise ApiFailure(
+            408, "request_timeout", f"the body did not arrive within {BODY_TIMEOUT_S:g} s"
+        ) from exc
     if not raw.strip():
         if required:
             raise ApiFailure(400, "bad_request", "the request needs a JSON object body")
         return {}
     try:
-        body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        body = decode_json(raw)
+    except BadJson as exc:
         raise ApiFailure(400, "bad_request", f"the body is not valid JSON: {exc}") from exc
     if not isinstance(body, dict):
         raise ApiFailure(400, "bad_request", "the body must be a JSON object")
@@ -76,42 +85,11 @@ def bool_field(body: dict[str, Any], name: str, default: bool) -> bool:
 
 
 def int_segment(request: web.Request, name: str) -> int:
+    # str.isdigit() and int() accept Arabic-Indic, fullwidth and superscript digits
     text = request.match_info[name]
-    if not text.isdigit() or len(text) > 9:
-        raise ApiFailure(400, "bad_request", f"{name} must be a positive whole number")
+    if not PATH_NUMBER.fullmatch(text):
+        raise ApiFailure(400, "bad_request", f"{name} must be a whole number of 1-9 digits 0-9")
     return int(text)
-
-
-# ------------------------------------------------------------------ auth
-
-
-def bearer(request: web.Request) -> str | None:
-    header = request.headers.get("Authorization", "")
-    if header[:7].lower() == "bearer ":
-        return header[7:].strip() or None
-    return None
-
-
-def authorize(request: web.Request, *roles: Role, counter: int | None = None) -> DeviceToken:
-    office = request.app[OFFICE_KEY]
-    secret = bearer(request) or request.query.get("token")
-    if not secret:
-        raise ApiFailure(
-            401, "unauthorized", "a device token is needed: Authorization: Bearer <token>"
-        )
-    token = office.authenticate(secret)
-    if token is None:
-        raise ApiFailure(401, "unauthorized", "the token is unknown or was revoked")
-    if token.role is Role.ADMIN:
-        return token
-    if roles and token.role not in roles:
-        allowed = " or ".join(str(role) for role in roles)
-        raise ApiFailure(403, "forbidden", f"this needs a {allowed} token, not {token.role}")
-    if counter is not None and token.counter != counter:
-        raise ApiFailure(
-            403, "forbidden", f"this token belongs to counter {token.counter}, not {counter}"
-        )
-    return token
 
 
 # ------------------------------------------------------------------ handlers
@@ -191,7 +169,7 @@ def request_key(request: web.Request, token: DeviceToken, value: object) -> str 
     """The device's key for one logical request, scoped to its token; None when absent."""
     if value is None:
         return None
-    if not isinstance(value, str) or not REQUEST_KEY.match(value):
+    if not isinstance(value, str) or not REQUEST_KEY.fullmatch(value):
         raise ApiFailure(
             400, "bad_request", "Idempotency-Key must be 8-64 letters, digits, '-' or '_'"
         )
@@ -323,12 +301,13 @@ def after_id(request: web.Request) -> int | None:
 
 
 async def events(request: web.Request) -> web.StreamResponse:
-    authorize(request)
+    token = authorize(request)
     office = request.app[OFFICE_KEY]
     hub = request.app[HUB_KEY]
     resume_after = after_id(request)
     socket = web.WebSocketResponse(heartbeat=20.0, max_msg_size=MAX_BODY_BYTES)
     await socket.prepare(request)
+    untrack = request.app[AUTH_KEY].track(token, socket)
     # what the client missed, when this server still has all of it; else a snapshot
     replay = hub.replay_after(resume_after) if resume_after is not None else None
     if replay is not None:
@@ -344,12 +323,13 @@ async def events(request: web.Request) -> web.StreamResponse:
             if message.type is not WSMsgType.TEXT:
                 continue
             try:
-                wanted = json.loads(message.data)
-            except json.JSONDecodeError:
-                continue
+                wanted = decode_json(message.data)
+            except BadJson:
+                continue  # a client's garbage is ignored; the stream goes on
             if isinstance(wanted, dict) and wanted.get("type") == "resync":
                 hub.send_snapshot_instead(subscriber)  # the client asked to resync
     finally:
+        untrack()
         hub.unsubscribe(subscriber)
         sender.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -432,6 +412,7 @@ def create_app(office: Office) -> web.Application:
         client_max_size=MAX_BODY_BYTES, middlewares=[error_middleware, standby_middleware]
     )
     app[OFFICE_KEY] = office
+    auth.install(app, office.store)
     hub = EventHub()
     app[HUB_KEY] = hub
     office.feed = DeviceFeed(hub)

@@ -38,6 +38,7 @@ def test_roles_write_unit_autostart_udev_and_a_valid_config(tmp_path: Path) -> N
     assert result.returncode == 0, result.stderr
     unit = (tmp_path / "etc/systemd/system/antrian-server.service").read_text()
     assert "ExecStart=" in unit and "antrian-server --config" in unit and "Restart=always" in unit
+    assert "\nLimitNOFILE=65536\n" in unit  # systemd's default 1,024 is too few connections
     assert (tmp_path / "etc/udev/rules.d/60-antrian-printer.rules").is_file()
     autostart = home_of(tmp_path) / ".config/autostart"
     assert sorted(path.name for path in autostart.iterdir()) == [

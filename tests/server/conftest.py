@@ -16,6 +16,7 @@ from server.config import parse_config
 from server.office import Office
 from server.storage.repository import Role, create_token
 from server.storage.schema import open_database
+from server.web.protocol import GuardedRunner
 from server.web.routes import create_app
 
 
@@ -78,6 +79,13 @@ def make_tokens(data_dir: Path) -> dict[str, str]:
 StartOffice = Callable[..., Awaitable[Running]]
 
 
+class GuardedTestServer(TestServer):
+    """aiohttp's test server with the connection layer `serve()` uses."""
+
+    async def _make_runner(self, **kwargs: Any) -> GuardedRunner:
+        return GuardedRunner(self.app, **kwargs)
+
+
 @pytest.fixture
 async def start_office(tmp_path: Path) -> AsyncIterator[StartOffice]:
     running: list[Running] = []
@@ -92,7 +100,7 @@ async def start_office(tmp_path: Path) -> AsyncIterator[StartOffice]:
         clock = clock or Clock()
         office = Office(parse_config(document or {}), data_dir, clock)
         await office.start()
-        server = TestServer(create_app(office), host="127.0.0.1", port=0)
+        server = GuardedTestServer(create_app(office), host="127.0.0.1", port=0)
         await server.start_server()
         session = aiohttp.ClientSession()
         instance = Running(office, server, session, tokens, clock)

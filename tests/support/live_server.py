@@ -35,6 +35,8 @@ class LiveServer:
         extra_env: dict[str, str] | None = None,
         host: str = "127.0.0.1",
         name: str = "server",
+        arguments: tuple[str, ...] = (),
+        open_files: tuple[int, int] | None = None,
     ) -> None:
         self.data_dir = data_dir
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -46,6 +48,8 @@ class LiveServer:
         self.host = host
         self.port = 0
         self.extra_env = extra_env or {}
+        self.arguments = arguments
+        self.open_files = open_files  # RLIMIT_NOFILE (soft, hard); systemd's soft is 1,024
         self.process: subprocess.Popen[bytes] | None = None
         self.name = name
         self.log_path = data_dir / f"{name}.log"
@@ -91,10 +95,12 @@ class LiveServer:
         ]  # fmt: skip
         if not self.zeroconf:
             command.append("--no-zeroconf")
+        command += self.arguments
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            command, stdout=log, stderr=subprocess.STDOUT, env=self._env()
-        )
+            command, stdout=log, stderr=subprocess.STDOUT, env=self._env(),
+            preexec_fn=self._limit_open_files if self.open_files else None,
+        )  # fmt: skip
         log.close()
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
@@ -106,6 +112,12 @@ class LiveServer:
                     return self
             time.sleep(0.02)
         raise RuntimeError(f"server did not start in time:\n{self.log_path.read_text()}")
+
+    def _limit_open_files(self) -> None:
+        import resource
+
+        assert self.open_files is not None
+        resource.setrlimit(resource.RLIMIT_NOFILE, self.open_files)
 
     def _create_standard_tokens(self) -> dict[str, str]:
         return self.add_tokens(TOKEN_NAMES)
