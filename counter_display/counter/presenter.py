@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+
+from msgspec.structs import replace
 
 from client.api import ApiClient
 from client.errors import ApiError, ClientError

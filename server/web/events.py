@@ -5,9 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 log = logging.getLogger(__name__)
 CLIENT_QUEUE_SIZE = 256
@@ -91,9 +89,3 @@ class EventHub:
         subscriber.needs_snapshot = True
         # a None wakes the sender, which then sends a snapshot instead of the lost events
         subscriber.queue.put_nowait(None)
-
-
-def event_message(
-    event_type: str, seq: int, at: str, extra: dict[str, Any], dumps: Callable[[Any], str]
-) -> str:
-    return dumps({"type": event_type, "seq": seq, "at": at, **extra})

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from server.domain.model import Change, EventType
+from client import protocol
+from server.domain.model import Change
 from server.office import Office
 from server.storage.port import Event
 from server.web import serialize
 from server.web.events import EventHub
-from server.web.json import dumps
 
 
 class DeviceFeed:
@@ -18,7 +17,8 @@ class DeviceFeed:
 
     The text is built at the moment of the change so that its counts are the ones the
     change left; `prev` is the id of the previous device message, so a client sees a gap
-    without knowing the whole log.
+    without knowing the whole log. Events that are not for devices (a type the protocol
+    does not name) are stored but not sent, and do not move `prev`.
     """
 
     def __init__(self, hub: EventHub) -> None:
@@ -27,10 +27,15 @@ class DeviceFeed:
 
     def prepare(self, office: Office, change: Change | None, event: Event) -> object:
         message = device_message(office, change, event, prev=self.last_device_seq)
+        if message is None:
+            return None
         self.last_device_seq = event.id
-        return dumps(message)
+        return protocol.encode_text(message)
 
     def publish(self, event: Event, prepared: object) -> None:
+        if prepared is None:
+            self.hub.published_seq = event.id  # nothing to send: no one missed anything
+            return
         assert isinstance(prepared, str)
         self.hub.publish(event.id, prepared)
 
@@ -43,27 +48,31 @@ class DeviceFeed:
 
 def device_message(
     office: Office, change: Change | None, event: Event, prev: int
-) -> dict[str, Any]:
+) -> protocol.Event | None:
+    """The message devices get for `event`, or None when it is not for devices."""
+    try:
+        event_type = protocol.EventType(event.type)
+    except ValueError:
+        return None
     day = office.day
     now = event.at
-    message: dict[str, Any] = {
-        "type": event.type, "seq": event.id, "prev": prev, "at": at_text(office, now),
-    }  # fmt: skip
-    if event.type == EventType.DAY_ROLLOVER:
-        message["today"] = day.day.isoformat()
-    if change is None:
-        return message
-    if change.ticket is not None:
-        message["ticket"] = serialize.ticket_json(day, change.ticket)
-        message["tickets"] = [serialize.ticket_json(day, ticket) for ticket in change.tickets]
-    if change.counter is not None:
-        message["counter"] = serialize.counter_json(day, change.counter)
-    if change.event is not EventType.COUNTER_CHANGED or change.services:
-        message["services"] = [serialize.service_json(day, code, now) for code in change.services]
-    if change.from_service is not None:
-        message["from_service"] = change.from_service
-    return message
-
-
-def at_text(office: Office, now: datetime) -> str:
-    return now.astimezone(office.config.zone).isoformat(timespec="seconds")
+    at = now.astimezone(office.config.zone).replace(microsecond=0)
+    fields: dict[str, Any] = {"seq": event.id, "prev": prev, "at": at}
+    if event_type is protocol.EventType.DAY_ROLLOVER:
+        # the new day as it starts, so a display needs no snapshot to show it
+        fields["today"] = day.day
+        fields["services"] = serialize.all_services(day, now)
+        fields["counters"] = serialize.all_counters(day)
+    if change is not None:
+        if change.tickets:
+            tickets = tuple(serialize.ticket_message(day, ticket) for ticket in change.tickets)
+            fields["ticket"] = tickets[-1]
+            fields["tickets"] = tickets
+        if change.counter is not None:
+            fields["counter"] = serialize.counter_message(day, change.counter)
+        fields["services"] = tuple(
+            serialize.service_message(day, code, now) for code in change.services
+        )
+        if change.from_service is not None:
+            fields["from_service"] = change.from_service
+    return protocol.EVENT_CLASSES[event_type](**fields)

@@ -11,8 +11,10 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
+import msgspec
 from aiohttp import WSMsgType, web
 
+from client import protocol
 from server import __version__, auth
 from server.auth import AUTH_KEY, authorize
 from server.domain.model import Change
@@ -41,7 +43,9 @@ JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
 
 
 def json_response(body: Any, status: int = 200) -> web.Response:
-    return web.Response(status=status, text=dumps(body), headers=JSON_HEADERS)
+    """An answer: a message of `client.protocol`, or plain JSON values."""
+    text = protocol.encode_text(body) if isinstance(body, msgspec.Struct) else dumps(body)
+    return web.Response(status=status, text=text, headers=JSON_HEADERS)
 
 
 # ------------------------------------------------------------------ input
@@ -123,13 +127,15 @@ async def health(request: web.Request) -> web.Response:
 async def services(request: web.Request) -> web.Response:
     office = request.app[OFFICE_KEY]
     office.tick()
-    return json_response({"services": serialize.services_json(office.day, office.clock())})
+    return json_response(
+        protocol.ServicesAnswer(serialize.all_services(office.day, office.clock()))
+    )
 
 
 async def counters(request: web.Request) -> web.Response:
     office = request.app[OFFICE_KEY]
     office.tick()
-    return json_response({"counters": serialize.counters_json(office.day)})
+    return json_response(protocol.CountersAnswer(serialize.all_counters(office.day)))
 
 
 def snapshot_later(office: Office) -> tuple[int, Awaitable[str]]:
@@ -143,9 +149,7 @@ def snapshot_later(office: Office) -> tuple[int, Awaitable[str]]:
     seq, day, log_id = office.last_event_id, office.day.copy(), office.log_id
 
     def build() -> str:
-        body = serialize.snapshot_json(day, now, seq)
-        body["log_id"] = log_id
-        return dumps(body)
+        return protocol.encode_text(serialize.snapshot_message(day, now, seq, log_id))
 
     return seq, asyncio.to_thread(build)
 
@@ -162,7 +166,7 @@ async def set_service_closed(request: web.Request) -> web.Response:
     closed = request.match_info["action"] == "close"
     office = request.app[OFFICE_KEY]
     await office.perform(lambda day, now: day.set_service_closed(code, closed))
-    return json_response(serialize.service_json(office.day, code, office.clock()))
+    return json_response(serialize.service_message(office.day, code, office.clock()))
 
 
 def request_key(request: web.Request, token: DeviceToken, value: object) -> str | None:
@@ -193,8 +197,10 @@ async def issue_ticket(request: web.Request) -> web.Response:
         # the same request again (the kiosk never got the answer): the same ticket, once
         # it is on disk, and nothing issued twice
         await office.flush()
-        answer = serialize.ticket_json(office.day, earlier)
-        answer["check_url"] = check_url(request, office, earlier.id, earlier.key)
+        answer = msgspec.structs.replace(
+            serialize.ticket_message(office.day, earlier),
+            check_url=check_url(request, office, earlier.id, earlier.key),
+        )
         response = json_response(answer, status=201)
         response.headers["Idempotent-Replayed"] = "true"
         return response
@@ -202,8 +208,10 @@ async def issue_ticket(request: web.Request) -> web.Response:
         lambda day, now: day.issue(code, priority, now, request_key=scoped_key)
     )
     ticket = performed.ticket
-    answer = serialize.ticket_json(office.day, ticket)
-    answer["check_url"] = check_url(request, office, ticket.id, ticket.key)
+    answer = msgspec.structs.replace(
+        serialize.ticket_message(office.day, ticket),
+        check_url=check_url(request, office, ticket.id, ticket.key),
+    )
     return json_response(answer, status=201)
 
 
@@ -237,7 +245,7 @@ async def ticket_status(request: web.Request) -> web.Response:
         raise ApiFailure(404, "unknown_ticket", "no ticket with this id and key")
     if day is None:  # an earlier day's ticket: its history, no live position
         day = office.day
-    return json_response(serialize.ticket_json(day, ticket))
+    return json_response(serialize.ticket_message(day, ticket))
 
 
 CounterAction = Callable[[QueueDay, int, datetime, dict[str, str]], Change]
@@ -271,12 +279,12 @@ async def counter_action(request: web.Request) -> web.Response:
     if action in {"pause", "resume"}:
         counter = performed.change.counter
         assert counter is not None
-        return json_response(serialize.counter_json(office.day, counter))
+        return json_response(serialize.counter_message(office.day, counter))
     return ticket_answer(office, performed)
 
 
 def ticket_answer(office: Office, performed: Performed) -> web.Response:
-    return json_response(serialize.ticket_json(office.day, performed.ticket))
+    return json_response(serialize.ticket_message(office.day, performed.ticket))
 
 
 async def _perform_ticket(request: web.Request, action: Any) -> web.Response:

@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 
 import aiohttp
+import msgspec
 import pytest
 
 from client.errors import ClientError, QueueEmpty, ServerUnavailable, api_error
@@ -35,7 +36,7 @@ def make_ticket(
         called_at=NOW if status is not TicketStatus.WAITING else None, finished_at=None,
         recalls=0, requeued=False, transferred_from=None,
     )  # fmt: skip
-    return replace(ticket, **changes)  # type: ignore[arg-type]
+    return msgspec.structs.replace(ticket, **changes)
 
 
 def make_state(

@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from client.protocol import to_builtins
 from server.config import parse_office_settings
 from server.domain.model import ClosedReason
 from server.domain.schedule import closure, open_spans, opens_at
-from server.web.serialize import service_json
+from server.web.serialize import service_message
 from tests.server.conftest import Clock, StartOffice
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -151,13 +152,13 @@ def test_the_service_json_carries_the_note_and_the_opening() -> None:
     from server.domain.queue import QueueDay
 
     day = QueueDay(SETTINGS, date(2026, 12, 25))
-    closed = service_json(day, "A", at("2026-12-25 09:00"))
+    closed = to_builtins(service_message(day, "A", at("2026-12-25 09:00")))
     assert (closed["open"], closed["closed_reason"], closed["closed_note"]) == (
         False, "holiday", "Hari Raya Natal",
     )  # fmt: skip
     assert closed["opens_at"] == "2026-12-28T08:00:00+07:00"
     day = QueueDay(SETTINGS, date(2026, 11, 30))
-    opened = service_json(day, "A", at("2026-11-30 09:00"))
+    opened = to_builtins(service_message(day, "A", at("2026-11-30 09:00")))
     assert (opened["open"], opened["closed_note"], opened["opens_at"]) == (True, None, None)
 
 
