@@ -1,4 +1,9 @@
-"""EventStream: the /events WebSocket kept connected, folded into an OfficeState."""
+"""EventStream: the /events WebSocket kept connected, folded into an OfficeState.
+
+After a drop it reconnects with ``?after=SEQ&log=LOG_ID`` (the last seq it folded and the
+snapshot's database id): a server that still has the events it missed sends just those,
+so a display that lost the network for a moment goes on without a new snapshot.
+"""
 
 from __future__ import annotations
 
@@ -16,8 +21,8 @@ import aiohttp
 
 from client.api import api_base_url
 from client.errors import ClientError, ProtocolError, ServerUnavailable, api_error
+from client.protocol import DayRollover, Event, Snapshot, UnknownEvent, decode_message
 from client.state import OfficeState, SequenceGap
-from client.wire import Event, EventType, Snapshot, UnknownEvent, decode_message
 
 logger = logging.getLogger(__name__)
 
@@ -62,8 +67,9 @@ class EventStream:
     ``run()`` connects, reads the snapshot and the events, and reconnects with
     exponential backoff until ``stop()``. Callbacks run on the event loop:
     ``on_state(state, event)`` with ``event`` None after each snapshot, and
-    ``on_connection(status)`` when the status changes. A malformed message, a seq gap
-    or a day rollover makes it ask for a new snapshot; nothing a server sends stops it.
+    ``on_connection(status)`` when the status changes. A malformed message or a seq gap
+    makes it ask for a new snapshot; nothing a server sends stops it. A reconnection
+    resumes after the last seq folded when the state is sound (no resync pending).
     """
 
     def __init__(
@@ -97,6 +103,7 @@ class EventStream:
         self._socket: aiohttp.ClientWebSocketResponse | None = None
         self._resync_deadline: float | None = None
         self._failures = 0
+        self._resumable = False  # the state is sound: a reconnection may resume after it
 
     @property
     def state(self) -> OfficeState | None:
@@ -118,6 +125,13 @@ class EventStream:
         """The WebSocket address, from the server or API base URL."""
         return api_base_url(self.base_url) + "/events"
 
+    def resume_params(self) -> dict[str, str]:
+        """``after`` and ``log`` for the next connection, or none when a snapshot is needed."""
+        state = self._state
+        if state is None or state.log_id is None or not self._resumable:
+            return {}
+        return {"after": str(state.seq), "log": state.log_id}
+
     async def stop(self) -> None:
         """Make ``run()`` return soon; safe to call more than once."""
         self._stop_requested.set()
@@ -130,10 +144,10 @@ class EventStream:
         attempt = 0
         try:
             while not self._stop_requested.is_set():
-                had_snapshot = await self._connect_and_read(session)
+                live = await self._connect_and_read(session)
                 if self._stop_requested.is_set():
                     break
-                if had_snapshot:
+                if live:
                     attempt = 0
                     self._set_status(ConnectionStatus.SEARCHING)
                 else:
@@ -154,12 +168,14 @@ class EventStream:
     # -- one connection ------------------------------------------------------------------
 
     async def _connect_and_read(self, session: aiohttp.ClientSession) -> bool:
-        """One connection from handshake to close; True if a snapshot arrived."""
+        """One connection from handshake to close; True if it was live (resumed or a snapshot)."""
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        params = self.resume_params()
         try:
             async with asyncio.timeout(self._connect_timeout_s):
                 socket = await session.ws_connect(
                     self.events_url,
+                    params=params,
                     headers=headers,
                     heartbeat=self._heartbeat_s,
                     max_msg_size=MAX_MESSAGE_BYTES,
@@ -178,10 +194,16 @@ class EventStream:
 
         self._socket = socket
         self._resync_deadline = None
-        had_snapshot = False
+        live = False
         try:
             if self._stop_requested.is_set():
                 return False
+            if params:
+                # the server sends what we missed (maybe nothing) or a snapshot: either
+                # way the state we have is the one to show until then
+                logger.info("resuming the event stream after seq %s", params["after"])
+                live = True
+                self._connected()
             while True:
                 message = await self._receive(socket)
                 if message is None:
@@ -199,7 +221,7 @@ class EventStream:
                     continue
                 try:
                     if await self._handle_text(socket, message.data):
-                        had_snapshot = True
+                        live = True
                 except Exception:
                     # Loop boundary: a bug in handling one message must not end the stream.
                     logger.exception("error while handling an event; asking for a snapshot")
@@ -209,10 +231,10 @@ class EventStream:
         finally:
             self._socket = None
             await socket.close()
-        if had_snapshot:
+        if live:
             logger.warning("lost the connection to the server; reconnecting")
             self._failures = 0
-        return had_snapshot
+        return live
 
     async def _receive(self, socket: aiohttp.ClientWebSocketResponse) -> aiohttp.WSMessage | None:
         """The next message, or None when an asked-for snapshot is overdue."""
@@ -236,11 +258,8 @@ class EventStream:
         if isinstance(message, Snapshot):
             self._resync_deadline = None
             self._state = OfficeState.from_snapshot(message)
-            if self._failures:
-                logger.info("connected to the server again after %d failures", self._failures)
-            self._failures = 0
-            self._last_error = None
-            self._set_status(ConnectionStatus.CONNECTED)
+            self._resumable = True
+            self._connected()
             self._notify_state(self._state, None)
             return True
         if self._state is None or self._resync_deadline is not None:
@@ -254,11 +273,19 @@ class EventStream:
             return False
         self._state = state
         self._notify_state(state, message)
-        if isinstance(message, Event) and message.type is EventType.DAY_ROLLOVER:
-            await self._request_resync(socket, "day rollover")
+        if isinstance(message, DayRollover) and not message.services:
+            await self._request_resync(socket, "day rollover from a server that sent no services")
         return False
 
+    def _connected(self) -> None:
+        if self._failures:
+            logger.info("connected to the server again after %d failures", self._failures)
+        self._failures = 0
+        self._last_error = None
+        self._set_status(ConnectionStatus.CONNECTED)
+
     async def _request_resync(self, socket: aiohttp.ClientWebSocketResponse, why: str) -> None:
+        self._resumable = False  # until the snapshot comes, the state is not to resume from
         if self._resync_deadline is not None:
             return
         logger.info("asking the server for a new snapshot: %s", why)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date
 
 from client.errors import ClientError
-from client.wire import (
+from client.protocol import (
     Counter,
+    DayRollover,
     Event,
-    EventType,
+    PriorityOffer,
     Service,
     Snapshot,
     Ticket,
@@ -22,17 +23,13 @@ RECENT_CALLS_LIMIT = 20
 
 
 class SequenceGap(ClientError):
-    """An event skipped a seq: the state is stale and a new snapshot is needed."""
+    """A message follows one this client never saw: the state is stale, resync."""
 
-    def __init__(self, expected: int, received: int) -> None:
-        super().__init__(f"expected event seq {expected}, received {received}")
-        self.expected = expected
-        self.received = received
-
-
-def _call_order_key(ticket: Ticket) -> tuple[bool, datetime, int]:
-    # Priority tickets first, then by issue time; a transfer keeps the issue time.
-    return (not ticket.priority, ticket.issued_at, ticket.id)
+    def __init__(self, last_seen: int, prev: int, seq: int) -> None:
+        super().__init__(f"event {seq} follows {prev}, but the last one seen is {last_seen}")
+        self.last_seen = last_seen
+        self.prev = prev
+        self.seq = seq
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +44,8 @@ class OfficeState:
     counters: tuple[Counter, ...]
     recent_calls: tuple[Ticket, ...]
     waiting: tuple[Ticket, ...]
+    log_id: str | None = None
+    priority: PriorityOffer = field(default_factory=PriorityOffer)
 
     @classmethod
     def from_snapshot(cls, snapshot: Snapshot) -> OfficeState:
@@ -60,6 +59,8 @@ class OfficeState:
             counters=snapshot.counters,
             recent_calls=snapshot.recent_calls[:RECENT_CALLS_LIMIT],
             waiting=snapshot.waiting,
+            log_id=snapshot.log_id,
+            priority=snapshot.priority or PriorityOffer(),
         )
 
     # -- queries -------------------------------------------------------------------------
@@ -73,7 +74,7 @@ class OfficeState:
         return next((counter for counter in self.counters if counter.number == number), None)
 
     def waiting_for(self, service_codes: Iterable[str]) -> tuple[Ticket, ...]:
-        """Waiting tickets of these services, in call order."""
+        """Waiting tickets of these services, each service's in call order."""
         codes = frozenset(service_codes)
         return tuple(ticket for ticket in self.waiting if ticket.service in codes)
 
@@ -85,75 +86,69 @@ class OfficeState:
     # -- reducer -------------------------------------------------------------------------
 
     def apply(self, event: Event | UnknownEvent) -> OfficeState:
-        """Return the state after ``event``.
+        """Return the state after ``event``, folding in what the event carries.
 
-        An event already seen (seq not above ours) returns the state unchanged; an event
-        that skips a seq raises SequenceGap and the caller must fetch a new snapshot.
+        An event already seen (seq not above ours) returns the state unchanged. An event
+        whose ``prev`` is above our seq follows a message this client never got: that
+        raises SequenceGap and the caller must resync. (``prev`` below our seq is fine:
+        the events between were not for devices, or were in the snapshot.)
 
-        What an event cannot tell stays approximate until the next snapshot: the place of
-        a re-queued ticket among other services' tickets in ``waiting`` (within its own
-        service it is exact), ``people_ahead`` and ``est_wait_s`` of waiting tickets other
-        than the event's, older calls that move up into ``recent_calls`` when a call
-        leaves it, and services' open state after a day rollover.
+        No queue rule is run here: every ticket in ``tickets`` replaces its copies, and
+        the lists follow its status. Two things stay as the server last said until the
+        next snapshot: ``people_ahead`` and ``est_wait_s`` of waiting tickets the event
+        did not carry, and older calls that move up into the last 20 when a call leaves
+        them (transferred, re-queued). A ticket that starts waiting is placed among its
+        own service's tickets where its ``people_ahead`` says; across services, the
+        order of ``waiting`` is the snapshot's for the tickets it had.
         """
         if event.seq <= self.seq:
             return self
-        if event.seq != self.seq + 1:
-            raise SequenceGap(self.seq + 1, event.seq)
+        if event.prev is None:  # a server that does not say: ids were gap-free
+            if event.seq != self.seq + 1:
+                raise SequenceGap(self.seq, event.seq - 1, event.seq)
+        elif event.prev > self.seq:
+            raise SequenceGap(self.seq, event.prev, event.seq)
         if isinstance(event, UnknownEvent):
             return replace(self, seq=event.seq)
-        if event.type is EventType.DAY_ROLLOVER:
-            # A new day has no tickets yet; the snapshot asked for next brings the rest.
-            return replace(
-                self,
-                seq=event.seq,
-                today=event.today or self.today,
-                services=tuple(
-                    replace(service, waiting=0, waiting_priority=0, est_wait_s=0, issued_today=0)
-                    for service in self.services
-                ),
-                recent_calls=(),
-                waiting=(),
-                counters=tuple(replace(counter, current=None) for counter in self.counters),
-            )
-        services = _merge_services(self.services, event.services)
+        if isinstance(event, DayRollover):
+            return self._roll_over(event)
         counters = self.counters
-        recent_calls = self.recent_calls
         if event.counter is not None:
-            if event.type is EventType.TICKET_CALLED and event.ticket is not None:
-                recent_calls = self._finish_previous(event.counter.number, event, recent_calls)
             counters = _merge_counter(counters, event.counter)
-        waiting = self.waiting
-        if event.ticket is not None:
-            recent_calls, waiting = _apply_ticket(event.type, event.ticket, recent_calls, waiting)
+        recent_calls, waiting = self.recent_calls, self.waiting
+        for ticket in event.touched:
+            counters = tuple(_fold_current(counter, ticket) for counter in counters)
+            recent_calls = _fold_recent_call(recent_calls, ticket)
+            waiting = _fold_waiting(waiting, ticket)
         return replace(
             self,
             seq=event.seq,
-            services=services,
+            services=_merge_services(self.services, event.services),
             counters=counters,
             recent_calls=recent_calls,
             waiting=waiting,
         )
 
-    def _finish_previous(
-        self, number: int, event: Event, recent_calls: tuple[Ticket, ...]
-    ) -> tuple[Ticket, ...]:
-        """Next at a counter that still serves someone finishes that ticket first.
-
-        The server marks it done at the moment of the call, but the event carries only
-        the new call: the earlier ticket is marked done here, as a snapshot would show it.
-        """
-        counter = self.counter(number)
-        earlier = counter.current if counter is not None else None
-        if earlier is None or event.ticket is None or earlier.id == event.ticket.id:
-            return recent_calls
-        known = next((call for call in recent_calls if call.id == earlier.id), earlier)
-        if known.status is not TicketStatus.CALLED:
-            return recent_calls
-        finished = replace(
-            known, status=TicketStatus.DONE, finished_at=event.at or known.finished_at
+    def _roll_over(self, event: DayRollover) -> OfficeState:
+        # A new day has no tickets. A server that sends no services with the rollover
+        # leaves today's counts to the snapshot the client asks for next.
+        counters = event.counters or tuple(
+            replace_current(counter, None) for counter in self.counters
         )
-        return tuple(finished if call.id == finished.id else call for call in recent_calls)
+        return replace(
+            self,
+            seq=event.seq,
+            today=event.today,
+            services=_merge_services(self.services, event.services),
+            counters=counters,
+            recent_calls=(),
+            waiting=(),
+        )
+
+
+def replace_current(counter: Counter, current: Ticket | None) -> Counter:
+    """The counter serving ``current`` (or no one) instead."""
+    return Counter(counter.number, counter.name, counter.services, counter.state, current)
 
 
 def _merge_services(
@@ -173,49 +168,46 @@ def _merge_counter(current: tuple[Counter, ...], changed: Counter) -> tuple[Coun
     return tuple(changed if counter.number == changed.number else counter for counter in current)
 
 
-def _apply_ticket(
-    event_type: EventType,
-    ticket: Ticket,
-    recent_calls: tuple[Ticket, ...],
-    waiting: tuple[Ticket, ...],
-) -> tuple[tuple[Ticket, ...], tuple[Ticket, ...]]:
-    # Every copy of the ticket is replaced; list membership then follows the event.
-    if event_type is EventType.TICKET_CALLED:
-        others = tuple(call for call in recent_calls if call.id != ticket.id)
-        recent_calls = (ticket, *others)[:RECENT_CALLS_LIMIT]
-    elif ticket.called_at is None:
-        # Transferred or re-queued: no longer a call (the server's recent calls are the
-        # tickets with a call time).
-        recent_calls = tuple(call for call in recent_calls if call.id != ticket.id)
-    else:
-        recent_calls = tuple(ticket if call.id == ticket.id else call for call in recent_calls)
+def _fold_current(counter: Counter, ticket: Ticket) -> Counter:
+    if counter.current is None or counter.current.id != ticket.id or counter.current == ticket:
+        return counter
+    return replace_current(counter, ticket)
 
-    was_waiting = any(entry.id == ticket.id for entry in waiting)
-    others_waiting = [entry for entry in waiting if entry.id != ticket.id]
+
+def _fold_recent_call(calls: tuple[Ticket, ...], ticket: Ticket) -> tuple[Ticket, ...]:
+    """Recent calls are today's tickets with a call time, newest call first."""
+    earlier = next((call for call in calls if call.id == ticket.id), None)
+    if earlier is not None and earlier.called_at == ticket.called_at:
+        return tuple(ticket if call.id == ticket.id else call for call in calls)
+    others = [call for call in calls if call.id != ticket.id]
+    if ticket.called_at is None:
+        return tuple(others)  # transferred or re-queued: its call is cleared
+    # a new call is the newest (times are sent to the second: several calls may share
+    # one, so the order of the events decides); an older one goes where its time says
+    position = next(
+        (
+            index
+            for index, call in enumerate(others)
+            if call.called_at is None or call.called_at <= ticket.called_at
+        ),
+        len(others),
+    )
+    others.insert(position, ticket)
+    return tuple(others[:RECENT_CALLS_LIMIT])
+
+
+def _fold_waiting(waiting: tuple[Ticket, ...], ticket: Ticket) -> tuple[Ticket, ...]:
+    earlier = next((entry for entry in waiting if entry.id == ticket.id), None)
     if ticket.status is not TicketStatus.WAITING:
-        return recent_calls, tuple(others_waiting)
-    if was_waiting and event_type is not EventType.TICKET_TRANSFERRED:
-        return recent_calls, tuple(ticket if entry.id == ticket.id else entry for entry in waiting)
-    others_waiting.insert(_waiting_position(ticket, others_waiting), ticket)
-    return recent_calls, tuple(others_waiting)
-
-
-def _waiting_position(ticket: Ticket, others: list[Ticket]) -> int:
-    """Where a ticket that starts waiting goes in the call order of all services."""
-    key = _call_order_key(ticket)
+        if earlier is None:
+            return waiting
+        return tuple(entry for entry in waiting if entry.id != ticket.id)
+    if earlier is not None and earlier.service == ticket.service:
+        return tuple(ticket if entry.id == ticket.id else entry for entry in waiting)
+    # it starts waiting (issued, re-queued, transferred): the server's people_ahead says
+    # how many of its service go first
+    others = [entry for entry in waiting if entry.id != ticket.id]
     same = [index for index, entry in enumerate(others) if entry.service == ticket.service]
-    if not ticket.requeued and not any(others[index].requeued for index in same):
-        # Priority first, then issue time: the server's order of never re-queued tickets.
-        return next(
-            (index for index, entry in enumerate(others) if _call_order_key(entry) > key),
-            len(others),
-        )
-    # A re-queued ticket is placed by the server after at most N others of its service
-    # (maybe in the priority lane); its people_ahead says where exactly in that line.
     ahead = min(max(ticket.people_ahead, 0), len(same))
-    low = same[ahead - 1] + 1 if ahead else 0
-    high = same[ahead] if ahead < len(same) else len(others)
-    if ticket.requeued:
-        # Among other services' tickets the server's order is not known: next to its own.
-        return high if ahead < len(same) or not same else low
-    return next((index for index in range(low, high) if _call_order_key(others[index]) > key), high)
+    others.insert(same[ahead] if ahead < len(same) else len(others), ticket)
+    return tuple(others)

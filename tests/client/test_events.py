@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 import pytest
 from aiohttp import WSMsgType, web
@@ -23,8 +26,10 @@ from client.events import (
 )
 from client.state import OfficeState
 from client.wire import Event, EventType, UnknownEvent
+from server.storage.schema import DATABASE_FILE
 from tests.client.samples import event_json, service_json, snapshot_json, ticket_json
 from tests.support.live_server import LiveServer
+from tests.support.relay import Relay
 
 WAIT_S = 5.0
 Update = tuple[OfficeState, Event | UnknownEvent | None]
@@ -141,7 +146,20 @@ async def test_events_arrive_in_order_and_match_the_server_snapshot(
         assert state.counters == server_state.counters
 
 
-async def test_stream_reconnects_and_resyncs_after_the_server_is_killed(
+def seqs(recorder: Recorder) -> list[int]:
+    return [event.seq for event in recorder.events()]
+
+
+async def assert_matches_the_server(recorder: Recorder, server: LiveServer) -> None:
+    async with ApiClient(server.url, server.tokens["admin"]) as api:
+        fresh = OfficeState.from_snapshot(await api.snapshot())
+    await recorder.wait_until(lambda: recorder.seq == fresh.seq)
+    assert recorder.state.waiting == fresh.waiting
+    assert recorder.state.services == fresh.services
+    assert recorder.state.counters == fresh.counters
+
+
+async def test_stream_resumes_after_the_server_is_killed_without_a_snapshot(
     live_server: LiveServer, recorder: Recorder
 ) -> None:
     stream = stream_for(
@@ -166,13 +184,85 @@ async def test_stream_reconnects_and_resyncs_after_the_server_is_killed(
             assert stream.state is not None  # the last known state is kept meanwhile
 
             await asyncio.to_thread(live_server.start)
-            await recorder.wait_until(lambda: recorder.snapshots() == 2)
-            assert stream.status is ConnectionStatus.CONNECTED
-            assert [t.number for t in recorder.state.waiting] == ["C001"]
-
+            await recorder.wait_until(lambda: stream.status is ConnectionStatus.CONNECTED)
             await kiosk.issue_ticket("C")
             await recorder.wait_until(lambda: len(recorder.events()) == 2)
+        assert recorder.snapshots() == 1  # resumed after its last seq: no snapshot needed
         assert [t.number for t in recorder.state.waiting] == ["C001", "C002"]
+        first, second = seqs(recorder)
+        assert recorder.events()[1].prev == first < second
+        await assert_matches_the_server(recorder, live_server)
+
+
+async def test_stream_gets_what_it_missed_while_the_network_was_cut(
+    live_server: LiveServer, recorder: Recorder
+) -> None:
+    relay = Relay(live_server.port)
+    stream = stream_for(
+        relay.url,
+        live_server.tokens["display"],
+        recorder,
+        reconnect_delay_s=0.05,
+        reconnect_max_delay_s=0.1,
+    )
+    try:
+        async with (
+            running(stream),
+            ApiClient(live_server.url, live_server.tokens["kiosk"]) as kiosk,
+        ):
+            await recorder.wait_until(lambda: recorder.snapshots() == 1)
+            await kiosk.issue_ticket("A")
+            await recorder.wait_until(lambda: len(recorder.events()) == 1)
+            relay.lose_answers = True  # the display's cable is pulled
+            for code in ("A", "B", "A"):
+                await kiosk.issue_ticket(code)
+            await recorder.wait_until(lambda: ConnectionStatus.UNAVAILABLE in recorder.statuses)
+            assert len(recorder.events()) == 1
+            relay.lose_answers = False
+            await recorder.wait_until(lambda: len(recorder.events()) == 4)
+            await assert_matches_the_server(recorder, live_server)
+    finally:
+        relay.close()
+    assert recorder.snapshots() == 1  # the server replayed the three it missed
+    numbers = [event.ticket.number for event in recorder.events() if event.ticket is not None]
+    assert numbers == ["A001", "A002", "B001", "A003"]
+    assert seqs(recorder) == sorted(set(seqs(recorder)))  # none twice, in order
+    assert [event.prev for event in recorder.events()[1:]] == seqs(recorder)[:-1]
+
+
+async def test_a_server_on_another_database_sends_a_snapshot(
+    live_server: LiveServer, recorder: Recorder
+) -> None:
+    stream = stream_for(
+        live_server.url,
+        live_server.tokens["display"],
+        recorder,
+        reconnect_delay_s=0.05,
+        reconnect_max_delay_s=0.1,
+    )
+    async with running(stream):
+        await recorder.wait_until(lambda: recorder.snapshots() == 1)
+        async with ApiClient(live_server.url, live_server.tokens["kiosk"]) as kiosk:
+            await kiosk.issue_ticket("A")
+        await recorder.wait_until(lambda: len(recorder.events()) == 1)
+        old_log = recorder.state.log_id
+        await asyncio.to_thread(live_server.kill)
+        # the office's PC now runs on another database (a restore, a re-install): the
+        # event ids may be the same numbers, but they are another log's
+        await asyncio.to_thread(give_the_database_a_new_log_id, live_server.data_dir)
+        await asyncio.to_thread(live_server.start)
+        await recorder.wait_until(lambda: recorder.snapshots() == 2)
+    assert recorder.state.log_id not in (None, old_log)
+    await assert_matches_the_server(recorder, live_server)
+
+
+def give_the_database_a_new_log_id(data_dir: Path) -> None:
+    connection = sqlite3.connect(data_dir / DATABASE_FILE)
+    try:
+        with connection:
+            connection.execute("UPDATE meta SET value = ? WHERE key = 'log_id'", (str(uuid4()),))
+    finally:
+        connection.close()
 
 
 async def test_rejected_token_is_reported_and_retried(
@@ -239,10 +329,9 @@ async def scripted() -> AsyncIterator[Callable[[list[list[Any]]], Any]]:
         await server.close()
 
 
-def issued(seq: int, ticket_id: int, number: str) -> dict[str, Any]:
-    return event_json(
-        "ticket.issued", seq, ticket=ticket_json(ticket_id, number), services=[service_json()]
-    )
+def issued(seq: int, ticket_id: int, number: str, people_ahead: int = 0) -> dict[str, Any]:
+    ticket = ticket_json(ticket_id, number, people_ahead=people_ahead)
+    return event_json("ticket.issued", seq, ticket=ticket, services=[service_json()])
 
 
 async def test_gap_and_garbage_make_the_client_ask_for_a_snapshot(
@@ -263,7 +352,7 @@ async def test_gap_and_garbage_make_the_client_ask_for_a_snapshot(
                 "expect resync",
                 snapshot_json(13, waiting=[ticket_json(1, "A001"), ticket_json(3, "A003")]),
                 {"type": "survey.answered", "seq": 14},
-                issued(15, 4, "A004"),
+                issued(15, 4, "A004", people_ahead=2),
             ]
         ]
     )

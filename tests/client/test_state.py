@@ -50,12 +50,15 @@ def issued(seq: int, ticket_id: int, number: str, **changes: Any) -> Event:
     )
 
 
-def called(seq: int, ticket_id: int, number: str, counter: int) -> Event:
+def called(
+    seq: int, ticket_id: int, number: str, counter: int, finished: dict[str, Any] | None = None
+) -> Event:
     ticket = called_json(ticket_id, number, counter)
     return event(
         "ticket.called",
         seq,
         ticket=ticket,
+        tickets=[finished, ticket] if finished is not None else [ticket],
         counter=counter_json(counter, ["A", "B"], ticket),
         services=[service_json(number[0])],
     )
@@ -144,7 +147,8 @@ def test_requeued_ticket_waits_where_its_people_ahead_says() -> None:
             services=[],
         )
     )
-    assert numbers(state.waiting) == ["A005", "A001", "B001"]
+    assert numbers(state.waiting_for(["A"])) == ["A005", "A001"]
+    assert numbers(state.waiting_for(["B"])) == ["B001"]
 
 
 def test_requeued_ticket_placed_before_later_tickets_of_its_service() -> None:
@@ -170,15 +174,23 @@ def test_new_priority_ticket_queues_behind_a_requeued_one_the_server_put_first()
     assert numbers(state.waiting) == ["A001", "A006", "A005"]
 
 
-def test_next_marks_the_ticket_still_at_the_counter_done() -> None:
+def test_next_folds_the_ticket_it_finished_from_the_event() -> None:
     state = state_from().apply(called(11, 1, "A001", 1))
-    state = state.apply(called(12, 2, "A002", 1))
+    finished = called_json(1, "A001", 1, status="done", finished_at="2026-11-24T10:03:00+07:00")
+    state = state.apply(called(12, 2, "A002", 1, finished=finished))
     assert numbers(state.recent_calls) == ["A002", "A001"]
     earlier = state.recent_calls[1]
     assert earlier.status is TicketStatus.DONE
     assert earlier.finished_at is not None
-    assert earlier.finished_at.isoformat() == "2026-11-24T09:15:03+07:00"  # the event's time
+    assert earlier.finished_at.isoformat() == "2026-11-24T10:03:00+07:00"  # the server's
     assert state.recent_calls[0].status is TicketStatus.CALLED
+
+
+def test_a_ticket_the_event_does_not_carry_is_left_as_it_was() -> None:
+    # no queue rule runs in the client: without the finished ticket in `tickets` (an
+    # older server), the earlier call keeps its status until the next snapshot
+    state = state_from().apply(called(11, 1, "A001", 1)).apply(called(12, 2, "A002", 1))
+    assert [ticket.status for ticket in state.recent_calls] == [TicketStatus.CALLED] * 2
 
 
 def test_counter_changed_updates_the_services_it_carries() -> None:
@@ -193,12 +205,21 @@ def test_counter_changed_updates_the_services_it_carries() -> None:
     assert [service.est_wait_s for service in state.services] == [600, 300]
 
 
-def test_day_rollover_resets_service_counts() -> None:
+def test_day_rollover_takes_the_new_days_services_and_counters() -> None:
     state = state_from(services=[service_json("A", waiting=4, issued_today=9, est_wait_s=60)])
-    state = state.apply(event("day.rollover", 11, today="2026-11-25"))
+    state = state.apply(
+        event(
+            "day.rollover",
+            11,
+            today="2026-11-25",
+            services=[service_json("A", open=False, closed_reason="hours")],
+            counters=[counter_json(1, ["A"], state="paused")],
+        )
+    )
     service = state.service("A")
     assert service is not None
-    assert (service.waiting, service.issued_today, service.est_wait_s) == (0, 0, 0)
+    assert (service.waiting, service.issued_today, service.open) == (0, 0, False)
+    assert [(c.number, c.state) for c in state.counters] == [(1, CounterState.PAUSED)]
 
 
 def test_transferred_ticket_keeps_its_number_and_issue_time_in_the_new_line() -> None:
@@ -250,11 +271,41 @@ def test_service_changed_closes_the_service() -> None:
     assert [service.code for service in state.services] == ["A", "B"]
 
 
-def test_seq_gap_raises() -> None:
-    state = state_from()
+def test_an_event_after_one_never_seen_is_a_gap() -> None:
+    state = state_from()  # seq 10
     with pytest.raises(SequenceGap) as raised:
-        state.apply(issued(12, 1, "A001"))
-    assert (raised.value.expected, raised.value.received) == (11, 12)
+        state.apply(issued(13, 1, "A001"))  # prev 12: 11 and 12 were missed
+    assert (raised.value.last_seen, raised.value.prev, raised.value.seq) == (10, 12, 13)
+
+
+def test_ids_skipped_between_device_messages_are_no_gap() -> None:
+    # the log's ids skip events not sent to devices (a survey answer): prev says so
+    state = state_from().apply(issued(11, 1, "A001"))
+    skipped = event(
+        "ticket.issued",
+        14,
+        prev=11,
+        ticket=ticket_json(2, "A002", people_ahead=1),
+        services=[service_json("A", waiting=2)],
+    )
+    assert numbers(state.apply(skipped).waiting) == ["A001", "A002"]
+
+
+def test_a_snapshot_newer_than_the_previous_message_is_no_gap() -> None:
+    # the snapshot (seq 10) included events up to 10; the next message's previous one
+    # (seq 8) was in it too
+    after = state_from().apply(
+        event("ticket.issued", 11, prev=8, ticket=ticket_json(), services=[service_json()])
+    )
+    assert after.seq == 11
+
+
+def test_without_prev_a_skipped_seq_is_a_gap() -> None:
+    message = event_json("ticket.issued", 12, ticket=ticket_json(), services=[service_json()])
+    del message["prev"]
+    parsed = parse_event(message)
+    with pytest.raises(SequenceGap):
+        state_from().apply(parsed)
 
 
 def test_event_already_seen_changes_nothing() -> None:
