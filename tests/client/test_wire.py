@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from client.errors import ProtocolError
+from client.protocol import DayRollover
 from client.wire import (
     ClosedReason,
     CounterState,
@@ -298,3 +299,89 @@ def test_decode_json_rejects_bad_utf8() -> None:
 def test_snapshot_parse_rejects_other_message_type() -> None:
     with pytest.raises(ProtocolError):
         parse_snapshot(event_json("ticket.issued", 1))
+
+
+def test_event_carries_prev_and_every_ticket_it_touched() -> None:
+    finished = called_json(1, "A001", 1, status="done", finished_at="2026-11-24T10:05:00+07:00")
+    now_called = called_json(2, "A002", 1)
+    event = parse_event(
+        event_json(
+            "ticket.called",
+            42,
+            prev=40,
+            ticket=now_called,
+            tickets=[finished, now_called],
+            counter=counter_json(1, ["A"], now_called),
+            services=[service_json("A")],
+        )
+    )
+    assert isinstance(event, Event)
+    assert (event.seq, event.prev) == (42, 40)
+    assert [(t.number, t.status) for t in event.touched] == [
+        ("A001", TicketStatus.DONE),
+        ("A002", TicketStatus.CALLED),
+    ]
+
+
+def test_event_from_a_server_without_tickets_touches_its_ticket() -> None:
+    message = event_json("ticket.issued", 3, ticket=ticket_json(), services=[])
+    del message["prev"]
+    event = parse_event(message)
+    assert isinstance(event, Event)
+    assert event.prev is None
+    assert [ticket.number for ticket in event.touched] == ["A001"]
+
+
+def test_service_standards_and_closing_details_are_optional() -> None:
+    bare = parse_service(service_json())
+    assert (bare.closed_note, bare.opens_at, bare.requirements) == (None, None, ())
+    holiday = parse_service(
+        service_json(
+            open=False,
+            closed_reason="holiday",
+            closed_note="Hari Raya Natal",
+            opens_at="2026-12-28T08:00:00+07:00",
+            fee="Gratis",
+            requirements=["KK asli"],
+            target_wait_minutes=30,
+        )
+    )
+    assert holiday.closed_reason is ClosedReason.HOLIDAY
+    assert holiday.opens_at is not None and holiday.opens_at.hour == 8
+    assert (holiday.fee, holiday.requirements, holiday.target_wait_minutes) == (
+        "Gratis",
+        ("KK asli",),
+        30,
+    )
+
+
+def test_day_rollover_may_carry_the_new_days_services_and_counters() -> None:
+    event = parse_event(
+        event_json(
+            "day.rollover",
+            7,
+            today="2026-11-25",
+            services=[service_json("A")],
+            counters=[counter_json(1)],
+        )
+    )
+    assert isinstance(event, DayRollover)
+    assert event.type is EventType.DAY_ROLLOVER
+    assert [s.code for s in event.services] == ["A"] and [c.number for c in event.counters] == [1]
+
+
+def test_unknown_event_keeps_its_prev() -> None:
+    message = decode_message(json.dumps({"type": "survey.answered", "seq": 9, "prev": 7}))
+    assert message == UnknownEvent("survey.answered", 9, 7)
+
+
+def test_a_known_event_type_with_wrong_fields_is_not_an_unknown_event() -> None:
+    with pytest.raises(ProtocolError, match="ticket"):
+        decode_message(json.dumps(event_json("ticket.issued", 4, services=[])))
+
+
+def test_snapshot_carries_the_log_id() -> None:
+    assert parse_snapshot(snapshot_json()).log_id is not None
+    older = snapshot_json()
+    del older["log_id"]
+    assert parse_snapshot(older).log_id is None
