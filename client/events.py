@@ -33,6 +33,9 @@ HEARTBEAT_S: Final = 10.0
 RESYNC_TIMEOUT_S: Final = 5.0
 RESYNC_MESSAGE: Final = json.dumps({"type": "resync"})
 MAX_MESSAGE_BYTES: Final = 16 * 1024 * 1024
+# Resume after a drop only this soon: the events of a longer outage would all arrive as
+# live changes (a display would announce every call it missed); a snapshot sums them up.
+RESUME_WITHIN_S: Final = 60.0
 
 
 class ConnectionStatus(StrEnum):
@@ -69,7 +72,8 @@ class EventStream:
     ``on_state(state, event)`` with ``event`` None after each snapshot, and
     ``on_connection(status)`` when the status changes. A malformed message or a seq gap
     makes it ask for a new snapshot; nothing a server sends stops it. A reconnection
-    resumes after the last seq folded when the state is sound (no resync pending).
+    within ``resume_within_s`` of the drop resumes after the last seq folded when the
+    state is sound (no resync pending); a later one starts from a snapshot.
     """
 
     def __init__(
@@ -85,6 +89,7 @@ class EventStream:
         reconnect_delay_s: float = RECONNECT_DELAY_S,
         reconnect_max_delay_s: float = RECONNECT_MAX_DELAY_S,
         resync_timeout_s: float = RESYNC_TIMEOUT_S,
+        resume_within_s: float = RESUME_WITHIN_S,
     ) -> None:
         self.base_url = base_url
         self.token = token
@@ -96,6 +101,8 @@ class EventStream:
         self._reconnect_delay_s = reconnect_delay_s
         self._reconnect_max_delay_s = reconnect_max_delay_s
         self._resync_timeout_s = resync_timeout_s
+        self._resume_within_s = resume_within_s
+        self._lost_at: float | None = None  # when the last live connection ended
         self._state: OfficeState | None = None
         self._status = ConnectionStatus.SEARCHING
         self._last_error: ClientError | None = None
@@ -129,6 +136,9 @@ class EventStream:
         """``after`` and ``log`` for the next connection, or none when a snapshot is needed."""
         state = self._state
         if state is None or state.log_id is None or not self._resumable:
+            return {}
+        lost_at = self._lost_at
+        if lost_at is not None and time.monotonic() - lost_at > self._resume_within_s:
             return {}
         return {"after": str(state.seq), "log": state.log_id}
 
@@ -234,6 +244,7 @@ class EventStream:
         if live:
             logger.warning("lost the connection to the server; reconnecting")
             self._failures = 0
+            self._lost_at = time.monotonic()
         return live
 
     async def _receive(self, socket: aiohttp.ClientWebSocketResponse) -> aiohttp.WSMessage | None:

@@ -230,6 +230,26 @@ async def test_stream_gets_what_it_missed_while_the_network_was_cut(
     assert [event.prev for event in recorder.events()[1:]] == seqs(recorder)[:-1]
 
 
+async def test_after_a_long_outage_the_stream_starts_from_a_snapshot(
+    live_server: LiveServer, recorder: Recorder
+) -> None:
+    # resuming would hand over every call of the outage as a live one (a display would
+    # say them all): past resume_within_s a snapshot sums the outage up instead
+    stream = stream_for(
+        live_server.url,
+        live_server.tokens["display"],
+        recorder,
+        reconnect_delay_s=0.05,
+        reconnect_max_delay_s=0.1,
+        resume_within_s=0.0,
+    )
+    async with running(stream):
+        await recorder.wait_until(lambda: recorder.snapshots() == 1)
+        await asyncio.to_thread(live_server.restart)
+        await recorder.wait_until(lambda: recorder.snapshots() == 2)
+    assert recorder.events() == []
+
+
 async def test_a_server_on_another_database_sends_a_snapshot(
     live_server: LiveServer, recorder: Recorder
 ) -> None:
