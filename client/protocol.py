@@ -338,9 +338,6 @@ EVENT_CLASSES: Final[dict[EventType, type[Event]]] = {
     EventType.SERVICE_CHANGED: ServiceChanged,
     EventType.DAY_ROLLOVER: DayRollover,
 }
-TICKET_EVENTS: Final = frozenset(
-    event_type for event_type in EventType if event_type.startswith("ticket.")
-)
 _KNOWN_TYPES: Final = frozenset({"snapshot", *EventType})
 KnownEvent = (
     TicketIssued | TicketVoided | TicketCalled | TicketRecalled | TicketDone | TicketNoShow
@@ -481,7 +478,6 @@ def to_builtins(message: msgspec.Struct) -> Any:
 
 __all__ = [
     "EVENT_CLASSES",
-    "TICKET_EVENTS",
     "ClosedReason",
     "Counter",
     "CounterChanged",

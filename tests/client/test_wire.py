@@ -5,14 +5,14 @@ from __future__ import annotations
 import contextlib
 import json
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from client.errors import ProtocolError
-from client.protocol import DayRollover
+from client.protocol import EVENT_CLASSES, DayRollover, KnownEvent
 from client.wire import (
     ClosedReason,
     CounterState,
@@ -385,3 +385,10 @@ def test_snapshot_carries_the_log_id() -> None:
     older = snapshot_json()
     del older["log_id"]
     assert parse_snapshot(older).log_id is None
+
+
+def test_every_event_type_has_one_tagged_struct_in_the_union() -> None:
+    assert set(EVENT_CLASSES) == set(EventType)
+    for event_type, event_class in EVENT_CLASSES.items():
+        assert event_class.__struct_config__.tag == event_type
+    assert set(get_args(KnownEvent)) == set(EVENT_CLASSES.values())
