@@ -112,15 +112,15 @@ async def health(request: web.Request) -> web.Response:
             }
         )
     return json_response(
-        {
-            "status": "ok",
-            "office": office.config.office_name,
-            "version": __version__,
-            "today": office.day.day.isoformat(),
-            "timezone": office.config.timezone,
-            "log_id": office.log_id,
-            "last_event_id": office.last_event_id,
-        }
+        protocol.Health(
+            status="ok",
+            office=office.config.office_name,
+            version=__version__,
+            today=office.day.day,
+            timezone=office.config.timezone,
+            log_id=office.log_id,
+            last_event_id=office.last_event_id,
+        )
     )
 
 
