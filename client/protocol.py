@@ -117,6 +117,8 @@ class Service(msgspec.Struct, frozen=True):
     def __post_init__(self) -> None:
         if not self.open and self.closed_reason is None:
             raise ValueError("closed service without closed_reason")
+        if self.closed_note == "":
+            msgspec.structs.force_setattr(self, "closed_note", None)  # nothing to say
 
 
 class Ticket(msgspec.Struct, frozen=True, omit_defaults=True):
