@@ -18,6 +18,9 @@ API_PATH = "/api/v1"
 MAX_LABEL_BYTES = 63  # one DNS label: the instance name, the host name
 MAX_TXT_STRING_BYTES = 255  # one TXT string: "key=value"
 HOSTNAME_PART_BYTES = 20
+# zeroconf renames an instance whose name is taken on the LAN by appending "-2", "-3", …:
+# leave room for it, or the renamed label is too long and the advert fails
+CONFLICT_SUFFIX_BYTES = 4
 
 
 def truncate_utf8(text: str, max_bytes: int) -> str:
@@ -33,7 +36,7 @@ def instance_name(office: str, hostname: str) -> str:
     host = truncate_utf8(hostname.split(".")[0], HOSTNAME_PART_BYTES).strip() or "server"
     cleaned = "".join(ch if ch.isalnum() or ch in " -" else " " for ch in office)
     cleaned = " ".join(cleaned.split()) or "Antrian"
-    room = MAX_LABEL_BYTES - len(host.encode("utf-8")) - 1
+    room = MAX_LABEL_BYTES - len(host.encode("utf-8")) - 1 - CONFLICT_SUFFIX_BYTES
     return f"{truncate_utf8(cleaned, room).rstrip()} {host}"
 
 

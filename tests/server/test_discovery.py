@@ -84,3 +84,17 @@ async def test_the_server_starts_and_is_found_with_a_long_accented_office_name(
     found = await find_server(timeout_s=10.0, interfaces=list(LOOPBACK), office=office)
     assert found.url == server.url
     assert "Traceback" not in server.log()
+
+
+async def test_two_servers_with_the_same_long_name_both_advertise() -> None:
+    # an active server and its standby, or two offices that copied one config: zeroconf
+    # renames the second ("… kantor-2"), which must still fit in one DNS label
+    office = "é" * 300
+    first = Advertiser(office, 18472, "127.0.0.1", LOOPBACK)
+    second = Advertiser(office, 18473, "127.0.0.1", LOOPBACK)
+    await first.start()
+    try:
+        await second.start()
+        await second.stop()
+    finally:
+        await first.stop()
