@@ -28,6 +28,8 @@ from server.web.errors import ApiFailure, Handler, error_middleware
 from server.web.events import EventHub, Subscriber
 from server.web.feed import DeviceFeed
 from server.web.json import dumps
+from server.web.pages import TICKET_FEED_KEY, phone_url, setup_pages
+from server.web.ticket_feed import TicketFeed
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 64 * 1024
@@ -181,8 +183,7 @@ def request_key(request: web.Request, token: DeviceToken, value: object) -> str 
 
 
 def check_url(request: web.Request, office: Office, ticket_id: int, key: str) -> str:
-    base = office.config.server.public_url or f"{request.scheme}://{request.host}"
-    return f"{base.rstrip('/')}{API_PREFIX}/tickets/{ticket_id}?key={key}"
+    return phone_url(request, request.app[TICKET_FEED_KEY], ticket_id, key)
 
 
 async def issue_ticket(request: web.Request) -> web.Response:
@@ -437,6 +438,7 @@ def create_app(office: Office) -> web.Application:
     app.router.add_get(f"{API_PREFIX}/snapshot", snapshot)
     app.router.add_get(f"{API_PREFIX}/events", events)
     app.router.add_get(f"{API_PREFIX}/log", office_log)
+    setup_pages(app, TicketFeed(office, hub))  # the phone page /t/{id}, its feed, static files
     return app
 
 

@@ -65,7 +65,9 @@ services = ["A", "B", "C"]
 def ticket_on_server(ticket: Ticket) -> dict[str, object]:
     """The ticket as the visitor's phone sees it through the printed QR code."""
     assert ticket.check_url is not None
-    with urllib.request.urlopen(ticket.check_url, timeout=5) as answer:
+    # the QR opens the phone page /t/{id}?key=…; the same ticket's JSON is in the API
+    json_url = ticket.check_url.replace("/t/", "/api/v1/tickets/", 1)
+    with urllib.request.urlopen(json_url, timeout=5) as answer:
         data: dict[str, object] = json.load(answer)
         return data
 

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from urllib.parse import urlsplit
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from server.storage.schema import DATABASE_FILE
 from tests.server.conftest import Running, StartOffice
+
+
+def api_url_of(office: Running, check_url: str) -> str:
+    """The ticket's JSON for the phone page a check_url opens."""
+    parts = urlsplit(check_url)
+    ticket_id = parts.path.rsplit("/", 1)[1]
+    return f"{office.api}/tickets/{ticket_id}?{parts.query}"
 
 
 async def test_health_and_services(start_office: StartOffice) -> None:
@@ -32,9 +40,9 @@ async def test_issue_ticket_answers_201_with_number_and_check_url(
     assert (status, status2) == (201, 201)
     assert (first["number"], second["number"]) == ("A001", "A002")
     assert second["people_ahead"] == 1 and second["status"] == "waiting"
-    check = second["check_url"]
-    assert check.startswith("http://127.0.0.1:")
-    async with office.session.get(check) as answer:
+    check = second["check_url"]  # the phone page; its JSON is in the API
+    assert f"/t/{second['id']}?key=" in check
+    async with office.session.get(api_url_of(office, check)) as answer:
         visible = await answer.json()
     assert visible["number"] == "A002" and visible["people_ahead"] == 1
     assert "check_url" not in visible
@@ -228,7 +236,7 @@ async def test_a_ticket_left_waiting_yesterday_shows_no_place_in_todays_line(
     clock.now += timedelta(days=1)
     office.office.tick()
     await office.post("/tickets", "kiosk", {"service": "A"})
-    async with office.session.get(old["check_url"]) as answer:
+    async with office.session.get(api_url_of(office, old["check_url"])) as answer:
         seen = await answer.json()
     assert (seen["number"], seen["day"], seen["status"]) == ("A001", "2026-11-24", "waiting")
     assert (seen["people_ahead"], seen["est_wait_s"]) == (0, 0)
