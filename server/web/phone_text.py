@@ -48,8 +48,8 @@ LABELS: dict[Language, dict[str, str]] = {
         "wait": "Perkiraan waktu tunggu {wait}",
         "wait_soon": "sebentar lagi",
         "soon": "Sebentar lagi giliran Anda",
-        "minutes": "± {minutes} menit",
-        "hours": "± {hours} jam {minutes} menit",
+        "minutes": "±\u00a0{minutes}\u00a0menit",
+        "hours": "±\u00a0{hours}\u00a0jam {minutes}\u00a0menit",
         "issued_at": "Diambil pukul {time}",
         "called_at": "Dipanggil pukul {time} ke {counter}",
         "finished_at": "Selesai pukul {time}",
@@ -81,8 +81,8 @@ LABELS: dict[Language, dict[str, str]] = {
         "wait": "Estimated wait {wait}",
         "wait_soon": "any moment now",
         "soon": "Your turn is coming up",
-        "minutes": "about {minutes} min",
-        "hours": "about {hours} h {minutes} min",
+        "minutes": "about {minutes}\u00a0min",
+        "hours": "about {hours}\u00a0h {minutes}\u00a0min",
         "issued_at": "Taken at {time}",
         "called_at": "Called at {time} to {counter}",
         "finished_at": "Finished at {time}",
@@ -114,7 +114,9 @@ def format_count(count: int, language: Language) -> str:
 
 
 def format_wait(seconds: int, language: Language) -> str:
-    """An estimate, never falsely precise: "± 15 menit", "± 1 jam 20 menit"."""
+    """An estimate, never falsely precise: "± 15 menit", "± 1 jam 20 menit".
+
+    The number keeps to its sign and unit (no-break spaces) on a narrow screen."""
     labels = LABELS[language]
     if seconds <= 0:
         return labels["wait_soon"]

@@ -107,6 +107,7 @@
       if (request.readyState !== 4) { return; }
       if (request.status === 200) {
         setText('note', labels.live);
+        byId('note').className = 'note live';
         receive(request.responseText);
       } else {
         setText('note', labels.offline);
@@ -120,11 +121,16 @@
     if (!config.stream || !view.live) { return; }
     if (!window.EventSource) { poll(); return; }
     source = new EventSource(config.stream);
-    source.onopen = function () { failures = 0; setText('note', labels.live); };
+    source.onopen = function () {
+      failures = 0;
+      setText('note', labels.live);
+      byId('note').className = 'note live';
+    };
     source.onmessage = function (event) { failures = 0; receive(event.data); };
     source.onerror = function () {
       failures += 1;
       setText('note', labels.offline);
+      byId('note').className = 'note offline';
       if (failures >= 3 && source) {
         source.close();
         source = null;
