@@ -8,6 +8,7 @@ the screens exists, `format_time`, `format_wait` and `format_count` are the ones
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -109,6 +110,7 @@ def format_day(day: date, language: Language) -> str:
     return babel_date(day, "long", locale=str(language))
 
 
+@functools.lru_cache(maxsize=4096)
 def format_count(count: int, language: Language) -> str:
     return format_decimal(count, locale=str(language))
 
@@ -208,4 +210,10 @@ def ticket_view(
 def _time(text: object, language: Language) -> str:
     if not isinstance(text, str) or not text:
         return ""
+    return _time_of_text(text, language)
+
+
+@functools.lru_cache(maxsize=4096)
+def _time_of_text(text: str, language: Language) -> str:
+    # a thousand phones in one line share a few hundred distinct times: format each once
     return format_time(datetime.fromisoformat(text), language)

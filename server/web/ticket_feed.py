@@ -1,11 +1,15 @@
 """The live feed of one ticket for the visitor's phone: server-sent events, one fan-out.
 
 One subscriber of the office's event hub reads every device message once, works out which
-watched tickets it can have changed (their service's line moved, a counter that serves it
-paused, the ticket itself), recomputes only those and wakes the phones whose ticket's JSON
-really changed. A phone is sent nothing about any other ticket. The work is done after
-the device message was published, in slices that yield to the event loop, so phones
-watching never hold up a call or the displays.
+watched tickets it can have changed, recomputes only those and wakes the phones whose
+ticket's JSON really changed. A phone is sent nothing about any other ticket.
+
+Two speeds: a ticket the event itself touched (called, recalled, finished, transferred) is
+sent at once; a ticket whose place in line moved because another was called (its service's
+line, a counter serving it paused) is refreshed at most every POSITION_REFRESH_S, with
+every change of that interval in one go. A call then costs the phones of its own ticket,
+not a message to each of a thousand phones in that line; the position refresh is done in
+slices that yield to the event loop, so watching phones never hold up calls or displays.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,7 +34,9 @@ from server.web.phone_text import Language, Names, ticket_view
 log = logging.getLogger(__name__)
 HEARTBEAT_S = 25.0  # a comment line this often keeps idle connections open, finds dead ones
 MAX_STREAMS_PER_TICKET = 8  # a family's phones and a few reloads; not a way to exhaust sockets
-REFRESH_SLICE = 200  # tickets recomputed between two yields to the event loop
+REFRESH_SLICE_S = 0.0005  # work this long at most between two yields to the event loop
+POSITION_REFRESH_S = 1.0  # "people ahead" may lag a call by this much; a call never does
+POSITION_PAUSE_S = 0.001  # idle between two slices of a position refresh (other threads run)
 RETRY_MS = 3000  # how long a browser waits before reconnecting a dropped stream
 
 
@@ -63,6 +70,8 @@ class TicketFeed:
         self._sent: dict[int, str] = {}  # each watched ticket's JSON text as last sent
         self._subscriber: Subscriber | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        self._moved: set[int] = set()  # watched tickets whose place may have changed
+        self._moved_signal = asyncio.Event()
         self._names: tuple[object, Names] | None = None
         self.refreshed = 0  # tickets recomputed so far (for tests and the benchmark)
 
@@ -71,7 +80,11 @@ class TicketFeed:
     def start(self) -> None:
         self._subscriber = self.hub.subscribe(after_seq=self.hub.published_seq)
         loop = asyncio.get_running_loop()
-        self._tasks = [loop.create_task(self._run()), loop.create_task(self._heartbeat())]
+        self._tasks = [
+            loop.create_task(self._run()),
+            loop.create_task(self._positions()),
+            loop.create_task(self._heartbeat()),
+        ]
 
     async def stop(self) -> None:
         for watchers in self._watchers.values():
@@ -147,22 +160,38 @@ class TicketFeed:
                 subscriber.needs_snapshot = False
                 subscriber.after_seq = self.hub.published_seq
             try:
-                await self._refresh(self._affected(batch))
+                touched, moved = self._affected(batch)
+                await self._refresh(touched)
             except Exception:  # a bug here must not end every phone's feed
                 log.exception("refreshing watched tickets failed")
+                continue
+            if moved:
+                self._moved.update(moved)
+                self._moved_signal.set()
 
-    def _affected(self, batch: Iterable[str | None]) -> list[int]:
-        """Watched tickets the messages in `batch` may have changed."""
+    async def _positions(self) -> None:
+        while True:
+            await self._moved_signal.wait()
+            await asyncio.sleep(POSITION_REFRESH_S)  # gather the moves of this interval
+            self._moved_signal.clear()
+            moved, self._moved = self._moved, set()
+            try:
+                await self._refresh(sorted(moved), pause_s=POSITION_PAUSE_S)
+            except Exception:
+                log.exception("refreshing the places of watched tickets failed")
+
+    def _affected(self, batch: Iterable[str | None]) -> tuple[list[int], list[int]]:
+        """Watched tickets the messages in `batch` touched, and those whose place may move."""
         if not self._watchers:
-            return []
+            return [], []
         ids: set[int] = set()
         services: set[str] = set()
         for text in batch:
             if text is None:
-                return list(self._watchers)
+                return list(self._watchers), []
             message = json.loads(text)
             if message.get("type") == EventType.DAY_ROLLOVER:
-                return list(self._watchers)
+                return list(self._watchers), []
             for ticket in message.get("tickets") or ():
                 ids.add(ticket["id"])
                 services.add(ticket["service"])
@@ -172,17 +201,22 @@ class TicketFeed:
                 services.update(counter.get("services") or ())
             if message.get("from_service"):
                 services.add(message["from_service"])
+        touched = [ticket_id for ticket_id in ids if ticket_id in self._watchers]
         today = self.office.day.tickets
+        moved = []
         for ticket_id in self._watchers:
             current = today.get(ticket_id) or self._tickets.get(ticket_id)
-            if current is not None and current.service in services:
-                ids.add(ticket_id)
-        return [ticket_id for ticket_id in ids if ticket_id in self._watchers]
+            if ticket_id not in ids and current is not None and current.service in services:
+                moved.append(ticket_id)
+        return touched, moved
 
-    async def _refresh(self, ticket_ids: list[int]) -> None:
-        for index, ticket_id in enumerate(ticket_ids, start=1):
-            if index % REFRESH_SLICE == 0:
-                await asyncio.sleep(0)  # let calls and displays through between slices
+    async def _refresh(self, ticket_ids: list[int], pause_s: float = 0.0) -> None:
+        slice_started = time.perf_counter()
+        for ticket_id in ticket_ids:
+            if time.perf_counter() - slice_started > REFRESH_SLICE_S:
+                # let calls, displays and the store's writer thread through between slices
+                await asyncio.sleep(pause_s)
+                slice_started = time.perf_counter()
             self._refresh_one(ticket_id)
 
     def _refresh_one(self, ticket_id: int) -> None:

@@ -233,7 +233,7 @@ async def test_the_stream_sends_nothing_about_other_tickets(start_office: StartO
     await issue(office, "B")
     await office.post("/counters/3/next", "counter3")  # calls the B ticket
     await office.post("/counters/3/done", "counter3")
-    await stream.nothing_for(0.5)
+    await stream.nothing_for(1.5)  # longer than the position refresh interval
     await office.post("/counters/1/next", "counter1")  # now mine
     called = await stream.next()
     assert called["ticket"]["id"] == mine["id"]
