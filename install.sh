@@ -2,7 +2,7 @@
 # Antrian installer for Debian 12/13, Ubuntu 24.04 and Raspberry Pi OS.
 #
 #   ./install.sh              system packages + .venv + Antrian (enough to run every program)
-#   ./install.sh --dev        the same, plus what the tests need (Xvfb, socat, test libraries)
+#   ./install.sh --dev        the same, plus what the tests need (Xvfb, socat, Chromium, test libraries)
 #   sudo ./install.sh --server             this PC runs the server (systemd service)
 #   sudo ./install.sh --kiosk              this PC is a ticket kiosk (autostart, printer rule)
 #   sudo ./install.sh --counter 2          this PC is the terminal of loket 2
@@ -36,6 +36,9 @@ RUNTIME_PACKAGES=(
 # What the tests use: a virtual X server for screenshots, a virtual serial port for printers,
 # network namespaces for the multi-machine test.
 DEV_PACKAGES=(xvfb xauth socat iproute2)
+# A headless browser for the web page tests (Debian's names; Ubuntu ships Chromium as a snap
+# only: there these tests are skipped with the reason).
+BROWSER_PACKAGES=(chromium chromium-driver)
 
 say() { printf '[antrian] %s\n' "$*"; }
 fail() { printf '[antrian] error: %s\n' "$*" >&2; exit 1; }
@@ -126,6 +129,20 @@ install_system_packages() {
     || fail "cannot run apt-get as root: run this script with sudo, or install: ${missing[*]}"
   as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
     || fail "apt-get could not install: ${missing[*]}"
+}
+
+install_browser_packages() {
+  [ "$DEV" -eq 1 ] && command -v dpkg-query >/dev/null 2>&1 || return 0
+  local missing=()
+  for package in "${BROWSER_PACKAGES[@]}"; do
+    package_installed "$package" || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing the browser for the web page tests: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  { as_root apt-get update -qq \
+    && as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; } \
+    || say "could not install ${missing[*]}: the browser tests will be skipped"
 }
 
 check_python() {
@@ -298,7 +315,7 @@ fi
 
 check_python
 if [ ${#ROLES[@]} -gt 0 ]; then need_root_for_roles; fi
-if [ "$SYSTEM" -eq 1 ]; then install_system_packages; fi
+if [ "$SYSTEM" -eq 1 ]; then install_system_packages; install_browser_packages; fi
 if [ "$VENV_SETUP" -eq 1 ]; then create_venv; generate_voice_clips; fi
 for role in "${ROLES[@]}"; do
   case "$role" in
