@@ -408,8 +408,9 @@ async def standby_middleware(request: web.Request, handler: Handler) -> web.Stre
     office = request.app[OFFICE_KEY]
     if office.standby and request.path != f"{API_PREFIX}/health":
         active = office.active_server()
-        if active is not None and request.method == "GET" and request.path.startswith("/t/"):
-            raise web.HTTPFound(active.url.rstrip("/") + request.path_qs)  # a phone page
+        url = active.url if active is not None else None
+        if url and request.method == "GET" and request.path.startswith("/t/"):
+            raise web.HTTPFound(url.rstrip("/") + request.path_qs)  # a phone page
         raise ApiFailure(
             503, "standby",
             "this server is a standby; another Antrian server is active on this database",
