@@ -1,9 +1,9 @@
 """What the visitor's phone page says about one ticket, in Indonesian or English.
 
 The page and its live feed both take their texts from `ticket_view`, so a page loaded
-fresh and a page updated by the feed read the same. Times and numbers are formatted with
-Babel (Indonesian "13.05", "± 15 menit", "1.200"); when a shared formatting module for
-the screens exists, `format_time`, `format_wait` and `format_count` are the ones to swap.
+fresh and a page updated by the feed read the same. Times, dates, counts and waits come
+from `client.formatting` (Babel), the module the kiosk and the printed ticket use, so the
+phone and the ticket never disagree on a wait ("± 15 menit") or a time ("13.05").
 """
 
 from __future__ import annotations
@@ -11,13 +11,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
-from babel.dates import format_date as babel_date
-from babel.dates import format_time as babel_time
-from babel.numbers import format_decimal
+from client import formatting
 
 
 class Language(StrEnum):
@@ -47,10 +45,7 @@ LABELS: dict[Language, dict[str, str]] = {
         "ahead_one": "1 orang di depan Anda",
         "ahead_many": "{count} orang di depan Anda",
         "wait": "Perkiraan waktu tunggu {wait}",
-        "wait_soon": "sebentar lagi",
         "soon": "Sebentar lagi giliran Anda",
-        "minutes": "±\u00a0{minutes}\u00a0menit",
-        "hours": "±\u00a0{hours}\u00a0jam {minutes}\u00a0menit",
         "issued_at": "Diambil pukul {time}",
         "called_at": "Dipanggil pukul {time} ke {counter}",
         "finished_at": "Selesai pukul {time}",
@@ -80,10 +75,7 @@ LABELS: dict[Language, dict[str, str]] = {
         "ahead_one": "1 person ahead of you",
         "ahead_many": "{count} people ahead of you",
         "wait": "Estimated wait {wait}",
-        "wait_soon": "any moment now",
         "soon": "Your turn is coming up",
-        "minutes": "about {minutes}\u00a0min",
-        "hours": "about {hours}\u00a0h {minutes}\u00a0min",
         "issued_at": "Taken at {time}",
         "called_at": "Called at {time} to {counter}",
         "finished_at": "Finished at {time}",
@@ -102,30 +94,22 @@ LABELS: dict[Language, dict[str, str]] = {
 
 def format_time(moment: datetime, language: Language) -> str:
     """Office-local wall time: "13.05" in Indonesian, "13:05" in English (24 hours)."""
-    pattern = "short" if language is Language.INDONESIAN else "HH:mm"
-    return babel_time(moment, pattern, locale=str(language))
+    return formatting.format_time(moment, str(language))
 
 
 def format_day(day: date, language: Language) -> str:
-    return babel_date(day, "long", locale=str(language))
+    """ "Selasa, 24 November 2026", as the ticket prints it."""
+    return formatting.format_date(datetime.combine(day, time()), str(language))
 
 
 @functools.lru_cache(maxsize=4096)
 def format_count(count: int, language: Language) -> str:
-    return format_decimal(count, locale=str(language))
+    return formatting.format_number(count, str(language))
 
 
 def format_wait(seconds: int, language: Language) -> str:
-    """An estimate, never falsely precise: "± 15 menit", "± 1 jam 20 menit".
-
-    The number keeps to its sign and unit (no-break spaces) on a narrow screen."""
-    labels = LABELS[language]
-    if seconds <= 0:
-        return labels["wait_soon"]
-    minutes = max(1, round(seconds / 60))
-    if minutes < 60:
-        return labels["minutes"].format(minutes=minutes)
-    return labels["hours"].format(hours=minutes // 60, minutes=minutes % 60)
+    """The kiosk's estimate ("± 15 menit"), kept on one line (no-break spaces)."""
+    return formatting.format_wait(seconds, str(language)).replace(" ", "\u00a0")
 
 
 @dataclass(frozen=True, slots=True)

@@ -156,7 +156,7 @@ async def test_an_earlier_days_ticket_shows_its_history_without_a_position(
     office.office.tick()
     await issue(office)
     _, html, _ = await fetch(office, page_path(old))
-    assert "A001" in html and "Tiket tanggal 24 November 2026" in html
+    assert "A001" in html and "Tiket tanggal Selasa, 24 November 2026" in html
     assert "Diambil pukul 13.05" in html and "Tidak terlayani" in html
     assert "orang di depan" not in html and "http-equiv" not in html
     # its stream sends the history once and ends

@@ -17,17 +17,15 @@ TODAY = date(2026, 12, 1)
 @pytest.mark.parametrize(
     ("seconds", "language", "expected"),
     [
-        (0, ID, "sebentar lagi"),
-        (20, ID, "±\u00a01\u00a0menit"),
-        (900, ID, "±\u00a015\u00a0menit"),
-        (4800, ID, "±\u00a01\u00a0jam 20\u00a0menit"),
-        (900, EN, "about 15\u00a0min"),
+        (20, ID, "kurang dari 1 menit"),
+        (300, ID, "± 5 menit"),
+        (900, ID, "± 15 menit"),
+        (4800, ID, "± 1 jam 20 menit"),
+        (900, EN, "about 15 minutes"),
     ],
 )
-def test_waits_are_rounded_to_whole_minutes(
-    seconds: int, language: Language, expected: str
-) -> None:
-    assert format_wait(seconds, language) == expected
+def test_waits_are_the_kiosks_on_one_line(seconds: int, language: Language, expected: str) -> None:
+    assert format_wait(seconds, language) == expected.replace(" ", "\u00a0")
 
 
 def test_times_are_office_wall_times_in_each_language() -> None:
@@ -66,4 +64,4 @@ def test_a_called_ticket_names_the_counter() -> None:
 def test_an_earlier_days_unfinished_ticket_is_history() -> None:
     view = ticket_view(ticket(day="2026-11-30"), TODAY, NAMES, ID)
     assert view["state"] == "unserved" and view["live"] is False
-    assert view["lines"][0] == "Tiket tanggal 30 November 2026" and view["ahead"] == ""
+    assert view["lines"][0] == "Tiket tanggal Senin, 30 November 2026" and view["ahead"] == ""
