@@ -36,6 +36,7 @@ from tests.support.browser import browser_available, phone_browser
 from tests.support.live_server import LiveServer
 
 CALL_GAP_S = 0.05  # between two calls: a busy MPP calls a few times a second at most
+PHONES_PER_ADDRESS = 200
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -124,12 +125,21 @@ def phones_process(urls: list[str], ready: Any, stop: Any, results: Any) -> None
 async def _phones(urls: list[str], ready: Any, stop: Any, results: Any) -> None:
     called: dict[str, float] = {}
     messages = 0
-    connector = aiohttp.TCPConnector(limit=0)
-    async with aiohttp.ClientSession(connector=connector) as session:
+    # real phones each have their own address; the server admits at most 256 connections
+    # per client address, so these phones come from 127.0.0.2, 127.0.0.3, …
+    sessions = [
+        aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=0, local_addr=(f"127.0.0.{2 + index}", 0))
+        )
+        for index in range(len(urls) // PHONES_PER_ADDRESS + 1)
+    ]
+    try:
 
-        async def phone(url: str) -> None:
+        async def phone(index: int, url: str) -> None:
             nonlocal messages
+            session = sessions[index // PHONES_PER_ADDRESS]
             async with session.get(url, timeout=aiohttp.ClientTimeout(total=None)) as answer:
+                assert answer.status == 200, answer.status
                 opened.append(1)
                 async for line in answer.content:
                     if line.startswith(b"data: "):
@@ -141,8 +151,11 @@ async def _phones(urls: list[str], ready: Any, stop: Any, results: Any) -> None:
                             called[ticket["number"]] = time.monotonic()
 
         opened: list[int] = []
-        tasks = [asyncio.create_task(phone(url)) for url in urls]
+        tasks = [asyncio.create_task(phone(index, url)) for index, url in enumerate(urls)]
         while len(opened) < len(urls):
+            failed = [task for task in tasks if task.done()]
+            if failed:
+                raise RuntimeError(f"a phone could not connect: {failed[0].exception()!r}")
             await asyncio.sleep(0.05)
         await asyncio.sleep(0.5)
         messages = 0
@@ -153,6 +166,9 @@ async def _phones(urls: list[str], ready: Any, stop: Any, results: Any) -> None:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+    finally:
+        for session in sessions:
+            await session.close()
     results.put({"called": called, "messages": messages})
 
 
