@@ -23,17 +23,26 @@ from server.web.routes import API_PREFIX, COUNTER_ACTIONS, counter_action, creat
 API_DOC = Path(__file__).resolve().parents[1] / "docs" / "api.md"
 ROW = re.compile(r"^\| `(?P<method>GET|POST|PUT|DELETE|PATCH) (?P<path>/[^`]*)`(?P<rest>[^|]*)\|")
 ALTERNATIVE = re.compile(r"· `(/[^`]+)`")
-EXAMPLE_VALUES = {"{n}": "2", "{id}": "17", "{code}": "A", "{counter}": "2"}
+EXAMPLE_VALUES = {"{n}": "2", "{id}": "17", "{code}": "A", "{counter}": "2", "{name}": "phone.js"}
+PAGE_MARK = "page:"  # a documented web page's path, served as it is (not under /api/v1)
 
 
 def documented_endpoints() -> list[tuple[str, str]]:
-    """(method, path) of every row of the endpoint table; `· /open` is a second row."""
+    """(method, path) of every row of the endpoint table; `· /open` is a second row.
+
+    Rows under "## Web pages" are the pages' own paths (`/t/{id}`), not under /api/v1.
+    """
     endpoints = []
+    section = ""
     for line in API_DOC.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            section = line[3:].strip()
         match = ROW.match(line)
         if match is None:
             continue
         method, path = match["method"], match["path"].split("?")[0]
+        if section == "Web pages":
+            path = PAGE_MARK + path
         endpoints.append((method, path))
         for alternative in ALTERNATIVE.findall(match["rest"]):
             endpoints.append((method, path.rsplit("/", 1)[0] + alternative))
@@ -43,6 +52,8 @@ def documented_endpoints() -> list[tuple[str, str]]:
 def example_path(path: str) -> str:
     for placeholder, value in EXAMPLE_VALUES.items():
         path = path.replace(placeholder, value)
+    if path.startswith(PAGE_MARK):
+        return path.removeprefix(PAGE_MARK)
     return API_PREFIX + path
 
 

@@ -20,11 +20,11 @@ from aiohttp import web
 
 from server.domain.model import Ticket
 from server.domain.queue import QueueDay
-from server.web import serialize
 from server.web.errors import ApiFailure
 from server.web.phone_text import LABELS, Language, ticket_view
 from server.web.public_address import phone_base
 from server.web.ticket_feed import RETRY_MS, TicketFeed, TooManyStreams
+from server.web.ticket_feed import ticket_json as ticket_json_of
 
 PACKAGE_DIR = Path(__file__).parent
 TEMPLATE_DIR = PACKAGE_DIR / "templates"
@@ -112,7 +112,7 @@ async def ticket_page(request: web.Request) -> web.Response:
         return not_found_page(request, language)
     day, ticket, _ = found
     feed = request.app[TICKET_FEED_KEY]
-    ticket_json = serialize.ticket_json(day, ticket)
+    ticket_json = ticket_json_of(day, ticket)
     view = ticket_view(ticket_json, feed.office.day.day, feed.names(), language)
     links = _links(ticket, language)
     context = {

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from client import protocol
 from server.domain.model import EventType, Ticket
 from server.domain.queue import QueueDay
 from server.office import Office
@@ -53,6 +54,12 @@ class Watcher:
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     message: bytes | None = None  # None when woken for a heartbeat only
     closed: bool = False
+
+
+def ticket_json(day: QueueDay, ticket: Ticket) -> dict[str, Any]:
+    """The ticket as `GET /api/v1/tickets/{id}` answers it, as plain JSON values."""
+    value: dict[str, Any] = protocol.to_builtins(serialize.ticket_message(day, ticket))
+    return value
 
 
 def sse_message(data: dict[str, Any]) -> bytes:
@@ -119,12 +126,11 @@ class TicketFeed:
 
     def message(self, day: QueueDay, ticket: Ticket, language: Language) -> bytes:
         """The stream's message for this ticket now: its API JSON and the page's texts."""
-        ticket_json = serialize.ticket_json(day, ticket)
-        return self._message(ticket_json, language)
+        return self._message(ticket_json(day, ticket), language)
 
-    def _message(self, ticket_json: dict[str, Any], language: Language) -> bytes:
-        view = ticket_view(ticket_json, self.office.day.day, self.names(), language)
-        return sse_message({"ticket": ticket_json, "view": view})
+    def _message(self, answer: dict[str, Any], language: Language) -> bytes:
+        view = ticket_view(answer, self.office.day.day, self.names(), language)
+        return sse_message({"ticket": answer, "view": view})
 
     def watch(self, ticket: Ticket, language: Language) -> Watcher:
         watchers = self._watchers.setdefault(ticket.id, set())
@@ -132,7 +138,7 @@ class TicketFeed:
             raise TooManyStreams(ticket.number)
         if not watchers:
             self._tickets[ticket.id] = ticket
-            self._sent[ticket.id] = dumps(serialize.ticket_json(self.office.day, ticket))
+            self._sent[ticket.id] = dumps(ticket_json(self.office.day, ticket))
         watcher = Watcher(ticket.id, language)
         watchers.add(watcher)
         return watcher
@@ -226,8 +232,8 @@ class TicketFeed:
         day = self.office.day
         ticket = day.tickets.get(ticket_id) or self._tickets[ticket_id]
         self._tickets[ticket_id] = ticket
-        ticket_json = serialize.ticket_json(day, ticket)
-        text = dumps(ticket_json)
+        answer = ticket_json(day, ticket)
+        text = dumps(answer)
         self.refreshed += 1
         if text == self._sent.get(ticket_id):
             return
@@ -235,7 +241,7 @@ class TicketFeed:
         messages: dict[Language, bytes] = {}
         for watcher in watchers:
             if watcher.language not in messages:
-                messages[watcher.language] = self._message(ticket_json, watcher.language)
+                messages[watcher.language] = self._message(answer, watcher.language)
             watcher.message = messages[watcher.language]
             watcher.wake.set()
 
