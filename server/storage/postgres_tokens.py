@@ -1,0 +1,83 @@
+"""Device tokens in PostgreSQL: the same rules and rows as `server.storage.repository`."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import Any
+
+import psycopg
+
+from server.errors import StorageError
+from server.storage.port import DeviceToken, Role
+from server.storage.repository import hash_token
+
+Reading = Callable[[str], AbstractContextManager[psycopg.Connection[Any]]]
+TOKEN_COLUMNS = "id, name, role, counter, created_at, revoked_at"
+# a running server polls this counter to see another process's token changes
+BUMP_VERSION = "UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'tokens_version'"
+
+
+class TokenTable:
+    """Create, find, list and revoke device tokens (the CLIs write only this table and meta)."""
+
+    def __init__(self, reading: Reading) -> None:
+        self._reading = reading
+
+    def create(self, role: Role, name: str, counter: int | None, now: datetime) -> str:
+        """Store a new device token and return its secret (shown once, never stored)."""
+        if role is Role.COUNTER and counter is None:
+            raise StorageError("a counter token needs --counter N")
+        if role is not Role.COUNTER and counter is not None:
+            raise StorageError("--counter only goes with --role counter")
+        secret = f"ant_{secrets.token_urlsafe(24)}"
+        with self._reading("the tokens") as connection, connection.transaction():
+            connection.execute(
+                "INSERT INTO tokens (name, role, counter, token_hash, created_at) "
+                "VALUES (%s, %s, %s, %s, %s)",
+                (name, str(role), counter, hash_token(secret), now.isoformat()),
+            )
+            connection.execute(BUMP_VERSION)
+        return secret
+
+    def find(self, secret: str) -> DeviceToken | None:
+        with self._reading("the tokens") as connection:
+            row = connection.execute(
+                f"SELECT {TOKEN_COLUMNS} FROM tokens WHERE token_hash = %s AND revoked_at IS NULL",
+                (hash_token(secret),),
+            ).fetchone()
+        return _token(row) if row is not None else None
+
+    def list(self) -> list[DeviceToken]:
+        with self._reading("the tokens") as connection:
+            rows = connection.execute(f"SELECT {TOKEN_COLUMNS} FROM tokens ORDER BY id").fetchall()
+        return [_token(row) for row in rows]
+
+    def revoke(self, name_or_id: str, now: datetime) -> int:
+        """Revoke the token(s) with this name or id; returns how many were revoked."""
+        with self._reading("the tokens") as connection, connection.transaction():
+            cursor = connection.execute(
+                "UPDATE tokens SET revoked_at = %s "
+                "WHERE revoked_at IS NULL AND (name = %s OR id::text = %s)",
+                (now.isoformat(), name_or_id, name_or_id),
+            )
+            connection.execute(BUMP_VERSION)
+            return cursor.rowcount
+
+    def version(self) -> int:
+        with self._reading("the tokens") as connection:
+            row = connection.execute(
+                "SELECT value FROM meta WHERE key = 'tokens_version'"
+            ).fetchone()
+        return int(row[0]) if row is not None else 0
+
+
+def _token(row: tuple[Any, ...]) -> DeviceToken:
+    token_id, name, role, counter, created_at, revoked_at = row
+    return DeviceToken(
+        id=int(token_id), name=str(name), role=Role(str(role)),
+        counter=int(counter) if counter is not None else None,
+        created_at=str(created_at), revoked_at=str(revoked_at) if revoked_at else None,
+    )  # fmt: skip
