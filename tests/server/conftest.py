@@ -84,9 +84,7 @@ class GuardedTestServer(TestServer):
 
 
 @pytest.fixture
-async def start_office(
-    tmp_path: Path, database_url: str | None
-) -> AsyncIterator[StartOffice]:
+async def start_office(tmp_path: Path, database_url: str | None) -> AsyncIterator[StartOffice]:
     """Start offices on SQLite in a data dir and, a second time, on a fresh PostgreSQL database."""
     running: list[Running] = []
 
