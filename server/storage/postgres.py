@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
+import shutil
+import tempfile
 import threading
+import uuid
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -27,8 +29,29 @@ from server.domain.model import Counter, CounterState, Ticket
 from server.errors import StorageError
 from server.storage import postgres_export
 from server.storage import writer as writer_module
-from server.storage.port import ActiveServer, Commit, DayState, DeviceToken, Done, Event, Role
+from server.storage.port import (
+    ActiveServer,
+    Commit,
+    DayState,
+    DeviceToken,
+    Done,
+    Event,
+    History,
+    Role,
+)
 from server.storage.postgres_lease import Lease
+from server.storage.postgres_rows import (
+    EVENT_COLUMNS,
+    INSERT_EVENT,
+    INSERT_TICKET,
+    SELECT_TICKETS,
+    UPDATE_TICKET,
+    UPSERT_COUNTER,
+    UPSERT_SERVICE_STATE,
+    event_from_row,
+    event_row,
+    ticket_row,
+)
 from server.storage.postgres_schema import (
     SCHEMA_VERSION,
     bootstrap,
@@ -37,43 +60,12 @@ from server.storage.postgres_schema import (
     schema_version,
 )
 from server.storage.postgres_tokens import TokenTable
-from server.storage.repository import TICKET_COLUMNS, ticket_from_row
+from server.storage.repository import ticket_from_row
+from server.storage.schema import DATABASE_FILE
 from server.storage.writer import Writer
 
 log = logging.getLogger(__name__)
 READ_TIMEOUT = "10s"  # a read stuck behind another session's lock fails instead of hanging
-EVENT_COLUMNS = "id, v, type, at, day, ticket, counter, clerk, synthesized, tickets, data"
-INSERT_EVENT = f"INSERT INTO events ({EVENT_COLUMNS}) VALUES ({', '.join(['%s'] * 11)})"
-SELECT_TICKETS = f"SELECT {', '.join(TICKET_COLUMNS)} FROM tickets"
-INSERT_TICKET = (
-    f"INSERT INTO tickets ({', '.join(TICKET_COLUMNS)}) "
-    f"VALUES ({', '.join('%s' for _ in TICKET_COLUMNS)})"
-)
-UPDATE_TICKET = (
-    f"UPDATE tickets SET {', '.join(f'{column} = %s' for column in TICKET_COLUMNS[1:])} "
-    "WHERE id = %s"
-)
-UPSERT_COUNTER = (
-    "INSERT INTO counters (number, state, current, day) VALUES (%s, %s, %s, %s) "
-    "ON CONFLICT (number) DO UPDATE SET state = excluded.state, current = excluded.current, "
-    "day = excluded.day"
-)
-UPSERT_SERVICE_STATE = (
-    "INSERT INTO service_states (code, closed) VALUES (%s, %s) "
-    "ON CONFLICT (code) DO UPDATE SET closed = excluded.closed"
-)
-
-try:
-    import orjson
-except ImportError:  # pragma: no cover - orjson is a dependency, json the fallback
-
-    def _dumps(value: object) -> str:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-else:
-
-    def _dumps(value: object) -> str:
-        return orjson.dumps(value).decode("utf-8")
 
 
 def describe_url(url: str) -> str:
@@ -307,6 +299,68 @@ class PostgresStore:
         finally:
             connection.close()
 
+    def export_history(self) -> History:
+        connection = connect(self.url)
+        try:
+            return postgres_export.read_history(connection)
+        except psycopg.Error as exc:
+            raise StorageError(f"cannot read {self._description}: {exc}") from exc
+        finally:
+            connection.close()
+
+    def import_history(self, history: History) -> None:
+        """Fill an empty database (no server running on it) with `history`, same log id."""
+        self._replace_history(history, history.log_id, empty_only=True)
+
+    def restore(self, source: Path) -> str:
+        """Replace this database's contents with a backup file; no server may be running.
+
+        Like SQLite's restore: the backup is checked first, the current contents are kept as
+        a backup file beside it (returned), and the record gets a new `log_id`.
+        """
+        from server.storage.sqlite import SqliteStore, check_backup
+
+        self.open_existing()
+        if self.active_server() is not None:
+            raise StorageError(f"a server is running on {self._description}: stop it, then restore")
+        check_backup(source)
+        with tempfile.TemporaryDirectory(prefix="antrian-restore-") as directory:
+            shutil.copyfile(source, Path(directory) / DATABASE_FILE)
+            backup_store = SqliteStore(Path(directory))
+            try:
+                backup_store.open_existing()  # an older backup is migrated on the copy
+                history = backup_store.export_history()
+            finally:
+                backup_store.close()
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        kept = source.with_name(f"postgresql-before-restore-{stamp}.sqlite3")
+        self.backup(kept)
+        self._replace_history(history, str(uuid.uuid4()), empty_only=False)
+        return str(kept)
+
+    def _replace_history(self, history: History, log_id: str, *, empty_only: bool) -> None:
+        self.open_existing()
+        connection = connect(self.url)
+        try:
+            with connection.transaction(), connection.cursor() as cursor:
+                # taken like a server takes the lease: no server may start meanwhile
+                cursor.execute("SELECT holder FROM lease WHERE id = 1 FOR UPDATE")
+                if Lease.active(connection) is not None:
+                    raise StorageError(f"a server is running on {self._description}: stop it first")
+                cursor.execute(
+                    "SELECT (SELECT count(*) FROM tickets) + (SELECT count(*) FROM events)"
+                )
+                held = cursor.fetchone()
+                if empty_only and held is not None and held[0]:
+                    raise StorageError(f"{self._description} is not empty: it holds {held[0]} rows")
+                cursor.execute("TRUNCATE tickets, counters, service_states, tokens, events")
+                postgres_export.write_history(cursor, history, log_id)
+        except psycopg.Error as exc:
+            raise StorageError(f"cannot fill {self._description}: {exc}") from exc
+        finally:
+            connection.close()
+        self._log_id = None
+
     def close(self) -> None:
         if self._writer is not None:
             self._writer.close()
@@ -360,36 +414,3 @@ class BatchRows:
         rows.counters = list(counters.values())
         rows.service_states = list(services.values())
         return rows
-
-
-def _time(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def ticket_row(ticket: Ticket) -> tuple[object, ...]:
-    """A ticket as the columns of TICKET_COLUMNS hold it (times as ISO text, like SQLite)."""
-    return (
-        ticket.id, ticket.day, ticket.number, ticket.sequence, ticket.issued_service,
-        ticket.service, ticket.priority, str(ticket.status), _time(ticket.issued_at),
-        int(ticket.lane), ticket.sort_key, ticket.key, ticket.counter, _time(ticket.called_at),
-        _time(ticket.finished_at), ticket.recalls, ticket.requeued, ticket.transferred_from,
-        ticket.request_key,
-    )  # fmt: skip
-
-
-def event_row(event: Event) -> tuple[object, ...]:
-    return (
-        event.id, event.v, event.type, event.at.isoformat(), event.day, event.ticket,
-        event.counter, event.clerk, event.synthesized, _dumps(list(event.tickets)),
-        _dumps(event.data),
-    )  # fmt: skip
-
-
-def event_from_row(row: Sequence[Any]) -> Event:
-    event_id, v, kind, at, day, ticket, counter, clerk, synthesized, tickets, data = row
-    return Event(
-        id=int(event_id), v=int(v), type=str(kind), at=datetime.fromisoformat(at), day=day,
-        ticket=int(ticket) if ticket is not None else None,
-        counter=int(counter) if counter is not None else None, clerk=clerk,
-        synthesized=bool(synthesized), tickets=tuple(tickets), data=dict(data),
-    )  # fmt: skip

@@ -94,7 +94,8 @@ def connect(url: str, **settings: str) -> psycopg.Connection[Any]:
     try:
         return psycopg.connect(url, autocommit=True, **parameters)
     except psycopg.Error as exc:
-        raise StorageError(f"cannot connect to PostgreSQL: {exc}".strip()) from exc
+        detail = " ".join(str(exc).split())  # libpq's message spans lines; a CLI error is one
+        raise StorageError(f"cannot connect to PostgreSQL: {detail}") from exc
 
 
 def bootstrap(connection: psycopg.Connection[Any]) -> None:

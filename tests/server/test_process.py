@@ -303,29 +303,31 @@ def test_a_version_1_database_is_migrated_and_keeps_its_tickets(tmp_path: Path) 
 
 
 def test_restore_brings_back_a_backup_with_a_new_record_id(
-    live_server: LiveServer, tmp_path: Path
+    served: LiveServer, tmp_path: Path
 ) -> None:
-    kiosk = live_server.tokens["kiosk"]
+    kiosk = served.tokens["kiosk"]
     for _ in range(3):
-        post(live_server, "/tickets", kiosk, {"service": "A"})
+        post(served, "/tickets", kiosk, {"service": "A"})
     copy = tmp_path / "copy.sqlite3"
-    assert run_cli(live_server, "backup", str(copy)).returncode == 0
-    before = json.loads(urllib.request.urlopen(f"{live_server.api}/health").read())
-    post(live_server, "/tickets", kiosk, {"service": "A"})  # after the backup: lost by restore
-    refused = run_cli(live_server, "restore", str(copy))
+    assert run_cli(served, "backup", str(copy)).returncode == 0
+    before = json.loads(urllib.request.urlopen(f"{served.api}/health").read())
+    post(served, "/tickets", kiosk, {"service": "A"})  # after the backup: lost by restore
+    refused = run_cli(served, "restore", str(copy))
     assert refused.returncode == 2 and "stop it" in refused.stderr
     assert refused.stderr.count("\n") == 1
-    live_server.stop()
+    served.stop()
     not_a_backup = tmp_path / "notes.txt"
     not_a_backup.write_text("not a database")
-    wrong = run_cli(live_server, "restore", str(not_a_backup))
+    wrong = run_cli(served, "restore", str(not_a_backup))
     assert wrong.returncode == 2 and "not an Antrian backup" in wrong.stderr
-    restored = run_cli(live_server, "restore", str(copy))
+    restored = run_cli(served, "restore", str(copy))
     assert restored.returncode == 0, restored.stderr
-    live_server.start()
-    assert stored_numbers(live_server) == ["A001", "A002", "A003"]
-    health = json.loads(urllib.request.urlopen(f"{live_server.api}/health").read())
+    served.start()
+    assert stored_numbers(served) == ["A001", "A002", "A003"]
+    health = json.loads(urllib.request.urlopen(f"{served.api}/health").read())
     assert health["last_event_id"] == 3 and health["log_id"] != before["log_id"]
-    assert post(live_server, "/tickets", kiosk, {"service": "A"})[1]["number"] == "A004"
-    kept = list(live_server.data_dir.glob("antrian.sqlite3.before-restore-*"))
+    assert post(served, "/tickets", kiosk, {"service": "A"})[1]["number"] == "A004"
+    # the replaced database is kept: beside the data dir's file, or beside the backup file
+    kept_pattern = "postgresql-before-restore-*" if served.database else "*.before-restore-*"
+    kept = list((tmp_path if served.database else served.data_dir).glob(kept_pattern))
     assert len(kept) == 1
