@@ -19,6 +19,7 @@ import pytest
 from zeroconf import ServiceBrowser, ServiceStateChange, Zeroconf
 
 from tests.support.live_server import LiveServer
+from tests.support.postgres import Cluster
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -331,3 +332,32 @@ def test_restore_brings_back_a_backup_with_a_new_record_id(
     kept_pattern = "postgresql-before-restore-*" if served.database else "*.before-restore-*"
     kept = list((tmp_path if served.database else served.data_dir).glob(kept_pattern))
     assert len(kept) == 1
+
+
+def test_migrate_copies_a_sqlite_office_into_postgresql_and_it_goes_on_there(
+    live_server: LiveServer, postgres_cluster: Cluster
+) -> None:
+    kiosk = live_server.tokens["kiosk"]
+    for code in "ABA":
+        assert post(live_server, "/tickets", kiosk, {"service": code})[0] == 201
+    assert post(live_server, "/counters/1/next", live_server.tokens["counter1"])[0] == 200
+    before = json.loads(urllib.request.urlopen(f"{live_server.api}/health").read())
+    url = postgres_cluster.create_database()
+    refused = run_cli(live_server, "migrate", "--to", url)
+    assert refused.returncode == 2 and "stop it" in refused.stderr
+    live_server.stop()
+    copied = run_cli(live_server, "migrate", "--to", url)
+    assert copied.returncode == 0, copied.stderr
+    assert "copied 3 tickets, 4 events" in copied.stdout
+    again = run_cli(live_server, "migrate", "--to", url)
+    assert again.returncode == 2 and "not empty" in again.stderr
+    # the same office on PostgreSQL: same record, same tokens, the numbering goes on
+    live_server.database = url
+    live_server.start()
+    health = json.loads(urllib.request.urlopen(f"{live_server.api}/health").read())
+    assert (health["log_id"], health["last_event_id"]) == (before["log_id"], 4)
+    assert stored_numbers(live_server) == ["A001", "B001", "A002"]
+    status, ticket = post(live_server, "/tickets", kiosk, {"service": "A"})
+    assert (status, ticket["number"]) == (201, "A003")
+    status, called = post(live_server, "/counters/1/next", live_server.tokens["counter1"])
+    assert (status, called["number"]) == (200, "A002")
