@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from psycopg import IsolationLevel
 from psycopg.conninfo import conninfo_to_dict
 
 from server.domain.model import Counter, CounterState, Ticket
@@ -39,7 +38,7 @@ from server.storage.port import (
     History,
     Role,
 )
-from server.storage.postgres_lease import Lease
+from server.storage.postgres_lease import Fenced, Lease
 from server.storage.postgres_rows import (
     EVENT_COLUMNS,
     INSERT_EVENT,
@@ -149,7 +148,6 @@ class PostgresStore:
         connection: psycopg.Connection[Any] | None = getattr(self._local, "connection", None)
         if connection is None or connection.closed or connection.broken:
             connection = connect(self.url, statement_timeout=READ_TIMEOUT)
-            connection.isolation_level = IsolationLevel.REPEATABLE_READ
             self._local.connection = connection
             with self._guard:
                 self._connections.append(connection)
@@ -162,6 +160,7 @@ class PostgresStore:
 
     def load_day(self, day: date) -> DayState:
         with self._reading("today's queue") as connection, connection.transaction():
+            connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             rows = connection.execute(f"{SELECT_TICKETS} WHERE day = %s ORDER BY id", (day,))
             tickets = tuple(ticket_from_row(row) for row in rows.fetchall())
             counters = []
@@ -237,6 +236,8 @@ class PostgresStore:
         return connection
 
     def write_batch(self, commits: Sequence[Commit]) -> None:
+        if self._lease.lost:  # known already: do not even send the batch
+            raise Fenced("another server took over this database: this one writes nothing")
         rows = BatchRows.of(commits)
         connection = self._writing()
         try:

@@ -269,3 +269,33 @@ async def test_a_full_disk_loses_and_duplicates_nothing(
         await office.server.close()
         await office.office.close()
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def cut_connections(url: str) -> int:
+    """The database ends every other session on it (a restart, a network cut, a DBA)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        rows = connection.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return len(rows)
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_connections_cut_by_postgresql_lose_and_duplicate_nothing(
+    start_office: StartOffice,
+) -> None:
+    office = await start_office()
+    assert office.database.url is not None
+    load = Load(office)
+    async with load.running():
+        await asyncio.sleep(0.5)
+        assert await asyncio.to_thread(cut_connections, office.database.url) >= 3
+        await asyncio.sleep(2.5)  # the server reconnects, reloads the day and goes on
+    assert load.refused(), "cutting the writer's connection failed no write: it proves nothing"
+    refusals_are_storage_errors(load)
+    await assert_nothing_lost_or_given_twice(load)
+    issued_after = [body for status, body in load.answers[-200:] if status == 201]
+    assert issued_after, f"no recovery after the connections were cut: {load.answers[-3:]}"
