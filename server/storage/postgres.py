@@ -58,7 +58,7 @@ from server.storage.postgres_schema import (
     migrate,
     schema_version,
 )
-from server.storage.postgres_tokens import TokenTable
+from server.storage.postgres_tokens import TokenSnapshot, TokenTable
 from server.storage.repository import ticket_from_row
 from server.storage.schema import DATABASE_FILE
 from server.storage.writer import Writer
@@ -93,6 +93,7 @@ class PostgresStore:
         self._lock_timeout_s = writer_module.LOCK_TIMEOUT_S
         self._log_id: str | None = None
         self.tokens = TokenTable(self._reading)
+        self._token_snapshot: TokenSnapshot | None = None  # the active server's, once writing
 
     # ------------------------------------------------------------ who writes
 
@@ -203,6 +204,8 @@ class PostgresStore:
     def start_writer(self, loop: asyncio.AbstractEventLoop) -> None:
         self._lock_timeout_s = writer_module.LOCK_TIMEOUT_S
         self._writer = Writer(self, loop)
+        self._token_snapshot = TokenSnapshot(self.tokens)
+        self._token_snapshot.start()
 
     def submit(self, commit: Commit | None, done: Done) -> None:
         if self._writer is None:
@@ -274,16 +277,27 @@ class PostgresStore:
     # ------------------------------------------------------------ tokens
 
     def create_token(self, role: Role, name: str, counter: int | None, now: datetime) -> str:
-        return self.tokens.create(role, name, counter, now)
+        secret = self.tokens.create(role, name, counter, now)
+        self._tokens_changed()
+        return secret
 
     def find_token(self, secret: str) -> DeviceToken | None:
+        if self._token_snapshot is not None:
+            return self._token_snapshot.find(secret)
         return self.tokens.find(secret)
 
     def list_tokens(self) -> list[DeviceToken]:
         return self.tokens.list()
 
     def revoke_token(self, name_or_id: str, now: datetime) -> int:
-        return self.tokens.revoke(name_or_id, now)
+        revoked = self.tokens.revoke(name_or_id, now)
+        self._tokens_changed()
+        return revoked
+
+    def _tokens_changed(self) -> None:
+        # a change made through this store is seen at once, not at the next refresh
+        if self._token_snapshot is not None:
+            self._token_snapshot.refresh()
 
     def tokens_version(self) -> int:
         return self.tokens.version()
@@ -363,6 +377,9 @@ class PostgresStore:
         self._log_id = None
 
     def close(self) -> None:
+        if self._token_snapshot is not None:
+            self._token_snapshot.stop()
+            self._token_snapshot = None
         if self._writer is not None:
             self._writer.close()
             self._writer = None

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
+import threading
+import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -66,6 +69,19 @@ class TokenTable:
             connection.execute(BUMP_VERSION)
             return cursor.rowcount
 
+    def usable(self) -> tuple[int, dict[str, DeviceToken]]:
+        """The tokens version and every token not revoked, by hash, read together."""
+        with self._reading("the tokens") as connection, connection.transaction():
+            connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            version = connection.execute(
+                "SELECT value FROM meta WHERE key = 'tokens_version'"
+            ).fetchone()
+            rows = connection.execute(
+                f"SELECT {TOKEN_COLUMNS}, token_hash FROM tokens WHERE revoked_at IS NULL"
+            ).fetchall()
+        tokens = {str(row[6]): _token(row[:6]) for row in rows}
+        return (int(version[0]) if version is not None else 0), tokens
+
     def version(self) -> int:
         with self._reading("the tokens") as connection:
             row = connection.execute(
@@ -81,3 +97,54 @@ def _token(row: tuple[Any, ...]) -> DeviceToken:
         counter=int(counter) if counter is not None else None,
         created_at=str(created_at), revoked_at=str(revoked_at) if revoked_at else None,
     )  # fmt: skip
+
+
+class TokenSnapshot:
+    """The usable tokens in memory, refreshed in the background every `REFRESH_S`.
+
+    The office checks a token on the event loop; with the database on another PC, a query
+    there could wait seconds for a network that is gone. So a known token is answered from
+    memory, an unknown one is looked up (it may have just been created by the CLI), and
+    when the snapshot could not be refreshed for `STALE_S` the check fails at once with
+    StorageError (503) instead of waiting on the network.
+    """
+
+    REFRESH_S = 0.5
+    STALE_S = 3.0
+
+    def __init__(self, table: TokenTable) -> None:
+        self._table = table
+        self._by_hash: dict[str, DeviceToken] = {}
+        self._version = -1
+        self._fresh_until = 0.0
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        with contextlib.suppress(StorageError):
+            self.refresh()
+        self._thread = threading.Thread(target=self._run, name="antrian-tokens", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def refresh(self) -> None:
+        version, tokens = self._table.usable()
+        if version != self._version:
+            self._by_hash, self._version = tokens, version
+        self._fresh_until = time.monotonic() + self.STALE_S
+
+    def find(self, secret: str) -> DeviceToken | None:
+        if time.monotonic() > self._fresh_until:
+            raise StorageError("the database has not answered for a while: cannot check tokens")
+        token = self._by_hash.get(hash_token(secret))
+        return token if token is not None else self._table.find(secret)
+
+    def _run(self) -> None:
+        while not self._stopping.wait(self.REFRESH_S):
+            with contextlib.suppress(StorageError):  # stale after STALE_S: find() says so
+                self.refresh()

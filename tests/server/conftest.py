@@ -92,13 +92,15 @@ async def start_office(tmp_path: Path, database_url: str | None) -> AsyncIterato
         document: dict[str, Any] | None = None,
         clock: Clock | None = None,
         data_dir: Path | None = None,
+        database_url_override: str | None = None,
     ) -> Running:
         database = Database(data_dir or tmp_path / "data", database_url)
         tokens = database.create_tokens(STANDARD_TOKENS)
         clock = clock or Clock()
         config = parse_config(document or {})
-        if database.url:
-            config = replace(config, server=replace(config.server, database=database.url))
+        if database.url:  # the override reaches the same database another way (a relay)
+            url = database_url_override or database.url
+            config = replace(config, server=replace(config.server, database=url))
         office = Office(config, database.data_dir, clock)
         await office.start()
         server = GuardedTestServer(create_app(office), host="127.0.0.1", port=0)

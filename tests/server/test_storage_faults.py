@@ -299,3 +299,36 @@ async def test_connections_cut_by_postgresql_lose_and_duplicate_nothing(
     await assert_nothing_lost_or_given_twice(load)
     issued_after = [body for status, body in load.answers[-200:] if status == 201]
     assert issued_after, f"no recovery after the connections were cut: {load.answers[-3:]}"
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_tokens_are_checked_without_waiting_on_a_database_that_vanished(
+    start_office: StartOffice, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from psycopg.conninfo import conninfo_to_dict
+
+    from server.storage.postgres_tokens import TokenSnapshot
+    from tests.support.relay import Relay
+
+    monkeypatch.setattr(TokenSnapshot, "STALE_S", 1.0)
+    port = conninfo_to_dict(database_url)["port"]
+    relay = Relay(int(port))
+    try:
+        through_relay = database_url.replace(f":{port}/", f":{relay.port}/")
+        # the tokens are made directly; the office reaches the database through the relay
+        office = await start_office(database_url_override=through_relay)
+        async with office.session.get(
+            office.api + "/snapshot", headers=office.auth("display")
+        ) as answer:
+            assert answer.status == 200
+        relay.black_hole = True  # the database PC froze: nothing comes back, nothing is cut
+        await asyncio.sleep(1.5)
+        started = time.monotonic()
+        # a token the office has not cached: the check must not wait on the network
+        async with office.session.get(
+            office.api + "/snapshot", headers=office.auth("admin")
+        ) as answer:
+            assert (answer.status, (await answer.json())["error"]) == (503, "storage_unavailable")
+        assert time.monotonic() - started < 0.5
+    finally:
+        relay.close()  # the connections end: the office can stop
