@@ -26,13 +26,14 @@ log = logging.getLogger(__name__)
 # the key of the advisory lock taken by every transaction that creates or migrates tables
 SCHEMA_LOCK_KEY = 0x616E7472  # "antr"
 CONNECT_TIMEOUT_S = 5
-# libpq TCP keepalives: a peer that vanished (power cut, cable) is noticed in ~11 s, not hours
+# libpq TCP keepalives: a database PC that vanished (power cut, cable) is noticed in seconds,
+# not hours; a write waiting on it fails (503) about when a kiosk's 5 s request gives up
 KEEPALIVE_OPTIONS: Mapping[str, Any] = {
     "keepalives": 1,
-    "keepalives_idle": 5,
-    "keepalives_interval": 2,
+    "keepalives_idle": 3,
+    "keepalives_interval": 1,
     "keepalives_count": 3,
-    "tcp_user_timeout": 11_000,  # ms: unacknowledged data after this long drops the link
+    "tcp_user_timeout": 4_000,  # ms: data unacknowledged for this long drops the connection
 }
 
 BOOTSTRAP = (
