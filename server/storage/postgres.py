@@ -204,7 +204,7 @@ class PostgresStore:
     def start_writer(self, loop: asyncio.AbstractEventLoop) -> None:
         self._lock_timeout_s = writer_module.LOCK_TIMEOUT_S
         self._writer = Writer(self, loop)
-        self._token_snapshot = TokenSnapshot(self.tokens)
+        self._token_snapshot = TokenSnapshot(self.tokens, lambda: connect(self.url))
         self._token_snapshot.start()
 
     def submit(self, commit: Commit | None, done: Done) -> None:
@@ -300,6 +300,8 @@ class PostgresStore:
             self._token_snapshot.refresh()
 
     def tokens_version(self) -> int:
+        if self._token_snapshot is not None:
+            return self._token_snapshot.version()
         return self.tokens.version()
 
     # ------------------------------------------------------------ whole database

@@ -21,6 +21,9 @@ Reading = Callable[[str], AbstractContextManager[psycopg.Connection[Any]]]
 TOKEN_COLUMNS = "id, name, role, counter, created_at, revoked_at"
 # a running server polls this counter to see another process's token changes
 BUMP_VERSION = "UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'tokens_version'"
+# ... and hears of it at once: the change is notified on this channel when it commits
+CHANNEL = "antrian_tokens"
+NOTIFY = f"NOTIFY {CHANNEL}"
 
 
 class TokenTable:
@@ -43,6 +46,7 @@ class TokenTable:
                 (name, str(role), counter, hash_token(secret), now.isoformat()),
             )
             connection.execute(BUMP_VERSION)
+            connection.execute(NOTIFY)
         return secret
 
     def find(self, secret: str) -> DeviceToken | None:
@@ -67,6 +71,7 @@ class TokenTable:
                 (now.isoformat(), name_or_id, name_or_id),
             )
             connection.execute(BUMP_VERSION)
+            connection.execute(NOTIFY)
             return cursor.rowcount
 
     def usable(self) -> tuple[int, dict[str, DeviceToken]]:
@@ -100,20 +105,23 @@ def _token(row: tuple[Any, ...]) -> DeviceToken:
 
 
 class TokenSnapshot:
-    """The usable tokens in memory, refreshed in the background every `REFRESH_S`.
+    """The usable tokens and their version in memory, for the active server's event loop.
 
-    The office checks a token on the event loop; with the database on another PC, a query
-    there could wait seconds for a network that is gone. So a known token is answered from
-    memory, an unknown one is looked up (it may have just been created by the CLI), and
-    when the snapshot could not be refreshed for `STALE_S` the check fails at once with
-    StorageError (503) instead of waiting on the network.
+    The office checks tokens on its event loop, on every request; with the database on
+    another PC a query there costs a round trip, and could wait seconds for a network that
+    is gone. So the snapshot answers from memory: it listens for the CLI's changes
+    (`NOTIFY`, delivered when they commit) and reloads at once, and every `REFRESH_S`
+    anyway. An unknown token is looked up (it may be brand new); when the snapshot could
+    not be refreshed for `STALE_S` every check fails at once with StorageError (503)
+    instead of waiting on the network.
     """
 
     REFRESH_S = 0.5
     STALE_S = 3.0
 
-    def __init__(self, table: TokenTable) -> None:
+    def __init__(self, table: TokenTable, listen: Callable[[], psycopg.Connection[Any]]) -> None:
         self._table = table
+        self._listen = listen
         self._by_hash: dict[str, DeviceToken] = {}
         self._version = -1
         self._fresh_until = 0.0
@@ -138,13 +146,36 @@ class TokenSnapshot:
             self._by_hash, self._version = tokens, version
         self._fresh_until = time.monotonic() + self.STALE_S
 
+    def version(self) -> int:
+        self._check_fresh()
+        return self._version
+
     def find(self, secret: str) -> DeviceToken | None:
-        if time.monotonic() > self._fresh_until:
-            raise StorageError("the database has not answered for a while: cannot check tokens")
+        self._check_fresh()
         token = self._by_hash.get(hash_token(secret))
         return token if token is not None else self._table.find(secret)
 
+    def _check_fresh(self) -> None:
+        if time.monotonic() > self._fresh_until:
+            raise StorageError("the database has not answered for a while: cannot check tokens")
+
     def _run(self) -> None:
-        while not self._stopping.wait(self.REFRESH_S):
-            with contextlib.suppress(StorageError):  # stale after STALE_S: find() says so
+        listener: psycopg.Connection[Any] | None = None
+        while not self._stopping.is_set():
+            try:
+                if listener is None or listener.closed or listener.broken:
+                    listener = self._listen()
+                    listener.execute(f"LISTEN {CHANNEL}")
+                # wake on a change another process committed, or after REFRESH_S
+                for _ in listener.notifies(timeout=self.REFRESH_S, stop_after=1):
+                    pass
                 self.refresh()
+            except (psycopg.Error, StorageError):  # stale after STALE_S: checks say so
+                if listener is not None:
+                    with contextlib.suppress(psycopg.Error):
+                        listener.close()
+                    listener = None
+                self._stopping.wait(self.REFRESH_S)
+        if listener is not None:
+            with contextlib.suppress(psycopg.Error):
+                listener.close()
