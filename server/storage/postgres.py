@@ -59,11 +59,13 @@ from server.storage.postgres_schema import (
     schema_version,
 )
 from server.storage.postgres_tokens import TokenSnapshot, TokenTable
+from server.storage.postgres_watchdog import Watchdog
 from server.storage.repository import ticket_from_row
 from server.storage.schema import DATABASE_FILE
 from server.storage.writer import Writer
 
 log = logging.getLogger(__name__)
+WATCHDOG_MARGIN_S = 1.0
 READ_TIMEOUT = "10s"  # a read stuck behind another session's lock fails instead of hanging
 
 
@@ -94,6 +96,7 @@ class PostgresStore:
         self._log_id: str | None = None
         self.tokens = TokenTable(self._reading)
         self._token_snapshot: TokenSnapshot | None = None  # the active server's, once writing
+        self._watchdog: Watchdog | None = None
 
     # ------------------------------------------------------------ who writes
 
@@ -203,6 +206,9 @@ class PostgresStore:
 
     def start_writer(self, loop: asyncio.AbstractEventLoop) -> None:
         self._lock_timeout_s = writer_module.LOCK_TIMEOUT_S
+        # a batch may wait this long for a lock, then the server's own timeouts answer;
+        # beyond that the database is not answering at all
+        self._watchdog = Watchdog(2 * self._lock_timeout_s + WATCHDOG_MARGIN_S)
         self._writer = Writer(self, loop)
         self._token_snapshot = TokenSnapshot(self.tokens, lambda: connect(self.url))
         self._token_snapshot.start()
@@ -243,8 +249,15 @@ class PostgresStore:
             raise Fenced("another server took over this database: this one writes nothing")
         rows = BatchRows.of(commits)
         connection = self._writing()
+        watchdog = self._watchdog
+        assert watchdog is not None, "start_writer() was not called"
         try:
-            with connection.transaction(), connection.pipeline(), connection.cursor() as cursor:
+            with (
+                watchdog.watching(connection),
+                connection.transaction(),
+                connection.pipeline(),
+                connection.cursor() as cursor,
+            ):
                 cursor.executemany(INSERT_EVENT, rows.events)
                 if rows.new_tickets:
                     cursor.executemany(INSERT_TICKET, rows.new_tickets)
@@ -385,6 +398,9 @@ class PostgresStore:
         if self._writer is not None:
             self._writer.close()
             self._writer = None
+        if self._watchdog is not None:
+            self._watchdog.stop()
+            self._watchdog = None
         self._lease.release()
         with self._guard:
             for connection in self._connections:

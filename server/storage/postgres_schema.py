@@ -25,7 +25,7 @@ from server.errors import StorageError
 log = logging.getLogger(__name__)
 # the key of the advisory lock taken by every transaction that creates or migrates tables
 SCHEMA_LOCK_KEY = 0x616E7472  # "antr"
-CONNECT_TIMEOUT_S = 5
+CONNECT_TIMEOUT_S = 3  # libpq's minimum is 2
 # libpq TCP keepalives: a database PC that vanished (power cut, cable) is noticed in seconds,
 # not hours; a write waiting on it fails (503) about when a kiosk's 5 s request gives up
 KEEPALIVE_OPTIONS: Mapping[str, Any] = {

@@ -332,3 +332,30 @@ async def test_tokens_are_checked_without_waiting_on_a_database_that_vanished(
         assert time.monotonic() - started < 0.5
     finally:
         relay.close()  # the connections end: the office can stop
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_a_write_to_a_database_that_stopped_answering_fails_instead_of_hanging(
+    start_office: StartOffice, database_url: str, short_lock_timeout: None
+) -> None:
+    from psycopg.conninfo import conninfo_to_dict
+
+    from tests.support.relay import Relay
+
+    port = conninfo_to_dict(database_url)["port"]
+    relay = Relay(int(port))
+    try:
+        office = await start_office(
+            database_url_override=database_url.replace(f":{port}/", f":{relay.port}/")
+        )
+        assert (await office.post("/tickets", "kiosk", {"service": "A"}))[0] == 201
+        relay.black_hole = True  # the database PC froze in the middle of the day
+        started = time.monotonic()
+        status, body = await office.post("/tickets", "kiosk", {"service": "A"})
+        waited = time.monotonic() - started
+        assert (status, body["error"]) == (503, "storage_unavailable")
+        # the writer's deadline (2 x the lock timeout + 1 s), well inside a kiosk's 5 s
+        assert waited < 2 * LOCK_TIMEOUT_S + 1.5, f"the answer took {waited:.1f} s"
+    finally:
+        relay.close()
+    assert office.database.rows("SELECT number FROM tickets") == [("A001",)]
