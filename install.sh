@@ -4,6 +4,7 @@
 #   ./install.sh              system packages + .venv + Antrian (enough to run every program)
 #   ./install.sh --dev        the same, plus what the tests need (Xvfb, socat, Chromium, test libraries)
 #   sudo ./install.sh --server             this PC runs the server (systemd service)
+#   sudo ./install.sh --server --postgresql   ... with its record in a local PostgreSQL
 #   sudo ./install.sh --kiosk              this PC is a ticket kiosk (autostart, printer rule)
 #   sudo ./install.sh --counter 2          this PC is the terminal of loket 2
 #   sudo ./install.sh --display            this PC drives the waiting-room TV
@@ -24,6 +25,8 @@ COUNTER_NUMBER=""
 TOKEN=""
 SERVER_URL=""
 UNINSTALL=0
+POSTGRESQL=0
+POSTGRESQL_URL="postgresql:///antrian?host=/var/run/postgresql"
 ROOT=""            # staging root for --root (tests); empty: the real system
 
 # Qt (widgets, offscreen and xcb), QtMultimedia, voice generation and fonts.
@@ -34,8 +37,9 @@ RUNTIME_PACKAGES=(
   espeak-ng sox fonts-dejavu-core
 )
 # What the tests use: a virtual X server for screenshots, a virtual serial port for printers,
-# network namespaces for the multi-machine test.
-DEV_PACKAGES=(xvfb xauth socat iproute2)
+# network namespaces for the multi-machine test, PostgreSQL for the server tests on PostgreSQL
+# (they start a cluster of their own: the packaged one need not run).
+DEV_PACKAGES=(xvfb xauth socat iproute2 postgresql)
 # A headless browser for the web page tests (Debian's names; Ubuntu ships Chromium as a snap
 # only: there these tests are skipped with the reason).
 BROWSER_PACKAGES=(chromium chromium-driver)
@@ -44,11 +48,13 @@ say() { printf '[antrian] %s\n' "$*"; }
 fail() { printf '[antrian] error: %s\n' "$*" >&2; exit 1; }
 
 usage() {
-  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
   cat <<'USAGE'
 Options:
   --dev             also install test tools and test libraries
   --server          run the Antrian server on this PC (systemd unit antrian-server.service)
+  --postgresql      with --server: keep the office's record in PostgreSQL on this PC
+                    (database "antrian", owned by the server's user) instead of SQLite
   --kiosk           start the kiosk at login, full screen; allow USB ticket printers
   --counter N       start the counter terminal of loket N at login
   --display         start the waiting-room display at login, full screen
@@ -78,6 +84,7 @@ while [ $# -gt 0 ]; do
       [ $# -ge 2 ] || fail "--server-url needs an address such as http://192.168.1.10:8470"
       [[ "$2" =~ ^https?://[A-Za-z0-9.:-]+/?$ ]] || fail "--server-url: expected http://HOST:PORT, not '$2'"
       SERVER_URL="$2"; shift ;;
+    --postgresql) POSTGRESQL=1 ;;
     --uninstall) UNINSTALL=1 ;;
     --root)
       [ $# -ge 2 ] || fail "--root needs a directory"
@@ -110,6 +117,7 @@ package_installed() {
 install_system_packages() {
   local wanted=("${RUNTIME_PACKAGES[@]}")
   [ "$DEV" -eq 1 ] && wanted+=("${DEV_PACKAGES[@]}")
+  [ "$POSTGRESQL" -eq 1 ] && wanted+=(postgresql)
   python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || wanted+=(python3-venv)
   if ! command -v dpkg-query >/dev/null 2>&1; then
     say "not a Debian-like system: install these yourself if missing: ${wanted[*]}"
@@ -241,15 +249,51 @@ DESKTOP
   say "autostart: $AUTOSTART_DIR/antrian-$program.desktop (from $DESKTOP_USER's next login)"
 }
 
+# A local PostgreSQL for the office's record: the server's user gets a role of its own
+# (peer authentication over the local socket, no password) and owns the database "antrian".
+setup_postgresql() {
+  if [ -z "$ROOT" ]; then
+    if systemd_running; then
+      systemctl enable --now postgresql.service
+    elif command -v pg_lsclusters >/dev/null 2>&1; then
+      pg_lsclusters --no-header | while read -r version cluster _; do
+        pg_ctlcluster "$version" "$cluster" start 2>/dev/null || true
+      done
+    fi
+    local sql=(runuser -u postgres -- psql --quiet --no-psqlrc --tuples-only --no-align -c)
+    if [ "$("${sql[@]}" "SELECT 1 FROM pg_roles WHERE rolname = '$DESKTOP_USER'")" != "1" ]; then
+      runuser -u postgres -- createuser "$DESKTOP_USER" \
+        || fail "cannot create the PostgreSQL role $DESKTOP_USER"
+    fi
+    if [ "$("${sql[@]}" "SELECT 1 FROM pg_database WHERE datname = 'antrian'")" != "1" ]; then
+      runuser -u postgres -- createdb --owner "$DESKTOP_USER" antrian \
+        || fail "cannot create the PostgreSQL database antrian"
+    fi
+    say "PostgreSQL database antrian, owned by $DESKTOP_USER"
+  fi
+  if grep -q '^database *=' "$CONFIG_FILE"; then
+    say "$CONFIG_FILE already names a database: left as it is"
+  elif grep -q '^\[server\]' "$CONFIG_FILE"; then
+    sed -i "s|^\[server\]\$|[server]\ndatabase = \"$POSTGRESQL_URL\"|" "$CONFIG_FILE"
+  else
+    printf '\n[server]\ndatabase = "%s"\n' "$POSTGRESQL_URL" >> "$CONFIG_FILE"
+  fi
+}
+
 setup_server() {
   write_config_if_missing
   mkdir -p "$DATA_DIR" "$(dirname "$UNIT_FILE")"
   if [ -z "$ROOT" ]; then chown "$DESKTOP_USER": "$DATA_DIR"; fi
+  local after="network-online.target"
+  if [ "$POSTGRESQL" -eq 1 ]; then
+    setup_postgresql
+    after="network-online.target postgresql.service"
+  fi
   cat > "$UNIT_FILE" <<UNIT
 [Unit]
 Description=Antrian queue server
-Wants=network-online.target
-After=network-online.target
+Wants=$after
+After=$after
 
 [Service]
 User=$DESKTOP_USER
@@ -314,6 +358,9 @@ if [ "$UNINSTALL" -eq 1 ]; then
 fi
 
 check_python
+if [ "$POSTGRESQL" -eq 1 ] && [[ " ${ROLES[*]} " != *" server "* ]]; then
+  fail "--postgresql goes with --server (it is where the server keeps its record)"
+fi
 if [ ${#ROLES[@]} -gt 0 ]; then need_root_for_roles; fi
 if [ "$SYSTEM" -eq 1 ]; then install_system_packages; install_browser_packages; fi
 if [ "$VENV_SETUP" -eq 1 ]; then create_venv; generate_voice_clips; fi

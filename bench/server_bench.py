@@ -1,8 +1,10 @@
 """Server benchmark: ticket issue throughput/latency and call -> display event latency.
 
-    python bench/server_bench.py [--tickets 6000] [--clients 50] [--rate 2000]
+    python bench/server_bench.py [--database sqlite|postgresql] [--tickets 6000] [--clients 50]
+                                 [--rate 2000]
 
-Starts a real server (child process) on 127.0.0.1 with a fresh data dir, then:
+Starts a real server (child process) on 127.0.0.1 with a fresh data dir (SQLite), or on a
+fresh database of a throwaway PostgreSQL cluster started for the run, then:
 1. `--clients` concurrent kiosks issue `--tickets` tickets (each answer means durable):
    once as fast as they can (throughput), once at `--rate` tickets/s (latency at load).
 2. 50 counters call next while 10 WebSocket displays are connected; prints the time
@@ -25,6 +27,7 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.support.live_server import LiveServer
+from tests.support.postgres import Cluster, find_bin_dir
 
 COUNTERS = 50
 DISPLAYS = 10
@@ -83,7 +86,7 @@ def report_issue(label: str, latencies: list[float], elapsed: float) -> None:
 
 def run_issue_benchmark(server: LiveServer, tickets: int, clients: int, rate: float) -> None:
     api, token = server.api, server.tokens["kiosk"]
-    print(f"issue: {clients} concurrent kiosks, every ticket durable (synchronous=FULL)")
+    print(f"issue: {clients} concurrent kiosks, every ticket durable before its answer")
     latencies, elapsed = asyncio.run(issue_load(api, token, tickets, clients, None))
     report_issue("  as fast as possible", latencies, elapsed)
     latencies, elapsed = asyncio.run(issue_load(api, token, tickets, clients, rate))
@@ -170,19 +173,44 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--rate", type=float, default=2000.0, help="offered tickets/s")
     parser.add_argument("--calls-per-counter", type=int, default=20)
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     arguments = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    cluster: Cluster | None = None
+    if arguments.database == "postgresql":
+        bin_dir = find_bin_dir()
+        if bin_dir is None:
+            print("PostgreSQL is not installed (install.sh --dev installs it)", file=sys.stderr)
+            return 2
+        cluster = Cluster(bin_dir).start()
+        print(f"database: PostgreSQL {bin_dir.parent.name} (fsync on, synchronous_commit on)")
+    else:
+        print("database: SQLite, WAL, synchronous=FULL")
+    try:
+        run_benchmarks(arguments, cluster)
+    finally:
+        if cluster is not None:
+            cluster.stop()
+    return 0
+
+
+def run_benchmarks(arguments: argparse.Namespace, cluster: Cluster | None) -> None:
+    def database() -> str | None:
+        return cluster.create_database() if cluster is not None else None
+
     with tempfile.TemporaryDirectory() as directory:
         counters = "\n".join(
             f'[[counters]]\nnumber = {number}\nservices = ["A", "B", "C"]\n'
             for number in range(1, COUNTERS + 1)
         )
-        server = LiveServer(Path(directory) / "issue").start()
+        server = LiveServer(Path(directory) / "issue", database=database()).start()
         try:
             run_issue_benchmark(server, arguments.tickets, arguments.clients, arguments.rate)
         finally:
             server.stop()
-        server = LiveServer(Path(directory) / "call", config_text=counters).start()
+        server = LiveServer(
+            Path(directory) / "call", config_text=counters, database=database()
+        ).start()
         try:
             tokens = server.add_tokens(
                 {number: ("counter", number) for number in range(1, COUNTERS + 1)}
@@ -190,7 +218,6 @@ def main() -> int:
             asyncio.run(call_benchmark(server, tokens, arguments.calls_per_counter))
         finally:
             server.stop()
-    return 0
 
 
 if __name__ == "__main__":

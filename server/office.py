@@ -132,6 +132,9 @@ class Office:
 
     async def close(self) -> None:
         if self._recovery is not None:
+            # stopping: no use reloading the day, and a database that cannot be reached
+            # would hold the shutdown forever (the reload retries every second)
+            self._recovery.cancel()
             with contextlib.suppress(asyncio.CancelledError, StorageError):
                 await self._recovery
         await asyncio.to_thread(self.store.close)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.live_server import LiveServer
+from tests.support.postgres import Cluster, find_bin_dir
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -17,6 +18,26 @@ from client.pyside_fix import apply_reference_fix
 
 # Before any test emits a Qt signal: an affected PySide6 build aborts a long test run.
 apply_reference_fix()
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[Cluster]:
+    """One throwaway PostgreSQL cluster for the whole test session."""
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL is not installed here (install.sh --dev installs it)")
+    cluster = Cluster(bin_dir).start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest) -> str | None:
+    """Run the test on each engine: None for SQLite, else a fresh PostgreSQL database's URL."""
+    if request.param == "sqlite":
+        return None
+    cluster: Cluster = request.getfixturevalue("postgres_cluster")
+    return cluster.create_database()
 
 
 @pytest.fixture

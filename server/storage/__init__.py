@@ -22,8 +22,7 @@ def open_store(config: Config, data_dir: Path | None = None) -> Store:
             )
         from server.storage.postgres import PostgresStore
 
-        store: Store = PostgresStore(url)  # type: ignore[assignment]  # until it is built
-        return store
+        return PostgresStore(url)
     from server.storage.sqlite import SqliteStore
 
     return SqliteStore(data_dir or config.server.data_dir)

@@ -1,12 +1,452 @@
-"""The office's record in PostgreSQL (not built yet: see the storage port)."""
+"""The office's record in PostgreSQL (psycopg 3): for an MPP, or several server PCs on one database.
+
+The writer thread owns one connection and stores each batch of commits in one transaction
+(pipelined statements: one round trip for the whole batch, then the durable COMMIT); reads
+use connections of their own, one per thread. Every write transaction checks the lease
+(`server.storage.postgres_lease`), so a server that lost it stores nothing. Every
+PostgreSQL error is raised as `StorageError`.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+import shutil
+import tempfile
+import threading
+import uuid
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict
+
+from server.domain.model import Counter, CounterState, Ticket
 from server.errors import StorageError
+from server.storage import postgres_export
+from server.storage import writer as writer_module
+from server.storage.port import (
+    ActiveServer,
+    Commit,
+    DayState,
+    DeviceToken,
+    Done,
+    Event,
+    History,
+    Role,
+)
+from server.storage.postgres_lease import Fenced, Lease
+from server.storage.postgres_rows import (
+    EVENT_COLUMNS,
+    INSERT_EVENT,
+    INSERT_TICKET,
+    SELECT_TICKETS,
+    UPDATE_TICKET,
+    UPSERT_COUNTER,
+    UPSERT_SERVICE_STATE,
+    event_from_row,
+    event_row,
+    ticket_row,
+)
+from server.storage.postgres_schema import (
+    SCHEMA_VERSION,
+    bootstrap,
+    connect,
+    migrate,
+    schema_version,
+)
+from server.storage.postgres_tokens import TokenSnapshot, TokenTable
+from server.storage.postgres_watchdog import Watchdog
+from server.storage.repository import ticket_from_row
+from server.storage.schema import DATABASE_FILE
+from server.storage.writer import Writer
+
+log = logging.getLogger(__name__)
+WATCHDOG_MARGIN_S = 1.0
+READ_TIMEOUT = "10s"  # a read stuck behind another session's lock fails instead of hanging
+
+
+def describe_url(url: str) -> str:
+    """`PostgreSQL user@host:port/database`, never the password."""
+    try:
+        parts = conninfo_to_dict(url)
+    except psycopg.Error:
+        return "PostgreSQL (unreadable URL)"
+    user = f"{parts['user']}@" if parts.get("user") else ""
+    host = parts.get("host") or "localhost"
+    return f"PostgreSQL {user}{host}:{parts.get('port') or 5432}/{parts.get('dbname') or ''}"
 
 
 class PostgresStore:
-    """Placeholder until the PostgreSQL adapter lands."""
+    """One office's record in a PostgreSQL database, and the lease that makes one writer."""
 
     def __init__(self, url: str) -> None:
-        raise StorageError("PostgreSQL storage is not available in this version yet")
+        self.url = url
+        self._description = describe_url(url)
+        self._lease = Lease(url)
+        self._local = threading.local()
+        self._connections: list[psycopg.Connection[Any]] = []
+        self._guard = threading.Lock()
+        self._writer: Writer | None = None
+        self._write_connection: psycopg.Connection[Any] | None = None
+        self._lock_timeout_s = writer_module.LOCK_TIMEOUT_S
+        self._log_id: str | None = None
+        self.tokens = TokenTable(self._reading)
+        self._token_snapshot: TokenSnapshot | None = None  # the active server's, once writing
+        self._watchdog: Watchdog | None = None
+
+    # ------------------------------------------------------------ who writes
+
+    @property
+    def description(self) -> str:
+        return self._description
+
+    @property
+    def log_id(self) -> str:
+        if self._log_id is None:
+            with self._reading("the log id") as connection:
+                row = connection.execute("SELECT value FROM meta WHERE key = 'log_id'").fetchone()
+            if row is None:
+                raise StorageError("the database has no log id: it was not migrated")
+            self._log_id = str(row[0])
+        return self._log_id
+
+    def acquire(self) -> bool:
+        if not self._lease.acquire():
+            return False
+        try:
+            with self._reading("the schema") as connection:
+                migrate(connection, fence=self._lease.fence)
+        except BaseException:
+            self._lease.release()
+            raise
+        return True
+
+    def open_existing(self) -> None:
+        """For the CLIs: create the schema if there is none, never taking the lease."""
+        with self._reading("the schema") as connection:
+            bootstrap(connection)
+            version = schema_version(connection)
+            if 0 < version < SCHEMA_VERSION and Lease.active(connection) is not None:
+                raise StorageError(
+                    f"the database has schema version {version} and a server of an older "
+                    "Antrian is running on it: upgrade that server first"
+                )
+            migrate(connection)
+
+    def announce_address(self, url: str) -> None:
+        self._lease.announce(url)
+
+    def active_server(self) -> ActiveServer | None:
+        with self._reading("the lease") as connection:
+            return Lease.active(connection)
+
+    # ------------------------------------------------------------ reading
+
+    @contextlib.contextmanager
+    def _reading(self, what: str) -> Iterator[psycopg.Connection[Any]]:
+        """This thread's own connection; a PostgreSQL error becomes a StorageError."""
+        connection: psycopg.Connection[Any] | None = getattr(self._local, "connection", None)
+        if connection is None or connection.closed or connection.broken:
+            connection = connect(self.url, statement_timeout=READ_TIMEOUT)
+            self._local.connection = connection
+            with self._guard:
+                self._connections.append(connection)
+        try:
+            yield connection
+        except psycopg.Error as exc:
+            if connection.broken:
+                self._local.connection = None
+            raise StorageError(f"cannot read {what}: {exc}".strip()) from exc
+
+    def load_day(self, day: date) -> DayState:
+        with self._reading("today's queue") as connection, connection.transaction():
+            connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            rows = connection.execute(f"{SELECT_TICKETS} WHERE day = %s ORDER BY id", (day,))
+            tickets = tuple(ticket_from_row(row) for row in rows.fetchall())
+            counters = []
+            for number, state, current, counter_day in connection.execute(
+                "SELECT number, state, current, day FROM counters ORDER BY number"
+            ).fetchall():
+                # a counter keeps its pause state across days, never yesterday's ticket
+                keep = current if counter_day == day else None
+                counters.append(Counter(int(number), CounterState(state), keep))
+            closed = connection.execute("SELECT code FROM service_states WHERE closed").fetchall()
+            highest = connection.execute("SELECT COALESCE(MAX(id), 0) FROM tickets").fetchone()
+            head = connection.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()
+        assert highest is not None and head is not None
+        return DayState(
+            tickets, tuple(counters), frozenset(str(code) for (code,) in closed),
+            int(highest[0]) + 1, int(head[0]),
+        )  # fmt: skip
+
+    def load_ticket(self, ticket_id: int) -> Ticket | None:
+        with self._reading("a ticket") as connection:
+            row = connection.execute(f"{SELECT_TICKETS} WHERE id = %s", (ticket_id,)).fetchone()
+        return ticket_from_row(row) if row is not None else None
+
+    def events_after(self, after_id: int, limit: int) -> Sequence[Event]:
+        with self._reading("the record") as connection:
+            rows = connection.execute(
+                f"SELECT {EVENT_COLUMNS} FROM events WHERE id > %s ORDER BY id LIMIT %s",
+                (after_id, limit),
+            ).fetchall()
+        return [event_from_row(row) for row in rows]
+
+    def head_event_id(self) -> int:
+        with self._reading("the record") as connection:
+            row = connection.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()
+        assert row is not None
+        return int(row[0])
+
+    # ------------------------------------------------------------ writing
+
+    def start_writer(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._lock_timeout_s = writer_module.LOCK_TIMEOUT_S
+        # a batch may wait this long for a lock, then the server's own timeouts answer;
+        # beyond that the database is not answering at all
+        self._watchdog = Watchdog(2 * self._lock_timeout_s + WATCHDOG_MARGIN_S)
+        self._writer = Writer(self, loop)
+        self._token_snapshot = TokenSnapshot(self.tokens, lambda: connect(self.url))
+        self._token_snapshot.start()
+
+    def submit(self, commit: Commit | None, done: Done) -> None:
+        if self._writer is None:
+            raise StorageError("the server is shutting down")
+        self._writer.submit(commit, done)
+
+    @property
+    def failed(self) -> bool:
+        return self._writer is not None and self._writer.failed
+
+    def resume(self) -> None:
+        if self._writer is not None:
+            self._writer.resume()
+
+    @property
+    def writer(self) -> Writer | None:
+        return self._writer
+
+    def _writing(self) -> psycopg.Connection[Any]:
+        connection = self._write_connection
+        if connection is None or connection.closed or connection.broken:
+            self.close_writer()
+            # a commit waiting for another session's lock fails well inside a kiosk's
+            # timeout; durable: the COMMIT returns once the WAL is flushed
+            wait_ms = round(self._lock_timeout_s * 1000)
+            connection = connect(
+                self.url, lock_timeout=f"{wait_ms}ms", statement_timeout=f"{2 * wait_ms}ms",
+                synchronous_commit="on", idle_in_transaction_session_timeout="10s",
+            )  # fmt: skip
+            self._write_connection = connection
+        return connection
+
+    def write_batch(self, commits: Sequence[Commit]) -> None:
+        if self._lease.lost:  # known already: do not even send the batch
+            raise Fenced("another server took over this database: this one writes nothing")
+        rows = BatchRows.of(commits)
+        connection = self._writing()
+        watchdog = self._watchdog
+        assert watchdog is not None, "start_writer() was not called"
+        try:
+            with (
+                watchdog.watching(connection),
+                connection.transaction(),
+                connection.pipeline(),
+                connection.cursor() as cursor,
+            ):
+                cursor.executemany(INSERT_EVENT, rows.events)
+                if rows.new_tickets:
+                    cursor.executemany(INSERT_TICKET, rows.new_tickets)
+                if rows.counters:
+                    cursor.executemany(UPSERT_COUNTER, rows.counters)
+                if rows.service_states:
+                    cursor.executemany(UPSERT_SERVICE_STATE, rows.service_states)
+                with connection.cursor() as updates:
+                    if rows.changed_tickets:
+                        updates.executemany(UPDATE_TICKET, rows.changed_tickets)
+                    # last, so that the lease row is locked only briefly; fetching its answer
+                    # sends the whole batch at once
+                    self._lease.fence(cursor)
+                    updated = updates.rowcount if rows.changed_tickets else 0
+                if updated != len(rows.changed_tickets):
+                    # a change to a ticket that is not there: never silently
+                    raise StorageError(
+                        f"{len(rows.changed_tickets) - updated} of the changed tickets are "
+                        "not in the database: nothing was stored"
+                    )
+        except psycopg.Error as exc:
+            raise StorageError(f"the database refused the write: {exc}".strip()) from exc
+
+    def close_writer(self) -> None:
+        if self._write_connection is not None:
+            with contextlib.suppress(psycopg.Error):
+                self._write_connection.close()
+            self._write_connection = None
+
+    # ------------------------------------------------------------ tokens
+
+    def create_token(self, role: Role, name: str, counter: int | None, now: datetime) -> str:
+        secret = self.tokens.create(role, name, counter, now)
+        self._tokens_changed()
+        return secret
+
+    def find_token(self, secret: str) -> DeviceToken | None:
+        if self._token_snapshot is not None:
+            return self._token_snapshot.find(secret)
+        return self.tokens.find(secret)
+
+    def list_tokens(self) -> list[DeviceToken]:
+        return self.tokens.list()
+
+    def revoke_token(self, name_or_id: str, now: datetime) -> int:
+        revoked = self.tokens.revoke(name_or_id, now)
+        self._tokens_changed()
+        return revoked
+
+    def _tokens_changed(self) -> None:
+        # a change made through this store is seen at once, not at the next refresh
+        if self._token_snapshot is not None:
+            self._token_snapshot.refresh()
+
+    def tokens_version(self) -> int:
+        if self._token_snapshot is not None:
+            return self._token_snapshot.version()
+        return self.tokens.version()
+
+    # ------------------------------------------------------------ whole database
+
+    def backup(self, destination: Path) -> None:
+        """A consistent copy as an Antrian SQLite database file (what SQLite's backup writes)."""
+        connection = connect(self.url)
+        try:
+            postgres_export.export_to_sqlite(connection, destination)
+        except psycopg.Error as exc:
+            raise StorageError(f"backup to {destination} failed: {exc}") from exc
+        finally:
+            connection.close()
+
+    def export_history(self) -> History:
+        connection = connect(self.url)
+        try:
+            return postgres_export.read_history(connection)
+        except psycopg.Error as exc:
+            raise StorageError(f"cannot read {self._description}: {exc}") from exc
+        finally:
+            connection.close()
+
+    def import_history(self, history: History) -> None:
+        """Fill an empty database (no server running on it) with `history`, same log id."""
+        self._replace_history(history, history.log_id, empty_only=True)
+
+    def restore(self, source: Path) -> str:
+        """Replace this database's contents with a backup file; no server may be running.
+
+        Like SQLite's restore: the backup is checked first, the current contents are kept as
+        a backup file beside it (returned), and the record gets a new `log_id`.
+        """
+        from server.storage.sqlite import SqliteStore, check_backup
+
+        self.open_existing()
+        if self.active_server() is not None:
+            raise StorageError(f"a server is running on {self._description}: stop it, then restore")
+        check_backup(source)
+        with tempfile.TemporaryDirectory(prefix="antrian-restore-") as directory:
+            shutil.copyfile(source, Path(directory) / DATABASE_FILE)
+            backup_store = SqliteStore(Path(directory))
+            try:
+                backup_store.open_existing()  # an older backup is migrated on the copy
+                history = backup_store.export_history()
+            finally:
+                backup_store.close()
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        kept = source.with_name(f"postgresql-before-restore-{stamp}.sqlite3")
+        self.backup(kept)
+        self._replace_history(history, str(uuid.uuid4()), empty_only=False)
+        return str(kept)
+
+    def _replace_history(self, history: History, log_id: str, *, empty_only: bool) -> None:
+        self.open_existing()
+        connection = connect(self.url)
+        try:
+            with connection.transaction(), connection.cursor() as cursor:
+                # taken like a server takes the lease: no server may start meanwhile
+                cursor.execute("SELECT holder FROM lease WHERE id = 1 FOR UPDATE")
+                if Lease.active(connection) is not None:
+                    raise StorageError(f"a server is running on {self._description}: stop it first")
+                cursor.execute(
+                    "SELECT (SELECT count(*) FROM tickets) + (SELECT count(*) FROM events)"
+                )
+                held = cursor.fetchone()
+                if empty_only and held is not None and held[0]:
+                    raise StorageError(f"{self._description} is not empty: it holds {held[0]} rows")
+                cursor.execute("TRUNCATE tickets, counters, service_states, tokens, events")
+                postgres_export.write_history(cursor, history, log_id)
+        except psycopg.Error as exc:
+            raise StorageError(f"cannot fill {self._description}: {exc}") from exc
+        finally:
+            connection.close()
+        self._log_id = None
+
+    def close(self) -> None:
+        if self._token_snapshot is not None:
+            self._token_snapshot.stop()
+            self._token_snapshot = None
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        if self._watchdog is not None:
+            self._watchdog.stop()
+            self._watchdog = None
+        self._lease.release()
+        with self._guard:
+            for connection in self._connections:
+                with contextlib.suppress(psycopg.Error):
+                    connection.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+
+class BatchRows:
+    """The rows of a batch of commits, each row once in its last state."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[object, ...]] = []
+        self.new_tickets: list[tuple[object, ...]] = []
+        self.changed_tickets: list[tuple[object, ...]] = []
+        self.counters: list[tuple[object, ...]] = []
+        self.service_states: list[tuple[object, ...]] = []
+
+    @classmethod
+    def of(cls, commits: Sequence[Commit]) -> BatchRows:
+        new: dict[int, Ticket] = {}
+        changed: dict[int, Ticket] = {}
+        counters: dict[int, tuple[object, ...]] = {}
+        services: dict[str, tuple[object, ...]] = {}
+        rows = cls()
+        for commit in commits:
+            event = commit.event
+            rows.events.append(event_row(event))
+            for ticket in commit.new_tickets:
+                if ticket.id in new or ticket.id in changed:
+                    raise StorageError(f"ticket {ticket.id} was issued twice: nothing was stored")
+                new[ticket.id] = ticket
+            for ticket in commit.changed_tickets:
+                # a ticket issued in this batch is inserted as it ends the batch
+                (new if ticket.id in new else changed)[ticket.id] = ticket
+            for counter in commit.counters:
+                counters[counter.number] = (
+                    counter.number, str(counter.state), counter.current, event.day,
+                )  # fmt: skip
+            for code, closed in commit.service_states:
+                services[code] = (code, closed)
+        rows.new_tickets = [ticket_row(ticket) for ticket in new.values()]
+        rows.changed_tickets = [
+            (*row[1:], row[0]) for row in (ticket_row(ticket) for ticket in changed.values())
+        ]
+        rows.counters = list(counters.values())
+        rows.service_states = list(services.values())
+        return rows

@@ -77,6 +77,20 @@ def test_uninstall_removes_role_files_and_keeps_data(tmp_path: Path) -> None:
     assert (tmp_path / "etc/antrian/antrian.toml").is_file()
 
 
+def test_server_on_postgresql_names_the_database_and_waits_for_it(tmp_path: Path) -> None:
+    result = install("--root", str(tmp_path), "--server", "--postgresql")
+    assert result.returncode == 0, result.stderr
+    unit = (tmp_path / "etc/systemd/system/antrian-server.service").read_text()
+    assert "After=network-online.target postgresql.service" in unit
+    config_path = tmp_path / "etc/antrian/antrian.toml"
+    config = load_config(config_path, environ={})
+    assert config.server.database == "postgresql:///antrian?host=/var/run/postgresql"
+    assert config.server.port == 8470  # the rest of [server] is kept
+    again = install("--root", str(tmp_path), "--server", "--postgresql")
+    assert again.returncode == 0 and "already names a database" in again.stdout
+    assert config_path.read_text().count("database =") == 1
+
+
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
@@ -85,6 +99,7 @@ def test_uninstall_removes_role_files_and_keeps_data(tmp_path: Path) -> None:
         (["--server-url", "10.0.0.5"], "expected http://HOST:PORT"),
         (["--token", "a b"], "does not look like an Antrian token"),
         (["--frobnicate"], "unknown option: --frobnicate"),
+        (["--postgresql", "--no-system"], "--postgresql goes with --server"),
     ],
 )
 def test_bad_arguments_fail_with_one_line(arguments: list[str], message: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,10 +14,9 @@ from aiohttp.test_utils import TestServer
 
 from server.config import parse_config
 from server.office import Office
-from server.storage.repository import Role, create_token
-from server.storage.schema import open_database
 from server.web.protocol import GuardedRunner
 from server.web.routes import create_app
+from tests.support.database import Database
 
 
 @dataclass
@@ -37,6 +36,7 @@ class Running:
     session: aiohttp.ClientSession
     tokens: dict[str, str]
     clock: Clock
+    database: Database
 
     @property
     def api(self) -> str:
@@ -60,20 +60,17 @@ class Running:
             return answer.status, await answer.json()
 
 
+STANDARD_TOKENS: dict[str, tuple[str, int | None]] = {
+    "admin": ("admin", None),
+    "kiosk": ("kiosk", None),
+    "display": ("display", None),
+    **{f"counter{number}": ("counter", number) for number in (1, 2, 3)},
+}
+
+
 def make_tokens(data_dir: Path) -> dict[str, str]:
-    connection = open_database(data_dir)
-    now = datetime.now(UTC)
-    tokens = {
-        "admin": create_token(connection, Role.ADMIN, "admin", None, now),
-        "kiosk": create_token(connection, Role.KIOSK, "kiosk", None, now),
-        "display": create_token(connection, Role.DISPLAY, "display", None, now),
-    }
-    for number in (1, 2, 3):
-        tokens[f"counter{number}"] = create_token(
-            connection, Role.COUNTER, f"c{number}", number, now
-        )
-    connection.close()
-    return tokens
+    """The standard tokens in the SQLite database of `data_dir`."""
+    return Database(data_dir).create_tokens(STANDARD_TOKENS)
 
 
 StartOffice = Callable[..., Awaitable[Running]]
@@ -87,23 +84,29 @@ class GuardedTestServer(TestServer):
 
 
 @pytest.fixture
-async def start_office(tmp_path: Path) -> AsyncIterator[StartOffice]:
+async def start_office(tmp_path: Path, database_url: str | None) -> AsyncIterator[StartOffice]:
+    """Start offices on SQLite in a data dir and, a second time, on a fresh PostgreSQL database."""
     running: list[Running] = []
 
     async def start(
         document: dict[str, Any] | None = None,
         clock: Clock | None = None,
         data_dir: Path | None = None,
+        database_url_override: str | None = None,
     ) -> Running:
-        data_dir = data_dir or tmp_path / "data"
-        tokens = make_tokens(data_dir)
+        database = Database(data_dir or tmp_path / "data", database_url)
+        tokens = database.create_tokens(STANDARD_TOKENS)
         clock = clock or Clock()
-        office = Office(parse_config(document or {}), data_dir, clock)
+        config = parse_config(document or {})
+        if database.url:  # the override reaches the same database another way (a relay)
+            url = database_url_override or database.url
+            config = replace(config, server=replace(config.server, database=url))
+        office = Office(config, database.data_dir, clock)
         await office.start()
         server = GuardedTestServer(create_app(office), host="127.0.0.1", port=0)
         await server.start_server()
         session = aiohttp.ClientSession()
-        instance = Running(office, server, session, tokens, clock)
+        instance = Running(office, server, session, tokens, clock, database)
         running.append(instance)
         return instance
 

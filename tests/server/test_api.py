@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from urllib.parse import urlsplit
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server.storage.schema import DATABASE_FILE
 from tests.server.conftest import Running, StartOffice
 
 
@@ -216,9 +214,7 @@ async def test_database_holds_exactly_what_was_acknowledged(start_office: StartO
         _, ticket = await office.post("/tickets", "kiosk", {"service": code})
         numbers.append(ticket["number"])
     await office.post("/tickets", "kiosk", {"service": "Q"})
-    connection = sqlite3.connect(office.office.data_dir / DATABASE_FILE)
-    stored = [row[0] for row in connection.execute("SELECT number FROM tickets ORDER BY id")]
-    connection.close()
+    stored = [row[0] for row in office.database.rows("SELECT number FROM tickets ORDER BY id")]
     assert stored == numbers == ["A001", "B001", "A002", "B002"]
 
 

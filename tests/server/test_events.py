@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import aiohttp
 
-from server.storage.schema import DATABASE_FILE
 from server.web import events as events_module
 from tests.server.conftest import Clock, Running, StartOffice
 
@@ -152,9 +150,7 @@ async def test_day_rollover_at_jakarta_midnight_keeps_history(start_office: Star
     assert (
         body["number"] == "A001" and body["day"] == "2026-11-25"
     )  # yesterday's A002 is not called
-    connection = sqlite3.connect(office.office.data_dir / DATABASE_FILE)
-    days = connection.execute("SELECT day, number FROM tickets ORDER BY id").fetchall()
-    connection.close()
+    days = office.database.rows("SELECT CAST(day AS TEXT), number FROM tickets ORDER BY id")
     assert days == [("2026-11-24", "A001"), ("2026-11-24", "A002"), ("2026-11-25", "A001")]
     await socket.close()
 

@@ -21,8 +21,6 @@ import aiohttp
 import pytest
 import yarl
 
-from server.storage.repository import revoke_token
-from server.storage.schema import open_database
 from server.web.protocol import KEEPALIVE_TIMEOUT_S
 from server.web.routes import BODY_TIMEOUT_S
 from tests.server.conftest import StartOffice
@@ -165,13 +163,14 @@ async def test_sigterm_closes_every_websocket_with_going_away_in_well_under_a_se
 def run_cli(server: LiveServer, *arguments: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "server", "--data-dir", str(server.data_dir), *arguments],
-        capture_output=True, text=True, timeout=30, cwd=ROOT, check=True,
+        capture_output=True, text=True, timeout=30, cwd=ROOT, check=True, env=server._env(),
     )  # fmt: skip
 
 
 async def test_a_token_revoked_by_the_cli_is_refused_and_its_websocket_closed_within_a_second(
-    live_server: LiveServer,
+    live_server_factory: Callable[..., LiveServer], database_url: str | None
 ) -> None:
+    live_server = live_server_factory(database=database_url)  # on SQLite, then PostgreSQL
     secret = run_cli(live_server, "token", "create", "--role", "display", "--name", "TV lobi")
     token = secret.stdout.strip()
     headers = {"Authorization": f"Bearer {token}"}
@@ -189,6 +188,7 @@ async def test_a_token_revoked_by_the_cli_is_refused_and_its_websocket_closed_wi
         revoke = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "server", "--data-dir", str(live_server.data_dir),
             "token", "revoke", "TV lobi", cwd=ROOT, stdout=asyncio.subprocess.DEVNULL,
+            env=live_server._env(),
         )  # fmt: skip
         assert await revoke.wait() == 0
         revoked_at = time.monotonic()
@@ -207,12 +207,12 @@ async def test_a_token_revoked_by_the_cli_is_refused_and_its_websocket_closed_wi
         await other.send_str(json.dumps({"type": "resync"}))
         assert (await other.receive_json(timeout=5))["type"] == "snapshot"
         # measured from the commit itself (another connection, as the CLI's is)
-        connection = open_database(live_server.data_dir)
+        store = live_server.stored.store()
         try:
-            assert revoke_token(connection, "display", datetime.now(UTC)) == 1
+            assert store.revoke_token("display", datetime.now(UTC)) == 1
             committed_at = time.monotonic()
         finally:
-            connection.close()
+            store.close()
         closing = await other.receive(timeout=5)
         latency = time.monotonic() - committed_at
         print(f"close frame {latency * 1000:.0f} ms after the revoke was committed")

@@ -19,6 +19,7 @@ import pytest
 from zeroconf import ServiceBrowser, ServiceStateChange, Zeroconf
 
 from tests.support.live_server import LiveServer
+from tests.support.postgres import Cluster
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,21 +52,22 @@ def post(
 
 
 def stored_numbers(server: LiveServer) -> list[str]:
-    connection = sqlite3.connect(server.data_dir / "antrian.sqlite3")
-    rows = connection.execute("SELECT number FROM tickets ORDER BY id").fetchall()
-    connection.close()
-    return [number for (number,) in rows]
+    return [number for (number,) in server.stored.rows("SELECT number FROM tickets ORDER BY id")]
+
+
+@pytest.fixture
+def served(live_server_factory: Callable[..., LiveServer], database_url: str | None) -> LiveServer:
+    """A real server on the default office, once on SQLite and once on PostgreSQL."""
+    return live_server_factory(database=database_url)
 
 
 def test_processes_issuing_and_counters_calling_at_once_never_collide(
-    live_server: LiveServer,
+    served: LiveServer,
 ) -> None:
-    issuers = [
-        spawn("issue", live_server.api, live_server.tokens["kiosk"], "60", "ABC") for _ in range(4)
-    ]
+    issuers = [spawn("issue", served.api, served.tokens["kiosk"], "60", "ABC") for _ in range(4)]
     time.sleep(0.3)
     callers = [
-        spawn("call", live_server.api, live_server.tokens[f"counter{number}"], str(number), "400")
+        spawn("call", served.api, served.tokens[f"counter{number}"], str(number), "400")
         for number in (1, 2, 3)
     ]
     issued = [line for process in issuers for line in lines(process)]
@@ -73,9 +75,7 @@ def test_processes_issuing_and_counters_calling_at_once_never_collide(
     # drain what the callers left after the issuers finished
     for number in (1, 2, 3):
         called += lines(
-            spawn(
-                "call", live_server.api, live_server.tokens[f"counter{number}"], str(number), "400"
-            )
+            spawn("call", served.api, served.tokens[f"counter{number}"], str(number), "400")
         )
     assert all(line["status"] == 201 for line in issued)
     numbers = [str(line["number"]) for line in issued]
@@ -89,12 +89,10 @@ def test_processes_issuing_and_counters_calling_at_once_never_collide(
     assert max(called_numbers.values()) == 1, "no ticket is called twice"
 
 
-def test_kill_9_during_a_burst_loses_no_acknowledged_ticket(live_server: LiveServer) -> None:
-    workers = [
-        spawn("issue", live_server.api, live_server.tokens["kiosk"], "5000", "AB") for _ in range(3)
-    ]
+def test_kill_9_during_a_burst_loses_no_acknowledged_ticket(served: LiveServer) -> None:
+    workers = [spawn("issue", served.api, served.tokens["kiosk"], "5000", "AB") for _ in range(3)]
     time.sleep(1.0)
-    live_server.kill()
+    served.kill()
     acknowledged = [
         str(line["number"])
         for process in workers
@@ -102,55 +100,61 @@ def test_kill_9_during_a_burst_loses_no_acknowledged_ticket(live_server: LiveSer
         if line["status"] == 201
     ]
     assert len(acknowledged) > 50, "the burst was too short to prove anything"
-    live_server.start()
-    stored = stored_numbers(live_server)
+    served.start()
+    stored = stored_numbers(served)
     assert set(acknowledged) <= set(stored)
-    status, ticket = post(live_server, "/tickets", live_server.tokens["kiosk"], {"service": "A"})
+    status, ticket = post(served, "/tickets", served.tokens["kiosk"], {"service": "A"})
     assert status == 201
     highest_a = max(int(number[1:]) for number in stored if number.startswith("A"))
     assert ticket["number"] == f"A{highest_a + 1:03d}"
 
 
-def test_sigterm_stops_gracefully(live_server: LiveServer) -> None:
-    post(live_server, "/tickets", live_server.tokens["kiosk"], {"service": "C"})
-    assert live_server.stop() == 0
-    assert "stopped" in live_server.log()
-    assert stored_numbers(live_server) == ["C001"]
+def test_sigterm_stops_gracefully(served: LiveServer) -> None:
+    post(served, "/tickets", served.tokens["kiosk"], {"service": "C"})
+    assert served.stop() == 0
+    assert "stopped" in served.log()
+    assert stored_numbers(served) == ["C001"]
 
 
 def run_cli(server: LiveServer, *arguments: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "server", "--data-dir", str(server.data_dir), *arguments],
-        capture_output=True, text=True, timeout=30, cwd=ROOT,
+        capture_output=True, text=True, timeout=30, cwd=ROOT, env=server._env(),
     )  # fmt: skip
 
 
-def test_token_create_list_revoke(live_server: LiveServer) -> None:
-    created = run_cli(live_server, "token", "create", "--role", "kiosk", "--name", "Kiosk lobi")
+def test_token_create_list_revoke(served: LiveServer) -> None:
+    created = run_cli(served, "token", "create", "--role", "kiosk", "--name", "Kiosk lobi")
     assert created.returncode == 0
     secret = created.stdout.strip()
-    assert post(live_server, "/tickets", secret, {"service": "A"})[0] == 201
-    listed = run_cli(live_server, "token", "list")
+    assert post(served, "/tickets", secret, {"service": "A"})[0] == 201
+    listed = run_cli(served, "token", "list")
     assert "Kiosk lobi" in listed.stdout and secret not in listed.stdout
-    assert run_cli(live_server, "token", "revoke", "Kiosk lobi").returncode == 0
-    status, body = post(live_server, "/tickets", secret, {"service": "A"})
+    assert run_cli(served, "token", "revoke", "Kiosk lobi").returncode == 0
+    status, body = post(served, "/tickets", secret, {"service": "A"})
     assert (status, body["error"]) == (401, "unauthorized")
-    wrong = run_cli(live_server, "token", "create", "--role", "counter", "--name", "x")
+    wrong = run_cli(served, "token", "create", "--role", "counter", "--name", "x")
     assert wrong.returncode == 2
     assert wrong.stderr.count("\n") == 1 and "--counter" in wrong.stderr
 
 
-def test_backup_while_running_is_consistent(live_server: LiveServer, tmp_path: Path) -> None:
+def test_backup_while_running_is_consistent(served: LiveServer, tmp_path: Path) -> None:
     for _ in range(5):
-        post(live_server, "/tickets", live_server.tokens["kiosk"], {"service": "B"})
+        post(served, "/tickets", served.tokens["kiosk"], {"service": "B"})
     copy = tmp_path / "copy.sqlite3"
-    result = run_cli(live_server, "backup", str(copy))
+    result = run_cli(served, "backup", str(copy))
     assert result.returncode == 0, result.stderr
     connection = sqlite3.connect(copy)
     assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     numbers = [row[0] for row in connection.execute("SELECT number FROM tickets ORDER BY id")]
+    (log_id,) = connection.execute("SELECT value FROM meta WHERE key = 'log_id'").fetchone()
+    events = connection.execute("SELECT count(*) FROM events").fetchone()[0]
     connection.close()
     assert numbers == ["B001", "B002", "B003", "B004", "B005"]
+    with urllib.request.urlopen(f"{served.api}/health", timeout=10) as answer:
+        health = json.loads(answer.read())
+    # the copy is the same record: its log id, and every event up to the copy's moment
+    assert (log_id, events) == (health["log_id"], health["last_event_id"])
 
 
 @pytest.mark.parametrize(
@@ -245,19 +249,19 @@ def test_zeroconf_browser_finds_the_server_and_it_is_withdrawn_on_stop(
         zeroconf.close()
 
 
-def test_a_request_key_still_finds_its_ticket_after_a_kill(live_server: LiveServer) -> None:
+def test_a_request_key_still_finds_its_ticket_after_a_kill(served: LiveServer) -> None:
     request = urllib.request.Request(
-        live_server.api + "/tickets", data=b'{"service": "A"}', method="POST",
-        headers={"Authorization": f"Bearer {live_server.tokens['kiosk']}",
+        served.api + "/tickets", data=b'{"service": "A"}', method="POST",
+        headers={"Authorization": f"Bearer {served.tokens['kiosk']}",
                  "Idempotency-Key": "before-the-crash"},
     )  # fmt: skip
     with urllib.request.urlopen(request, timeout=10) as answer:
         first = json.loads(answer.read())
-    live_server.restart()  # SIGKILL, then start again
+    served.restart()  # SIGKILL, then start again
     with urllib.request.urlopen(request, timeout=10) as answer:
         again = json.loads(answer.read())
         assert answer.headers["Idempotent-Replayed"] == "true"
-    assert again["id"] == first["id"] and stored_numbers(live_server) == ["A001"]
+    assert again["id"] == first["id"] and stored_numbers(served) == ["A001"]
 
 
 def test_a_version_1_database_is_migrated_and_keeps_its_tickets(tmp_path: Path) -> None:
@@ -300,29 +304,60 @@ def test_a_version_1_database_is_migrated_and_keeps_its_tickets(tmp_path: Path) 
 
 
 def test_restore_brings_back_a_backup_with_a_new_record_id(
-    live_server: LiveServer, tmp_path: Path
+    served: LiveServer, tmp_path: Path
 ) -> None:
-    kiosk = live_server.tokens["kiosk"]
+    kiosk = served.tokens["kiosk"]
     for _ in range(3):
-        post(live_server, "/tickets", kiosk, {"service": "A"})
+        post(served, "/tickets", kiosk, {"service": "A"})
     copy = tmp_path / "copy.sqlite3"
-    assert run_cli(live_server, "backup", str(copy)).returncode == 0
-    before = json.loads(urllib.request.urlopen(f"{live_server.api}/health").read())
-    post(live_server, "/tickets", kiosk, {"service": "A"})  # after the backup: lost by restore
-    refused = run_cli(live_server, "restore", str(copy))
+    assert run_cli(served, "backup", str(copy)).returncode == 0
+    before = json.loads(urllib.request.urlopen(f"{served.api}/health").read())
+    post(served, "/tickets", kiosk, {"service": "A"})  # after the backup: lost by restore
+    refused = run_cli(served, "restore", str(copy))
     assert refused.returncode == 2 and "stop it" in refused.stderr
     assert refused.stderr.count("\n") == 1
-    live_server.stop()
+    served.stop()
     not_a_backup = tmp_path / "notes.txt"
     not_a_backup.write_text("not a database")
-    wrong = run_cli(live_server, "restore", str(not_a_backup))
+    wrong = run_cli(served, "restore", str(not_a_backup))
     assert wrong.returncode == 2 and "not an Antrian backup" in wrong.stderr
-    restored = run_cli(live_server, "restore", str(copy))
+    restored = run_cli(served, "restore", str(copy))
     assert restored.returncode == 0, restored.stderr
-    live_server.start()
-    assert stored_numbers(live_server) == ["A001", "A002", "A003"]
-    health = json.loads(urllib.request.urlopen(f"{live_server.api}/health").read())
+    served.start()
+    assert stored_numbers(served) == ["A001", "A002", "A003"]
+    health = json.loads(urllib.request.urlopen(f"{served.api}/health").read())
     assert health["last_event_id"] == 3 and health["log_id"] != before["log_id"]
-    assert post(live_server, "/tickets", kiosk, {"service": "A"})[1]["number"] == "A004"
-    kept = list(live_server.data_dir.glob("antrian.sqlite3.before-restore-*"))
+    assert post(served, "/tickets", kiosk, {"service": "A"})[1]["number"] == "A004"
+    # the replaced database is kept: beside the data dir's file, or beside the backup file
+    kept_pattern = "postgresql-before-restore-*" if served.database else "*.before-restore-*"
+    kept = list((tmp_path if served.database else served.data_dir).glob(kept_pattern))
     assert len(kept) == 1
+
+
+def test_migrate_copies_a_sqlite_office_into_postgresql_and_it_goes_on_there(
+    live_server: LiveServer, postgres_cluster: Cluster
+) -> None:
+    kiosk = live_server.tokens["kiosk"]
+    for code in "ABA":
+        assert post(live_server, "/tickets", kiosk, {"service": code})[0] == 201
+    assert post(live_server, "/counters/1/next", live_server.tokens["counter1"])[0] == 200
+    before = json.loads(urllib.request.urlopen(f"{live_server.api}/health").read())
+    url = postgres_cluster.create_database()
+    refused = run_cli(live_server, "migrate", "--to", url)
+    assert refused.returncode == 2 and "stop it" in refused.stderr
+    live_server.stop()
+    copied = run_cli(live_server, "migrate", "--to", url)
+    assert copied.returncode == 0, copied.stderr
+    assert "copied 3 tickets, 4 events" in copied.stdout
+    again = run_cli(live_server, "migrate", "--to", url)
+    assert again.returncode == 2 and "not empty" in again.stderr
+    # the same office on PostgreSQL: same record, same tokens, the numbering goes on
+    live_server.database = url
+    live_server.start()
+    health = json.loads(urllib.request.urlopen(f"{live_server.api}/health").read())
+    assert (health["log_id"], health["last_event_id"]) == (before["log_id"], 4)
+    assert stored_numbers(live_server) == ["A001", "B001", "A002"]
+    status, ticket = post(live_server, "/tickets", kiosk, {"service": "A"})
+    assert (status, ticket["number"]) == (201, "A003")
+    status, called = post(live_server, "/counters/1/next", live_server.tokens["counter1"])
+    assert (status, called["number"]) == (200, "A002")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 import urllib.error
 import urllib.request
@@ -28,18 +27,15 @@ def call(url: str, token: str | None = None, body: object = None) -> tuple[int, 
         return error.code, json.loads(error.read())
 
 
-def stored(data_dir: Path) -> dict[int, str]:
-    connection = sqlite3.connect(data_dir / "antrian.sqlite3")
-    rows = dict(connection.execute("SELECT id, number FROM tickets").fetchall())
-    connection.close()
-    return rows
+def stored(server: LiveServer) -> dict[int, str]:
+    return dict(server.stored.rows("SELECT id, number FROM tickets"))
 
 
 def test_a_second_server_on_the_same_data_is_a_standby_that_writes_nothing(
-    tmp_path: Path,
+    tmp_path: Path, database_url: str | None
 ) -> None:
-    first = LiveServer(tmp_path / "data").start()
-    second = LiveServer(tmp_path / "data", name="second")
+    first = LiveServer(tmp_path / "data", database=database_url).start()
+    second = LiveServer(tmp_path / "data", name="second", database=database_url)
     second.tokens = first.tokens
     try:
         for _ in range(20):
@@ -70,7 +66,7 @@ def test_a_second_server_on_the_same_data_is_a_standby_that_writes_nothing(
         assert answers["second"][0][1]["active_url"] == health["active"]["url"]
         status, _ = call(f"{second.api}/snapshot", first.tokens["display"])
         assert status == 503
-        on_disk = stored(tmp_path / "data")
+        on_disk = stored(first)
         assert len(on_disk) == 70
         assert sorted(on_disk.values()) == [f"A{n:03d}" for n in range(1, 21)] + [
             f"B{n:03d}" for n in range(1, 51)
@@ -81,14 +77,16 @@ def test_a_second_server_on_the_same_data_is_a_standby_that_writes_nothing(
         first.stop()
 
 
-def test_the_first_server_keeps_its_lock_when_a_standby_stops(tmp_path: Path) -> None:
-    first = LiveServer(tmp_path / "data").start()
-    second = LiveServer(tmp_path / "data", name="second")
+def test_the_first_server_keeps_its_lock_when_a_standby_stops(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    first = LiveServer(tmp_path / "data", database=database_url).start()
+    second = LiveServer(tmp_path / "data", name="second", database=database_url)
     second.tokens = first.tokens
     try:
         second.start()
         second.stop()
-        third = LiveServer(tmp_path / "data", name="third")
+        third = LiveServer(tmp_path / "data", name="third", database=database_url)
         third.tokens = first.tokens
         third.start()
         assert call(f"{third.api}/health")[1]["status"] == "standby"

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TypeVar
 
+from tests.support.database import Database
+
 START_TIMEOUT_S = 20.0
 K = TypeVar("K")
 TOKEN_NAMES = {
@@ -37,8 +39,10 @@ class LiveServer:
         name: str = "server",
         arguments: tuple[str, ...] = (),
         open_files: tuple[int, int] | None = None,
+        database: str | None = None,
     ) -> None:
         self.data_dir = data_dir
+        self.database = database  # a postgresql:// URL; None: SQLite in data_dir
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.config_path: Path | None = None
         if config_text is not None:
@@ -72,6 +76,9 @@ class LiveServer:
     def _env(self) -> dict[str, str]:
         env = dict(os.environ)
         env.pop("ANTRIAN_CONFIG", None)
+        env.pop("ANTRIAN_DATABASE_URL", None)
+        if self.database:
+            env["ANTRIAN_DATABASE_URL"] = self.database
         env.update(self.extra_env)
         return env
 
@@ -124,19 +131,12 @@ class LiveServer:
 
     def add_tokens(self, specs: Mapping[K, tuple[str, int | None]]) -> dict[K, str]:
         """Create tokens in-process (quicker than one CLI run each; the CLI has its own tests)."""
-        from datetime import UTC, datetime
+        return self.stored.create_tokens(dict(specs))
 
-        from server.storage.repository import Role, create_token
-        from server.storage.schema import open_database
-
-        connection = open_database(self.data_dir)
-        try:
-            return {
-                key: create_token(connection, Role(role), str(key), counter, datetime.now(UTC))
-                for key, (role, counter) in specs.items()
-            }
-        finally:
-            connection.close()
+    @property
+    def stored(self) -> Database:
+        """The server's database, to look at what it stored."""
+        return Database(self.data_dir, self.database)
 
     def _healthy(self) -> bool:
         try:

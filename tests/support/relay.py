@@ -13,12 +13,15 @@ class Relay:
     ``lose_requests``: bytes from the client are dropped and the connection cut, so the
     server never sees the request. ``lose_answers``: the server's bytes are dropped and
     the connection cut, so the server acted but the client never hears of it.
+    ``black_hole``: every byte is dropped and nothing is cut, like a peer whose machine
+    froze or whose network vanished silently.
     """
 
     def __init__(self, target_port: int) -> None:
         self.target_port = target_port
         self.lose_requests = False
         self.lose_answers = False
+        self.black_hole = False
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = self._listener.getsockname()[1]
         self._sockets: list[socket.socket] = []
@@ -61,7 +64,8 @@ class Relay:
             while data := source.recv(65536):
                 if self.lose_requests if upward else self.lose_answers:
                     break
-                target.sendall(data)
+                if not self.black_hole:
+                    target.sendall(data)
         except OSError:
             pass
         for end in (source, target):
