@@ -72,6 +72,10 @@ class Ticket:
     requeued: bool = False
     transferred_from: str | None = None
     request_key: str | None = None  # the kiosk's key for the request that issued it
+    issued_by: int | None = None  # id of the device token that issued it
+    # while re-queued and waiting: how many more tickets of its service may still be
+    # called before it (counts down with each call; at 0 it is called next)
+    requeue_calls_left: int | None = None
 
     @property
     def order(self) -> tuple[int, float, int]:

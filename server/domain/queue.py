@@ -12,9 +12,9 @@ import copy
 import math
 import secrets
 from collections import deque
-from collections.abc import Callable, Iterable
-from dataclasses import replace
-from datetime import date, datetime
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 
 from server.domain.model import (
     Change,
@@ -33,6 +33,8 @@ from server.errors import (
     CounterPaused,
     InvalidState,
     NoCurrentTicket,
+    NotPermitted,
+    NotServedHere,
     QueueEmpty,
     SameService,
     ServiceClosed,
@@ -54,6 +56,72 @@ CLOSED_MESSAGES = {
 def new_ticket_key() -> str:
     """A secret for the ticket's status link (printed in its QR code)."""
     return secrets.token_urlsafe(9)
+
+
+@dataclass(slots=True)
+class _Line:
+    """One service's waiting line while its next calls are worked out.
+
+    It reads the day's sorted lanes without copying them and keeps what it has handed out
+    aside, so the same rules decide a real call and predict the order of the whole line.
+    """
+
+    lanes: tuple[list[tuple[float, int]], list[tuple[float, int]]]
+    tickets: dict[int, Ticket]
+    due: dict[int, int]  # waiting re-queued ticket id -> calls it may still let go first
+    streak: int  # priority calls of the service in a row
+    max_in_row: int | None
+    regular_after: timedelta | None
+    taken: set[int] = field(default_factory=set)
+    positions: list[int] = field(default_factory=lambda: [0, 0])
+
+    def head(self, lane: Lane) -> Ticket | None:
+        entries = self.lanes[lane]
+        position = self.positions[lane]
+        while position < len(entries) and entries[position][1] in self.taken:
+            position += 1
+        self.positions[lane] = position
+        return self.tickets[entries[position][1]] if position < len(entries) else None
+
+    def turn(self) -> tuple[int, float, int] | None:
+        """The service's place among other services: its earliest ticket, priority first."""
+        heads = [ticket.order for lane in Lane if (ticket := self.head(lane)) is not None]
+        return min(heads) if heads else None
+
+    def choose(self, now: datetime | None) -> Ticket:
+        """The ticket this service calls next (the line is not empty)."""
+        overdue = self._overdue_requeued()
+        if overdue is not None:
+            return overdue
+        priority, regular = self.head(Lane.PRIORITY), self.head(Lane.REGULAR)
+        if priority is None or regular is None:
+            chosen = priority or regular
+            assert chosen is not None, "choose() on an empty line"
+            return chosen
+        if self.max_in_row is not None and self.streak >= self.max_in_row:
+            return regular
+        if (
+            self.regular_after is not None
+            and now is not None
+            and now - regular.issued_at > self.regular_after
+        ):
+            return regular
+        return priority
+
+    def take(self, ticket: Ticket) -> None:
+        self.taken.add(ticket.id)
+        self.due.pop(ticket.id, None)
+        for other, left in self.due.items():
+            self.due[other] = max(0, left - 1)
+        self.streak = self.streak + 1 if ticket.lane is Lane.PRIORITY else 0
+
+    def _overdue_requeued(self) -> Ticket | None:
+        # Earliest deadline first: when the k+1 most urgent re-queued tickets may let at
+        # most k others go first, one of them must be called now, or one misses its bound.
+        ranked = sorted(self.due, key=lambda ticket_id: (self.due[ticket_id], ticket_id))
+        if any(self.due[ticket_id] <= index for index, ticket_id in enumerate(ranked)):
+            return self.tickets[ranked[0]]
+        return None
 
 
 class QueueDay:
@@ -90,6 +158,14 @@ class QueueDay:
         self.counters: dict[int, Counter] = {
             counter.number: Counter(counter.number) for counter in config.counters
         }
+        # per service: ids of waiting re-queued tickets that still count down
+        self.requeued_waiting: dict[str, set[int]] = {
+            service.code: set() for service in config.services
+        }
+        self.priority_streak: dict[str, int] = {service.code: 0 for service in config.services}
+        self._latest: datetime | None = None  # the time of the latest action
+        self._version = 0  # changes with every change of a ticket; keys the order cache
+        self._orders: dict[str, tuple[tuple[int, datetime | None], dict[int, int]]] = {}
         self._services = {service.code: service for service in config.services}
         self._serving = {
             service.code: tuple(
@@ -102,6 +178,7 @@ class QueueDay:
                 self.counters[counter.number] = counter
         for ticket in sorted(tickets, key=lambda ticket: ticket.id):
             self._load(ticket)
+        self._restore_priority_streaks()
         for number, counter in list(self.counters.items()):
             current = self.tickets.get(counter.current) if counter.current is not None else None
             if current is None or current.status is not TicketStatus.CALLED:
@@ -139,25 +216,29 @@ class QueueDay:
         priority, regular = self.lines[code]
         return len(priority) + len(regular), len(priority)
 
-    def waiting(self, codes: Iterable[str] | None = None) -> list[Ticket]:
-        """Waiting tickets of `codes` (default: all services) in call order."""
+    def waiting(
+        self, codes: Iterable[str] | None = None, now: datetime | None = None
+    ) -> list[Ticket]:
+        """Waiting tickets of `codes` (default: all services) in the order one counter
+        serving all of them would call them, if nobody else came (see `call_next`)."""
         codes = list(codes) if codes is not None else list(self.lines)
-        found = [
-            self.tickets[ticket_id]
-            for code in codes
-            for lane in self.lines[code]
-            for _, ticket_id in lane
-        ]
-        return sorted(found, key=lambda ticket: ticket.order)
+        return list(self._call_sequence(codes, now))
 
-    def people_ahead(self, ticket: Ticket) -> int:
-        if ticket.status is not TicketStatus.WAITING:
+    def people_ahead(self, ticket: Ticket, now: datetime | None = None) -> int:
+        """How many tickets of its service are called before it, if nobody else came."""
+        if ticket.status is not TicketStatus.WAITING or ticket.service not in self.lines:
             return 0
-        priority, regular = self.lines[ticket.service]
-        entry = (ticket.sort_key, ticket.id)
-        if ticket.lane is Lane.PRIORITY:
-            return bisect.bisect_left(priority, entry)
-        return len(priority) + bisect.bisect_left(regular, entry)
+        moment = now or self._latest
+        key = (self._version, moment)
+        cached = self._orders.get(ticket.service)
+        if cached is None or cached[0] != key:
+            order = {
+                waiting.id: index
+                for index, waiting in enumerate(self._call_sequence([ticket.service], moment))
+            }
+            cached = (key, order)
+            self._orders[ticket.service] = cached
+        return cached[1].get(ticket.id, 0)
 
     def minutes_per_visitor(self, code: str) -> float:
         recent = self.durations[code]
@@ -202,8 +283,10 @@ class QueueDay:
     # ----------------------------------------------------------------- actions
 
     def issue(
-        self, code: str, priority: bool, now: datetime, request_key: str | None = None
-    ) -> Change:
+        self, code: str, priority: bool, now: datetime, request_key: str | None = None,
+        issued_by: int | None = None,
+    ) -> Change:  # fmt: skip
+        self._latest = now
         if request_key is not None and request_key in self.by_request_key:
             raise InvalidState("this request already issued a ticket")  # callers look first
         self.service_config(code)
@@ -227,6 +310,7 @@ class QueueDay:
             sort_key=float(self.next_id),
             key=self.key_factory(),
             request_key=request_key,
+            issued_by=issued_by,
         )
         self._load(ticket)
         return Change(EventType.TICKET_ISSUED, tickets=(ticket,), services=(code,))
@@ -236,8 +320,15 @@ class QueueDay:
         ticket_id = self.by_request_key.get(request_key)
         return self.tickets[ticket_id] if ticket_id is not None else None
 
-    def void(self, ticket_id: int, now: datetime) -> Change:
+    def void(self, ticket_id: int, now: datetime, issued_by: int | None = None) -> Change:
+        """Void a waiting ticket; with `issued_by`, only one that this device issued."""
+        self._latest = now
         ticket = self.ticket(ticket_id)
+        if issued_by is not None and ticket.issued_by != issued_by:
+            raise NotPermitted(
+                f"ticket {ticket.number} was issued by another device; "
+                "only that kiosk or an admin can void it"
+            )
         if ticket.status is not TicketStatus.WAITING:
             raise InvalidState(
                 f"ticket {ticket.number} is {ticket.status}; only a waiting one can be voided"
@@ -247,43 +338,40 @@ class QueueDay:
         return Change(EventType.TICKET_VOIDED, tickets=(voided,), services=(ticket.service,))
 
     def call_next(self, number: int, now: datetime) -> Change:
-        counter = self.counter(number)
-        if counter.state is CounterState.PAUSED:
-            raise CounterPaused(f"counter {number} is paused; resume it first")
+        """Call the next ticket among the counter's services; the current one is done.
+
+        Between services the one whose earliest ticket (priority first) came first takes
+        its turn; within it, a re-queued ticket at the end of its bound goes first, then
+        the fairness rules choose between the priority and the regular lane.
+        """
+        self._latest = now
+        counter = self._callable_counter(number)
         codes = self.config.counter(number).services  # type: ignore[union-attr]
-        candidates = [
-            lane[0]
-            for lane_index in (Lane.PRIORITY, Lane.REGULAR)
-            for code in codes
-            for lane in (self.lines[code][lane_index],)
-            if lane
-        ]
-        heads = [
-            (int(self.tickets[ticket_id].lane), key, ticket_id) for key, ticket_id in candidates
-        ]
-        if not heads:
+        chosen = next(self._call_sequence(codes, now), None)
+        if chosen is None:
             raise QueueEmpty(f"no one is waiting for counter {number}")
-        finished: tuple[Ticket, ...] = ()
-        if counter.current is not None:
-            finished = (self._finish(self.tickets[counter.current], TicketStatus.DONE, now),)
-        chosen = self.tickets[min(heads)[2]]
-        self._unline(chosen)
-        called = self._store(
-            replace(chosen, status=TicketStatus.CALLED, counter=number, called_at=now)
-        )
-        counter = self._set_counter(replace(counter, current=called.id))
-        services = tuple(dict.fromkeys([*(t.service for t in finished), called.service]))
-        return Change(
-            EventType.TICKET_CALLED, tickets=(*finished, called), counters=(counter,),
-            services=services,
-        )  # fmt: skip
+        return self._call(counter, chosen, now)
+
+    def call_number(self, number: int, ticket_number: str, now: datetime) -> Change:
+        """Call a given waiting ticket out of order; the current one is done, as with next."""
+        self._latest = now
+        counter = self._callable_counter(number)
+        ticket = self._by_number(ticket_number)
+        self._check_served(number, ticket)
+        if ticket.status is not TicketStatus.WAITING:
+            raise InvalidState(
+                f"ticket {ticket.number} is {ticket.status}; only a waiting one can be called"
+            )
+        return self._call(counter, ticket, now)
 
     def recall(self, number: int, now: datetime) -> Change:
+        self._latest = now
         counter, ticket = self._current(number)
         recalled = self._store(replace(ticket, recalls=ticket.recalls + 1))
         return Change(EventType.TICKET_RECALLED, tickets=(recalled,), counters=(counter,))
 
     def finish(self, number: int, now: datetime) -> Change:
+        self._latest = now
         counter, ticket = self._current(number)
         done = self._finish(ticket, TicketStatus.DONE, now)
         counter = self._set_counter(replace(counter, current=None))
@@ -292,6 +380,7 @@ class QueueDay:
         )
 
     def no_show(self, number: int, now: datetime) -> Change:
+        self._latest = now
         counter, ticket = self._current(number)
         missed = self._finish(ticket, TicketStatus.NO_SHOW, now, measure=False)
         counter = self._set_counter(replace(counter, current=None))
@@ -301,19 +390,24 @@ class QueueDay:
         )  # fmt: skip
 
     def requeue(self, number: int, ticket_number: str, now: datetime) -> Change:
+        """A no-show waits again: at most `requeue_after` further tickets of its service
+        are called before it (each re-queued ticket keeps its own count)."""
+        self._latest = now
         counter = self.counter(number)
-        ticket_id = self.by_number.get(ticket_number.strip().upper())
-        if ticket_id is None:
-            raise UnknownTicket(f"no ticket {ticket_number!r} was issued today")
-        ticket = self.tickets[ticket_id]
+        ticket = self._by_number(ticket_number)
+        self._check_served(number, ticket)
         if ticket.status is not TicketStatus.NO_SHOW:
             raise InvalidState(
                 f"ticket {ticket.number} is {ticket.status}; only a no-show can be re-queued"
             )
-        lane, sort_key = self._requeue_position(ticket)
+        lane = Lane.PRIORITY if ticket.priority else Lane.REGULAR
+        tail = self.lines[ticket.service][lane]
+        # at the end of its own lane, before any ticket issued from now on
+        last = tail[-1][0] if tail else float(self.next_id) - 1.0
         back = replace(
-            ticket, status=TicketStatus.WAITING, lane=lane, sort_key=sort_key, requeued=True,
-            counter=None, called_at=None, finished_at=None,
+            ticket, status=TicketStatus.WAITING, lane=lane,
+            sort_key=(last + float(self.next_id)) / 2.0, requeued=True, counter=None,
+            called_at=None, finished_at=None, requeue_calls_left=self.config.requeue_after,
         )  # fmt: skip
         self._store(back)
         self._line(back)
@@ -323,6 +417,9 @@ class QueueDay:
         )  # fmt: skip
 
     def transfer(self, number: int, code: str, now: datetime) -> Change:
+        """The current ticket waits in another service, with its number and its place by
+        original issue time in its own lane (priority stays priority)."""
+        self._latest = now
         self.service_config(code)
         counter, ticket = self._current(number)
         if ticket.service == code:
@@ -333,6 +430,8 @@ class QueueDay:
         moved = replace(
             ticket, service=code, status=TicketStatus.WAITING, counter=None, called_at=None,
             transferred_from=ticket.service,
+            lane=Lane.PRIORITY if ticket.priority else Lane.REGULAR,
+            sort_key=float(ticket.id), requeue_calls_left=None,
         )  # fmt: skip
         self._store(moved)
         self._line(moved)
@@ -359,6 +458,100 @@ class QueueDay:
 
     # ----------------------------------------------------------------- internals
 
+    def _callable_counter(self, number: int) -> Counter:
+        counter = self.counter(number)
+        if counter.state is CounterState.PAUSED:
+            raise CounterPaused(f"counter {number} is paused; resume it first")
+        return counter
+
+    def _by_number(self, ticket_number: str) -> Ticket:
+        ticket_id = self.by_number.get(ticket_number.strip().upper())
+        if ticket_id is None:
+            raise UnknownTicket(f"no ticket {ticket_number!r} was issued today")
+        return self.tickets[ticket_id]
+
+    def _check_served(self, number: int, ticket: Ticket) -> None:
+        codes = self.config.counter(number).services  # type: ignore[union-attr]
+        if ticket.service not in codes:
+            raise NotServedHere(
+                f"ticket {ticket.number} is in service {ticket.service}, "
+                f"which counter {number} does not serve"
+            )
+
+    def _call(self, counter: Counter, chosen: Ticket, now: datetime) -> Change:
+        finished: tuple[Ticket, ...] = ()
+        if counter.current is not None:
+            finished = (self._finish(self.tickets[counter.current], TicketStatus.DONE, now),)
+        self._unline(chosen)
+        called = self._store(
+            replace(
+                chosen, status=TicketStatus.CALLED, counter=counter.number, called_at=now,
+                requeue_calls_left=None,
+            )
+        )  # fmt: skip
+        counted = self._count_call(called)
+        counter = self._set_counter(replace(counter, current=called.id))
+        services = tuple(dict.fromkeys([*(t.service for t in finished), called.service]))
+        return Change(
+            EventType.TICKET_CALLED, tickets=(*finished, *counted, called), counters=(counter,),
+            services=services,
+        )  # fmt: skip
+
+    def _count_call(self, called: Ticket) -> tuple[Ticket, ...]:
+        """A call of a service: its re-queued tickets count down, its priority streak moves."""
+        code = called.service
+        counted = []
+        for ticket_id in sorted(self.requeued_waiting[code]):
+            ticket = self.tickets[ticket_id]
+            left = ticket.requeue_calls_left
+            if left is not None and left > 0:
+                counted.append(self._store(replace(ticket, requeue_calls_left=left - 1)))
+        streak = self.priority_streak[code]
+        self.priority_streak[code] = streak + 1 if called.lane is Lane.PRIORITY else 0
+        return tuple(counted)
+
+    def _call_sequence(self, codes: Iterable[str], now: datetime | None) -> Iterator[Ticket]:
+        """The calls one counter serving `codes` would make from now, if nobody came."""
+        lines = [self._scratch_line(code) for code in codes if code in self.lines]
+        while True:
+            turns = [(turn, index) for index, line in enumerate(lines) if (turn := line.turn())]
+            if not turns:
+                return
+            line = lines[min(turns)[1]]
+            ticket = line.choose(now)
+            line.take(ticket)
+            yield ticket
+
+    def _scratch_line(self, code: str) -> _Line:
+        service = self._services[code]
+        minutes = self.config.regular_after_minutes(service)
+        due = {
+            ticket_id: self.tickets[ticket_id].requeue_calls_left or 0
+            for ticket_id in self.requeued_waiting[code]
+        }
+        return _Line(
+            lanes=self.lines[code], tickets=self.tickets, due=due,
+            streak=self.priority_streak[code], max_in_row=self.config.max_in_row(service),
+            regular_after=timedelta(minutes=minutes) if minutes is not None else None,
+        )  # fmt: skip
+
+    def _restore_priority_streaks(self) -> None:
+        # after a restart: the priority calls in a row, from today's latest calls
+        latest_first = sorted(
+            (ticket for ticket in self.tickets.values() if ticket.called_at is not None),
+            key=lambda ticket: (ticket.called_at, ticket.id),
+            reverse=True,
+        )
+        ended: set[str] = set()
+        for ticket in latest_first:
+            code = ticket.service
+            if code in ended or code not in self.priority_streak:
+                continue
+            if ticket.lane is Lane.PRIORITY:
+                self.priority_streak[code] += 1
+            else:
+                ended.add(code)
+
     def _current(self, number: int) -> tuple[Counter, Ticket]:
         counter = self.counter(number)
         if counter.current is None:
@@ -379,21 +572,6 @@ class QueueDay:
             seconds = (finished_at - ticket.called_at).total_seconds()
             if 0 < seconds < 4 * 3600:
                 self.durations[ticket.service].append(seconds)
-
-    def _requeue_position(self, ticket: Ticket) -> tuple[Lane, float]:
-        """Place a returning no-show so that at most N others of its service go first."""
-        limit = self.config.requeue_after
-        priority, regular = self.lines[ticket.service]
-        ahead = [(Lane.PRIORITY, entry) for entry in priority]
-        ahead += [(Lane.REGULAR, entry) for entry in regular]
-        if len(ahead) <= limit:
-            natural = Lane.PRIORITY if ticket.priority else Lane.REGULAR
-            tail = self.lines[ticket.service][natural]
-            return natural, (tail[-1][0] + 1.0) if tail else float(self.next_id)
-        lane, (key, _) = ahead[limit]
-        if limit > 0 and ahead[limit - 1][0] == lane:
-            return lane, (ahead[limit - 1][1][0] + key) / 2.0
-        return lane, key - 1.0
 
     def _load(self, ticket: Ticket) -> None:
         self.tickets[ticket.id] = ticket
@@ -420,16 +598,22 @@ class QueueDay:
         ):
             self.issued_count[ticket.issued_service] -= 1
         self.tickets[ticket.id] = ticket
+        self._version += 1
         return ticket
 
     def _line(self, ticket: Ticket) -> None:
         bisect.insort(self.lines[ticket.service][ticket.lane], (ticket.sort_key, ticket.id))
+        if ticket.requeue_calls_left is not None:
+            self.requeued_waiting[ticket.service].add(ticket.id)
+        self._version += 1
 
     def _unline(self, ticket: Ticket) -> None:
         lane = self.lines[ticket.service][ticket.lane]
         index = bisect.bisect_left(lane, (ticket.sort_key, ticket.id))
         if index < len(lane) and lane[index][1] == ticket.id:
             del lane[index]
+        self.requeued_waiting[ticket.service].discard(ticket.id)
+        self._version += 1
 
     def _set_counter(self, counter: Counter) -> Counter:
         self.counters[counter.number] = counter
