@@ -18,6 +18,7 @@ from client.wire import (
     CounterState,
     Event,
     EventType,
+    PriorityOffer,
     Snapshot,
     TicketStatus,
     UnknownEvent,
@@ -158,6 +159,18 @@ def test_snapshot_message_is_decoded_from_text() -> None:
     assert message.seq == 41
     assert [service.code for service in message.services] == ["A", "B"]
     assert len(message.waiting) == 1
+
+
+def test_snapshot_tells_whether_priority_is_offered_and_to_whom() -> None:
+    offered = parse_snapshot(snapshot_json())
+    assert offered.priority == PriorityOffer(enabled=True, groups=("lansia", "ibu hamil"))
+    off = parse_snapshot(snapshot_json(priority={"enabled": False, "groups": []}))
+    assert off.priority == PriorityOffer(enabled=False, groups=())
+    older = snapshot_json()
+    del older["priority"]  # a server from before the setting was sent: offered
+    assert parse_snapshot(older).priority == PriorityOffer()
+    with pytest.raises(ProtocolError, match=r"snapshot\.priority\.groups\[0\]"):
+        parse_snapshot(snapshot_json(priority={"enabled": True, "groups": [3]}))
 
 
 def test_ticket_called_event_carries_ticket_counter_and_services() -> None:
