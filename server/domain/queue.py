@@ -229,6 +229,11 @@ class QueueDay:
         if ticket.status is not TicketStatus.WAITING or ticket.service not in self.lines:
             return 0
         moment = now or self._latest
+        service = self._services[ticket.service]
+        if not self.requeued_waiting[ticket.service] and (
+            moment is None or self.config.regular_after_minutes(service) is None
+        ):
+            return self._place_in_two_lanes(ticket, self.config.max_in_row(service))
         key = (self._version, moment)
         cached = self._orders.get(ticket.service)
         if cached is None or cached[0] != key:
@@ -239,6 +244,22 @@ class QueueDay:
             cached = (key, order)
             self._orders[ticket.service] = cached
         return cached[1].get(ticket.id, 0)
+
+    def _place_in_two_lanes(self, ticket: Ticket, max_in_row: int | None) -> int:
+        """`people_ahead` when only the lanes and 'at most N in a row' decide (no re-queued
+        ticket counting down, no waiting-time rule): counted, not played through."""
+        priority, regular = self.lines[ticket.service]
+        lane = priority if ticket.lane is Lane.PRIORITY else regular
+        index = bisect.bisect_left(lane, (ticket.sort_key, ticket.id))
+        if max_in_row is None:
+            return index if ticket.lane is Lane.PRIORITY else len(priority) + index
+        # priority calls before the first regular one, then one regular per N priority
+        first = max(0, max_in_row - self.priority_streak[ticket.service])
+        if ticket.lane is Lane.PRIORITY:
+            if index < first:
+                return index
+            return index + min(len(regular), 1 + (index - first) // max_in_row)
+        return index + min(len(priority), first + index * max_in_row)
 
     def minutes_per_visitor(self, code: str) -> float:
         recent = self.durations[code]

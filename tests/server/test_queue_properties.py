@@ -29,7 +29,11 @@ FAIR_CONFIG = parse_config(
         ],
     }
 )
-CONFIGS = [pytest.param(CONFIG, id="no fairness rules"), pytest.param(FAIR_CONFIG, id="fair")]
+CONFIGS = [
+    pytest.param(CONFIG, id="no fairness rules"),
+    pytest.param(parse_config({"priority": {"max_in_row": 2}}), id="max_in_row only"),
+    pytest.param(FAIR_CONFIG, id="fair"),
+]
 # two services and two counters: re-queues of one service come often enough to meet
 SMALL = {
     "services": [{"code": "A", "name": "A"}, {"code": "B", "name": "B"}],
