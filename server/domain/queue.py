@@ -299,6 +299,9 @@ class QueueDay:
             code: deque(recent, maxlen=recent.maxlen) for code, recent in self.durations.items()
         }
         twin.counters = dict(self.counters)
+        twin.requeued_waiting = {code: set(ids) for code, ids in self.requeued_waiting.items()}
+        twin.priority_streak = dict(self.priority_streak)
+        twin._orders = {}  # its own cache: the two are read on different threads
         return twin
 
     # ----------------------------------------------------------------- actions

@@ -333,6 +333,16 @@ def test_the_wait_estimate_learns_from_todays_visits_again_after_a_restart() -> 
     assert before == restarted.minutes_per_visitor("A") == 10.0
 
 
+def test_a_copy_keeps_the_requeue_counts_and_streaks_of_its_moment() -> None:
+    day = make_day({"office": {"requeue_after": 2}, "priority": {"max_in_row": 1}})
+    run(day, "A; A; A; A!; A!; next 1; next 1; no-show 1; requeue 1 A001")  # A004, A001
+    twin = day.copy()
+    run(day, "next 1; next 1; next 1")
+    assert [ticket.number for ticket in twin.waiting(["A"], NOON)] == [
+        "A005", "A002", "A001", "A003",
+    ]  # fmt: skip
+
+
 # ------------------------------------------------------------------ scripted scenarios
 
 
