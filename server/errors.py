@@ -86,7 +86,7 @@ class SameService(QueueError):
 
 
 class NotServedHere(QueueError):
-    code = "not_serving_service"
+    code = "not_served_here"
 
 
 class NotPermitted(QueueError):

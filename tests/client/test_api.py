@@ -116,7 +116,7 @@ async def test_a_counter_calls_a_given_number_of_its_services(live_server: LiveS
         assert (called.number, called.status, called.counter) == ("A002", TicketStatus.CALLED, 1)
         with pytest.raises(Conflict) as refused:
             await counter.call_number(1, "B001")  # loket 1 serves A only
-        assert refused.value.code == "not_serving_service"
+        assert refused.value.code == "not_served_here"
         with pytest.raises(NotFound):
             await counter.call_number(1, "A099")
         assert (await counter.call_next(1)).number == "A001"

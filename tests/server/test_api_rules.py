@@ -52,7 +52,7 @@ async def test_calling_a_number_is_refused_with_a_clear_4xx(start_office: StartO
     office = await start_office()
     await issue(office, "A", "B")
     cases = [
-        ("counter1", 1, {"number": "B001"}, 409, "not_serving_service"),
+        ("counter1", 1, {"number": "B001"}, 409, "not_served_here"),
         ("counter1", 1, {"number": "A404"}, 404, "unknown_ticket"),
         ("counter1", 1, {}, 400, "bad_request"),
         ("counter1", 1, {"number": 5}, 400, "bad_request"),
@@ -77,7 +77,7 @@ async def test_a_counter_requeues_only_tickets_of_its_services(start_office: Sta
     await office.post("/counters/3/next", "counter3")
     await office.post("/counters/3/no-show", "counter3")
     status, body = await office.post("/counters/1/requeue", "counter1", {"number": "B001"})
-    assert (status, body["error"]) == (409, "not_serving_service")
+    assert (status, body["error"]) == (409, "not_served_here")
     assert "counter 1 does not serve" in body["message"]
     status, back = await office.post("/counters/2/requeue", "counter2", {"number": "B001"})
     assert (status, back["status"], back["requeued"]) == (200, "waiting", True)
