@@ -229,11 +229,8 @@ class QueueDay:
         if ticket.status is not TicketStatus.WAITING or ticket.service not in self.lines:
             return 0
         moment = now or self._latest
-        service = self._services[ticket.service]
-        if not self.requeued_waiting[ticket.service] and (
-            moment is None or self.config.regular_after_minutes(service) is None
-        ):
-            return self._place_in_two_lanes(ticket, self.config.max_in_row(service))
+        if not self.requeued_waiting[ticket.service]:
+            return self._place_in_two_lanes(ticket, moment)
         key = (self._version, moment)
         cached = self._orders.get(ticket.service)
         if cached is None or cached[0] != key:
@@ -245,21 +242,40 @@ class QueueDay:
             self._orders[ticket.service] = cached
         return cached[1].get(ticket.id, 0)
 
-    def _place_in_two_lanes(self, ticket: Ticket, max_in_row: int | None) -> int:
-        """`people_ahead` when only the lanes and 'at most N in a row' decide (no re-queued
-        ticket counting down, no waiting-time rule): counted, not played through."""
-        priority, regular = self.lines[ticket.service]
+    def _place_in_two_lanes(self, ticket: Ticket, now: datetime | None) -> int:
+        """`people_ahead` when no re-queued ticket counts down: counted, not played through.
+
+        First the regular tickets that waited longer than the service's M minutes (they
+        stand in issue order, so they are the head of the regular lane), then priority
+        tickets with one regular ticket after each N in a row.
+        """
+        code = ticket.service
+        service = self._services[code]
+        priority, regular = self.lines[code]
         lane = priority if ticket.lane is Lane.PRIORITY else regular
         index = bisect.bisect_left(lane, (ticket.sort_key, ticket.id))
+        overdue = 0
+        minutes = self.config.regular_after_minutes(service)
+        if minutes is not None and now is not None and priority:
+            limit = now - timedelta(minutes=minutes)
+            tickets = self.tickets
+            overdue = bisect.bisect_left(
+                regular, limit, key=lambda entry: tickets[entry[1]].issued_at
+            )
+        if ticket.lane is Lane.REGULAR and index < overdue:
+            return index
+        max_in_row = self.config.max_in_row(service)
+        streak = 0 if overdue else self.priority_streak[code]
         if max_in_row is None:
-            return index if ticket.lane is Lane.PRIORITY else len(priority) + index
-        # priority calls before the first regular one, then one regular per N priority
-        first = max(0, max_in_row - self.priority_streak[ticket.service])
+            return overdue + index if ticket.lane is Lane.PRIORITY else len(priority) + index
+        # priority calls before the next regular one, then one regular per N priority
+        first = max(0, max_in_row - streak)
         if ticket.lane is Lane.PRIORITY:
             if index < first:
-                return index
-            return index + min(len(regular), 1 + (index - first) // max_in_row)
-        return index + min(len(priority), first + index * max_in_row)
+                return overdue + index
+            later = 1 + (index - first) // max_in_row
+            return overdue + index + min(len(regular) - overdue, later)
+        return index + min(len(priority), first + (index - overdue) * max_in_row)
 
     def minutes_per_visitor(self, code: str) -> float:
         recent = self.durations[code]

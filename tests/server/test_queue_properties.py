@@ -185,12 +185,12 @@ def test_calls_follow_priority_then_issue_order(issues: list[tuple[str, bool]]) 
 
 
 def play(
-    config: Config, sequence: list[tuple[object, ...]]
+    config: Config, sequence: list[tuple[object, ...]], step_s: int = 30
 ) -> Iterator[tuple[QueueDay, dict[int, Ticket], datetime]]:
     """Perform the actions one by one; yields the day, the tickets before it, and the time."""
     day = QueueDay(config, START.date())
     for step, action in enumerate(sequence):
-        now = START + timedelta(seconds=30 * step)
+        now = START + timedelta(seconds=step_s * step)
         before = dict(day.tickets)
         try:
             perform(day, action, now)
@@ -261,14 +261,15 @@ def test_a_transfer_never_puts_a_ticket_ahead_of_an_earlier_issued_ticket_of_its
                     assert day.people_ahead(other, now) > place, (other, ticket)
 
 
-@pytest.mark.parametrize("config", CONFIGS)
+@pytest.mark.parametrize("config", [*CONFIGS, *BOUND_CONFIGS])
 @settings(max_examples=150, deadline=None)
-@given(sequence=st.lists(st.one_of(actions, call_number), min_size=20, max_size=60))
+@given(sequence=st.lists(st.one_of(small_actions, call_number), min_size=20, max_size=60))
 def test_people_ahead_is_the_order_the_tickets_are_called_in(
     config: Config, sequence: list[tuple[object, ...]]
 ) -> None:
+    # two minutes a step: regular tickets outwait regular_after_minutes while others wait
     day, now = QueueDay(config, START.date()), START
-    for played, _, moment in play(config, sequence):
+    for played, _, moment in play(config, sequence, step_s=120):
         day, now = played, moment
     predicted = day.waiting(["A"], now)  # counter 1 serves service A only
     assert [day.people_ahead(ticket, now) for ticket in predicted] == list(range(len(predicted)))
