@@ -182,7 +182,8 @@ async def test_bad_input_gets_clear_4xx(start_office: StartOffice) -> None:
         ).map(lambda value: json.dumps(value).encode()),
     ),
     path=st.sampled_from(
-        ["/tickets", "/counters/1/transfer", "/counters/1/requeue", "/tickets/1/void"]
+        ["/tickets", "/counters/1/transfer", "/counters/1/requeue", "/counters/1/call"]
+        + ["/tickets/1/void"]
     ),
 )
 async def test_fuzzed_bodies_never_cause_a_5xx(
