@@ -13,7 +13,7 @@ import math
 import secrets
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from server.domain.model import (
@@ -27,6 +27,7 @@ from server.domain.model import (
     TicketStatus,
     format_number,
 )
+from server.domain.order import ServiceLine, call_sequence
 from server.domain.schedule import closed_reason
 from server.domain.settings import OfficeSettings, ServiceSettings
 from server.errors import (
@@ -56,72 +57,6 @@ CLOSED_MESSAGES = {
 def new_ticket_key() -> str:
     """A secret for the ticket's status link (printed in its QR code)."""
     return secrets.token_urlsafe(9)
-
-
-@dataclass(slots=True)
-class _Line:
-    """One service's waiting line while its next calls are worked out.
-
-    It reads the day's sorted lanes without copying them and keeps what it has handed out
-    aside, so the same rules decide a real call and predict the order of the whole line.
-    """
-
-    lanes: tuple[list[tuple[float, int]], list[tuple[float, int]]]
-    tickets: dict[int, Ticket]
-    due: dict[int, int]  # waiting re-queued ticket id -> calls it may still let go first
-    streak: int  # priority calls of the service in a row
-    max_in_row: int | None
-    regular_after: timedelta | None
-    taken: set[int] = field(default_factory=set)
-    positions: list[int] = field(default_factory=lambda: [0, 0])
-
-    def head(self, lane: Lane) -> Ticket | None:
-        entries = self.lanes[lane]
-        position = self.positions[lane]
-        while position < len(entries) and entries[position][1] in self.taken:
-            position += 1
-        self.positions[lane] = position
-        return self.tickets[entries[position][1]] if position < len(entries) else None
-
-    def turn(self) -> tuple[int, float, int] | None:
-        """The service's place among other services: its earliest ticket, priority first."""
-        heads = [ticket.order for lane in Lane if (ticket := self.head(lane)) is not None]
-        return min(heads) if heads else None
-
-    def choose(self, now: datetime | None) -> Ticket:
-        """The ticket this service calls next (the line is not empty)."""
-        overdue = self._overdue_requeued()
-        if overdue is not None:
-            return overdue
-        priority, regular = self.head(Lane.PRIORITY), self.head(Lane.REGULAR)
-        if priority is None or regular is None:
-            chosen = priority or regular
-            assert chosen is not None, "choose() on an empty line"
-            return chosen
-        if self.max_in_row is not None and self.streak >= self.max_in_row:
-            return regular
-        if (
-            self.regular_after is not None
-            and now is not None
-            and now - regular.issued_at > self.regular_after
-        ):
-            return regular
-        return priority
-
-    def take(self, ticket: Ticket) -> None:
-        self.taken.add(ticket.id)
-        self.due.pop(ticket.id, None)
-        for other, left in self.due.items():
-            self.due[other] = max(0, left - 1)
-        self.streak = self.streak + 1 if ticket.lane is Lane.PRIORITY else 0
-
-    def _overdue_requeued(self) -> Ticket | None:
-        # Earliest deadline first: when the k+1 most urgent re-queued tickets may let at
-        # most k others go first, one of them must be called now, or one misses its bound.
-        ranked = sorted(self.due, key=lambda ticket_id: (self.due[ticket_id], ticket_id))
-        if any(self.due[ticket_id] <= index for index, ticket_id in enumerate(ranked)):
-            return self.tickets[ranked[0]]
-        return None
 
 
 class QueueDay:
@@ -230,7 +165,7 @@ class QueueDay:
             return 0
         moment = now or self._latest
         if not self.requeued_waiting[ticket.service]:
-            return self._place_in_two_lanes(ticket, moment)
+            return self._scratch_line(ticket.service).place(ticket, moment)
         key = (self._version, moment)
         cached = self._orders.get(ticket.service)
         if cached is None or cached[0] != key:
@@ -241,41 +176,6 @@ class QueueDay:
             cached = (key, order)
             self._orders[ticket.service] = cached
         return cached[1].get(ticket.id, 0)
-
-    def _place_in_two_lanes(self, ticket: Ticket, now: datetime | None) -> int:
-        """`people_ahead` when no re-queued ticket counts down: counted, not played through.
-
-        First the regular tickets that waited longer than the service's M minutes (they
-        stand in issue order, so they are the head of the regular lane), then priority
-        tickets with one regular ticket after each N in a row.
-        """
-        code = ticket.service
-        service = self._services[code]
-        priority, regular = self.lines[code]
-        lane = priority if ticket.lane is Lane.PRIORITY else regular
-        index = bisect.bisect_left(lane, (ticket.sort_key, ticket.id))
-        overdue = 0
-        minutes = self.config.regular_after_minutes(service)
-        if minutes is not None and now is not None and priority:
-            limit = now - timedelta(minutes=minutes)
-            tickets = self.tickets
-            overdue = bisect.bisect_left(
-                regular, limit, key=lambda entry: tickets[entry[1]].issued_at
-            )
-        if ticket.lane is Lane.REGULAR and index < overdue:
-            return index
-        max_in_row = self.config.max_in_row(service)
-        streak = 0 if overdue else self.priority_streak[code]
-        if max_in_row is None:
-            return overdue + index if ticket.lane is Lane.PRIORITY else len(priority) + index
-        # priority calls before the next regular one, then one regular per N priority
-        first = max(0, max_in_row - streak)
-        if ticket.lane is Lane.PRIORITY:
-            if index < first:
-                return overdue + index
-            later = 1 + (index - first) // max_in_row
-            return overdue + index + min(len(regular) - overdue, later)
-        return index + min(len(priority), first + (index - overdue) * max_in_row)
 
     def minutes_per_visitor(self, code: str) -> float:
         recent = self.durations[code]
@@ -442,8 +342,11 @@ class QueueDay:
             )
         lane = Lane.PRIORITY if ticket.priority else Lane.REGULAR
         tail = self.lines[ticket.service][lane]
-        # at the end of its own lane, before any ticket issued from now on
-        last = tail[-1][0] if tail else float(self.next_id) - 1.0
+        # at the end of its own lane, before any ticket issued from now on, and after every
+        # ticket of its service re-queued before it (their order decides a tie of counts)
+        keys = [tail[-1][0] if tail else float(self.next_id) - 1.0]
+        keys += [self.tickets[other].sort_key for other in self.requeued_waiting[ticket.service]]
+        last = max(keys)
         back = replace(
             ticket, status=TicketStatus.WAITING, lane=lane,
             sort_key=(last + float(self.next_id)) / 2.0, requeued=True, counter=None,
@@ -552,24 +455,18 @@ class QueueDay:
 
     def _call_sequence(self, codes: Iterable[str], now: datetime | None) -> Iterator[Ticket]:
         """The calls one counter serving `codes` would make from now, if nobody came."""
-        lines = [self._scratch_line(code) for code in codes if code in self.lines]
-        while True:
-            turns = [(turn, index) for index, line in enumerate(lines) if (turn := line.turn())]
-            if not turns:
-                return
-            line = lines[min(turns)[1]]
-            ticket = line.choose(now)
-            line.take(ticket)
-            yield ticket
+        return call_sequence(
+            [self._scratch_line(code) for code in codes if code in self.lines], now
+        )
 
-    def _scratch_line(self, code: str) -> _Line:
+    def _scratch_line(self, code: str) -> ServiceLine:
         service = self._services[code]
         minutes = self.config.regular_after_minutes(service)
         due = {
             ticket_id: self.tickets[ticket_id].requeue_calls_left or 0
             for ticket_id in self.requeued_waiting[code]
         }
-        return _Line(
+        return ServiceLine(
             lanes=self.lines[code], tickets=self.tickets, due=due,
             streak=self.priority_streak[code], max_in_row=self.config.max_in_row(service),
             regular_after=timedelta(minutes=minutes) if minutes is not None else None,

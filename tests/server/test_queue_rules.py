@@ -392,6 +392,13 @@ SCENARIOS = [
         id="two no-shows re-queued one after the other each keep their bound",
     ),
     pytest.param(
+        {"office": {"requeue_after": 2}},
+        f"{times(7, 'A')}; {times(4, 'next 1; no-show 1')}; requeue 1 A001; next 1; next 1; "
+        f"requeue 1 A002; requeue 1 A004; requeue 1 A003; {times(5, 'next 1')}",
+        [*("A001", "A002", "A003", "A004", "A005", "A006"), "A001", "A002", "A004", "A003", "A007"],
+        id="re-queued with the same count: the one re-queued first goes first",
+    ),
+    pytest.param(
         {"office": {"requeue_after": 1}},
         "A; next 1; no-show 1; A!; A!; requeue 1 A001; next 1; next 1; next 1",
         ["A001", "A002", "A001", "A003"],

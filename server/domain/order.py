@@ -1,0 +1,136 @@
+"""The call order of one service: the rules that choose which waiting ticket goes next.
+
+Pure and free of I/O, like the rest of the domain. A `ServiceLine` reads one service's
+sorted lanes (priority, regular) without copying them, so the same rules decide a real
+call and predict the order of the whole line (`people_ahead`, the snapshot's `waiting`).
+
+Within a service: a re-queued ticket at the end of its bound first (earliest deadline
+first), else the priority lane, unless a fairness rule gives the turn to the regular lane
+(after `max_in_row` priority calls in a row, or when its first ticket waited longer than
+`regular_after`). Between the services of one counter, the service whose first ticket
+(priority first, then by issue order) came first takes its turn.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from server.domain.model import Lane, Ticket
+
+Lanes = tuple[list[tuple[float, int]], list[tuple[float, int]]]  # (sort_key, id), sorted
+
+
+@dataclass(slots=True)
+class ServiceLine:
+    """One service's waiting line while its next calls are worked out (a scratch view)."""
+
+    lanes: Lanes
+    tickets: dict[int, Ticket]
+    due: dict[int, int]  # waiting re-queued ticket id -> calls it may still let go first
+    streak: int  # priority calls of the service in a row
+    max_in_row: int | None
+    regular_after: timedelta | None
+    taken: set[int] = field(default_factory=set)
+    positions: list[int] = field(default_factory=lambda: [0, 0])
+
+    def head(self, lane: Lane) -> Ticket | None:
+        """The first ticket of a lane not handed out yet."""
+        entries = self.lanes[lane]
+        position = self.positions[lane]
+        while position < len(entries) and entries[position][1] in self.taken:
+            position += 1
+        self.positions[lane] = position
+        return self.tickets[entries[position][1]] if position < len(entries) else None
+
+    def turn(self) -> tuple[int, float, int] | None:
+        """The service's place among other services: its earliest ticket, priority first."""
+        heads = [ticket.order for lane in Lane if (ticket := self.head(lane)) is not None]
+        return min(heads) if heads else None
+
+    def choose(self, now: datetime | None) -> Ticket:
+        """The ticket this service calls next (the line is not empty)."""
+        due = self._due_requeued()
+        if due is not None:
+            return due
+        priority, regular = self.head(Lane.PRIORITY), self.head(Lane.REGULAR)
+        if priority is None or regular is None:
+            chosen = priority or regular
+            assert chosen is not None, "choose() on an empty line"
+            return chosen
+        if self.max_in_row is not None and self.streak >= self.max_in_row:
+            return regular
+        if (
+            self.regular_after is not None
+            and now is not None
+            and now - regular.issued_at > self.regular_after
+        ):
+            return regular
+        return priority
+
+    def take(self, ticket: Ticket) -> None:
+        """`ticket` is called: the others count down, the streak moves on."""
+        self.taken.add(ticket.id)
+        self.due.pop(ticket.id, None)
+        for other, left in self.due.items():
+            self.due[other] = max(0, left - 1)
+        self.streak = self.streak + 1 if ticket.lane is Lane.PRIORITY else 0
+
+    def place(self, ticket: Ticket, now: datetime | None) -> int:
+        """How many go before a waiting ticket, counted without playing the line through.
+
+        Only for a line without re-queued tickets counting down: first the regular tickets
+        that waited longer than `regular_after` (they stand in issue order, so they are the
+        head of the regular lane), then priority tickets with one regular ticket after each
+        `max_in_row` in a row.
+        """
+        assert not self.due and not self.taken, "place() is for a plain, untouched line"
+        priority, regular = self.lanes
+        lane = priority if ticket.lane is Lane.PRIORITY else regular
+        index = bisect.bisect_left(lane, (ticket.sort_key, ticket.id))
+        overdue = 0
+        if self.regular_after is not None and now is not None and priority:
+            limit = now - self.regular_after
+            tickets = self.tickets
+            overdue = bisect.bisect_left(
+                regular, limit, key=lambda entry: tickets[entry[1]].issued_at
+            )
+        if ticket.lane is Lane.REGULAR and index < overdue:
+            return index
+        if self.max_in_row is None:
+            return overdue + index if ticket.lane is Lane.PRIORITY else len(priority) + index
+        # priority calls before the next regular one, then one regular per N priority
+        first = max(0, self.max_in_row - (0 if overdue else self.streak))
+        if ticket.lane is Lane.PRIORITY:
+            if index < first:
+                return overdue + index
+            later = 1 + (index - first) // self.max_in_row
+            return overdue + index + min(len(regular) - overdue, later)
+        return index + min(len(priority), first + (index - overdue) * self.max_in_row)
+
+    def _due_requeued(self) -> Ticket | None:
+        # Earliest deadline first: when the k+1 most urgent re-queued tickets may let at
+        # most k others go first, one of them must be called now, or one misses its bound.
+        # A tie goes to the one re-queued first (the smaller sort key): a later re-queue
+        # never pushes an earlier one past its bound.
+        ranked = sorted(
+            self.due,
+            key=lambda ticket_id: (self.due[ticket_id], self.tickets[ticket_id].sort_key),
+        )
+        if any(self.due[ticket_id] <= index for index, ticket_id in enumerate(ranked)):
+            return self.tickets[ranked[0]]
+        return None
+
+
+def call_sequence(lines: Sequence[ServiceLine], now: datetime | None) -> Iterator[Ticket]:
+    """The calls one counter serving these services would make from now, if nobody came."""
+    while True:
+        turns = [(turn, index) for index, line in enumerate(lines) if (turn := line.turn())]
+        if not turns:
+            return
+        line = lines[min(turns)[1]]
+        ticket = line.choose(now)
+        line.take(ticket)
+        yield ticket
