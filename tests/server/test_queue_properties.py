@@ -24,7 +24,7 @@ FAIR_CONFIG = parse_config(
         "priority": {"max_in_row": 2, "regular_after_minutes": 10},
         "services": [
             {"code": "A", "name": "A"},
-            {"code": "B", "name": "B", "priority_max_in_row": 1},
+            {"code": "B", "name": "B", "priority": {"max_in_row": 1}},
             {"code": "C", "name": "C"},
         ],
     }

@@ -12,7 +12,6 @@ from server.domain.model import ClosedReason, TicketStatus
 from server.domain.queue import QueueDay
 from server.domain.schedule import local_day
 from server.errors import (
-    ConfigError,
     CounterPaused,
     InvalidState,
     NoCurrentTicket,
@@ -441,7 +440,7 @@ SCENARIOS = [
         {
             "priority": {"max_in_row": 3},
             "services": [
-                {"code": "A", "name": "A", "priority_max_in_row": 1},
+                {"code": "A", "name": "A", "priority": {"max_in_row": 1}},
                 {"code": "B", "name": "B"},
             ],
             "counters": [{"number": 1, "services": ["A"]}, {"number": 2, "services": ["B"]}],
@@ -569,15 +568,3 @@ def test_void_with_a_device_only_voids_its_own_tickets() -> None:
     assert day.tickets[other.id].status is TicketStatus.WAITING
     assert day.void(mine.id, NOON, issued_by=7).tickets[0].status is TicketStatus.VOIDED
     assert day.void(other.id, NOON).tickets[0].status is TicketStatus.VOIDED  # an admin
-
-
-@pytest.mark.parametrize(
-    ("priority", "error"),
-    [
-        ({"max_in_row": 0}, "priority.max_in_row: must be at least 1"),
-        ({"regular_after_minutes": "10"}, "priority.regular_after_minutes: expected a whole"),
-    ],
-)
-def test_fairness_settings_are_checked(priority: dict[str, object], error: str) -> None:
-    with pytest.raises(ConfigError, match=error):
-        parse_config({"priority": priority})
