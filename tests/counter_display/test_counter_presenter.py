@@ -214,7 +214,6 @@ def test_call_candidates_are_the_waiting_tickets_of_this_counters_services() -> 
     assert [ticket.number for ticket in presenter.call_candidates()] == ["B001", "A002"]
     assert Action.CALL in presenter.enabled
     assert presenter.press(Action.CALL) is None  # nothing chosen: nothing sent
-    request = presenter.press(Action.CALL, " a2 ")
-    assert request is not None and (request.method, request.arguments) == (
-        "call_number", (2, "A2"),
-    )  # fmt: skip
+    request = presenter.press(Action.CALL, " a002 ")
+    assert request is not None
+    assert (request.action, request.counter, request.argument) == (Action.CALL, 2, "A002")
