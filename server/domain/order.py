@@ -16,11 +16,12 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from server.domain.model import Lane, Ticket
 
 Lanes = tuple[list[tuple[float, int]], list[tuple[float, int]]]  # (sort_key, id), sorted
+_LATEST = datetime.max.replace(tzinfo=UTC)
 
 
 @dataclass(slots=True)
@@ -79,36 +80,71 @@ class ServiceLine:
         self.streak = self.streak + 1 if ticket.lane is Lane.PRIORITY else 0
 
     def place(self, ticket: Ticket, now: datetime | None) -> int:
-        """How many go before a waiting ticket, counted without playing the line through.
+        """How many tickets of the service are called before a waiting one.
 
-        Only for a line without re-queued tickets counting down: first the regular tickets
-        that waited longer than `regular_after` (they stand in issue order, so they are the
-        head of the regular lane), then priority tickets with one regular ticket after each
-        `max_in_row` in a row.
+        The re-queued tickets counting down are played through (a few calls at most);
+        the rest is counted: first the regular tickets that waited longer than
+        `regular_after` (they stand in issue order, so they are the head of the regular
+        lane), then priority tickets with one regular ticket after each `max_in_row`.
         """
-        assert not self.due and not self.taken, "place() is for a plain, untouched line"
-        priority, regular = self.lanes
-        lane = priority if ticket.lane is Lane.PRIORITY else regular
-        index = bisect.bisect_left(lane, (ticket.sort_key, ticket.id))
+        steps = 0
+        while self.due:
+            chosen = self.choose(now)
+            if chosen.id == ticket.id:
+                return steps
+            self.take(chosen)
+            steps += 1
+        return steps + self._count_ahead(ticket, now)
+
+    def _count_ahead(self, ticket: Ticket, now: datetime | None) -> int:
+        priority_lane, regular_lane = self.lanes
+        gone = [self._gone_before(lane) for lane in Lane]
+        own = Lane.PRIORITY if ticket.lane is Lane.PRIORITY else Lane.REGULAR
+        entry = (ticket.sort_key, ticket.id)
+        index = bisect.bisect_left(self.lanes[own], entry)
+        index -= bisect.bisect_left(gone[own], index)
+        priority = len(priority_lane) - len(gone[Lane.PRIORITY])
+        regular = len(regular_lane) - len(gone[Lane.REGULAR])
         overdue = 0
         if self.regular_after is not None and now is not None and priority:
-            limit = now - self.regular_after
-            tickets = self.tickets
-            overdue = bisect.bisect_left(
-                regular, limit, key=lambda entry: tickets[entry[1]].issued_at
-            )
-        if ticket.lane is Lane.REGULAR and index < overdue:
+            overdue = self._overdue(now - self.regular_after, gone[Lane.REGULAR])
+        if own is Lane.REGULAR and index < overdue:
             return index
         if self.max_in_row is None:
-            return overdue + index if ticket.lane is Lane.PRIORITY else len(priority) + index
+            return overdue + index if own is Lane.PRIORITY else priority + index
         # priority calls before the next regular one, then one regular per N priority
         first = max(0, self.max_in_row - (0 if overdue else self.streak))
-        if ticket.lane is Lane.PRIORITY:
+        if own is Lane.PRIORITY:
             if index < first:
                 return overdue + index
             later = 1 + (index - first) // self.max_in_row
-            return overdue + index + min(len(regular) - overdue, later)
-        return index + min(len(priority), first + (index - overdue) * self.max_in_row)
+            return overdue + index + min(regular - overdue, later)
+        return index + min(priority, first + (index - overdue) * self.max_in_row)
+
+    def _gone_before(self, lane: Lane) -> list[int]:
+        """Sorted indices, in `lane`, of the tickets already handed out."""
+        entries = self.lanes[lane]
+        found = []
+        for ticket_id in self.taken:
+            taken = self.tickets[ticket_id]
+            index = bisect.bisect_left(entries, (taken.sort_key, taken.id))
+            if index < len(entries) and entries[index][1] == ticket_id:
+                found.append(index)
+        return sorted(found)
+
+    def _overdue(self, limit: datetime, gone: list[int]) -> int:
+        """How many regular tickets still in line were issued before `limit`."""
+        entries, tickets, skip = self.lanes[Lane.REGULAR], self.tickets, set(gone)
+
+        # issued_at grows along the lane except at the tickets handed out (a re-queued one
+        # keeps its issue time at the lane's end): read each as the next one still waiting
+        def issued(index: int) -> datetime:
+            while index in skip:
+                index += 1
+            return tickets[entries[index][1]].issued_at if index < len(entries) else _LATEST
+
+        position = bisect.bisect_left(range(len(entries)), limit, key=issued)
+        return position - bisect.bisect_left(gone, position)
 
     def _due_requeued(self) -> Ticket | None:
         # Earliest deadline first: when the k+1 most urgent re-queued tickets may let at

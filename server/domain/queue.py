@@ -99,8 +99,6 @@ class QueueDay:
         }
         self.priority_streak: dict[str, int] = {service.code: 0 for service in config.services}
         self._latest: datetime | None = None  # the time of the latest action
-        self._version = 0  # changes with every change of a ticket; keys the order cache
-        self._orders: dict[str, tuple[tuple[int, datetime | None], dict[int, int]]] = {}
         self._services = {service.code: service for service in config.services}
         self._serving = {
             service.code: tuple(
@@ -163,19 +161,7 @@ class QueueDay:
         """How many tickets of its service are called before it, if nobody else came."""
         if ticket.status is not TicketStatus.WAITING or ticket.service not in self.lines:
             return 0
-        moment = now or self._latest
-        if not self.requeued_waiting[ticket.service]:
-            return self._scratch_line(ticket.service).place(ticket, moment)
-        key = (self._version, moment)
-        cached = self._orders.get(ticket.service)
-        if cached is None or cached[0] != key:
-            order = {
-                waiting.id: index
-                for index, waiting in enumerate(self._call_sequence([ticket.service], moment))
-            }
-            cached = (key, order)
-            self._orders[ticket.service] = cached
-        return cached[1].get(ticket.id, 0)
+        return self._scratch_line(ticket.service).place(ticket, now or self._latest)
 
     def minutes_per_visitor(self, code: str) -> float:
         recent = self.durations[code]
@@ -217,7 +203,6 @@ class QueueDay:
         twin.counters = dict(self.counters)
         twin.requeued_waiting = {code: set(ids) for code, ids in self.requeued_waiting.items()}
         twin.priority_streak = dict(self.priority_streak)
-        twin._orders = {}  # its own cache: the two are read on different threads
         return twin
 
     # ----------------------------------------------------------------- actions
@@ -535,14 +520,12 @@ class QueueDay:
         ):
             self.issued_count[ticket.issued_service] -= 1
         self.tickets[ticket.id] = ticket
-        self._version += 1
         return ticket
 
     def _line(self, ticket: Ticket) -> None:
         bisect.insort(self.lines[ticket.service][ticket.lane], (ticket.sort_key, ticket.id))
         if ticket.requeue_calls_left is not None:
             self.requeued_waiting[ticket.service].add(ticket.id)
-        self._version += 1
 
     def _unline(self, ticket: Ticket) -> None:
         lane = self.lines[ticket.service][ticket.lane]
@@ -550,7 +533,6 @@ class QueueDay:
         if index < len(lane) and lane[index][1] == ticket.id:
             del lane[index]
         self.requeued_waiting[ticket.service].discard(ticket.id)
-        self._version += 1
 
     def _set_counter(self, counter: Counter) -> Counter:
         self.counters[counter.number] = counter

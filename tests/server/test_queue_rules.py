@@ -568,3 +568,14 @@ def test_void_with_a_device_only_voids_its_own_tickets() -> None:
     assert day.tickets[other.id].status is TicketStatus.WAITING
     assert day.void(mine.id, NOON, issued_by=7).tickets[0].status is TicketStatus.VOIDED
     assert day.void(other.id, NOON).tickets[0].status is TicketStatus.VOIDED  # an admin
+
+
+def test_people_ahead_with_a_requeued_ticket_and_the_waiting_time_rule() -> None:
+    # A001 comes back at the end of the regular lane with its early issue time; A002 has
+    # not waited 10 minutes yet, so both priority tickets go before it
+    day = make_day({"office": {"requeue_after": 1}, "priority": {"regular_after_minutes": 10}})
+    run(day, "A; next 1; no-show 1; +20; A; A!; A!; requeue 1 A001")
+    now = NOON + timedelta(minutes=25)
+    ahead = {ticket.number: day.people_ahead(ticket, now) for ticket in day.waiting(["A"], now)}
+    assert ahead == {"A003": 0, "A001": 1, "A004": 2, "A002": 3}
+    assert run(day, times(4, "next 1"), start=now) == ["A003", "A001", "A004", "A002"]
