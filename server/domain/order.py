@@ -87,14 +87,24 @@ class ServiceLine:
         `regular_after` (they stand in issue order, so they are the head of the regular
         lane), then priority tickets with one regular ticket after each `max_in_row`.
         """
-        steps = 0
+        early = self.play_due(now)
+        if ticket.id in early:
+            return early.index(ticket.id)
+        return len(early) + self.count_ahead(ticket, now)
+
+    def play_due(self, now: datetime | None) -> list[int]:
+        """Hand out tickets until no re-queued one counts down; their ids, in call order."""
+        early = []
         while self.due:
             chosen = self.choose(now)
-            if chosen.id == ticket.id:
-                return steps
             self.take(chosen)
-            steps += 1
-        return steps + self._count_ahead(ticket, now)
+            early.append(chosen.id)
+        return early
+
+    def count_ahead(self, ticket: Ticket, now: datetime | None) -> int:
+        """`place` once no re-queued ticket counts down any more (this changes nothing)."""
+        assert not self.due, "play_due() first"
+        return self._count_ahead(ticket, now)
 
     def _count_ahead(self, ticket: Ticket, now: datetime | None) -> int:
         priority_lane, regular_lane = self.lanes

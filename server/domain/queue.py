@@ -99,6 +99,10 @@ class QueueDay:
         }
         self.priority_streak: dict[str, int] = {service.code: 0 for service in config.services}
         self._latest: datetime | None = None  # the time of the latest action
+        self._version = 0  # changes with every change of a ticket or a line
+        # per service: the line with its counting-down re-queued tickets played through
+        self._played: dict[str, tuple[tuple[int, datetime | None], ServiceLine, dict[int, int]]]
+        self._played = {}
         self._services = {service.code: service for service in config.services}
         self._serving = {
             service.code: tuple(
@@ -161,7 +165,21 @@ class QueueDay:
         """How many tickets of its service are called before it, if nobody else came."""
         if ticket.status is not TicketStatus.WAITING or ticket.service not in self.lines:
             return 0
-        return self._scratch_line(ticket.service).place(ticket, now or self._latest)
+        code, moment = ticket.service, now or self._latest
+        if not self.requeued_waiting[code]:
+            return self._scratch_line(code).place(ticket, moment)
+        # re-queued tickets count down: play them through once for every ticket asked
+        key = (self._version, moment)
+        played = self._played.get(code)
+        if played is None or played[0] != key:
+            line = self._scratch_line(code)
+            early = line.play_due(moment)
+            played = (key, line, {ticket_id: index for index, ticket_id in enumerate(early)})
+            self._played[code] = played
+        _, line, early_places = played
+        if ticket.id in early_places:
+            return early_places[ticket.id]
+        return len(early_places) + line.count_ahead(ticket, moment)
 
     def minutes_per_visitor(self, code: str) -> float:
         recent = self.durations[code]
@@ -203,6 +221,7 @@ class QueueDay:
         twin.counters = dict(self.counters)
         twin.requeued_waiting = {code: set(ids) for code, ids in self.requeued_waiting.items()}
         twin.priority_streak = dict(self.priority_streak)
+        twin._played = {}  # its own: the two are read on different threads
         return twin
 
     # ----------------------------------------------------------------- actions
@@ -520,12 +539,14 @@ class QueueDay:
         ):
             self.issued_count[ticket.issued_service] -= 1
         self.tickets[ticket.id] = ticket
+        self._version += 1
         return ticket
 
     def _line(self, ticket: Ticket) -> None:
         bisect.insort(self.lines[ticket.service][ticket.lane], (ticket.sort_key, ticket.id))
         if ticket.requeue_calls_left is not None:
             self.requeued_waiting[ticket.service].add(ticket.id)
+        self._version += 1
 
     def _unline(self, ticket: Ticket) -> None:
         lane = self.lines[ticket.service][ticket.lane]
@@ -533,6 +554,7 @@ class QueueDay:
         if index < len(lane) and lane[index][1] == ticket.id:
             del lane[index]
         self.requeued_waiting[ticket.service].discard(ticket.id)
+        self._version += 1
 
     def _set_counter(self, counter: Counter) -> Counter:
         self.counters[counter.number] = counter
