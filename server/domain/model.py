@@ -101,6 +101,9 @@ class Change:
     counters: tuple[Counter, ...] = ()
     services: tuple[str, ...] = ()  # codes whose counts or state changed
     from_service: str | None = None
+    # waiting tickets whose place among the others of their service changed (a re-queued
+    # ticket counting down, a fairness rule): told to devices, nothing to store
+    reordered: tuple[Ticket, ...] = ()
 
     @property
     def ticket(self) -> Ticket | None:

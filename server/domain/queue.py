@@ -256,8 +256,10 @@ class QueueDay:
             request_key=request_key,
             issued_by=issued_by,
         )
+        before = self._orders_to_watch((code,), reorders=False)
         self._load(ticket)
-        return Change(EventType.TICKET_ISSUED, tickets=(ticket,), services=(code,))
+        change = Change(EventType.TICKET_ISSUED, tickets=(ticket,), services=(code,))
+        return self._with_reordered(change, before)
 
     def issued_for(self, request_key: str) -> Ticket | None:
         """The ticket an earlier request with this key issued today, if any."""
@@ -277,9 +279,11 @@ class QueueDay:
             raise InvalidState(
                 f"ticket {ticket.number} is {ticket.status}; only a waiting one can be voided"
             )
+        before = self._orders_to_watch((ticket.service,), reorders=True)
         self._unline(ticket)
         voided = self._store(replace(ticket, status=TicketStatus.VOIDED, finished_at=now))
-        return Change(EventType.TICKET_VOIDED, tickets=(voided,), services=(ticket.service,))
+        change = Change(EventType.TICKET_VOIDED, tickets=(voided,), services=(ticket.service,))
+        return self._with_reordered(change, before)
 
     def call_next(self, number: int, now: datetime) -> Change:
         """Call the next ticket among the counter's services; the current one is done.
@@ -294,7 +298,8 @@ class QueueDay:
         chosen = next(self._call_sequence(codes, now), None)
         if chosen is None:
             raise QueueEmpty(f"no one is waiting for counter {number}")
-        return self._call(counter, chosen, now)
+        before = self._orders_to_watch((chosen.service,), reorders=False)
+        return self._with_reordered(self._call(counter, chosen, now), before)
 
     def call_number(self, number: int, ticket_number: str, now: datetime) -> Change:
         """Call a given waiting ticket out of order; the current one is done, as with next."""
@@ -306,7 +311,8 @@ class QueueDay:
             raise InvalidState(
                 f"ticket {ticket.number} is {ticket.status}; only a waiting one can be called"
             )
-        return self._call(counter, ticket, now)
+        before = self._orders_to_watch((ticket.service,), reorders=True)
+        return self._with_reordered(self._call(counter, ticket, now), before)
 
     def recall(self, number: int, now: datetime) -> Change:
         self._latest = now
@@ -356,12 +362,14 @@ class QueueDay:
             sort_key=(last + float(self.next_id)) / 2.0, requeued=True, counter=None,
             called_at=None, finished_at=None, requeue_calls_left=self.config.requeue_after,
         )  # fmt: skip
+        before = self._orders_to_watch((ticket.service,), reorders=True)
         self._store(back)
         self._line(back)
-        return Change(
+        change = Change(
             EventType.TICKET_REQUEUED, tickets=(back,), counters=(counter,),
             services=(back.service,),
         )  # fmt: skip
+        return self._with_reordered(change, before)
 
     def transfer(self, number: int, code: str, now: datetime) -> Change:
         """The current ticket waits in another service, with its number and its place by
@@ -380,13 +388,15 @@ class QueueDay:
             lane=Lane.PRIORITY if ticket.priority else Lane.REGULAR,
             sort_key=float(ticket.id), requeue_calls_left=None,
         )  # fmt: skip
+        before = self._orders_to_watch((code,), reorders=True)
         self._store(moved)
         self._line(moved)
         counter = self._set_counter(replace(counter, current=None))
-        return Change(
+        change = Change(
             EventType.TICKET_TRANSFERRED, tickets=(moved,), counters=(counter,),
             services=(ticket.service, code), from_service=ticket.service,
         )  # fmt: skip
+        return self._with_reordered(change, before)
 
     def set_paused(self, number: int, paused: bool) -> Change:
         counter = self.counter(number)
@@ -456,6 +466,34 @@ class QueueDay:
         streak = self.priority_streak[code]
         self.priority_streak[code] = streak + 1 if called.lane is Lane.PRIORITY else 0
         return tuple(counted)
+
+    def _orders_to_watch(self, codes: Iterable[str], reorders: bool) -> dict[str, list[int]]:
+        """Call orders, before an action, of the services whose other tickets it may shuffle:
+        those with re-queued tickets counting down, and with `reorders` those with a
+        fairness rule (a ticket taken from or put into the middle of their line)."""
+        watched = {}
+        for code in dict.fromkeys(codes):
+            service = self._services.get(code)
+            if service is None:
+                continue
+            fair = (
+                self.config.max_in_row(service) is not None
+                or self.config.regular_after_minutes(service) is not None
+            )
+            if self.requeued_waiting[code] or (reorders and fair):
+                watched[code] = [t.id for t in self._call_sequence([code], self._latest)]
+        return watched
+
+    def _with_reordered(self, change: Change, before: dict[str, list[int]]) -> Change:
+        """`change`, telling every waiting ticket of a service whose order it shuffled."""
+        carried = {ticket.id for ticket in change.tickets}
+        reordered: list[Ticket] = []
+        for code, old in before.items():
+            new = [t.id for t in self._call_sequence([code], self._latest)]
+            common = set(old) & set(new)
+            if [i for i in old if i in common] != [i for i in new if i in common]:
+                reordered += [self.tickets[i] for i in new if i not in carried]
+        return replace(change, reordered=tuple(reordered)) if reordered else change
 
     def _call_sequence(self, codes: Iterable[str], now: datetime | None) -> Iterator[Ticket]:
         """The calls one counter serving `codes` would make from now, if nobody came."""

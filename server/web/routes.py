@@ -129,9 +129,7 @@ async def health(request: web.Request) -> web.Response:
 async def services(request: web.Request) -> web.Response:
     office = request.app[OFFICE_KEY]
     office.tick()
-    return json_response(
-        protocol.ServicesAnswer(serialize.all_services(office.day, office.clock()))
-    )
+    return json_response(serialize.services_answer(office.day, office.clock()))
 
 
 async def counters(request: web.Request) -> web.Response:

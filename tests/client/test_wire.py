@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from client.errors import ProtocolError
 from client.protocol import EVENT_CLASSES, DayRollover, KnownEvent
+from client.state import OfficeState
 from client.wire import (
     ClosedReason,
     CounterState,
@@ -162,14 +163,19 @@ def test_snapshot_message_is_decoded_from_text() -> None:
 
 
 def test_snapshot_tells_whether_priority_is_offered_and_to_whom() -> None:
-    offered = parse_snapshot(snapshot_json())
-    assert offered.priority == PriorityOffer(enabled=True, groups=("lansia", "ibu hamil"))
+    offer = {"enabled": True, "groups": ["lansia", "ibu hamil"], "max_in_row": 2,
+             "regular_after_minutes": None}  # fmt: skip
+    offered = parse_snapshot(snapshot_json(priority=offer))
+    assert offered.priority == PriorityOffer(
+        enabled=True, groups=("lansia", "ibu hamil"), max_in_row=2
+    )
     off = parse_snapshot(snapshot_json(priority={"enabled": False, "groups": []}))
     assert off.priority == PriorityOffer(enabled=False, groups=())
-    older = snapshot_json()
-    del older["priority"]  # a server from before the setting was sent: offered
-    assert parse_snapshot(older).priority == PriorityOffer()
-    with pytest.raises(ProtocolError, match=r"snapshot\.priority\.groups\[0\]"):
+    # a server from before the setting was sent: offered, as the kiosk's state says
+    older = parse_snapshot(snapshot_json())
+    assert older.priority is None
+    assert OfficeState.from_snapshot(older).priority == PriorityOffer()
+    with pytest.raises(ProtocolError, match=r"priority\.groups\[0\]"):
         parse_snapshot(snapshot_json(priority={"enabled": True, "groups": [3]}))
 
 
