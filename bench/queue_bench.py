@@ -75,7 +75,7 @@ def main() -> None:
             def issue(day: QueueDay = day, now: datetime = now) -> None:
                 ticket = day.issue("A", False, now).ticket
                 assert ticket is not None
-                serialize.ticket_json(day, ticket, now)
+                serialize.ticket_message(day, ticket, now)
 
             day, now = build(waiting, rules, requeued)
             issue_ms = per_call_ms(issue)
@@ -83,7 +83,7 @@ def main() -> None:
             call_ms = per_call_ms(lambda day=day, now=now: day.call_next(1, now))
             day, now = build(waiting, rules, requeued)
             started = time.perf_counter()
-            serialize.snapshot_json(day, now, 1)
+            serialize.snapshot_message(day, now, 1, None)
             snapshot_ms = (time.perf_counter() - started) * 1000
             print(
                 f"{waiting:5d} waiting, {label:24s} issue+json {issue_ms:.3f} ms, "

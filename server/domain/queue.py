@@ -13,7 +13,7 @@ import math
 import secrets
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from server.domain.model import (
@@ -57,6 +57,15 @@ CLOSED_MESSAGES = {
 def new_ticket_key() -> str:
     """A secret for the ticket's status link (printed in its QR code)."""
     return secrets.token_urlsafe(9)
+
+
+@dataclass(frozen=True, slots=True)
+class _Watched:
+    """A service's order before an action, as much of it as the action may shuffle."""
+
+    order: tuple[int, ...] | None = None  # the whole call order
+    first_calls: tuple[int, ...] = ()  # the calls until no re-queued ticket counts down
+    streak: int = 0  # the priority calls in a row after them
 
 
 class QueueDay:
@@ -282,7 +291,9 @@ class QueueDay:
         before = self._orders_to_watch((ticket.service,), reorders=True)
         self._unline(ticket)
         voided = self._store(replace(ticket, status=TicketStatus.VOIDED, finished_at=now))
-        change = Change(EventType.TICKET_VOIDED, tickets=(voided,), services=(ticket.service,))
+        # the issuing service's count goes down too (a transferred ticket waits elsewhere)
+        services = tuple(dict.fromkeys((ticket.service, ticket.issued_service)))
+        change = Change(EventType.TICKET_VOIDED, tickets=(voided,), services=services)
         return self._with_reordered(change, before)
 
     def call_next(self, number: int, now: datetime) -> Change:
@@ -467,11 +478,15 @@ class QueueDay:
         self.priority_streak[code] = streak + 1 if called.lane is Lane.PRIORITY else 0
         return tuple(counted)
 
-    def _orders_to_watch(self, codes: Iterable[str], reorders: bool) -> dict[str, list[int]]:
-        """Call orders, before an action, of the services whose other tickets it may shuffle:
-        those with re-queued tickets counting down, and with `reorders` those with a
-        fairness rule (a ticket taken from or put into the middle of their line)."""
-        watched = {}
+    def _orders_to_watch(self, codes: Iterable[str], reorders: bool) -> dict[str, _Watched]:
+        """What an action may shuffle, before it, per service.
+
+        A ticket put into or taken from the middle of a line with a fairness rule (`reorders`)
+        may move any other: the whole call order is kept to compare. A re-queued ticket
+        counting down moves only within the first calls: those calls and the streak after
+        them are kept (the rest follows the lanes as before).
+        """
+        watched: dict[str, _Watched] = {}
         for code in dict.fromkeys(codes):
             service = self._services.get(code)
             if service is None:
@@ -480,19 +495,37 @@ class QueueDay:
                 self.config.max_in_row(service) is not None
                 or self.config.regular_after_minutes(service) is not None
             )
-            if self.requeued_waiting[code] or (reorders and fair):
-                watched[code] = [t.id for t in self._call_sequence([code], self._latest)]
+            if reorders and fair:
+                watched[code] = _Watched(order=self._order_ids(code))
+            elif self.requeued_waiting[code]:
+                watched[code] = self._first_calls(code)
         return watched
 
-    def _with_reordered(self, change: Change, before: dict[str, list[int]]) -> Change:
+    def _order_ids(self, code: str) -> tuple[int, ...]:
+        return tuple(ticket.id for ticket in self._call_sequence([code], self._latest))
+
+    def _first_calls(self, code: str) -> _Watched:
+        line = self._scratch_line(code)
+        return _Watched(first_calls=tuple(line.play_due(self._latest)), streak=line.streak)
+
+    def _with_reordered(self, change: Change, before: dict[str, _Watched]) -> Change:
         """`change`, telling every waiting ticket of a service whose order it shuffled."""
+        main = change.ticket.id if change.ticket is not None else None
         carried = {ticket.id for ticket in change.tickets}
         reordered: list[Ticket] = []
         for code, old in before.items():
-            new = [t.id for t in self._call_sequence([code], self._latest)]
-            common = set(old) & set(new)
-            if [i for i in old if i in common] != [i for i in new if i in common]:
-                reordered += [self.tickets[i] for i in new if i not in carried]
+            if old.order is not None:
+                new = self._order_ids(code)
+                common = set(old.order) & set(new)
+                moved = [i for i in old.order if i in common] != [i for i in new if i in common]
+            else:
+                now = self._first_calls(code)
+                moved = old.streak != now.streak or [i for i in old.first_calls if i != main] != [
+                    i for i in now.first_calls if i != main
+                ]
+            if moved:
+                line = self._call_sequence([code], self._latest)
+                reordered += [ticket for ticket in line if ticket.id not in carried]
         return replace(change, reordered=tuple(reordered)) if reordered else change
 
     def _call_sequence(self, codes: Iterable[str], now: datetime | None) -> Iterator[Ticket]:

@@ -165,7 +165,7 @@ max_in_row = 1
 """
 
 
-@pytest.mark.parametrize("seed", [6, 11])
+@pytest.mark.parametrize("seed", [6, 11, 17])
 async def test_folded_state_equals_a_fresh_snapshot_with_fair_priority(
     live_server_factory: Callable[..., LiveServer], seed: int
 ) -> None:

@@ -579,3 +579,11 @@ def test_people_ahead_with_a_requeued_ticket_and_the_waiting_time_rule() -> None
     ahead = {ticket.number: day.people_ahead(ticket, now) for ticket in day.waiting(["A"], now)}
     assert ahead == {"A003": 0, "A001": 1, "A004": 2, "A002": 3}
     assert run(day, times(4, "next 1"), start=now) == ["A003", "A001", "A004", "A002"]
+
+
+def test_voiding_a_transferred_ticket_tells_its_issuing_service_too() -> None:
+    day = make_day()
+    run(day, "A; next 1; transfer 1 C")
+    change = day.void(1, NOON)
+    assert change.services == ("C", "A")  # A's issued_today went down
+    assert day.issued_count["A"] == 0
