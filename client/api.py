@@ -211,6 +211,14 @@ class ApiClient:
         """POST /counters/{n}/next: the called ticket; QueueEmpty when nobody waits."""
         return await self._counter_ticket(counter, "next")
 
+    async def call_number(self, counter: int, number: str) -> Ticket:
+        """POST /counters/{n}/call: call a given waiting number out of order (e.g. A005).
+
+        The counter's current ticket is finished first, as with next. Refused unless the
+        ticket waits in a service the counter serves (ApiError ``not_serving_service``).
+        """
+        return await self._counter_ticket(counter, "call", {"number": number})
+
     async def recall(self, counter: int) -> Ticket:
         """POST /counters/{n}/recall: announce the current ticket again."""
         return await self._counter_ticket(counter, "recall")

@@ -98,6 +98,7 @@ ERROR_CLASSES: dict[str, type[ApiError]] = {
     "counter_paused": Conflict,
     "invalid_state": Conflict,
     "not_serving_service": Conflict,
+    "not_served_here": Conflict,
     "method_not_allowed": BadRequest,
 }
 

@@ -156,8 +156,11 @@ class Counter(msgspec.Struct, frozen=True):
     current: Ticket | None
 
 
-class PriorityOffer(msgspec.Struct, frozen=True, omit_defaults=True):
-    """Whether the office issues priority tickets, and for whom (lansia, ibu hamil, ...)."""
+class PriorityOffer(msgspec.Struct, frozen=True):
+    """Whether the office issues priority tickets, and for whom (lansia, ibu hamil, ...).
+
+    Every field is always sent: a page reading `enabled` must never find it missing.
+    """
 
     enabled: bool = True
     groups: tuple[str, ...] = ()

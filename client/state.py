@@ -120,6 +120,7 @@ class OfficeState:
             counters = tuple(_fold_current(counter, ticket) for counter in counters)
             recent_calls = _fold_recent_call(recent_calls, ticket)
             waiting = _fold_waiting(waiting, ticket)
+        waiting = _place_together(waiting, event.touched)
         return replace(
             self,
             seq=event.seq,
@@ -194,6 +195,30 @@ def _fold_recent_call(calls: tuple[Ticket, ...], ticket: Ticket) -> tuple[Ticket
     )
     others.insert(position, ticket)
     return tuple(others[:RECENT_CALLS_LIMIT])
+
+
+def _place_together(waiting: tuple[Ticket, ...], told: tuple[Ticket, ...]) -> tuple[Ticket, ...]:
+    """Several waiting tickets of one service in one event: the server moved them (a
+    re-queued ticket counting down, a fairness rule), each to where its people_ahead says.
+
+    They are taken out together and put back from the front, so each people_ahead counts
+    the tickets that really stand before it.
+    """
+    by_service: dict[str, list[Ticket]] = {}
+    for ticket in told:
+        if ticket.status is TicketStatus.WAITING:
+            by_service.setdefault(ticket.service, []).append(ticket)
+    for code, moved in by_service.items():
+        if len(moved) < 2:
+            continue
+        ids = {ticket.id for ticket in moved}
+        others = [entry for entry in waiting if entry.id not in ids]
+        for ticket in sorted(moved, key=lambda ticket: ticket.people_ahead):
+            same = [index for index, entry in enumerate(others) if entry.service == code]
+            ahead = min(max(ticket.people_ahead, 0), len(same))
+            others.insert(same[ahead] if ahead < len(same) else len(others), ticket)
+        waiting = tuple(others)
+    return waiting
 
 
 def _fold_waiting(waiting: tuple[Ticket, ...], ticket: Ticket) -> tuple[Ticket, ...]:

@@ -159,7 +159,7 @@ class KioskController(QObject):
             return Screen.CONNECTING
         if not self._health.ready:
             return Screen.OUT_OF_ORDER
-        if self._priority_mode:
+        if self._priority_mode and self.priority_enabled:
             return Screen.PRIORITY
         return Screen.SERVICES
 
@@ -169,7 +169,15 @@ class KioskController(QObject):
 
     @property
     def priority_enabled(self) -> bool:
-        return self.settings.priority
+        """The priority path shows only while the server offers priority tickets; the
+        kiosk's own ``priority = false`` can hide it, never offer what the server refuses."""
+        offered = self._state is not None and self._state.priority.enabled
+        return self.settings.priority and offered
+
+    @property
+    def priority_groups(self) -> tuple[str, ...]:
+        """Who may take a priority ticket, as the office configured it (lansia, ...)."""
+        return self._state.priority.groups if self._state is not None else ()
 
     @property
     def admin_pin_set(self) -> bool:
@@ -293,7 +301,7 @@ class KioskController(QObject):
 
     def open_priority(self) -> None:
         self.touched()
-        if self.screen is Screen.SERVICES and self.settings.priority:
+        if self.screen is Screen.SERVICES and self.priority_enabled:
             self._priority_mode = True
             self.changed.emit()
 

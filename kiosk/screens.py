@@ -153,7 +153,11 @@ class PriorityScreen(QWidget):
         self._layout.setSpacing(metrics.px(20, 8))
         self.icon.setPixmap(priority_icon(metrics.px(96, 48)))
         self.title.setText(self._controller.text("priority_title"))
-        self.hint.setText(self._controller.text("priority_hint"))
+        hint = self._controller.text("priority_hint")
+        groups = self._controller.priority_groups
+        if groups:
+            hint += "\n" + self._controller.text("priority_groups", groups=", ".join(groups))
+        self.hint.setText(hint)
         self.back_button.setText("‹  " + self._controller.text("back"))
         self.grid.refresh(metrics)
 

@@ -37,6 +37,7 @@ KIOSK_STRINGS: Mapping[Language, Mapping[str, str]] = MappingProxyType(
                     "Untuk lansia, penyandang disabilitas, ibu hamil, dan ibu dengan balita. "
                     "Anda akan dipanggil lebih dulu. Silakan pilih layanan:"
                 ),
+                "priority_groups": "Kelompok prioritas: {groups}",
                 "priority_badge": "PRIORITAS",
                 "back": "Kembali",
                 "switch_language": "English",
@@ -105,6 +106,7 @@ KIOSK_STRINGS: Mapping[Language, Mapping[str, str]] = MappingProxyType(
                     "For the elderly, people with disabilities, pregnant women and mothers with "
                     "toddlers. You will be called first. Please choose a service:"
                 ),
+                "priority_groups": "Priority groups: {groups}",
                 "priority_badge": "PRIORITY",
                 "back": "Back",
                 "switch_language": "Bahasa Indonesia",

@@ -7,7 +7,9 @@ AntrianError
     ├── UnknownService, UnknownCounter, UnknownTicket
     ├── ServiceClosed    (.reason: hours | break | holiday | quota | closed)
     ├── QueueEmpty, NoCurrentTicket, CounterPaused
-    └── InvalidState, SameService
+    ├── InvalidState, SameService
+    ├── NotServedHere    the counter does not serve the ticket's service
+    └── NotPermitted     this device may not act on that ticket (another kiosk's)
 """
 
 from __future__ import annotations
@@ -81,3 +83,11 @@ class InvalidState(QueueError):
 
 class SameService(QueueError):
     code = "not_serving_service"
+
+
+class NotServedHere(QueueError):
+    code = "not_served_here"
+
+
+class NotPermitted(QueueError):
+    code = "forbidden"

@@ -19,6 +19,7 @@ class Action(StrEnum):
     NO_SHOW = "no_show"
     TRANSFER = "transfer"
     REQUEUE = "requeue"
+    CALL = "call"  # a given waiting number, out of order
     PAUSE = "pause"
     RESUME = "resume"
 
@@ -32,6 +33,7 @@ class Button(StrEnum):
     NO_SHOW = "no_show"
     TRANSFER = "transfer"
     REQUEUE = "requeue"
+    CALL = "call"
     PAUSE_RESUME = "pause_resume"
 
 
@@ -49,7 +51,7 @@ def api_operation(
     action: Action, counter: int, argument: str | None = None
 ) -> Callable[[ApiClient], Awaitable[Ticket | Counter]]:
     """The API call behind ``action`` at ``counter`` (``argument``: the service of a
-    transfer, the number of a re-queue)."""
+    transfer, the number of a re-queue or of a call out of order)."""
     given = argument or ""
     operations: dict[Action, Callable[[ApiClient], Awaitable[Ticket | Counter]]] = {
         Action.NEXT: lambda api: api.call_next(counter),
@@ -58,6 +60,7 @@ def api_operation(
         Action.NO_SHOW: lambda api: api.no_show(counter),
         Action.TRANSFER: lambda api: api.transfer(counter, given),
         Action.REQUEUE: lambda api: api.requeue(counter, given),
+        Action.CALL: lambda api: api.call_number(counter, given),
         Action.PAUSE: lambda api: api.pause(counter),
         Action.RESUME: lambda api: api.resume(counter),
     }
@@ -71,6 +74,7 @@ SHORTCUTS: Final[dict[Button, tuple[str, ...]]] = {
     Button.NO_SHOW: ("F4", "N"),
     Button.TRANSFER: ("F5", "T"),
     Button.REQUEUE: ("F6",),
+    Button.CALL: ("F7",),
     Button.PAUSE_RESUME: ("F8", "P"),
 }
 """Key sequences in QKeySequence's portable text form."""
@@ -82,6 +86,7 @@ BUTTON_ACTIONS: Final[dict[Button, tuple[Action, ...]]] = {
     Button.NO_SHOW: (Action.NO_SHOW,),
     Button.TRANSFER: (Action.TRANSFER,),
     Button.REQUEUE: (Action.REQUEUE,),
+    Button.CALL: (Action.CALL,),
     Button.PAUSE_RESUME: (Action.PAUSE, Action.RESUME),
 }
 
@@ -108,7 +113,8 @@ def enabled_actions(
     """The actions that make sense now; everything else is disabled.
 
     ``waiting_for_counter`` is how many tickets wait in this counter's services.
-    Re-queue is always possible while connected: the ticket may be of any service.
+    Re-queue is always possible while connected (the server checks the number); calling
+    a given number, like next, needs someone waiting and a counter that is not paused.
     """
     if phase in (Phase.UNAVAILABLE, Phase.BUSY) or counter is None:
         return frozenset()
@@ -123,5 +129,5 @@ def enabled_actions(
     else:
         enabled.add(Action.PAUSE)
         if waiting_for_counter > 0:
-            enabled.add(Action.NEXT)
+            enabled |= {Action.NEXT, Action.CALL}
     return frozenset(enabled)

@@ -1,8 +1,9 @@
-"""The counter's two dialogs: transfer to another service, and re-queue a no-show."""
+"""The counter's dialogs: transfer to another service, re-queue a no-show, call a number."""
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -86,6 +87,7 @@ class RequeueDialog(QDialog):
     """Pick a no-show of today from a list, or type its number."""
 
     number_chosen = Signal(str)
+    TEXTS = "requeue"  # prefix of the dialog's texts
 
     def __init__(
         self,
@@ -95,38 +97,40 @@ class RequeueDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setObjectName("requeue_dialog")
-        self.setWindowTitle(text("requeue.title", language))
+        prefix = self.TEXTS
+        self.setObjectName(f"{prefix}_dialog")
+        self.setWindowTitle(text(f"{prefix}.title", language))
         self.setStyleSheet(DIALOG_STYLE)
         self.resize(420, 320)
         self._language = language
         layout = QVBoxLayout(self)
-        prompt = QLabel(text("requeue.prompt", language))
+        prompt = QLabel(text(f"{prefix}.prompt", language))
         prompt.setWordWrap(True)
         layout.addWidget(prompt)
         self.candidate_list = QListWidget()
         for ticket in candidates:
             service = services.get(ticket.service)
+            moment = self._moment(ticket)
             item = QListWidgetItem(
                 text(
-                    "requeue.item",
+                    f"{prefix}.item",
                     language,
                     number=ticket.number,
                     service=service_name(service, language) if service else ticket.service,
-                    time=format_time(ticket.finished_at, language) if ticket.finished_at else "",
+                    time=format_time(moment, language) if moment else "",
                 )
             )
             item.setData(Qt.ItemDataRole.UserRole, ticket.number)
             self.candidate_list.addItem(item)
         if not candidates:
-            empty = QListWidgetItem(text("requeue.none", language))
+            empty = QListWidgetItem(text(f"{prefix}.none", language))
             empty.setFlags(Qt.ItemFlag.NoItemFlags)
             self.candidate_list.addItem(empty)
         self.candidate_list.currentItemChanged.connect(self._on_candidate_selected)
         self.candidate_list.itemDoubleClicked.connect(lambda _item: self._confirm())
         layout.addWidget(self.candidate_list)
         self.number_edit = QLineEdit()
-        self.number_edit.setPlaceholderText(text("requeue.placeholder", language))
+        self.number_edit.setPlaceholderText(text(f"{prefix}.placeholder", language))
         self.number_edit.textChanged.connect(self._on_text_changed)
         self.number_edit.returnPressed.connect(self._confirm)
         layout.addWidget(self.number_edit)
@@ -136,7 +140,7 @@ class RequeueDialog(QDialog):
         buttons = QHBoxLayout()
         self.cancel_button = QPushButton(text("dialog.cancel", language))
         self.cancel_button.clicked.connect(self.reject)
-        self.confirm_button = QPushButton(text("requeue.confirm", language))
+        self.confirm_button = QPushButton(text(f"{prefix}.confirm", language))
         self.confirm_button.setDefault(True)
         self.confirm_button.setEnabled(False)
         self.confirm_button.clicked.connect(self._confirm)
@@ -144,6 +148,10 @@ class RequeueDialog(QDialog):
         buttons.addWidget(self.confirm_button)
         layout.addLayout(buttons)
         self.number_edit.setFocus()
+
+    @staticmethod
+    def _moment(ticket: Ticket) -> datetime | None:
+        return ticket.finished_at  # when it did not show up
 
     def _on_candidate_selected(
         self, current: QListWidgetItem | None, _previous: QListWidgetItem | None
@@ -156,7 +164,7 @@ class RequeueDialog(QDialog):
         valid = normalize_ticket_number(typed) is not None
         self.confirm_button.setEnabled(valid)
         self.hint_label.setText(
-            "" if valid or not typed else text("requeue.invalid", self._language)
+            "" if valid or not typed else text(f"{self.TEXTS}.invalid", self._language)
         )
 
     def _confirm(self) -> None:
@@ -165,3 +173,13 @@ class RequeueDialog(QDialog):
             return
         self.number_chosen.emit(number)
         self.accept()
+
+
+class CallNumberDialog(RequeueDialog):
+    """Pick a waiting ticket of this counter's services, or type its number, to call it."""
+
+    TEXTS = "call"
+
+    @staticmethod
+    def _moment(ticket: Ticket) -> datetime | None:
+        return ticket.issued_at  # waiting since

@@ -37,10 +37,16 @@ def classify_failure(error: ClientError) -> Delivery:
     return Delivery.UNKNOWN
 
 
-def refusal_reason(error: ApiError, counter_label: str, language: str) -> str:
-    """The server's refusal in words a clerk understands."""
+def refusal_reason(
+    error: ApiError, counter_label: str, language: str, action: Action | None = None
+) -> str:
+    """The server's refusal in words a clerk understands (an action may word it its own way)."""
     if isinstance(error, StorageUnavailable):
         return text("error.storage_unavailable", language)
+    if action is not None:
+        own = f"error.{action}.{error.code}"
+        if text(own, language, counter=counter_label) != own:
+            return text(own, language, counter=counter_label)
     key = f"error.{error.code}"
     reason = text(key, language, counter=counter_label)
     if reason == key:
@@ -84,6 +90,9 @@ def action_took_effect(action: Action, baseline: Baseline, state: OfficeState) -
         return counter.state is CounterState.PAUSED and not baseline.paused
     if action is Action.RESUME:
         return counter.state is CounterState.OPEN and baseline.paused
+    if action is Action.CALL:
+        number = (baseline.argument or "").strip().upper()
+        return current is not None and current.number == number
     if action is Action.REQUEUE:
         number = (baseline.argument or "").strip().upper()
         return any(

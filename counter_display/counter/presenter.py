@@ -174,7 +174,7 @@ class CounterPresenter:
         counter = self.counter
         if action not in self.enabled or counter is None:
             return None
-        if action in (Action.TRANSFER, Action.REQUEUE) and not argument:
+        if action in (Action.TRANSFER, Action.REQUEUE, Action.CALL) and not argument:
             return None
         current = counter.current
         self._in_flight = _Pending(
@@ -205,7 +205,7 @@ class CounterPresenter:
             self._set_confirmed(result)
         elif isinstance(result, Ticket) and counter is not None:
             self._remember(result)
-            if action in (Action.NEXT, Action.RECALL):
+            if action in (Action.NEXT, Action.CALL, Action.RECALL):
                 self._set_confirmed(replace(counter, current=result))
             elif action in (Action.DONE, Action.NO_SHOW, Action.TRANSFER):
                 self._set_confirmed(replace(counter, current=None))
@@ -220,7 +220,7 @@ class CounterPresenter:
         delivery = classify_failure(error)
         if delivery is Delivery.REFUSED:
             assert isinstance(error, ApiError)
-            reason = refusal_reason(error, self.counter_label, self.language)
+            reason = refusal_reason(error, self.counter_label, self.language, pending.action)
             self._message = Message(
                 text("message.refused", self.language, action=name, reason=reason), Level.ERROR
             )
@@ -304,6 +304,12 @@ class CounterPresenter:
         codes = set(self._services())
         tickets = [t for t in self._no_shows.values() if t.service in codes]
         return tuple(sorted(tickets, key=lambda t: t.finished_at or t.issued_at, reverse=True))
+
+    def call_candidates(self) -> tuple[Ticket, ...]:
+        """Waiting tickets of this counter's services, in the server's call order."""
+        if self.state is None:
+            return ()
+        return self.state.waiting_for(self._services())
 
     def view(self) -> CounterView:
         """What the window shows now."""
@@ -474,6 +480,7 @@ class CounterPresenter:
         number = result.number if isinstance(result, Ticket) else ""
         keys = {
             Action.NEXT: "message.called",
+            Action.CALL: "message.called",
             Action.RECALL: "message.recalled",
             Action.DONE: "message.done",
             Action.NO_SHOW: "message.no_show",

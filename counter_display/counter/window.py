@@ -26,7 +26,7 @@ from client.events import ConnectionStatus
 from client.state import OfficeState
 from client.wire import Event, Snapshot, UnknownEvent
 from counter_display.counter.actions import SHORTCUTS, Action, Button, Phase
-from counter_display.counter.dialogs import RequeueDialog, TransferDialog
+from counter_display.counter.dialogs import CallNumberDialog, RequeueDialog, TransferDialog
 from counter_display.counter.presenter import CounterPresenter, CounterView, Level, Request
 from counter_display.counter.texts import text
 
@@ -196,14 +196,15 @@ class CounterWindow(QWidget):
         self.buttons: dict[Button, QPushButton] = {}
         grid = QGridLayout()
         grid.setSpacing(6)
-        positions = {
-            Button.NEXT: (0, 0, 1, 2),
-            Button.RECALL: (1, 0, 1, 1),
-            Button.DONE: (1, 1, 1, 1),
-            Button.NO_SHOW: (2, 0, 1, 1),
-            Button.TRANSFER: (2, 1, 1, 1),
-            Button.REQUEUE: (3, 0, 1, 1),
-            Button.PAUSE_RESUME: (3, 1, 1, 1),
+        positions = {  # six columns: two buttons a row, three in the last
+            Button.NEXT: (0, 0, 1, 6),
+            Button.RECALL: (1, 0, 1, 3),
+            Button.DONE: (1, 3, 1, 3),
+            Button.NO_SHOW: (2, 0, 1, 3),
+            Button.TRANSFER: (2, 3, 1, 3),
+            Button.REQUEUE: (3, 0, 1, 2),
+            Button.CALL: (3, 2, 1, 2),
+            Button.PAUSE_RESUME: (3, 4, 1, 2),
         }
         for button_id, (row, column, rows, columns) in positions.items():
             button = _named(QPushButton(), f"button_{button_id}")
@@ -329,6 +330,8 @@ class CounterWindow(QWidget):
                 self.open_transfer_dialog()
             elif button_id is Button.REQUEUE:
                 self.open_requeue_dialog()
+            elif button_id is Button.CALL:
+                self.open_call_dialog()
             else:
                 self.press(Action(button_id.value))
         except Exception:
@@ -447,6 +450,17 @@ class CounterWindow(QWidget):
         services = {service.code: service for service in state.services} if state else {}
         dialog = RequeueDialog(self.presenter.requeue_candidates(), services, self.language, self)
         dialog.number_chosen.connect(lambda number: self.press(Action.REQUEUE, number))
+        self._show_dialog(dialog)
+        return dialog
+
+    def open_call_dialog(self) -> CallNumberDialog | None:
+        """Ask which waiting number to call out of order (only when it is enabled)."""
+        if Action.CALL not in self.presenter.enabled:
+            return None
+        state = self.presenter.state
+        services = {service.code: service for service in state.services} if state else {}
+        dialog = CallNumberDialog(self.presenter.call_candidates(), services, self.language, self)
+        dialog.number_chosen.connect(lambda number: self.press(Action.CALL, number))
         self._show_dialog(dialog)
         return dialog
 

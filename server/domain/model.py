@@ -72,6 +72,10 @@ class Ticket:
     requeued: bool = False
     transferred_from: str | None = None
     request_key: str | None = None  # the kiosk's key for the request that issued it
+    issued_by: int | None = None  # id of the device token that issued it
+    # while re-queued and waiting: how many more tickets of its service may still be
+    # called before it (counts down with each call; at 0 it is called next)
+    requeue_calls_left: int | None = None
 
     @property
     def order(self) -> tuple[int, float, int]:
@@ -97,6 +101,9 @@ class Change:
     counters: tuple[Counter, ...] = ()
     services: tuple[str, ...] = ()  # codes whose counts or state changed
     from_service: str | None = None
+    # waiting tickets whose place among the others of their service changed (a re-queued
+    # ticket counting down, a fairness rule): told to devices, nothing to store
+    reordered: tuple[Ticket, ...] = ()
 
     @property
     def ticket(self) -> Ticket | None:

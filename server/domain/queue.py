@@ -12,9 +12,9 @@ import copy
 import math
 import secrets
 from collections import deque
-from collections.abc import Callable, Iterable
-from dataclasses import replace
-from datetime import date, datetime
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 
 from server.domain.model import (
     Change,
@@ -27,12 +27,15 @@ from server.domain.model import (
     TicketStatus,
     format_number,
 )
+from server.domain.order import ServiceLine, call_sequence
 from server.domain.schedule import closed_reason
 from server.domain.settings import OfficeSettings, ServiceSettings
 from server.errors import (
     CounterPaused,
     InvalidState,
     NoCurrentTicket,
+    NotPermitted,
+    NotServedHere,
     QueueEmpty,
     SameService,
     ServiceClosed,
@@ -54,6 +57,15 @@ CLOSED_MESSAGES = {
 def new_ticket_key() -> str:
     """A secret for the ticket's status link (printed in its QR code)."""
     return secrets.token_urlsafe(9)
+
+
+@dataclass(frozen=True, slots=True)
+class _Watched:
+    """A service's order before an action, as much of it as the action may shuffle."""
+
+    order: tuple[int, ...] | None = None  # the whole call order
+    first_calls: tuple[int, ...] = ()  # the calls until no re-queued ticket counts down
+    streak: int = 0  # the priority calls in a row after them
 
 
 class QueueDay:
@@ -90,6 +102,16 @@ class QueueDay:
         self.counters: dict[int, Counter] = {
             counter.number: Counter(counter.number) for counter in config.counters
         }
+        # per service: ids of waiting re-queued tickets that still count down
+        self.requeued_waiting: dict[str, set[int]] = {
+            service.code: set() for service in config.services
+        }
+        self.priority_streak: dict[str, int] = {service.code: 0 for service in config.services}
+        self._latest: datetime | None = None  # the time of the latest action
+        self._version = 0  # changes with every change of a ticket or a line
+        # per service: the line with its counting-down re-queued tickets played through
+        self._played: dict[str, tuple[tuple[int, datetime | None], ServiceLine, dict[int, int]]]
+        self._played = {}
         self._services = {service.code: service for service in config.services}
         self._serving = {
             service.code: tuple(
@@ -102,6 +124,7 @@ class QueueDay:
                 self.counters[counter.number] = counter
         for ticket in sorted(tickets, key=lambda ticket: ticket.id):
             self._load(ticket)
+        self._restore_priority_streaks()
         for number, counter in list(self.counters.items()):
             current = self.tickets.get(counter.current) if counter.current is not None else None
             if current is None or current.status is not TicketStatus.CALLED:
@@ -139,25 +162,33 @@ class QueueDay:
         priority, regular = self.lines[code]
         return len(priority) + len(regular), len(priority)
 
-    def waiting(self, codes: Iterable[str] | None = None) -> list[Ticket]:
-        """Waiting tickets of `codes` (default: all services) in call order."""
+    def waiting(
+        self, codes: Iterable[str] | None = None, now: datetime | None = None
+    ) -> list[Ticket]:
+        """Waiting tickets of `codes` (default: all services) in the order one counter
+        serving all of them would call them, if nobody else came (see `call_next`)."""
         codes = list(codes) if codes is not None else list(self.lines)
-        found = [
-            self.tickets[ticket_id]
-            for code in codes
-            for lane in self.lines[code]
-            for _, ticket_id in lane
-        ]
-        return sorted(found, key=lambda ticket: ticket.order)
+        return list(self._call_sequence(codes, now))
 
-    def people_ahead(self, ticket: Ticket) -> int:
-        if ticket.status is not TicketStatus.WAITING:
+    def people_ahead(self, ticket: Ticket, now: datetime | None = None) -> int:
+        """How many tickets of its service are called before it, if nobody else came."""
+        if ticket.status is not TicketStatus.WAITING or ticket.service not in self.lines:
             return 0
-        priority, regular = self.lines[ticket.service]
-        entry = (ticket.sort_key, ticket.id)
-        if ticket.lane is Lane.PRIORITY:
-            return bisect.bisect_left(priority, entry)
-        return len(priority) + bisect.bisect_left(regular, entry)
+        code, moment = ticket.service, now or self._latest
+        if not self.requeued_waiting[code]:
+            return self._scratch_line(code).place(ticket, moment)
+        # re-queued tickets count down: play them through once for every ticket asked
+        key = (self._version, moment)
+        played = self._played.get(code)
+        if played is None or played[0] != key:
+            line = self._scratch_line(code)
+            early = line.play_due(moment)
+            played = (key, line, {ticket_id: index for index, ticket_id in enumerate(early)})
+            self._played[code] = played
+        _, line, early_places = played
+        if ticket.id in early_places:
+            return early_places[ticket.id]
+        return len(early_places) + line.count_ahead(ticket, moment)
 
     def minutes_per_visitor(self, code: str) -> float:
         recent = self.durations[code]
@@ -197,13 +228,18 @@ class QueueDay:
             code: deque(recent, maxlen=recent.maxlen) for code, recent in self.durations.items()
         }
         twin.counters = dict(self.counters)
+        twin.requeued_waiting = {code: set(ids) for code, ids in self.requeued_waiting.items()}
+        twin.priority_streak = dict(self.priority_streak)
+        twin._played = {}  # its own: the two are read on different threads
         return twin
 
     # ----------------------------------------------------------------- actions
 
     def issue(
-        self, code: str, priority: bool, now: datetime, request_key: str | None = None
-    ) -> Change:
+        self, code: str, priority: bool, now: datetime, request_key: str | None = None,
+        issued_by: int | None = None,
+    ) -> Change:  # fmt: skip
+        self._latest = now
         if request_key is not None and request_key in self.by_request_key:
             raise InvalidState("this request already issued a ticket")  # callers look first
         self.service_config(code)
@@ -227,63 +263,76 @@ class QueueDay:
             sort_key=float(self.next_id),
             key=self.key_factory(),
             request_key=request_key,
+            issued_by=issued_by,
         )
+        before = self._orders_to_watch((code,), reorders=False)
         self._load(ticket)
-        return Change(EventType.TICKET_ISSUED, tickets=(ticket,), services=(code,))
+        change = Change(EventType.TICKET_ISSUED, tickets=(ticket,), services=(code,))
+        return self._with_reordered(change, before)
 
     def issued_for(self, request_key: str) -> Ticket | None:
         """The ticket an earlier request with this key issued today, if any."""
         ticket_id = self.by_request_key.get(request_key)
         return self.tickets[ticket_id] if ticket_id is not None else None
 
-    def void(self, ticket_id: int, now: datetime) -> Change:
+    def void(self, ticket_id: int, now: datetime, issued_by: int | None = None) -> Change:
+        """Void a waiting ticket; with `issued_by`, only one that this device issued."""
+        self._latest = now
         ticket = self.ticket(ticket_id)
+        if issued_by is not None and ticket.issued_by != issued_by:
+            raise NotPermitted(
+                f"ticket {ticket.number} was issued by another device; "
+                "only that kiosk or an admin can void it"
+            )
         if ticket.status is not TicketStatus.WAITING:
             raise InvalidState(
                 f"ticket {ticket.number} is {ticket.status}; only a waiting one can be voided"
             )
+        before = self._orders_to_watch((ticket.service,), reorders=True)
         self._unline(ticket)
         voided = self._store(replace(ticket, status=TicketStatus.VOIDED, finished_at=now))
-        return Change(EventType.TICKET_VOIDED, tickets=(voided,), services=(ticket.service,))
+        # the issuing service's count goes down too (a transferred ticket waits elsewhere)
+        services = tuple(dict.fromkeys((ticket.service, ticket.issued_service)))
+        change = Change(EventType.TICKET_VOIDED, tickets=(voided,), services=services)
+        return self._with_reordered(change, before)
 
     def call_next(self, number: int, now: datetime) -> Change:
-        counter = self.counter(number)
-        if counter.state is CounterState.PAUSED:
-            raise CounterPaused(f"counter {number} is paused; resume it first")
+        """Call the next ticket among the counter's services; the current one is done.
+
+        Between services the one whose earliest ticket (priority first) came first takes
+        its turn; within it, a re-queued ticket at the end of its bound goes first, then
+        the fairness rules choose between the priority and the regular lane.
+        """
+        self._latest = now
+        counter = self._callable_counter(number)
         codes = self.config.counter(number).services  # type: ignore[union-attr]
-        candidates = [
-            lane[0]
-            for lane_index in (Lane.PRIORITY, Lane.REGULAR)
-            for code in codes
-            for lane in (self.lines[code][lane_index],)
-            if lane
-        ]
-        heads = [
-            (int(self.tickets[ticket_id].lane), key, ticket_id) for key, ticket_id in candidates
-        ]
-        if not heads:
+        chosen = next(self._call_sequence(codes, now), None)
+        if chosen is None:
             raise QueueEmpty(f"no one is waiting for counter {number}")
-        finished: tuple[Ticket, ...] = ()
-        if counter.current is not None:
-            finished = (self._finish(self.tickets[counter.current], TicketStatus.DONE, now),)
-        chosen = self.tickets[min(heads)[2]]
-        self._unline(chosen)
-        called = self._store(
-            replace(chosen, status=TicketStatus.CALLED, counter=number, called_at=now)
-        )
-        counter = self._set_counter(replace(counter, current=called.id))
-        services = tuple(dict.fromkeys([*(t.service for t in finished), called.service]))
-        return Change(
-            EventType.TICKET_CALLED, tickets=(*finished, called), counters=(counter,),
-            services=services,
-        )  # fmt: skip
+        before = self._orders_to_watch((chosen.service,), reorders=False)
+        return self._with_reordered(self._call(counter, chosen, now), before)
+
+    def call_number(self, number: int, ticket_number: str, now: datetime) -> Change:
+        """Call a given waiting ticket out of order; the current one is done, as with next."""
+        self._latest = now
+        counter = self._callable_counter(number)
+        ticket = self._by_number(ticket_number)
+        self._check_served(number, ticket)
+        if ticket.status is not TicketStatus.WAITING:
+            raise InvalidState(
+                f"ticket {ticket.number} is {ticket.status}; only a waiting one can be called"
+            )
+        before = self._orders_to_watch((ticket.service,), reorders=True)
+        return self._with_reordered(self._call(counter, ticket, now), before)
 
     def recall(self, number: int, now: datetime) -> Change:
+        self._latest = now
         counter, ticket = self._current(number)
         recalled = self._store(replace(ticket, recalls=ticket.recalls + 1))
         return Change(EventType.TICKET_RECALLED, tickets=(recalled,), counters=(counter,))
 
     def finish(self, number: int, now: datetime) -> Change:
+        self._latest = now
         counter, ticket = self._current(number)
         done = self._finish(ticket, TicketStatus.DONE, now)
         counter = self._set_counter(replace(counter, current=None))
@@ -292,6 +341,7 @@ class QueueDay:
         )
 
     def no_show(self, number: int, now: datetime) -> Change:
+        self._latest = now
         counter, ticket = self._current(number)
         missed = self._finish(ticket, TicketStatus.NO_SHOW, now, measure=False)
         counter = self._set_counter(replace(counter, current=None))
@@ -301,28 +351,41 @@ class QueueDay:
         )  # fmt: skip
 
     def requeue(self, number: int, ticket_number: str, now: datetime) -> Change:
+        """A no-show waits again: at most `requeue_after` further tickets of its service
+        are called before it (each re-queued ticket keeps its own count)."""
+        self._latest = now
         counter = self.counter(number)
-        ticket_id = self.by_number.get(ticket_number.strip().upper())
-        if ticket_id is None:
-            raise UnknownTicket(f"no ticket {ticket_number!r} was issued today")
-        ticket = self.tickets[ticket_id]
+        ticket = self._by_number(ticket_number)
+        self._check_served(number, ticket)
         if ticket.status is not TicketStatus.NO_SHOW:
             raise InvalidState(
                 f"ticket {ticket.number} is {ticket.status}; only a no-show can be re-queued"
             )
-        lane, sort_key = self._requeue_position(ticket)
+        lane = Lane.PRIORITY if ticket.priority else Lane.REGULAR
+        tail = self.lines[ticket.service][lane]
+        # at the end of its own lane, before any ticket issued from now on, and after every
+        # ticket of its service re-queued before it (their order decides a tie of counts)
+        keys = [tail[-1][0] if tail else float(self.next_id) - 1.0]
+        keys += [self.tickets[other].sort_key for other in self.requeued_waiting[ticket.service]]
+        last = max(keys)
         back = replace(
-            ticket, status=TicketStatus.WAITING, lane=lane, sort_key=sort_key, requeued=True,
-            counter=None, called_at=None, finished_at=None,
+            ticket, status=TicketStatus.WAITING, lane=lane,
+            sort_key=(last + float(self.next_id)) / 2.0, requeued=True, counter=None,
+            called_at=None, finished_at=None, requeue_calls_left=self.config.requeue_after,
         )  # fmt: skip
+        before = self._orders_to_watch((ticket.service,), reorders=True)
         self._store(back)
         self._line(back)
-        return Change(
+        change = Change(
             EventType.TICKET_REQUEUED, tickets=(back,), counters=(counter,),
             services=(back.service,),
         )  # fmt: skip
+        return self._with_reordered(change, before)
 
     def transfer(self, number: int, code: str, now: datetime) -> Change:
+        """The current ticket waits in another service, with its number and its place by
+        original issue time in its own lane (priority stays priority)."""
+        self._latest = now
         self.service_config(code)
         counter, ticket = self._current(number)
         if ticket.service == code:
@@ -333,14 +396,18 @@ class QueueDay:
         moved = replace(
             ticket, service=code, status=TicketStatus.WAITING, counter=None, called_at=None,
             transferred_from=ticket.service,
+            lane=Lane.PRIORITY if ticket.priority else Lane.REGULAR,
+            sort_key=float(ticket.id), requeue_calls_left=None,
         )  # fmt: skip
+        before = self._orders_to_watch((code,), reorders=True)
         self._store(moved)
         self._line(moved)
         counter = self._set_counter(replace(counter, current=None))
-        return Change(
+        change = Change(
             EventType.TICKET_TRANSFERRED, tickets=(moved,), counters=(counter,),
             services=(ticket.service, code), from_service=ticket.service,
         )  # fmt: skip
+        return self._with_reordered(change, before)
 
     def set_paused(self, number: int, paused: bool) -> Change:
         counter = self.counter(number)
@@ -358,6 +425,144 @@ class QueueDay:
         return Change(EventType.SERVICE_CHANGED, services=(code,))
 
     # ----------------------------------------------------------------- internals
+
+    def _callable_counter(self, number: int) -> Counter:
+        counter = self.counter(number)
+        if counter.state is CounterState.PAUSED:
+            raise CounterPaused(f"counter {number} is paused; resume it first")
+        return counter
+
+    def _by_number(self, ticket_number: str) -> Ticket:
+        ticket_id = self.by_number.get(ticket_number.strip().upper())
+        if ticket_id is None:
+            raise UnknownTicket(f"no ticket {ticket_number!r} was issued today")
+        return self.tickets[ticket_id]
+
+    def _check_served(self, number: int, ticket: Ticket) -> None:
+        codes = self.config.counter(number).services  # type: ignore[union-attr]
+        if ticket.service not in codes:
+            raise NotServedHere(
+                f"ticket {ticket.number} is in service {ticket.service}, "
+                f"which counter {number} does not serve"
+            )
+
+    def _call(self, counter: Counter, chosen: Ticket, now: datetime) -> Change:
+        finished: tuple[Ticket, ...] = ()
+        if counter.current is not None:
+            finished = (self._finish(self.tickets[counter.current], TicketStatus.DONE, now),)
+        self._unline(chosen)
+        called = self._store(
+            replace(
+                chosen, status=TicketStatus.CALLED, counter=counter.number, called_at=now,
+                requeue_calls_left=None,
+            )
+        )  # fmt: skip
+        counted = self._count_call(called)
+        counter = self._set_counter(replace(counter, current=called.id))
+        services = tuple(dict.fromkeys([*(t.service for t in finished), called.service]))
+        return Change(
+            EventType.TICKET_CALLED, tickets=(*finished, *counted, called), counters=(counter,),
+            services=services,
+        )  # fmt: skip
+
+    def _count_call(self, called: Ticket) -> tuple[Ticket, ...]:
+        """A call of a service: its re-queued tickets count down, its priority streak moves."""
+        code = called.service
+        counted = []
+        for ticket_id in sorted(self.requeued_waiting[code]):
+            ticket = self.tickets[ticket_id]
+            left = ticket.requeue_calls_left
+            if left is not None and left > 0:
+                counted.append(self._store(replace(ticket, requeue_calls_left=left - 1)))
+        streak = self.priority_streak[code]
+        self.priority_streak[code] = streak + 1 if called.lane is Lane.PRIORITY else 0
+        return tuple(counted)
+
+    def _orders_to_watch(self, codes: Iterable[str], reorders: bool) -> dict[str, _Watched]:
+        """What an action may shuffle, before it, per service.
+
+        A ticket put into or taken from the middle of a line with a fairness rule (`reorders`)
+        may move any other: the whole call order is kept to compare. A re-queued ticket
+        counting down moves only within the first calls: those calls and the streak after
+        them are kept (the rest follows the lanes as before).
+        """
+        watched: dict[str, _Watched] = {}
+        for code in dict.fromkeys(codes):
+            service = self._services.get(code)
+            if service is None:
+                continue
+            fair = (
+                self.config.max_in_row(service) is not None
+                or self.config.regular_after_minutes(service) is not None
+            )
+            if reorders and fair:
+                watched[code] = _Watched(order=self._order_ids(code))
+            elif self.requeued_waiting[code]:
+                watched[code] = self._first_calls(code)
+        return watched
+
+    def _order_ids(self, code: str) -> tuple[int, ...]:
+        return tuple(ticket.id for ticket in self._call_sequence([code], self._latest))
+
+    def _first_calls(self, code: str) -> _Watched:
+        line = self._scratch_line(code)
+        return _Watched(first_calls=tuple(line.play_due(self._latest)), streak=line.streak)
+
+    def _with_reordered(self, change: Change, before: dict[str, _Watched]) -> Change:
+        """`change`, telling every waiting ticket of a service whose order it shuffled."""
+        main = change.ticket.id if change.ticket is not None else None
+        carried = {ticket.id for ticket in change.tickets}
+        reordered: list[Ticket] = []
+        for code, old in before.items():
+            if old.order is not None:
+                new = self._order_ids(code)
+                common = set(old.order) & set(new)
+                moved = [i for i in old.order if i in common] != [i for i in new if i in common]
+            else:
+                now = self._first_calls(code)
+                moved = old.streak != now.streak or [i for i in old.first_calls if i != main] != [
+                    i for i in now.first_calls if i != main
+                ]
+            if moved:
+                line = self._call_sequence([code], self._latest)
+                reordered += [ticket for ticket in line if ticket.id not in carried]
+        return replace(change, reordered=tuple(reordered)) if reordered else change
+
+    def _call_sequence(self, codes: Iterable[str], now: datetime | None) -> Iterator[Ticket]:
+        """The calls one counter serving `codes` would make from now, if nobody came."""
+        return call_sequence(
+            [self._scratch_line(code) for code in codes if code in self.lines], now
+        )
+
+    def _scratch_line(self, code: str) -> ServiceLine:
+        service = self._services[code]
+        minutes = self.config.regular_after_minutes(service)
+        due = {
+            ticket_id: self.tickets[ticket_id].requeue_calls_left or 0
+            for ticket_id in self.requeued_waiting[code]
+        }
+        return ServiceLine(
+            lanes=self.lines[code], tickets=self.tickets, due=due,
+            streak=self.priority_streak[code], max_in_row=self.config.max_in_row(service),
+            regular_after=timedelta(minutes=minutes) if minutes is not None else None,
+        )  # fmt: skip
+
+    def _restore_priority_streaks(self) -> None:
+        # after a restart: the priority calls in a row, from today's latest calls
+        latest_first = sorted(
+            (ticket for ticket in self.tickets.values() if ticket.called_at is not None),
+            key=lambda ticket: (ticket.called_at, ticket.id),
+            reverse=True,
+        )
+        ended: set[str] = set()
+        for ticket in latest_first:
+            code = ticket.service
+            if code in ended or code not in self.priority_streak:
+                continue
+            if ticket.lane is Lane.PRIORITY:
+                self.priority_streak[code] += 1
+            else:
+                ended.add(code)
 
     def _current(self, number: int) -> tuple[Counter, Ticket]:
         counter = self.counter(number)
@@ -379,21 +584,6 @@ class QueueDay:
             seconds = (finished_at - ticket.called_at).total_seconds()
             if 0 < seconds < 4 * 3600:
                 self.durations[ticket.service].append(seconds)
-
-    def _requeue_position(self, ticket: Ticket) -> tuple[Lane, float]:
-        """Place a returning no-show so that at most N others of its service go first."""
-        limit = self.config.requeue_after
-        priority, regular = self.lines[ticket.service]
-        ahead = [(Lane.PRIORITY, entry) for entry in priority]
-        ahead += [(Lane.REGULAR, entry) for entry in regular]
-        if len(ahead) <= limit:
-            natural = Lane.PRIORITY if ticket.priority else Lane.REGULAR
-            tail = self.lines[ticket.service][natural]
-            return natural, (tail[-1][0] + 1.0) if tail else float(self.next_id)
-        lane, (key, _) = ahead[limit]
-        if limit > 0 and ahead[limit - 1][0] == lane:
-            return lane, (ahead[limit - 1][1][0] + key) / 2.0
-        return lane, key - 1.0
 
     def _load(self, ticket: Ticket) -> None:
         self.tickets[ticket.id] = ticket
@@ -420,16 +610,22 @@ class QueueDay:
         ):
             self.issued_count[ticket.issued_service] -= 1
         self.tickets[ticket.id] = ticket
+        self._version += 1
         return ticket
 
     def _line(self, ticket: Ticket) -> None:
         bisect.insort(self.lines[ticket.service][ticket.lane], (ticket.sort_key, ticket.id))
+        if ticket.requeue_calls_left is not None:
+            self.requeued_waiting[ticket.service].add(ticket.id)
+        self._version += 1
 
     def _unline(self, ticket: Ticket) -> None:
         lane = self.lines[ticket.service][ticket.lane]
         index = bisect.bisect_left(lane, (ticket.sort_key, ticket.id))
         if index < len(lane) and lane[index][1] == ticket.id:
             del lane[index]
+        self.requeued_waiting[ticket.service].discard(ticket.id)
+        self._version += 1
 
     def _set_counter(self, counter: Counter) -> Counter:
         self.counters[counter.number] = counter

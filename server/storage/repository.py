@@ -18,7 +18,7 @@ from server.storage.port import DeviceToken, Role
 TICKET_COLUMNS = (
     "id", "day", "number", "sequence", "issued_service", "service", "priority", "status",
     "issued_at", "lane", "sort_key", "key", "counter", "called_at", "finished_at", "recalls",
-    "requeued", "transferred_from", "request_key",
+    "requeued", "transferred_from", "request_key", "issued_by", "requeue_calls_left",
 )  # fmt: skip
 # a new ticket is an INSERT and a change an UPDATE of exactly one row: a clash raises
 INSERT_TICKET = (
@@ -53,7 +53,7 @@ def ticket_row(ticket: Ticket) -> tuple[object, ...]:
         ticket.service, int(ticket.priority), str(ticket.status), _time(ticket.issued_at),
         int(ticket.lane), ticket.sort_key, ticket.key, ticket.counter, _time(ticket.called_at),
         _time(ticket.finished_at), ticket.recalls, int(ticket.requeued), ticket.transferred_from,
-        ticket.request_key,
+        ticket.request_key, ticket.issued_by, ticket.requeue_calls_left,
     )  # fmt: skip
 
 
@@ -81,7 +81,13 @@ def ticket_from_row(row: sqlite3.Row | tuple[object, ...]) -> Ticket:
         requeued=bool(values["requeued"]),
         transferred_from=values["transferred_from"],
         request_key=values["request_key"],
+        issued_by=_optional_int(values["issued_by"]),
+        requeue_calls_left=_optional_int(values["requeue_calls_left"]),
     )
+
+
+def _optional_int(value: object) -> int | None:
+    return int(value) if isinstance(value, int | str) else None
 
 
 def load_day(connection: sqlite3.Connection, day: date) -> tuple[list[Ticket], list[Counter], int]:

@@ -97,7 +97,12 @@ def synthesize_events(connection: sqlite3.Connection) -> int:
     from server.record import ticket_record
     from server.storage.repository import TICKET_COLUMNS, ticket_from_row
 
-    rows = connection.execute(f"SELECT {', '.join(TICKET_COLUMNS)} FROM tickets").fetchall()
+    # columns that a later migration adds are not there yet: read them as NULL
+    present = {str(row[1]) for row in connection.execute("PRAGMA table_info(tickets)")}
+    columns = ", ".join(
+        column if column in present else f"NULL AS {column}" for column in TICKET_COLUMNS
+    )
+    rows = connection.execute(f"SELECT {columns} FROM tickets").fetchall()
     moments: list[tuple[str, int, str, dict[str, Any]]] = []
     for row in rows:
         ticket = ticket_from_row(row)
@@ -123,10 +128,18 @@ def synthesize_events(connection: sqlite3.Connection) -> int:
     return len(moments)
 
 
+def _migrate_4(db: sqlite_utils.Database) -> None:
+    # which device token issued a ticket (a kiosk voids only its own), and how many more
+    # calls of its service a re-queued ticket still lets go first
+    db.table("tickets").add_column("issued_by", int)
+    db.table("tickets").add_column("requeue_calls_left", int)
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _migrate_1,
     _migrate_2,
     _migrate_3,
+    _migrate_4,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -24,6 +24,8 @@ STATUS_BY_CODE = {
     "counter_paused": 409,
     "invalid_state": 409,
     "not_serving_service": 409,
+    "not_served_here": 409,
+    "forbidden": 403,
 }
 HTTP_CODES = {
     404: ("not_found", "no such endpoint; see /api/v1/health"),

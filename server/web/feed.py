@@ -65,7 +65,9 @@ def device_message(
         fields["counters"] = serialize.all_counters(day)
     if change is not None:
         if change.tickets:
-            tickets = tuple(serialize.ticket_message(day, ticket) for ticket in change.tickets)
+            # tickets whose place in line changed first: the main ticket stays the last
+            told = (*change.reordered, *change.tickets)
+            tickets = tuple(serialize.ticket_message(day, ticket) for ticket in told)
             fields["ticket"] = tickets[-1]
             fields["tickets"] = tickets
         if change.counter is not None:

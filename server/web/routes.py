@@ -129,9 +129,7 @@ async def health(request: web.Request) -> web.Response:
 async def services(request: web.Request) -> web.Response:
     office = request.app[OFFICE_KEY]
     office.tick()
-    return json_response(
-        protocol.ServicesAnswer(serialize.all_services(office.day, office.clock()))
-    )
+    return json_response(serialize.services_answer(office.day, office.clock()))
 
 
 async def counters(request: web.Request) -> web.Response:
@@ -206,7 +204,7 @@ async def issue_ticket(request: web.Request) -> web.Response:
         response.headers["Idempotent-Replayed"] = "true"
         return response
     performed = await office.perform(
-        lambda day, now: day.issue(code, priority, now, request_key=scoped_key)
+        lambda day, now: day.issue(code, priority, now, request_key=scoped_key, issued_by=token.id)
     )
     ticket = performed.ticket
     answer = msgspec.structs.replace(
@@ -232,9 +230,13 @@ async def void_by_request_key(request: web.Request) -> web.Response:
 
 
 async def void_ticket(request: web.Request) -> web.Response:
-    authorize(request, Role.KIOSK)
+    """A kiosk voids only the tickets it issued; an admin any waiting ticket."""
+    token = authorize(request, Role.KIOSK)
     ticket_id = int_segment(request, "ticket_id")
-    return await _perform_ticket(request, lambda day, now: day.void(ticket_id, now))
+    owner = None if token.role is Role.ADMIN else token.id
+    return await _perform_ticket(
+        request, lambda day, now: day.void(ticket_id, now, issued_by=owner)
+    )
 
 
 async def ticket_status(request: web.Request) -> web.Response:
@@ -252,6 +254,7 @@ async def ticket_status(request: web.Request) -> web.Response:
 CounterAction = Callable[[QueueDay, int, datetime, dict[str, str]], Change]
 COUNTER_ACTIONS: dict[str, CounterAction] = {
     "next": lambda day, number, now, body: day.call_next(number, now),
+    "call": lambda day, number, now, body: day.call_number(number, body["number"], now),
     "recall": lambda day, number, now, body: day.recall(number, now),
     "done": lambda day, number, now, body: day.finish(number, now),
     "no-show": lambda day, number, now, body: day.no_show(number, now),
@@ -273,7 +276,7 @@ async def counter_action(request: web.Request) -> web.Response:
     body: dict[str, str] = {}
     if action == "transfer":
         body = {"service": text_field(await read_object(request), "service").upper()}
-    elif action == "requeue":
+    elif action in {"requeue", "call"}:
         body = {"number": text_field(await read_object(request), "number")}
     perform = COUNTER_ACTIONS[action]
     performed = await office.perform(lambda day, now: perform(day, number, now, body))

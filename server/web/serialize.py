@@ -22,10 +22,10 @@ def _optional_time(value: datetime | None, day: QueueDay) -> datetime | None:
     return _time(value, day) if value is not None else None
 
 
-def ticket_message(day: QueueDay, ticket: Ticket) -> protocol.Ticket:
+def ticket_message(day: QueueDay, ticket: Ticket, now: datetime | None = None) -> protocol.Ticket:
     # a ticket left waiting on an earlier day is history: it has no place in today's line
     waiting = ticket.status is TicketStatus.WAITING and ticket.day == day.day
-    ahead = day.people_ahead(ticket) if waiting else 0
+    ahead = day.people_ahead(ticket, now) if waiting else 0
     return protocol.Ticket(
         id=ticket.id,
         number=ticket.number,
@@ -86,6 +86,22 @@ def counter_message(day: QueueDay, counter: Counter) -> protocol.Counter:
     )
 
 
+def priority_offer(day: QueueDay) -> protocol.PriorityOffer:
+    """What the kiosk needs to offer priority tickets, and the office's fairness rules."""
+    config = day.config
+    return protocol.PriorityOffer(
+        enabled=config.priority_enabled,
+        groups=tuple(config.priority_groups),
+        max_in_row=config.priority_max_in_row,
+        regular_after_minutes=config.priority_regular_after_minutes,
+    )
+
+
+def services_answer(day: QueueDay, now: datetime) -> protocol.ServicesAnswer:
+    """GET /services: every service, and whether and for whom priority tickets are offered."""
+    return protocol.ServicesAnswer(all_services(day, now), priority=priority_offer(day))
+
+
 def all_services(day: QueueDay, now: datetime) -> tuple[protocol.Service, ...]:
     return tuple(service_message(day, config.code, now) for config in day.config.services)
 
@@ -105,7 +121,8 @@ def snapshot_message(
         server_time=_time(now, day),
         services=all_services(day, now),
         counters=all_counters(day),
-        recent_calls=tuple(ticket_message(day, called) for called in day.recent_calls()),
-        waiting=tuple(ticket_message(day, waiting) for waiting in day.waiting()),
+        recent_calls=tuple(ticket_message(day, called, now) for called in day.recent_calls()),
+        waiting=tuple(ticket_message(day, waiting, now) for waiting in day.waiting(now=now)),
         log_id=log_id,
+        priority=priority_offer(day),
     )

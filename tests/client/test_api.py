@@ -105,6 +105,25 @@ async def test_counter_actions_no_show_requeue_transfer_pause(live_server: LiveS
         assert (await counter.resume(2)).state is CounterState.OPEN
 
 
+async def test_a_counter_calls_a_given_number_of_its_services(live_server: LiveServer) -> None:
+    async with (
+        client_for(live_server, "kiosk") as kiosk,
+        client_for(live_server, "counter1") as counter,
+    ):
+        for code in "AAB":
+            await kiosk.issue_ticket(code)
+        called = await counter.call_number(1, "A002")
+        assert (called.number, called.status, called.counter) == ("A002", TicketStatus.CALLED, 1)
+        with pytest.raises(Conflict) as refused:
+            await counter.call_number(1, "B001")  # loket 1 serves A only
+        assert refused.value.code == "not_served_here"
+        with pytest.raises(NotFound):
+            await counter.call_number(1, "A099")
+        assert (await counter.call_next(1)).number == "A001"
+        snapshot = await kiosk.snapshot()
+        assert snapshot.priority.enabled and "lansia" in snapshot.priority.groups
+
+
 async def test_void_only_a_waiting_ticket(kiosk: ApiClient) -> None:
     ticket = await kiosk.issue_ticket("C")
     assert (await kiosk.void_ticket(ticket.id)).status is TicketStatus.VOIDED

@@ -13,11 +13,13 @@ from hypothesis import strategies as st
 
 from client.errors import ProtocolError
 from client.protocol import EVENT_CLASSES, DayRollover, KnownEvent
+from client.state import OfficeState
 from client.wire import (
     ClosedReason,
     CounterState,
     Event,
     EventType,
+    PriorityOffer,
     Snapshot,
     TicketStatus,
     UnknownEvent,
@@ -158,6 +160,23 @@ def test_snapshot_message_is_decoded_from_text() -> None:
     assert message.seq == 41
     assert [service.code for service in message.services] == ["A", "B"]
     assert len(message.waiting) == 1
+
+
+def test_snapshot_tells_whether_priority_is_offered_and_to_whom() -> None:
+    offer = {"enabled": True, "groups": ["lansia", "ibu hamil"], "max_in_row": 2,
+             "regular_after_minutes": None}  # fmt: skip
+    offered = parse_snapshot(snapshot_json(priority=offer))
+    assert offered.priority == PriorityOffer(
+        enabled=True, groups=("lansia", "ibu hamil"), max_in_row=2
+    )
+    off = parse_snapshot(snapshot_json(priority={"enabled": False, "groups": []}))
+    assert off.priority == PriorityOffer(enabled=False, groups=())
+    # a server from before the setting was sent: offered, as the kiosk's state says
+    older = parse_snapshot(snapshot_json())
+    assert older.priority is None
+    assert OfficeState.from_snapshot(older).priority == PriorityOffer()
+    with pytest.raises(ProtocolError, match=r"priority\.groups\[0\]"):
+        parse_snapshot(snapshot_json(priority={"enabled": True, "groups": [3]}))
 
 
 def test_ticket_called_event_carries_ticket_counter_and_services() -> None:

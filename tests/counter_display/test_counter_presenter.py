@@ -70,11 +70,11 @@ def connected_presenter(state: OfficeState) -> CounterPresenter:
     ("current", "paused", "waiting", "expected"),
     [
         (None, False, 0, {Action.REQUEUE, Action.PAUSE}),
-        (None, False, 2, {Action.NEXT, Action.REQUEUE, Action.PAUSE}),
+        (None, False, 2, {Action.NEXT, Action.CALL, Action.REQUEUE, Action.PAUSE}),
         ("A001", False, 0, {Action.RECALL, Action.DONE, Action.NO_SHOW, Action.TRANSFER,
                             Action.REQUEUE, Action.PAUSE}),
-        ("A001", False, 1, {Action.NEXT, Action.RECALL, Action.DONE, Action.NO_SHOW,
-                            Action.TRANSFER, Action.REQUEUE, Action.PAUSE}),
+        ("A001", False, 1, {Action.NEXT, Action.CALL, Action.RECALL, Action.DONE,
+                            Action.NO_SHOW, Action.TRANSFER, Action.REQUEUE, Action.PAUSE}),
         (None, True, 3, {Action.RESUME, Action.REQUEUE}),
         ("A001", True, 3, {Action.RECALL, Action.DONE, Action.NO_SHOW, Action.TRANSFER,
                            Action.REQUEUE, Action.RESUME}),
@@ -174,6 +174,8 @@ def test_the_answer_shows_before_its_event_arrives() -> None:
         (Action.REQUEUE, "B003", make_state(),
          make_state(waiting=(make_ticket("B003", TicketStatus.WAITING, requeued=True),)), True),
         (Action.REQUEUE, "B003", make_state(), make_state(), False),
+        (Action.CALL, "A002", QUEUE, make_state(current=make_ticket("A002")), True),
+        (Action.CALL, "A002", QUEUE, make_state(current=make_ticket("A001")), False),
     ],
 )  # fmt: skip
 def test_a_lost_answer_is_settled_by_the_next_snapshot(
@@ -202,3 +204,16 @@ def test_requeue_candidates_are_the_no_shows_of_this_counters_services() -> None
     assert [ticket.number for ticket in presenter.requeue_candidates()] == ["A004"]
     view = presenter.view()
     assert [(entry.number, entry.outcome) for entry in view.recent] == [("A004", "Tidak hadir")]
+
+
+def test_call_candidates_are_the_waiting_tickets_of_this_counters_services() -> None:
+    waiting = tuple(
+        make_ticket(number, TicketStatus.WAITING) for number in ("B001", "C001", "A002")
+    )
+    presenter = connected_presenter(make_state(waiting=waiting))
+    assert [ticket.number for ticket in presenter.call_candidates()] == ["B001", "A002"]
+    assert Action.CALL in presenter.enabled
+    assert presenter.press(Action.CALL) is None  # nothing chosen: nothing sent
+    request = presenter.press(Action.CALL, " a002 ")
+    assert request is not None
+    assert (request.action, request.counter, request.argument) == (Action.CALL, 2, "A002")

@@ -7,7 +7,7 @@ from pytestqt.qtbot import QtBot
 from shiboken6 import isValid
 
 from counter_display.counter.actions import Action, Button, Phase
-from counter_display.counter.dialogs import RequeueDialog, TransferDialog
+from counter_display.counter.dialogs import CallNumberDialog, RequeueDialog, TransferDialog
 from tests.counter_display.counter_fixtures import (
     WAIT_MS,
     CounterFactory,
@@ -34,8 +34,11 @@ def test_idle_counter_shows_services_waiting_counts_and_only_sensible_buttons(
     assert window.services_label.text() == "Layanan A · B"
     assert window.connection_label.text() == "Terhubung"
     assert window.current_number_label.text() == "—"
-    assert enabled_buttons(window) == {Button.NEXT, Button.REQUEUE, Button.PAUSE_RESUME}
+    assert enabled_buttons(window) == {
+        Button.NEXT, Button.CALL, Button.REQUEUE, Button.PAUSE_RESUME,
+    }  # fmt: skip
     assert window.buttons[Button.NEXT].text() == "Panggil berikutnya\nSpasi · F1"
+    assert window.buttons[Button.CALL].text() == "Panggil nomor\nF7"
 
     issue(live_server, "C")  # not this counter's service
     issue(live_server, "B")
@@ -63,7 +66,9 @@ def test_next_calls_the_earliest_ticket_and_enables_the_serving_buttons(
     assert server_counter(live_server, 1)["current"] is None
     qtbot.waitUntil(lambda: "A001" in window.recent_label.text(), timeout=WAIT_MS)
     assert "Selesai" in window.recent_label.text()
-    assert enabled_buttons(window) == {Button.NEXT, Button.REQUEUE, Button.PAUSE_RESUME}
+    assert enabled_buttons(window) == {
+        Button.NEXT, Button.CALL, Button.REQUEUE, Button.PAUSE_RESUME,
+    }  # fmt: skip
 
 
 def test_second_press_while_a_request_is_in_flight_does_nothing(
@@ -132,6 +137,43 @@ def test_requeue_of_a_typed_number_that_is_not_a_no_show_is_refused_in_plain_wor
         "Antre ulang ditolak: Nomor itu bukan nomor tidak hadir hari ini"
     )
     assert Button.REQUEUE in enabled_buttons(window)
+
+
+def test_call_number_dialog_calls_the_chosen_waiting_number_out_of_order(
+    qtbot: QtBot, live_server: LiveServer, counter_window_factory: CounterFactory
+) -> None:
+    issue(live_server, "B", 3)
+    issue(live_server, "A")  # counter 3 serves B and C: not in its list
+    window = counter_window_factory(live_server, counter=3)
+    qtbot.waitUntil(lambda: window.buttons[Button.CALL].isEnabled(), timeout=WAIT_MS)
+    qtbot.keyClick(window, Qt.Key.Key_F7)
+    dialog = window.dialog
+    assert isinstance(dialog, CallNumberDialog)
+    assert dialog.windowTitle() == "Panggil nomor"
+    items = [dialog.candidate_list.item(row).text() for row in range(dialog.candidate_list.count())]
+    assert [item.split(" · ")[0] for item in items] == ["B001", "B002", "B003"]
+    assert items[0].startswith("B001 · Perizinan dan Non-Perizinan · sejak ")
+    dialog.candidate_list.setCurrentRow(2)
+    qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.current_number_label.text() == "B003", timeout=WAIT_MS)
+    assert window.message_label.text() == "Memanggil B003"
+    assert server_counter(live_server, 3)["current"]["number"] == "B003"
+
+    dialog = window.open_call_dialog()  # a number of another service is refused
+    assert isinstance(dialog, CallNumberDialog)
+    qtbot.keyClicks(dialog.number_edit, "a1")
+    qtbot.keyClick(dialog.number_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "ditolak" in window.message_label.text(), timeout=WAIT_MS)
+    assert window.message_label.text() == (
+        "Panggil nomor ditolak: Loket ini tidak melayani layanan nomor itu"
+    )
+    dialog = window.open_call_dialog()
+    assert isinstance(dialog, CallNumberDialog)
+    qtbot.keyClicks(dialog.number_edit, "B3")  # being served already
+    qtbot.keyClick(dialog.number_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "Nomor itu tidak" in window.message_label.text(), timeout=WAIT_MS)
+    assert window.message_label.text() == "Panggil nomor ditolak: Nomor itu tidak sedang menunggu"
+    assert server_counter(live_server, 3)["current"]["number"] == "B003"
 
 
 def test_transfer_dialog_moves_the_current_ticket_to_the_chosen_service(

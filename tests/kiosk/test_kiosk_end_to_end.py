@@ -153,6 +153,32 @@ def test_priority_path_issues_a_priority_ticket(
     kiosk.wait_screen(Screen.SERVICES)  # "Selesai" returns to the start, not the priority path
 
 
+def test_the_priority_path_lists_the_office_priority_groups(
+    make_kiosk: MakeKiosk, live_server_factory: Callable[..., LiveServer]
+) -> None:
+    server = live_server_factory('[priority]\ngroups = ["lansia", "ibu hamil"]\n')
+    kiosk = make_kiosk(server)
+    kiosk.wait_screen(Screen.SERVICES)
+    kiosk.tap(kiosk.window.services_screen.priority_button)
+    kiosk.wait_screen(Screen.PRIORITY)
+    assert kiosk.shows("Kelompok prioritas: lansia, ibu hamil")
+    kiosk.qtbot.wait(TAP_PAUSE_MS)
+    kiosk.tap(kiosk.window.language_button)
+    assert kiosk.shows("Priority groups: lansia, ibu hamil")
+
+
+def test_no_priority_path_when_the_server_offers_no_priority_tickets(
+    make_kiosk: MakeKiosk, live_server_factory: Callable[..., LiveServer]
+) -> None:
+    server = live_server_factory("[priority]\nenabled = false\n")
+    kiosk = make_kiosk(server, priority=True)  # the kiosk's own switch can only hide it
+    kiosk.wait_screen(Screen.SERVICES)
+    assert not kiosk.window.services_screen.priority_button.isVisibleTo(kiosk.window)
+    assert not kiosk.shows("Prioritas")
+    kiosk.controller.open_priority()
+    assert kiosk.controller.screen is Screen.SERVICES
+
+
 def test_closed_services_are_shown_closed_and_cannot_be_pressed(
     make_kiosk: MakeKiosk, live_server_factory: Callable[..., LiveServer]
 ) -> None:

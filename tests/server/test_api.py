@@ -164,6 +164,15 @@ async def test_bad_input_gets_clear_4xx(start_office: StartOffice) -> None:
     assert sum(service["issued_today"] for service in services["services"]) == 0
 
 
+FUZZED_PATHS = [
+    "/tickets",
+    "/counters/1/transfer",
+    "/counters/1/requeue",
+    "/counters/1/call",
+    "/tickets/1/void",
+]
+
+
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -179,9 +188,7 @@ async def test_bad_input_gets_clear_4xx(start_office: StartOffice) -> None:
             max_leaves=8,
         ).map(lambda value: json.dumps(value).encode()),
     ),
-    path=st.sampled_from(
-        ["/tickets", "/counters/1/transfer", "/counters/1/requeue", "/tickets/1/void"]
-    ),
+    path=st.sampled_from(FUZZED_PATHS),
 )
 async def test_fuzzed_bodies_never_cause_a_5xx(
     start_office: StartOffice, body: bytes, path: str

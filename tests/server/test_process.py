@@ -287,13 +287,15 @@ def test_a_version_1_database_is_migrated_and_keeps_its_tickets(tmp_path: Path) 
     connection.close()
     upgraded = open_database(tmp_path)
     version = upgraded.execute("PRAGMA user_version").fetchone()[0]
-    rows = upgraded.execute("SELECT number, request_key FROM tickets").fetchall()
+    rows = upgraded.execute(
+        "SELECT number, request_key, issued_by, requeue_calls_left FROM tickets"
+    ).fetchall()
     events = upgraded.execute(
         "SELECT id, type, at, ticket, counter, synthesized FROM events ORDER BY id"
     ).fetchall()
     upgraded.close()
-    assert version == SCHEMA_VERSION == 3
-    assert rows == [("A001", None), ("A002", None)]
+    assert version == SCHEMA_VERSION == 4
+    assert rows == [("A001", None, None, None), ("A002", None, None, None)]
     # the record starts with what the old rows say, flagged as rebuilt, in time order
     assert events == [
         (1, "ticket.issued", "2026-11-23T08:00:00+07:00", 1, None, 1),

@@ -15,11 +15,14 @@ from server.errors import (
     CounterPaused,
     InvalidState,
     NoCurrentTicket,
+    NotPermitted,
+    NotServedHere,
     QueueEmpty,
     SameService,
     ServiceClosed,
     UnknownCounter,
     UnknownService,
+    UnknownTicket,
 )
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -327,3 +330,260 @@ def test_the_wait_estimate_learns_from_todays_visits_again_after_a_restart() -> 
     before = day.minutes_per_visitor("A")
     restarted = QueueDay(config, now.date(), tickets=list(day.tickets.values()))
     assert before == restarted.minutes_per_visitor("A") == 10.0
+
+
+def test_a_copy_keeps_the_requeue_counts_and_streaks_of_its_moment() -> None:
+    day = make_day({"office": {"requeue_after": 2}, "priority": {"max_in_row": 1}})
+    run(day, "A; A; A; A!; A!; next 1; next 1; no-show 1; requeue 1 A001")  # A004, A001
+    twin = day.copy()
+    run(day, "next 1; next 1; next 1")
+    assert [ticket.number for ticket in twin.waiting(["A"], NOON)] == [
+        "A005", "A002", "A001", "A003",
+    ]  # fmt: skip
+
+
+# ------------------------------------------------------------------ scripted scenarios
+
+
+def run(day: QueueDay, script: str, start: datetime = NOON) -> list[str]:
+    """Play a script of actions; returns the numbers called, in order.
+
+    Steps, separated by ";": "A" issues a regular A ticket, "A!" a priority one,
+    "next 2" calls at counter 2, "call 2 A005", "no-show 2", "done 2", "requeue 2 A001",
+    "transfer 2 C", "+5" moves the clock 5 minutes on.
+    """
+    now = start
+    called: list[str] = []
+    for step in (part.strip() for part in script.split(";")):
+        words = step.split()
+        if step.startswith("+"):
+            now += timedelta(minutes=int(step[1:]))
+        elif words[0] == "next":
+            called.append(call(day, int(words[1]), now))
+        elif words[0] == "call":
+            ticket = day.call_number(int(words[1]), words[2], now).ticket
+            assert ticket is not None
+            called.append(ticket.number)
+        elif words[0] == "no-show":
+            day.no_show(int(words[1]), now)
+        elif words[0] == "done":
+            day.finish(int(words[1]), now)
+        elif words[0] == "requeue":
+            day.requeue(int(words[1]), words[2], now)
+        elif words[0] == "transfer":
+            day.transfer(int(words[1]), words[2], now)
+        else:
+            for code in words:
+                issue(day, code.rstrip("!"), priority=code.endswith("!"), at=now)
+    return called
+
+
+def times(count: int, step: str) -> str:
+    return "; ".join([step] * count)
+
+
+SCENARIOS = [
+    pytest.param(
+        {"office": {"requeue_after": 2}},
+        f"{times(8, 'A')}; next 1; no-show 1; next 1; no-show 1; requeue 1 A001; "
+        f"requeue 1 A002; {times(6, 'next 1')}",
+        ["A001", "A002", "A003", "A001", "A002", "A004", "A005", "A006"],
+        id="two no-shows re-queued one after the other each keep their bound",
+    ),
+    pytest.param(
+        {"office": {"requeue_after": 2}},
+        f"{times(7, 'A')}; {times(4, 'next 1; no-show 1')}; requeue 1 A001; next 1; next 1; "
+        f"requeue 1 A002; requeue 1 A004; requeue 1 A003; {times(5, 'next 1')}",
+        [*("A001", "A002", "A003", "A004", "A005", "A006"), "A001", "A002", "A004", "A003", "A007"],
+        id="re-queued with the same count: the one re-queued first goes first",
+    ),
+    pytest.param(
+        {"office": {"requeue_after": 1}},
+        "A; next 1; no-show 1; A!; A!; requeue 1 A001; next 1; next 1; next 1",
+        ["A001", "A002", "A001", "A003"],
+        id="a priority ticket issued after the re-queue counts too",
+    ),
+    pytest.param(
+        {"office": {"requeue_after": 0}},
+        "A; A; A; next 1; no-show 1; next 1; no-show 1; requeue 1 A001; requeue 1 A002; "
+        "next 1; next 1; next 1",
+        ["A001", "A002", "A001", "A002", "A003"],
+        id="more re-queued than the bound allows: called one after the other",
+    ),
+    pytest.param(
+        {"office": {"requeue_after": 1}},
+        "C; A; next 1; no-show 1; A!; A!; requeue 1 A001; next 1; next 1; "
+        "transfer 1 C; C; next 3; next 3; next 3",
+        ["A001", "A002", "A001", "C001", "A001", "C002"],
+        id="a regular ticket re-queued among priority ones stays regular after a transfer",
+    ),
+    pytest.param(
+        {"office": {"requeue_after": 1}},
+        "C; A; C; A; A; next 1; no-show 1; requeue 1 A001; next 1; next 1; transfer 1 C; "
+        "next 3; next 3; next 3",
+        ["A001", "A002", "A001", "C001", "A001", "C002"],
+        id="a re-queued ticket transferred takes its place by original issue time",
+    ),
+    pytest.param(
+        {},
+        "A!; C; next 1; transfer 1 C; next 3; next 3",
+        ["A001", "A001", "C001"],
+        id="a priority ticket stays priority after a transfer",
+    ),
+    pytest.param(
+        {"priority": {"max_in_row": 2}},
+        "A; A; A; A!; A!; A!; A!; A!; " + times(8, "next 1"),
+        ["A004", "A005", "A001", "A006", "A007", "A002", "A008", "A003"],
+        id="at most two priority calls in a row",
+    ),
+    pytest.param(
+        {
+            "priority": {"max_in_row": 3},
+            "services": [
+                {"code": "A", "name": "A", "priority": {"max_in_row": 1}},
+                {"code": "B", "name": "B"},
+            ],
+            "counters": [{"number": 1, "services": ["A"]}, {"number": 2, "services": ["B"]}],
+        },
+        "A; A; A!; A!; B; B; B!; B!; B!; B!; " + times(4, "next 1") + "; " + times(6, "next 2"),
+        ["A003", "A001", "A004", "A002", "B003", "B004", "B005", "B001", "B006", "B002"],
+        id="a service's own max_in_row overrides the office's",
+    ),
+    pytest.param(
+        {"priority": {"regular_after_minutes": 10}},
+        "A; +5; A!; A!; +4; next 1; +2; next 1; next 1",
+        ["A002", "A001", "A003"],
+        id="a regular ticket waiting longer than M minutes goes first",
+    ),
+    pytest.param(
+        {"priority": {"regular_after_minutes": 10}},
+        "A; +10; A!; next 1; next 1",
+        ["A002", "A001"],
+        id="exactly M minutes is not longer than M",
+    ),
+    pytest.param(
+        {},
+        "A; A; A; A; call 1 A003; next 1; call 1 a004; next 1",
+        ["A003", "A001", "A004", "A002"],
+        id="a clerk calls a given number out of order",
+    ),
+    pytest.param(
+        {},
+        "A; B; A!; B!; next 2; next 2; next 2; next 2",
+        ["A002", "B002", "A001", "B001"],
+        id="between services priority first, then by issue time (no rules set)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("document", "script", "expected"), SCENARIOS)
+def test_call_order(document: dict[str, object], script: str, expected: list[str]) -> None:
+    day = make_day(document)
+    assert run(day, script) == expected
+
+
+def test_requeued_ticket_is_called_after_at_most_n_others_of_its_service() -> None:
+    day = make_day({"office": {"requeue_after": 3}})
+    run(day, f"{times(10, 'A')}; next 1; no-show 1; next 1; no-show 1; next 1; no-show 1")
+    for number in ("A001", "A002", "A003"):
+        day.requeue(1, number, NOON)
+    order = run(day, times(10, "next 1"))
+    for number in ("A001", "A002", "A003"):
+        assert order.index(number) <= 3, order
+
+
+def test_people_ahead_follows_the_rules() -> None:
+    day = make_day({"priority": {"max_in_row": 1}, "office": {"requeue_after": 1}})
+    run(day, "A; A; A!; A!; A; next 1; no-show 1")  # A003 did not come
+    day.requeue(1, "A003", NOON)
+    predicted = [ticket.number for ticket in day.waiting(["A"], NOON)]
+    ahead = {ticket.number: day.people_ahead(ticket, NOON) for ticket in day.waiting(["A"])}
+    assert predicted == sorted(ahead, key=ahead.__getitem__)
+    assert run(day, times(5, "next 1")) == predicted
+    assert predicted == ["A001", "A003", "A002", "A004", "A005"]
+
+
+def test_a_restarted_day_keeps_requeue_counts_and_priority_streak() -> None:
+    document = {"priority": {"max_in_row": 2}, "office": {"requeue_after": 3}}
+    day = make_day(document)
+    run(day, "A; A; A; A; next 1; no-show 1; requeue 1 A001; A!; A!; A!; next 1; next 1")
+    restored = QueueDay(
+        day.config, day.day, tickets=day.tickets.values(), counters=day.counters.values()
+    )
+    expected = run(day, times(5, "next 1"))
+    # two priority calls in a row: a regular one; A001 may let one more go first
+    assert run(restored, times(5, "next 1")) == expected == [
+        "A002", "A001", "A007", "A003", "A004",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("script", "error"),
+    [
+        ("B; call 1 B001", NotServedHere),  # counter 1 serves A only
+        ("A; next 1; call 1 A001", InvalidState),  # already called
+        ("A; call 1 A009", UnknownTicket),
+    ],
+)
+def test_call_number_refuses(script: str, error: type[Exception]) -> None:
+    day = make_day()
+    with pytest.raises(error):
+        run(day, script)
+
+
+def test_call_number_on_a_paused_counter_is_refused() -> None:
+    day = make_day()
+    run(day, "A")
+    day.set_paused(1, True)
+    with pytest.raises(CounterPaused):
+        day.call_number(1, "A001", NOON)
+
+
+def test_call_number_finishes_the_current_ticket() -> None:
+    day = make_day()
+    run(day, "A; A; A; next 1")
+    change = day.call_number(1, "A003", NOON)
+    assert [(ticket.number, ticket.status) for ticket in change.tickets] == [
+        ("A001", TicketStatus.DONE),
+        ("A003", TicketStatus.CALLED),
+    ]
+
+
+def test_requeue_only_at_a_counter_that_serves_the_service() -> None:
+    day = make_day()
+    run(day, "B; next 3; no-show 3")
+    with pytest.raises(NotServedHere, match="counter 1 does not serve"):
+        day.requeue(1, "B001", NOON)
+    day.requeue(2, "B001", NOON)  # counter 2 serves A and B
+    assert day.tickets[1].status is TicketStatus.WAITING
+
+
+def test_void_with_a_device_only_voids_its_own_tickets() -> None:
+    day = make_day()
+    mine = day.issue("A", False, NOON, issued_by=7).ticket
+    other = day.issue("A", False, NOON, issued_by=8).ticket
+    assert mine is not None and other is not None
+    with pytest.raises(NotPermitted):
+        day.void(other.id, NOON, issued_by=7)
+    assert day.tickets[other.id].status is TicketStatus.WAITING
+    assert day.void(mine.id, NOON, issued_by=7).tickets[0].status is TicketStatus.VOIDED
+    assert day.void(other.id, NOON).tickets[0].status is TicketStatus.VOIDED  # an admin
+
+
+def test_people_ahead_with_a_requeued_ticket_and_the_waiting_time_rule() -> None:
+    # A001 comes back at the end of the regular lane with its early issue time; A002 has
+    # not waited 10 minutes yet, so both priority tickets go before it
+    day = make_day({"office": {"requeue_after": 1}, "priority": {"regular_after_minutes": 10}})
+    run(day, "A; next 1; no-show 1; +20; A; A!; A!; requeue 1 A001")
+    now = NOON + timedelta(minutes=25)
+    ahead = {ticket.number: day.people_ahead(ticket, now) for ticket in day.waiting(["A"], now)}
+    assert ahead == {"A003": 0, "A001": 1, "A004": 2, "A002": 3}
+    assert run(day, times(4, "next 1"), start=now) == ["A003", "A001", "A004", "A002"]
+
+
+def test_voiding_a_transferred_ticket_tells_its_issuing_service_too() -> None:
+    day = make_day()
+    run(day, "A; next 1; transfer 1 C")
+    change = day.void(1, NOON)
+    assert change.services == ("C", "A")  # A's issued_today went down
+    assert day.issued_count["A"] == 0
