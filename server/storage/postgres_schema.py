@@ -80,7 +80,15 @@ def _migrate_1(cursor: psycopg.Cursor[Any]) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[psycopg.Cursor[Any]], None], ...] = (_migrate_1,)
+def _migrate_2(cursor: psycopg.Cursor[Any]) -> None:
+    # as SQLite v4: which device token issued a ticket (a kiosk voids only its own), and how
+    # many more calls of its service a re-queued ticket still lets go first
+    cursor.execute(
+        "ALTER TABLE tickets ADD COLUMN issued_by bigint, ADD COLUMN requeue_calls_left integer"
+    )
+
+
+MIGRATIONS: tuple[Callable[[psycopg.Cursor[Any]], None], ...] = (_migrate_1, _migrate_2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from server.storage.repository import Role, create_token
-from server.storage.schema import open_database
+from server.storage.repository import Role
 from tests.server.conftest import Clock, Running, StartOffice
 
 
@@ -22,9 +21,8 @@ async def issue(office: Running, *codes: str, token: str = "kiosk") -> list[dict
 
 
 def second_kiosk(office: Running) -> dict[str, str]:
-    connection = open_database(office.office.data_dir)
-    secret = create_token(connection, Role.KIOSK, "kiosk 2", None, datetime.now(UTC))
-    connection.close()
+    # through the office's own store: SQLite or PostgreSQL, whichever the test runs on
+    secret = office.office.store.create_token(Role.KIOSK, "kiosk 2", None, datetime.now(UTC))
     return {"Authorization": f"Bearer {secret}"}
 
 
