@@ -240,7 +240,10 @@ def test_transfer_dialog_closes_when_its_ticket_is_no_longer_at_the_counter(
     qtbot.waitUntil(lambda: window.buttons[Button.NEXT].isEnabled(), timeout=WAIT_MS)
     qtbot.keyClick(window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: window.current_number_label.text() == "A001", timeout=WAIT_MS)
+    # the number shows as soon as the answer came; the actions follow with the next state
+    qtbot.waitUntil(lambda: window.buttons[Button.TRANSFER].isEnabled(), timeout=WAIT_MS)
     qtbot.keyClick(window, Qt.Key.Key_T)
+    qtbot.waitUntil(lambda: isinstance(window.dialog, TransferDialog), timeout=WAIT_MS)
     dialog = window.dialog
     assert isinstance(dialog, TransferDialog)  # "Alihkan A001 ke layanan:"
 
