@@ -119,7 +119,9 @@ async def wait_message(driver: Any, text: str) -> None:
 
 async def pick_option(driver: Any, value: str) -> None:
     await in_browser(
-        wait_for, driver, lambda d: d.execute_script("return document.getElementById('choose').open")
+        wait_for,
+        driver,
+        lambda d: d.execute_script("return document.getElementById('choose').open"),
     )
     await in_browser(
         driver.find_element("css selector", f'#choose-options .option[data-value="{value}"]').click
@@ -145,7 +147,9 @@ async def test_every_action_by_its_button_changes_the_server_state(
     await in_browser(button(driver, "recall").click)
     await wait_message(driver, "A001 dipanggil ulang")
     assert (await counter_state(office))["current"]["recalls"] == 1
-    await in_browser(wait_for, driver, lambda d: "dipanggil ulang 1×" in text_of(d, "#current-details"))
+    await in_browser(
+        wait_for, driver, lambda d: "dipanggil ulang 1×" in text_of(d, "#current-details")
+    )
 
     await in_browser(button(driver, "done").click)
     await wait_message(driver, "A001 selesai")
@@ -220,8 +224,9 @@ async def test_every_action_by_its_key_changes_the_server_state(
 
     await in_browser(key, driver, "u")  # re-queue: type the number, Enter
     await in_browser(
-        wait_for, driver, lambda d: d.execute_script("return document.activeElement.id")
-        == "choose-typed"
+        wait_for,
+        driver,
+        lambda d: d.execute_script("return document.activeElement.id") == "choose-typed",
     )
     await in_browser(key, driver, "2\n")
     await in_browser(wait_for, driver, lambda d: text_of(d, "#choose-error") != "")
@@ -237,7 +242,9 @@ async def test_every_action_by_its_key_changes_the_server_state(
     await in_browser(wait_for, driver, lambda d: button(d, "transfer").is_enabled())
     await in_browser(key, driver, "t")  # transfer: the first other service has the focus
     await in_browser(
-        wait_for, driver, lambda d: d.execute_script("return document.getElementById('choose').open")
+        wait_for,
+        driver,
+        lambda d: d.execute_script("return document.getElementById('choose').open"),
     )
     first = driver.execute_script("return document.activeElement.dataset.value")
     await in_browser(key, driver, "\n")
@@ -280,9 +287,7 @@ async def test_a_refused_press_says_why(start_office: StartOffice, driver: Any) 
     # the page still believes A001 is served for a moment; the server says no
     driver.execute_script("window.AntrianLoket.press('done')")
     await in_browser(wait_for, driver, lambda d: "ditolak" in text_of(d, "#message"))
-    assert text_of(driver, "#message") == (
-        "Selesai ditolak: Tidak ada nomor yang sedang dilayani"
-    )
+    assert text_of(driver, "#message") == ("Selesai ditolak: Tidak ada nomor yang sedang dilayani")
 
 
 async def test_a_new_loket_pairs_as_a_counter(start_office: StartOffice, driver: Any) -> None:
@@ -295,7 +300,9 @@ async def test_a_new_loket_pairs_as_a_counter(start_office: StartOffice, driver:
     assert text_of(driver, "h1") == "Pair this device"
     code = text_of(driver, "#pair-code")
     status, _ = await office.post(
-        f"/pairings/{code}/approve", "admin", {"role": "counter", "counter": 3, "name": "PC loket 3"}
+        f"/pairings/{code}/approve",
+        "admin",
+        {"role": "counter", "counter": 3, "name": "PC loket 3"},
     )
     assert status == 201
     await in_browser(wait_for, driver, connected)

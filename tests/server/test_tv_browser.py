@@ -8,6 +8,7 @@ ANTRIAN_SCREENSHOTS to a directory to keep the pictures (docs/tv-1920x1080.png).
 
 from __future__ import annotations
 
+import itertools
 import statistics
 import time
 import wave
@@ -87,10 +88,13 @@ def tv_url(office: Running, query: str = "") -> str:
 
 async def open_tv(office: Running, driver: Any, query: str = "") -> None:
     separator = "&" if query else ""
-    await in_browser(driver.get, tv_url(office, f"?token={office.tokens['display']}{separator}{query}"))
     await in_browser(
-        wait_for, driver, lambda d: d.execute_script("return document.body.dataset.connection")
-        == "connected"
+        driver.get, tv_url(office, f"?token={office.tokens['display']}{separator}{query}")
+    )
+    await in_browser(
+        wait_for,
+        driver,
+        lambda d: d.execute_script("return document.body.dataset.connection") == "connected",
     )
     await in_browser(wait_for, driver, lambda d: d.find_elements("css selector", "#waiting li"))
 
@@ -197,7 +201,7 @@ async def test_announcements_wait_for_the_sound_press_then_play_in_order_never_o
         ("A002", 1, False), ("A003", 2, False), ("B001", 3, False), ("A002", 1, True),
     ]  # fmt: skip
     assert log[0]["text"] == "Nomor antrian A dua, silakan menuju loket satu"
-    for before, after in zip(log, log[1:], strict=False):
+    for before, after in itertools.pairwise(log):
         assert after["start"] >= before["end"] - 1e-6, "an announcement overlapped another"
         assert after["start"] >= before["ended"] - 0.1
     assert log[0]["duration"] == pytest.approx(
