@@ -51,6 +51,31 @@ window.dropSockets = function () {
   window.openSockets.forEach(function (socket) { socket.close(); });
 };
 """
+# swallows the next event message once `window.dropNext` is set (a lost message), and
+# records what the page sends
+GAP_MAKER = """
+window.dropNext = false;
+window.sentMessages = [];
+var RealSocket = window.WebSocket;
+window.WebSocket = function (url) {
+  var socket = new RealSocket(url);
+  var realSend = socket.send.bind(socket);
+  socket.send = function (text) { window.sentMessages.push(text); realSend(text); };
+  Object.defineProperty(socket, "onmessage", {
+    set: function (handler) {
+      socket.addEventListener("message", function (event) {
+        if (window.dropNext && JSON.parse(event.data).type !== "snapshot") {
+          window.dropNext = false;
+          return;
+        }
+        handler(event);
+      });
+    },
+  });
+  return socket;
+};
+window.WebSocket.prototype = RealSocket.prototype;
+"""
 SHOWN_SPY = """
 window.shownCalls = [];
 document.addEventListener("DOMContentLoaded", function () {
@@ -298,6 +323,23 @@ async def test_after_a_lost_connection_the_tv_resumes_from_its_last_event(
     urls = driver.execute_script("return window.socketUrls")
     assert any("after=" in url and "log=" in url for url in urls), urls
     assert texts_of(driver, "#waiting .service-count")[0] == "1 menunggu"
+
+
+async def test_a_missed_event_makes_the_tv_ask_for_a_snapshot_and_show_the_truth(
+    start_office: StartOffice, driver: Any
+) -> None:
+    office = await start_office()
+    for service in "AAB":
+        await issue(office, service)
+    driver.injected.append(inject(driver, GAP_MAKER))
+    await open_tv(office, driver)
+    driver.execute_script("window.dropNext = true")
+    await office.post("/counters/1/next", "counter1")  # this event is lost on the way
+    await office.post("/counters/3/next", "counter3")  # its prev shows the gap
+    await in_browser(wait_for, driver, lambda d: text_of(d, "#call-number") == "B001")
+    assert driver.execute_script("return window.sentMessages") == ['{"type":"resync"}']
+    assert texts_of(driver, "#recent-calls .recent-number") == ["A001"]
+    assert texts_of(driver, "#waiting .service-count") == ["1 menunggu", "0 menunggu", "0 menunggu"]
 
 
 @pytest.mark.slow
