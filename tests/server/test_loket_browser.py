@@ -311,3 +311,22 @@ async def test_a_new_loket_pairs_as_a_counter(start_office: StartOffice, driver:
     await wait_message(driver, "Calling C001")
     assert (await counter_state(office, 3))["current"]["number"] == "C001"
     driver.execute_script("localStorage.clear()")
+
+
+async def test_names_with_markup_are_shown_as_text(start_office: StartOffice, driver: Any) -> None:
+    evil = "<img src=x onerror=window.hacked=1>"
+    office = await start_office(
+        {
+            "office": {"name": f"Kantor {evil}"},
+            "services": [{"code": "A", "name": f"Layanan {evil}", "name_en": "Service"}],
+            "counters": [{"number": 1, "services": ["A"], "name": f"Loket {evil}"}],
+        }
+    )
+    await issue(office)
+    await open_loket(office, driver, counter=1)
+    await in_browser(key, driver, " ")
+    await wait_message(driver, "Memanggil A001")
+    assert text_of(driver, "#counter-name") == f"Loket {evil}"
+    assert text_of(driver, "#current-details").startswith(f"Layanan {evil} · dipanggil")
+    assert driver.title == f"Loket {evil} · Kantor {evil}"
+    assert driver.execute_script("return window.hacked === undefined")

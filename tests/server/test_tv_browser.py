@@ -342,6 +342,41 @@ async def test_a_missed_event_makes_the_tv_ask_for_a_snapshot_and_show_the_truth
     assert texts_of(driver, "#waiting .service-count") == ["1 menunggu", "0 menunggu", "0 menunggu"]
 
 
+async def test_the_page_says_numbers_with_the_clips_the_qt_announcer_uses(
+    start_office: StartOffice, driver: Any
+) -> None:
+    from counter_display.display.phrases import announcement_phrase
+
+    office = await start_office()
+    await open_tv(office, driver)
+    numbers = [f"A{value:03d}" for value in range(0, 1000)] + ["B1234", "C9999", "Q2000", "AB012"]
+    for voices in (["id"], ["id", "en"]):
+        spoken = driver.execute_script(
+            "var voices = arguments[1];"
+            "return arguments[0].map(function (number, index) {"
+            "  var phrase = window.AntrianTv.phrase(number, 1 + index % 40, voices);"
+            "  return [phrase.segments.map(function (s) { return s.clips; }), phrase.text]; });",
+            numbers,
+            voices,
+        )
+        for index, number in enumerate(numbers):
+            expected = announcement_phrase(number, 1 + index % 40, voices)
+            clips = [list(segment.clips) for segment in expected.segments]
+            assert spoken[index] == [clips, expected.text], number
+
+
+async def test_a_revoked_token_sends_the_tv_back_to_the_pairing_code(
+    start_office: StartOffice, driver: Any
+) -> None:
+    office = await start_office()
+    await open_tv(office, driver)
+    office.office.store.revoke_token("display", office.clock())
+    await in_browser(
+        wait_for, driver, lambda d: len(text_of(d, "#pair-code").replace(" ", "")) == 6, 5.0
+    )
+    assert driver.execute_script("return localStorage.getItem('antrian.tv.device')") is None
+
+
 @pytest.mark.slow
 async def test_measure_call_to_screen_latency_and_page_bytes(
     start_office: StartOffice, driver: Any
