@@ -30,7 +30,6 @@ from server.pairing import (
 )
 from server.storage.port import Role
 from server.web.errors import ApiFailure
-from server.web.feed import at_text
 from server.web.json import dumps
 
 log = logging.getLogger(__name__)
@@ -58,6 +57,10 @@ class PairingDesk:
 
 
 PAIRINGS_KEY = web.AppKey("pairings", PairingDesk)
+
+
+def at_text(office: Office, moment: datetime) -> str:
+    return moment.astimezone(office.config.zone).isoformat(timespec="seconds")
 
 
 def _json(body: Any, status: int = 200) -> web.Response:
