@@ -330,3 +330,37 @@ async def test_names_with_markup_are_shown_as_text(start_office: StartOffice, dr
     assert text_of(driver, "#current-details").startswith(f"Layanan {evil} · dipanggil")
     assert driver.title == f"Loket {evil} · Kantor {evil}"
     assert driver.execute_script("return window.hacked === undefined")
+
+
+# the first "done" never leaves the browser (the network is down at that moment)
+NEVER_SEND_FIRST_DONE = """
+(function () {
+  var realFetch = window.fetch;
+  var failed = false;
+  window.fetch = function (url) {
+    if (!failed && String(url).indexOf("/done") >= 0) {
+      failed = true;
+      return Promise.reject(new TypeError("Failed to fetch"));
+    }
+    return realFetch.apply(this, arguments);
+  };
+})();
+"""
+
+
+async def test_a_press_that_never_reached_the_server_says_it_did_not_happen(
+    start_office: StartOffice, driver: Any
+) -> None:
+    office = await start_office()
+    await issue(office)
+    driver.injected.append(inject(driver, NEVER_SEND_FIRST_DONE))
+    await open_loket(office, driver, counter=1)
+    await in_browser(key, driver, " ")
+    await wait_message(driver, "Memanggil A001")
+    await in_browser(wait_for, driver, lambda d: button(d, "done").is_enabled())
+    await in_browser(key, driver, "d")
+    await wait_message(driver, "Selesai TIDAK terjadi di server. Silakan coba lagi.")
+    assert (await counter_state(office, 1))["current"]["number"] == "A001"  # still served
+    await in_browser(key, driver, "d")  # the clerk presses again: now it happens
+    await wait_message(driver, "A001 selesai")
+    assert (await counter_state(office, 1))["current"] is None
