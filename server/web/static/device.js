@@ -118,7 +118,7 @@
   /* Ask for a code, show it, long-poll until approved; a new code when it expires. */
   async function pair() {
     showPairing(true);
-    var suggested = PAGE_ROLE || "display";
+    var suggested = PAGE_ROLE === "counter" ? "counter --counter N" : PAGE_ROLE || "display";
     for (;;) {
       var started;
       try {

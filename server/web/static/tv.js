@@ -126,7 +126,15 @@
   function enableSound() {
     var Context = window.AudioContext || window.webkitAudioContext;
     if (!Context) return;
-    if (!announcer.context) announcer.context = new Context();
+    if (!announcer.context) {
+      announcer.context = new Context();
+      // a TV that suspends its audio (power saving, another app) shows the button again
+      announcer.context.onstatechange = function () {
+        var running = announcer.context.state === "running";
+        document.body.classList.toggle("sound-on", running);
+        D.setText("sound-note", running ? labels.sound_on : labels.sound_off);
+      };
+    }
     announcer.context.resume().then(function () {
       document.body.classList.add("sound-on");
       D.setText("sound-note", labels.sound_on);
