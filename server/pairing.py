@@ -71,6 +71,7 @@ class Pairing:
     address: str
     device: str | None
     grant: Grant | None = None
+    approving: bool = False
 
 
 def normalise_code(text: str) -> str:
@@ -144,7 +145,7 @@ class Pairings:
         pairing = self._by_code.get(normalise_code(code))
         if pairing is None:
             raise UnknownPairing(f"no device shows the code {code!r} (or it expired)")
-        if pairing.grant is not None:
+        if pairing.grant is not None or pairing.approving:
             raise AlreadyApproved(f"the code {display_code(pairing.code)} is approved already")
         return pairing
 

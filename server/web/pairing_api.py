@@ -185,7 +185,12 @@ async def approve_pairing(request: web.Request) -> web.Response:
         raise ApiFailure(404, "unknown_pairing", str(exc)) from exc
     except AlreadyApproved as exc:
         raise ApiFailure(409, "already_approved", str(exc)) from exc
-    token = office.store.create_token(role, name, counter, now)
+    pairing.approving = True  # a second approval while the token is made is refused
+    try:
+        # off the loop: on PostgreSQL this is a round trip to the database
+        token = await asyncio.to_thread(office.store.create_token, role, name, counter, now)
+    finally:
+        pairing.approving = False
     desk.approve(pairing, Grant(token, role, counter, name), now)
     log.info("pairing %s approved as %s %r", pairing.code, role, name)
     return _json(
