@@ -372,7 +372,7 @@ async def test_a_revoked_token_sends_the_tv_back_to_the_pairing_code(
     await open_tv(office, driver)
     office.office.store.revoke_token("display", office.clock())
     await in_browser(
-        wait_for, driver, lambda d: len(text_of(d, "#pair-code").replace(" ", "")) == 6, 5.0
+        wait_for, driver, lambda d: len(text_of(d, "#pair-code").replace(" ", "")) == 6, 15.0
     )
     assert driver.execute_script("return localStorage.getItem('antrian.tv.device')") is None
 

@@ -23,9 +23,15 @@ def texts_of(driver: Any, selector: str) -> list[str]:
 
 
 def wait_for(driver: Any, condition: Callable[[Any], Any], timeout: float = 5.0) -> Any:
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout, poll_frequency=0.02).until(condition)
+    # a page that reloads itself (a revoked token) replaces its elements mid-wait: a
+    # lookup in the old document fails in several ways; the wait's timeout still holds
+    ignored = (WebDriverException,)
+    return WebDriverWait(driver, timeout, poll_frequency=0.02, ignored_exceptions=ignored).until(
+        condition
+    )
 
 
 def inject(driver: Any, source: str) -> str:
