@@ -364,3 +364,38 @@ async def test_a_press_that_never_reached_the_server_says_it_did_not_happen(
     await in_browser(key, driver, "d")  # the clerk presses again: now it happens
     await wait_message(driver, "A001 selesai")
     assert (await counter_state(office, 1))["current"] is None
+
+
+async def test_a_given_number_is_called_out_of_order_by_button_and_by_key(
+    start_office: StartOffice, driver: Any
+) -> None:
+    office = await start_office()
+    for service in "AAAB":
+        await issue(office, service)
+    await open_loket(office, driver)
+    await in_browser(button(driver, "call").click)
+    await pick_option(driver, "A003")
+    await wait_message(driver, "Memanggil A003")
+    assert (await counter_state(office))["current"]["number"] == "A003"
+    await in_browser(wait_for, driver, lambda d: text_of(d, "#current-number") == "A003")
+    await in_browser(key, driver, "k")  # type it: "a2" is A002
+    await in_browser(
+        wait_for,
+        driver,
+        lambda d: d.execute_script("return document.activeElement.id") == "choose-typed",
+    )
+    await in_browser(key, driver, "a2\n")
+    await wait_message(driver, "Memanggil A002")
+    counter = await counter_state(office)
+    assert counter["current"]["number"] == "A002"
+    assert (await ticket_by_number(office, "A003"))["status"] == "done"  # finished first
+    assert (await ticket_by_number(office, "A001"))["status"] == "waiting"
+    await in_browser(key, driver, "k")
+    await in_browser(
+        wait_for,
+        driver,
+        lambda d: d.execute_script("return document.activeElement.id") == "choose-typed",
+    )
+    await in_browser(key, driver, "A9\n")  # no such ticket today: the server says so
+    await wait_message(driver, "Panggil nomor ditolak: Nomor itu tidak ada hari ini")
+    assert (await counter_state(office))["current"]["number"] == "A002"

@@ -13,14 +13,18 @@
   var config = D.config;
   var RECENT_SHOWN = 6;
   var CHECK_RETRY_MS = 1000;
-  var KEYS = { " ": "next", r: "recall", d: "done", n: "no-show", t: "transfer", u: "requeue", p: "pause" };
+  var KEYS = {
+    " ": "next", r: "recall", d: "done", n: "no-show", t: "transfer", u: "requeue", k: "call", p: "pause",
+  };
   var LABEL_KEYS = {
     next: "action_next", recall: "action_recall", done: "action_done", "no-show": "action_no_show",
-    transfer: "action_transfer", requeue: "action_requeue", pause: "action_pause", resume: "action_resume",
+    transfer: "action_transfer", requeue: "action_requeue", call: "action_call",
+    pause: "action_pause", resume: "action_resume",
   };
   var MESSAGE_KEYS = {
     next: "msg_next", recall: "msg_recall", done: "msg_done", "no-show": "msg_no_show",
-    transfer: "msg_transfer", requeue: "msg_requeue", pause: "msg_pause", resume: "msg_resume",
+    transfer: "msg_transfer", requeue: "msg_requeue", call: "msg_next",
+    pause: "msg_pause", resume: "msg_resume",
   };
   var REQUEUE_NUMBER = /^\s*[A-Za-z]{1,3}-?[0-9]{1,4}\s*$/;
 
@@ -65,7 +69,7 @@
       var waiting = counter.services.reduce(function (sum, code) {
         return sum + (state.services[code] ? state.services[code].waiting : 0);
       }, 0);
-      if (waiting > 0) enabled.next = true;
+      if (waiting > 0) enabled.next = enabled.call = true;
     }
     return enabled;
   }
@@ -167,6 +171,9 @@
     }
     if (action === "pause") return counter.state === "paused" && !baseline.paused;
     if (action === "resume") return counter.state === "open" && baseline.paused;
+    if (action === "call") {
+      return current !== null && current.number === (baseline.argument || "").trim().toUpperCase();
+    }
     if (action === "requeue") {
       var number = (baseline.argument || "").trim().toUpperCase();
       return (snapshot.waiting || []).some(function (t) { return t.number === number && t.status === "waiting"; });
@@ -217,7 +224,7 @@
     };
     var body;
     if (action === "transfer") body = { service: argument };
-    if (action === "requeue") body = { number: argument };
+    if (action === "requeue" || action === "call") body = { number: argument };
     busy = true;
     render(state);
     say(D.fill(labels.in_flight, { action: name }), "info");
@@ -246,7 +253,15 @@
 
   var dialog = null;
 
-  function openChooser(prompt, options, typed, onChosen) {
+  /* "a2", "A-2", "a002" → "A002": the number as tickets show it (three digits at least). */
+  function ticketNumber(typed) {
+    var match = /^\s*([A-Za-z]{1,3})-?([0-9]{1,4})\s*$/.exec(typed);
+    var digits = String(parseInt(match[2], 10));
+    while (digits.length < 3) digits = "0" + digits;
+    return match[1].toUpperCase() + digits;
+  }
+
+  function openChooser(prompt, options, typed, onChosen, none) {
     dialog = D.byId("choose");
     D.setText("choose-prompt", prompt);
     D.setText("choose-error", "");
@@ -258,7 +273,7 @@
       button.addEventListener("click", function () { closeChooser(); onChosen(option.value); });
       return button;
     });
-    if (!buttons.length && typed) buttons = [D.make("p", "none", labels.requeue_none)];
+    if (!buttons.length && typed) buttons = [D.make("p", "none", none || labels.requeue_none)];
     list.replaceChildren.apply(list, buttons);
     D.byId("choose-typed-row").hidden = !typed;
     D.byId("choose-ok").hidden = !typed;
@@ -271,7 +286,7 @@
         return;
       }
       closeChooser();
-      onChosen(input.value.replace(/[\s-]/g, "").toUpperCase());
+      onChosen(ticketNumber(input.value));
     };
     dialog.showModal();
     if (typed) input.focus();
@@ -303,6 +318,19 @@
     openChooser(labels.requeue_prompt, options, true, function (number) { press("requeue", number); });
   }
 
+  function chooseCall() {
+    var state = streamed.state;
+    var services = counterOf(state).services;
+    var waiting = Object.keys(state.tickets).map(function (id) { return state.tickets[id]; })
+      .filter(function (ticket) { return ticket.status === "waiting" && services.indexOf(ticket.service) >= 0; })
+      .sort(function (a, b) { return a.issued_at.localeCompare(b.issued_at); })
+      .slice(0, 12);
+    var options = waiting.map(function (ticket) {
+      return { value: ticket.number, label: ticket.number + " · " + D.formatTime(ticket.issued_at) };
+    });
+    openChooser(labels.call_prompt, options, true, function (number) { press("call", number); }, labels.call_none);
+  }
+
   function activate(name) {
     var state = streamed ? streamed.state : null;
     if (!state) return;
@@ -310,6 +338,7 @@
     if (!enabledActions(state)[action]) return;
     if (action === "transfer") chooseTransfer();
     else if (action === "requeue") chooseRequeue();
+    else if (action === "call") chooseCall();
     else press(action);
   }
 
