@@ -26,6 +26,7 @@ from server.config_texts import say
 from server.discovery import Advertiser
 from server.errors import AntrianError
 from server.office import Office
+from server.pair_cli import add_pair_commands, run_pair
 from server.storage import open_store
 from server.storage.port import Role
 from server.storage.schema import DATABASE_FILE
@@ -86,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
         " as [[holidays]] tables to append to antrian.toml",
     )
     holiday_import.add_argument("file", help="e.g. libur-2027.csv")
+    add_pair_commands(commands)
     return parser
 
 
@@ -348,6 +350,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if arguments.command == "holidays":
             return import_holidays(config, Path(arguments.file))
+        if arguments.command == "pair":
+            return run_pair(config, arguments)
         port_file = Path(arguments.port_file) if arguments.port_file else None
         run_event_loop(serve(config, port_file, access_log=arguments.verbose))
         return 0

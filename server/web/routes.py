@@ -24,11 +24,13 @@ from server.record import event_json
 from server.storage.port import DeviceToken, Role
 from server.web import serialize
 from server.web.decode import BadJson, decode_json
+from server.web.devices_pages import setup_device_pages
 from server.web.errors import ApiFailure, Handler, error_middleware
 from server.web.events import EventHub, Subscriber
 from server.web.feed import DeviceFeed
 from server.web.json import dumps
 from server.web.pages import TICKET_FEED_KEY, phone_url, setup_pages
+from server.web.pairing_api import setup_pairing
 from server.web.ticket_feed import TicketFeed
 
 log = logging.getLogger(__name__)
@@ -445,6 +447,8 @@ def create_app(office: Office) -> web.Application:
     app.router.add_get(f"{API_PREFIX}/events", events)
     app.router.add_get(f"{API_PREFIX}/log", office_log)
     setup_pages(app, TicketFeed(office, hub))  # the phone page /t/{id}, its feed, static files
+    setup_pairing(app, office)  # /api/v1/pairings: a new device gets its token
+    setup_device_pages(app)  # the browser TV /tv and counter /loket, their voice clips
     return app
 
 
