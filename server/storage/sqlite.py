@@ -14,11 +14,14 @@ from pathlib import Path
 
 from server.domain.model import Counter, CounterState, Ticket
 from server.errors import StorageError
-from server.storage import repository
+from server.storage import accounts, repository
 from server.storage import writer as writer_module
 from server.storage.lock import DatabaseLock
 from server.storage.port import (
+    Account,
+    AccountRole,
     ActiveServer,
+    AuditEntry,
     Commit,
     DayState,
     DeviceToken,
@@ -30,6 +33,7 @@ from server.storage.port import (
 )
 from server.storage.repository import (
     INSERT_TICKET,
+    UPDATE_SERVICE_NOTE,
     UPDATE_TICKET,
     UPSERT_COUNTER,
     UPSERT_SERVICE_STATE,
@@ -120,10 +124,13 @@ class SqliteStore:
         try:
             tickets, counters, next_id = repository.load_day(connection, day)
             closed = repository.load_closed_services(connection)
+            notes = repository.load_closed_notes(connection)
             head = self._head(connection)
         except sqlite3.Error as exc:
             raise StorageError(f"cannot read today's queue: {exc}") from exc
-        return DayState(tuple(tickets), tuple(counters), frozenset(closed), next_id, head)
+        return DayState(
+            tuple(tickets), tuple(counters), frozenset(closed), next_id, head, closed_notes=notes
+        )
 
     def load_ticket(self, ticket_id: int) -> Ticket | None:
         return repository.load_ticket(self._read(), ticket_id)
@@ -205,6 +212,37 @@ class SqliteStore:
 
     def tokens_version(self) -> int:
         return repository.tokens_version(self._read())
+
+    def revoke_token_id(self, token_id: int, now: datetime) -> bool:
+        return repository.revoke_token_id(self._read(), token_id, now)
+
+    # ------------------------------------------------------------ accounts and audit
+
+    def create_account(
+        self, name: str, role: AccountRole, secret_hash: str, now: datetime
+    ) -> Account:
+        return accounts.create_account(self._read(), name, role, secret_hash, now)
+
+    def list_accounts(self) -> list[Account]:
+        return accounts.list_accounts(self._read())
+
+    def account_credentials(self, name: str) -> tuple[Account, str] | None:
+        return accounts.account_credentials(self._read(), name)
+
+    def set_account_secret(self, name: str, secret_hash: str, now: datetime) -> bool:
+        return accounts.set_account_secret(self._read(), name, secret_hash, now)
+
+    def disable_account(self, name: str, now: datetime) -> bool:
+        return accounts.disable_account(self._read(), name, now)
+
+    def accounts_version(self) -> int:
+        return accounts.accounts_version(self._read())
+
+    def record_audit(self, entry: AuditEntry) -> None:
+        accounts.record_audit(self._read(), entry)
+
+    def audit_trail(self, limit: int) -> list[AuditEntry]:
+        return accounts.audit_trail(self._read(), limit)
 
     # ------------------------------------------------------------ whole database
 
@@ -397,6 +435,8 @@ def _write_commit(connection: sqlite3.Connection, commit: Commit) -> None:
         )
     for code, closed in commit.service_states:
         connection.execute(UPSERT_SERVICE_STATE, (code, int(closed)))
+    for code, note in commit.service_notes:
+        connection.execute(UPDATE_SERVICE_NOTE, (note, code))
 
 
 def _event_from_row(row: tuple[object, ...]) -> Event:
