@@ -110,6 +110,7 @@ class Sessions:
 
 
 SESSIONS_KEY = web.AppKey("sessions", Sessions)
+REQUEST_SESSION_KEY = web.RequestKey("session", Session)
 
 
 def set_cookie(request: web.Request, response: web.StreamResponse, session: Session) -> None:
@@ -125,9 +126,8 @@ def clear_cookie(request: web.Request, response: web.StreamResponse) -> None:
 
 def current_session(request: web.Request) -> Session | None:
     """The request's live session; with `account` set (and still active) when signed in."""
-    cached = request.get("antrian_session")
-    if isinstance(cached, Session):
-        return cached
+    if REQUEST_SESSION_KEY in request:
+        return request[REQUEST_SESSION_KEY]
     session = request.app[SESSIONS_KEY].find(request.cookies.get(COOKIE))
     if session is not None and session.account_id is not None:
         session.account = request.app[ACCOUNTS_KEY].active(session.account_id)
@@ -135,7 +135,7 @@ def current_session(request: web.Request) -> Session | None:
             request.app[SESSIONS_KEY].end(session)
             session = None
     if session is not None:
-        request["antrian_session"] = session
+        request[REQUEST_SESSION_KEY] = session
     return session
 
 
