@@ -471,6 +471,8 @@ async def test_the_running_server_sees_the_clis_changes_within_a_second(
 ) -> None:
     office = await start_office()
     data = tmp_path / "data"
+    if office.office.config.server.database:  # the CLI with the server's environment
+        monkeypatch.setenv("ANTRIAN_DATABASE_URL", office.office.config.server.database)
     code = await asyncio.to_thread(
         run_cli, data, "create", "rina", "--role", "supervisor", stdin=PASSWORD,
         monkeypatch=monkeypatch,
