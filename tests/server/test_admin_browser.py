@@ -310,7 +310,7 @@ async def test_the_devices_page_lists_tokens_and_revokes_one(
             for row in driver.find_elements("css selector", "#devices tbody tr")
         }
         assert "terhubung" in rows["display"]
-        assert "belum sejak server mulai" in rows["c3"]
+        assert "belum sejak server mulai" in rows["counter3"]
         screenshot(driver, "devices", tmp_path)
         display = next(t for t in office.office.store.list_tokens() if t.name == "display")
         await in_browser(click_and_load, driver, f"#device-{display.id} .revoke")
