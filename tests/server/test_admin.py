@@ -487,3 +487,31 @@ async def test_the_running_server_sees_the_clis_changes_within_a_second(
     assert (await browser.api("GET", "/admin/dashboard"))[0] == 401  # the very next request
     page = (await browser.get("/admin/audit"))[1]  # signed out: redirected
     assert page == "" or "Masuk" in page
+
+
+class Terminal(io.StringIO):
+    """stdin that says it is a terminal (the password is then asked with getpass)."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_on_a_terminal_the_password_is_asked_twice_and_must_match(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answers: list[str] = []
+    prompts: list[str] = []
+
+    def fake_getpass(prompt: str = "") -> str:
+        prompts.append(prompt)
+        return answers.pop(0)
+
+    monkeypatch.setattr("getpass.getpass", fake_getpass)
+    monkeypatch.setattr("sys.stdin", Terminal())
+    data = tmp_path / "data"
+    answers[:] = [PASSWORD, PASSWORD + "x"]
+    assert main(["--data-dir", str(data), "user", "create", "rina", "--role", "admin"]) != 0
+    assert "Kedua kata sandi tidak sama." in capsys.readouterr().err
+    answers[:] = [PASSWORD, PASSWORD]
+    assert main(["--data-dir", str(data), "user", "create", "rina", "--role", "admin"]) == 0
+    assert prompts[-2:] == ["Kata sandi (minimal 8 karakter): ", "Ulangi: "]
