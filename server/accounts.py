@@ -29,6 +29,7 @@ MAX_PASSWORD_LENGTH = 256
 PIN_LENGTHS = range(4, 9)
 FAILURES_ALLOWED = 5
 FAILURE_WINDOW_S = 300.0
+VERSION_CHECK_S = 0.5  # how often the server looks for the `user` CLI's changes
 # argon2id with a modest memory cost: a sign-in takes some 30 ms on a small office PC
 HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 # verified when the name is unknown, so that a wrong name takes as long as a wrong password
@@ -134,18 +135,38 @@ class LoginLimiter:
 class Accounts:
     """Signing in and looking accounts up for the running server, with the CLI's changes seen."""
 
-    def __init__(self, store: Store, limiter: LoginLimiter | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        limiter: LoginLimiter | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.store = store
         self.limiter = limiter or LoginLimiter()
+        self._clock = clock
         self._version: int | None = None
+        self._checked = -VERSION_CHECK_S
         self._by_id: dict[int, Account] = {}
 
+    def forget(self) -> None:
+        """Read the accounts again at the next lookup (this server changed one)."""
+        self._version = None
+        self._checked = -VERSION_CHECK_S
+
     def active(self, account_id: int) -> Account | None:
-        """The account if it exists and is not disabled (checks the CLI's changes first)."""
-        version = self.store.accounts_version()
-        if version != self._version:
-            self._by_id = {account.id: account for account in self.store.list_accounts()}
-            self._version = version
+        """The account if it exists and is not disabled.
+
+        The CLI's changes are looked for at most every `VERSION_CHECK_S` (one small read;
+        on PostgreSQL a round trip the event loop should not make at every request).
+        """
+        now = self._clock()
+        # an account not known yet was just created (a sign-in found it): read them now
+        if now - self._checked >= VERSION_CHECK_S or account_id not in self._by_id:
+            self._checked = now
+            version = self.store.accounts_version()
+            if version != self._version:
+                self._by_id = {account.id: account for account in self.store.list_accounts()}
+                self._version = version
         account = self._by_id.get(account_id)
         return account if account is not None and account.disabled_at is None else None
 

@@ -15,7 +15,7 @@ from server.auth import AUTH_KEY
 from server.errors import AccountExists
 from server.office import Office
 from server.storage.port import Account, AccountRole, AuditEntry
-from server.web.sessions import Actor
+from server.web.sessions import ACCOUNTS_KEY, Actor
 
 log = logging.getLogger(__name__)
 OFFICE_KEY = web.AppKey("admin_office", Office)
@@ -105,5 +105,6 @@ async def disable_account(app: web.Application, actor: Actor, account: Account) 
     store = app[OFFICE_KEY].store
     disabled = await asyncio.to_thread(store.disable_account, account.name, datetime.now(UTC))
     if disabled:
+        app[ACCOUNTS_KEY].forget()  # its sessions end at their next request
         await audit(app, actor, "account.disable", account.name)
     return disabled
