@@ -49,7 +49,13 @@ TABLES: tuple[tuple[str, str, str], ...] = (
         ),
     ),
     ("counters", "number, state, current, day", "number, state, current, day::text"),
-    ("service_states", "code, closed", "code, closed::int"),
+    ("service_states", "code, closed, note", "code, closed::int, note"),
+    (
+        "accounts",
+        "id, name, role, secret_hash, created_at, secret_changed_at, disabled_at",
+        "id, name, role, secret_hash, created_at, secret_changed_at, disabled_at",
+    ),
+    ("audit", "id, at, actor, role, action, detail", "id, at, actor, role, action, detail"),
     (
         "tokens",
         "id, name, role, counter, token_hash, created_at, revoked_at",

@@ -87,3 +87,17 @@ async def test_the_supervisors_reason_is_stored_with_the_service_state(store: St
     )  # fmt: skip
     state = await asyncio.to_thread(store.load_day, day)
     assert (state.closed_services, state.closed_notes) == (frozenset(), {})
+
+
+def test_a_backup_holds_the_accounts_and_the_audit_trail(store: Store, tmp_path: Path) -> None:
+    import sqlite3
+
+    store.create_account("Rina", AccountRole.SUPERVISOR, "$argon2id$hash", NOW)
+    store.record_audit(AuditEntry(NOW.isoformat(), "rina", "supervisor", "login"))
+    backup = tmp_path / "backup.sqlite3"
+    store.backup(backup)
+    with sqlite3.connect(backup) as connection:
+        accounts = connection.execute("SELECT name, role, secret_hash FROM accounts").fetchall()
+        audit = connection.execute("SELECT actor, action FROM audit").fetchall()
+    assert accounts == [("Rina", "supervisor", "$argon2id$hash")]
+    assert audit == [("rina", "login")]
