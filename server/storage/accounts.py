@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +14,7 @@ from server.storage.repository import transaction
 ACCOUNT_COLUMNS = "id, name, role, created_at, disabled_at, secret_changed_at"
 
 
-def _account(row: tuple[Any, ...]) -> Account:
+def account_from_row(row: tuple[Any, ...]) -> Account:
     account_id, name, role, created_at, disabled_at, changed_at = row
     return Account(
         id=int(account_id),
@@ -42,14 +43,14 @@ def create_account(
 
 def list_accounts(connection: sqlite3.Connection) -> list[Account]:
     rows = connection.execute(f"SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY name")
-    return [_account(row) for row in rows]
+    return [account_from_row(row) for row in rows]
 
 
 def account_credentials(connection: sqlite3.Connection, name: str) -> tuple[Account, str] | None:
     row = connection.execute(
         f"SELECT {ACCOUNT_COLUMNS}, secret_hash FROM accounts WHERE name = ?", (name,)
     ).fetchone()
-    return (_account(row[:6]), str(row[6])) if row else None
+    return (account_from_row(row[:6]), str(row[6])) if row else None
 
 
 def set_account_secret(
@@ -106,3 +107,55 @@ def audit_trail(connection: sqlite3.Connection, limit: int) -> list[AuditEntry]:
         )
         for entry_id, at, actor, role, action, detail in rows
     ]  # fmt: skip
+
+
+def read_for_history(
+    connection: sqlite3.Connection,
+) -> tuple[list[tuple[Account, str]], list[AuditEntry], dict[str, str]]:
+    """Accounts with their hashes, the whole audit trail (oldest first) and closing reasons."""
+    accounts = [
+        (account_from_row(row[:6]), str(row[6]))
+        for row in connection.execute(
+            f"SELECT {ACCOUNT_COLUMNS}, secret_hash FROM accounts ORDER BY id"
+        )
+    ]
+    audit = list(reversed(audit_trail(connection, -1)))
+    notes = {
+        str(code): str(note)
+        for code, note in connection.execute(
+            "SELECT code, note FROM service_states WHERE closed = 1 AND note IS NOT NULL"
+        )
+    }
+    return accounts, audit, notes
+
+
+def write_for_history(
+    connection: sqlite3.Connection,
+    accounts: Sequence[tuple[Account, str]],
+    audit: Sequence[AuditEntry],
+    notes: Mapping[str, str],
+) -> None:
+    """Insert them into an emptied database, inside the caller's transaction."""
+    connection.execute("DELETE FROM accounts")
+    connection.executemany(
+        "INSERT INTO accounts (id, name, role, secret_hash, created_at, secret_changed_at, "
+        "disabled_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (account.id, account.name, str(account.role), secret_hash, account.created_at,
+             account.secret_changed_at, account.disabled_at)
+            for account, secret_hash in accounts
+        ],
+    )  # fmt: skip
+    connection.execute("DELETE FROM audit")
+    connection.executemany(
+        "INSERT INTO audit (id, at, actor, role, action, detail) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (entry.id, entry.at, entry.actor, entry.role, entry.action, entry.detail)
+            for entry in audit
+        ],
+    )
+    connection.executemany(
+        "UPDATE service_states SET note = ? WHERE code = ?",
+        [(note, code) for code, note in notes.items()],
+    )
+    _accounts_changed(connection)

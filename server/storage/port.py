@@ -163,6 +163,9 @@ class History:
     closed_services: frozenset[str]
     tokens: Sequence[StoredToken]
     events: Sequence[Event]
+    accounts: Sequence[tuple[Account, str]] = ()  # with its password hash
+    audit: Sequence[AuditEntry] = ()
+    closed_notes: dict[str, str] = field(default_factory=dict)
 
 
 Done = Callable[[BaseException | None], None]

@@ -428,7 +428,9 @@ class PostgresStore:
                 held = cursor.fetchone()
                 if empty_only and held is not None and held[0]:
                     raise StorageError(f"{self._description} is not empty: it holds {held[0]} rows")
-                cursor.execute("TRUNCATE tickets, counters, service_states, tokens, events")
+                cursor.execute(
+                    "TRUNCATE tickets, counters, service_states, tokens, events, accounts, audit"
+                )
                 postgres_export.write_history(cursor, history, log_id)
         except psycopg.Error as exc:
             raise StorageError(f"cannot fill {self._description}: {exc}") from exc

@@ -19,7 +19,7 @@ ACCOUNT_COLUMNS = "id, name, role, created_at, disabled_at, secret_changed_at"
 BUMP_VERSION = "UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'accounts_version'"
 
 
-def _account(row: tuple[Any, ...]) -> Account:
+def account_from_row(row: tuple[Any, ...]) -> Account:
     account_id, name, role, created_at, disabled_at, changed_at = row
     return Account(
         id=int(account_id), name=str(name), role=AccountRole(str(role)),
@@ -55,7 +55,7 @@ class AccountTable:
             rows = connection.execute(
                 f"SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY lower(name), id"
             ).fetchall()
-        return [_account(row) for row in rows]
+        return [account_from_row(row) for row in rows]
 
     def credentials(self, name: str) -> tuple[Account, str] | None:
         with self._reading("the accounts") as connection:
@@ -64,7 +64,7 @@ class AccountTable:
                 "WHERE lower(name) = lower(%s)",
                 (name,),
             ).fetchone()
-        return (_account(row[:6]), str(row[6])) if row is not None else None
+        return (account_from_row(row[:6]), str(row[6])) if row is not None else None
 
     def set_secret(self, name: str, secret_hash: str, now: datetime) -> bool:
         with self._reading("the accounts") as connection, connection.transaction():

@@ -281,6 +281,7 @@ class SqliteStore:
                 _event_from_row(row)
                 for row in connection.execute(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY id")
             ]
+            people, audit, notes = accounts.read_for_history(connection)
             connection.execute("COMMIT")
         except sqlite3.Error as exc:
             raise StorageError(f"cannot read the database {self.path}: {exc}") from exc
@@ -288,7 +289,9 @@ class SqliteStore:
             connection.close()
         if log_id is None:
             raise StorageError(f"{self.path} has no office record (log id): migrate it first")
-        return History(str(log_id[0]), tickets, counters, closed, tokens, events)
+        return History(
+            str(log_id[0]), tickets, counters, closed, tokens, events, people, audit, notes
+        )
 
     def import_history(self, history: History) -> None:
         connection = connect(self.path, durable=self._durable)
@@ -324,6 +327,9 @@ class SqliteStore:
                 ],
             )  # fmt: skip
             connection.executemany(INSERT_EVENT, [_event_row(event) for event in history.events])
+            accounts.write_for_history(
+                connection, history.accounts, history.audit, history.closed_notes
+            )
             connection.execute("UPDATE meta SET value = ? WHERE key = 'log_id'", (history.log_id,))
             connection.execute("COMMIT")
         except sqlite3.Error as exc:

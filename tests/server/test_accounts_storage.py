@@ -101,3 +101,36 @@ def test_a_backup_holds_the_accounts_and_the_audit_trail(store: Store, tmp_path:
         audit = connection.execute("SELECT actor, action FROM audit").fetchall()
     assert accounts == [("Rina", "supervisor", "$argon2id$hash")]
     assert audit == [("rina", "login")]
+
+
+async def test_migrating_a_database_carries_accounts_audit_and_closing_reasons(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    source = Database(tmp_path / "source").store()
+    assert await asyncio.to_thread(source.acquire)
+    source.start_writer(asyncio.get_running_loop())
+    source.create_account("Rina", AccountRole.SUPERVISOR, "$argon2id$hash", NOW)
+    source.record_audit(AuditEntry(NOW.isoformat(), "rina", "supervisor", "service.close", "A"))
+    finished: asyncio.Future[BaseException | None] = asyncio.get_running_loop().create_future()
+    source.submit(
+        Commit(
+            Event(1, "service.changed", NOW, date(2026, 11, 24)), service_states=(("A", True),),
+            service_notes=(("A", "Listrik padam"),),
+        ),
+        finished.set_result,
+    )  # fmt: skip
+    assert await finished is None
+    history = await asyncio.to_thread(source.export_history)
+    await asyncio.to_thread(source.close)
+    target = Database(tmp_path / "target", database_url).store()
+    try:
+        await asyncio.to_thread(target.open_existing)
+        await asyncio.to_thread(target.import_history, history)
+        found = target.account_credentials("rina")
+        assert found is not None and found[1] == "$argon2id$hash"
+        assert [entry.detail for entry in target.audit_trail(10)] == ["A"]
+        state = await asyncio.to_thread(target.load_day, date(2026, 11, 24))
+        assert state.closed_notes == {"A": "Listrik padam"}
+        assert target.create_account("Budi", AccountRole.ADMIN, "$argon2id$x", NOW).id > found[0].id
+    finally:
+        await asyncio.to_thread(target.close)
