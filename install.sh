@@ -323,7 +323,34 @@ UNIT
         --name "admin (install)")
       say "first admin token (shown once, keep it safe): $admin"
     fi
+    create_first_admin_account "${server[@]}"
   fi
+}
+
+# The first person's account for /admin (name "admin"): its password is asked on a
+# terminal, else generated and printed once. There is no default password.
+create_first_admin_account() {
+  local server=("$@")
+  if runuser -u "$DESKTOP_USER" -- "${server[@]}" user list \
+      | awk -F'\t' '$2 == "admin" && NF == 4 { found = 1 } END { exit !found }'; then
+    return 0
+  fi
+  if [ -t 0 ]; then
+    say "first admin account for /admin is named 'admin': choose its password (8+ characters)"
+    local attempt
+    for attempt in 1 2 3; do
+      if runuser -u "$DESKTOP_USER" -- "${server[@]}" user create admin --role admin; then
+        return 0
+      fi
+    done
+    fail "no admin account was created: run 'antrian-server user create admin --role admin'"
+  fi
+  local password
+  password=$(head -c 24 /dev/urandom | base64 | tr -d '/+=' | cut -c1-20)
+  printf '%s\n' "$password" \
+    | runuser -u "$DESKTOP_USER" -- "${server[@]}" user create admin --role admin >/dev/null
+  say "first admin account for /admin (shown once, keep it safe): admin / $password"
+  say "change it with: antrian-server user passwd admin"
 }
 
 setup_printer_access() {

@@ -13,6 +13,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from aiohttp import WSCloseCode, web
 
@@ -40,6 +41,8 @@ class Authenticator:
         self._sockets: dict[int, set[web.WebSocketResponse]] = {}
         self._watcher: asyncio.Task[None] | None = None
         self._closing: set[asyncio.Task[None]] = set()
+        # when each token was last used by this server process (shown in /admin)
+        self.last_seen: dict[int, datetime] = {}
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -60,12 +63,23 @@ class Authenticator:
             return None
         self._check_for_changes()
         if secret in self._cache:
-            return self._cache[secret]
-        token = self.store.find_token(secret)
-        if len(self._cache) >= MAX_CACHED_TOKENS:
-            self._cache.clear()
-        self._cache[secret] = token
+            token = self._cache[secret]
+        else:
+            token = self.store.find_token(secret)
+            if len(self._cache) >= MAX_CACHED_TOKENS:
+                self._cache.clear()
+            self._cache[secret] = token
+        if token is not None:
+            self.last_seen[token.id] = datetime.now(UTC)
         return token
+
+    def connections(self, token_id: int) -> int:
+        """How many WebSockets of this token are open now."""
+        return len(self._sockets.get(token_id, ()))
+
+    def refresh(self) -> None:
+        """See token changes now (after a revoke from /admin: its sockets close at once)."""
+        self._check_for_changes()
 
     def _check_for_changes(self) -> None:
         """Forget the cache when tokens were created or revoked; close revoked sockets."""

@@ -3,6 +3,7 @@
 AntrianError
 ├── ConfigError          bad or contradictory antrian.toml (start-up)
 ├── StorageError         the database refused a write or is unusable
+│   └── AccountExists    an account with that name (in any case) exists
 └── QueueError           a queue rule refused an action (mapped to 4xx)
     ├── UnknownService, UnknownCounter, UnknownTicket
     ├── ServiceClosed    (.reason: hours | break | holiday | quota | closed)
@@ -33,6 +34,10 @@ class ConfigError(AntrianError):
 
 class StorageError(AntrianError):
     """The database could not be opened or refused a write."""
+
+
+class AccountExists(StorageError):
+    """An account with that name (compared without case) is already there."""
 
 
 class QueueError(AntrianError):

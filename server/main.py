@@ -31,6 +31,7 @@ from server.storage import open_store
 from server.storage.port import Role
 from server.storage.schema import DATABASE_FILE
 from server.storage.sqlite import SqliteStore
+from server.user_cli import add_user_parser, manage_users
 from server.web.access_log import RedactingAccessLogger
 from server.web.protocol import GuardedRunner, raise_open_file_limit
 from server.web.routes import create_app
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--to", required=True, metavar="URL", help="postgresql://user@host:5432/antrian"
     )
     commands.add_parser("check", help="check the settings file and exit (0: no mistake)")
+    add_user_parser(commands)
     holidays = commands.add_parser("holidays", help="the office's holidays")
     holiday_commands = holidays.add_subparsers(dest="holidays_command", required=True)
     holiday_import = holiday_commands.add_parser(
@@ -338,6 +340,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = resolve_config(arguments)
         if arguments.command == "token":
             return manage_tokens(config, arguments)
+        if arguments.command == "user":
+            return manage_users(config, arguments)
         if arguments.command == "backup":
             return run_backup(config, Path(arguments.path))
         if arguments.command == "restore":

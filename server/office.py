@@ -164,12 +164,15 @@ class Office:
     def _queue_day(self, state: DayState, day: date) -> QueueDay:
         return QueueDay(
             self.config, day, tickets=state.tickets, counters=state.counters,
-            closed_services=state.closed_services, next_id=state.next_ticket_id,
+            closed_services=state.closed_services, closed_notes=state.closed_notes,
+            next_id=state.next_ticket_id,
         )  # fmt: skip
 
     # ---------------------------------------------------------------- actions
 
-    async def perform(self, action: Action, clerk: str | None = None) -> Performed:
+    async def perform(
+        self, action: Action, clerk: str | None = None, by: str | None = None
+    ) -> Performed:
         """Apply one queue rule, wait until it is durable; it is announced in order."""
         self._refuse_while_recovering()
         now = self.clock()
@@ -181,7 +184,10 @@ class Office:
             services=self._service_states(change) if change.event is EventType.SERVICE_CHANGED
             else None,
         )  # fmt: skip
+        if by is not None:  # who did it, when it was a supervisor's or an admin's action
+            event.data["by"] = by
         is_new = change.event is EventType.TICKET_ISSUED
+        service_change = change.event is EventType.SERVICE_CHANGED
         commit = Commit(
             event=event,
             new_tickets=change.tickets[-1:] if is_new else (),
@@ -190,7 +196,10 @@ class Office:
             service_states=tuple(
                 (code, code in self.day.closed_services) for code in change.services
             )
-            if change.event is EventType.SERVICE_CHANGED
+            if service_change
+            else (),
+            service_notes=tuple((code, self.day.closed_notes.get(code)) for code in change.services)
+            if service_change
             else (),
         )
         await self._commit(commit, self.feed.prepare(self, change, event))
@@ -224,7 +233,7 @@ class Office:
         counters = tuple(replace(counter, current=None) for counter in previous.counters.values())
         self._day = QueueDay(
             self.config, today, counters=counters, closed_services=previous.closed_services,
-            next_id=previous.next_id,
+            closed_notes=previous.closed_notes, next_id=previous.next_id,
         )  # fmt: skip
         self._midnight = next_midnight(now, self.config.zone)
         log.info("day rollover %s -> %s", previous.day, today)
@@ -247,6 +256,8 @@ class Office:
                 "open": reason is None,
                 "closed_reason": str(reason) if reason is not None else None,
             }
+            if code in self.day.closed_notes:
+                states[code]["closed_note"] = self.day.closed_notes[code]
         return states
 
     async def _commit(self, commit: Commit, prepared: object) -> None:
@@ -354,6 +365,7 @@ class Office:
                 now,
                 day.issued_count[service.code],
                 service.code in day.closed_services,
+                day.closed_notes.get(service.code),
             )
             for service in self.config.services
         }

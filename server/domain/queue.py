@@ -12,7 +12,7 @@ import copy
 import math
 import secrets
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -79,6 +79,7 @@ class QueueDay:
         tickets: Iterable[Ticket] = (),
         counters: Iterable[Counter] = (),
         closed_services: Iterable[str] = (),
+        closed_notes: Mapping[str, str] | None = None,
         next_id: int = 1,
         key_factory: Callable[[], str] = new_ticket_key,
     ) -> None:
@@ -87,6 +88,12 @@ class QueueDay:
         self.next_id = next_id
         self.key_factory = key_factory
         self.closed_services: set[str] = set(closed_services)
+        # the supervisor's reason for each service closed by hand (when one was given)
+        self.closed_notes: dict[str, str] = {
+            code: note
+            for code, note in (closed_notes or {}).items()
+            if code in self.closed_services
+        }
         self.tickets: dict[int, Ticket] = {}
         self.by_number: dict[str, int] = {}
         self.by_request_key: dict[str, int] = {}
@@ -216,6 +223,7 @@ class QueueDay:
         """A copy that later actions on this day do not change (to read on another thread)."""
         twin = copy.copy(self)
         twin.closed_services = set(self.closed_services)
+        twin.closed_notes = dict(self.closed_notes)
         twin.tickets = dict(self.tickets)
         twin.by_number = dict(self.by_number)
         twin.by_request_key = dict(self.by_request_key)
@@ -416,12 +424,18 @@ class QueueDay:
         codes = self.config.counter(number).services  # type: ignore[union-attr]
         return Change(EventType.COUNTER_CHANGED, counters=(counter,), services=tuple(codes))
 
-    def set_service_closed(self, code: str, closed: bool) -> Change:
+    def set_service_closed(self, code: str, closed: bool, note: str | None = None) -> Change:
+        """Close a service by hand (with the supervisor's reason, if any) or open it again."""
         self.service_config(code)
         if closed:
             self.closed_services.add(code)
+            if note:
+                self.closed_notes[code] = note
+            else:
+                self.closed_notes.pop(code, None)
         else:
             self.closed_services.discard(code)
+            self.closed_notes.pop(code, None)
         return Change(EventType.SERVICE_CHANGED, services=(code,))
 
     # ----------------------------------------------------------------- internals

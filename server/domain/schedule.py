@@ -43,11 +43,15 @@ def closure(
     now: datetime,
     issued_today: int,
     manually_closed: bool,
+    closed_note: str | None = None,
 ) -> Closure | None:
-    """Why `service` issues no tickets at `now` and when it opens, or None when it is open."""
+    """Why `service` issues no tickets at `now` and when it opens, or None when it is open.
+
+    `closed_note`: the supervisor's reason for closing it by hand, shown as its note.
+    """
     if manually_closed:
         # the supervisor opens it again; no time is known
-        return Closure(ClosedReason.CLOSED)
+        return Closure(ClosedReason.CLOSED, closed_note or None)
     local = now.astimezone(settings.zone)
     weekday = local.weekday()
     moment = local.time().replace(tzinfo=None)

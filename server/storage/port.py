@@ -54,6 +54,38 @@ class DeviceToken:
     revoked_at: str | None
 
 
+class AccountRole(StrEnum):
+    """What a person's account may do (devices have a `Role` instead)."""
+
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+    CLERK = "clerk"
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """A person's account as listed (its password hash is read only to sign in)."""
+
+    id: int
+    name: str
+    role: AccountRole
+    created_at: str
+    disabled_at: str | None
+    secret_changed_at: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One supervisor's or admin's action: who, when, what (shown in /admin)."""
+
+    at: str
+    actor: str
+    role: str
+    action: str
+    detail: str = ""
+    id: int = 0
+
+
 @dataclass(frozen=True, slots=True)
 class ActiveServer:
     """Who holds the database (shown by a standby)."""
@@ -97,6 +129,8 @@ class Commit:
     changed_tickets: tuple[Ticket, ...] = ()
     counters: tuple[Counter, ...] = ()
     service_states: tuple[tuple[str, bool], ...] = ()  # (code, closed by the supervisor)
+    # (code, the supervisor's reason) for each service of `service_states`; None: no reason
+    service_notes: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +142,7 @@ class DayState:
     closed_services: frozenset[str]
     next_ticket_id: int
     last_event_id: int
+    closed_notes: dict[str, str] = field(default_factory=dict)  # the supervisor's reasons
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +163,9 @@ class History:
     closed_services: frozenset[str]
     tokens: Sequence[StoredToken]
     events: Sequence[Event]
+    accounts: Sequence[tuple[Account, str]] = ()  # with its password hash
+    audit: Sequence[AuditEntry] = ()
+    closed_notes: dict[str, str] = field(default_factory=dict)
 
 
 Done = Callable[[BaseException | None], None]
@@ -203,6 +241,40 @@ class Store(Protocol):
 
     def tokens_version(self) -> int:
         """Changes whenever a token is created or revoked (by any process)."""
+        ...
+
+    def revoke_token_id(self, token_id: int, now: datetime) -> bool:
+        """Revoke one token by its id (not by a name that might look like an id)."""
+        ...
+
+    # ------------------------------------------------------------ accounts and audit
+
+    def create_account(
+        self, name: str, role: AccountRole, secret_hash: str, now: datetime
+    ) -> Account:
+        """A new account; `AccountExists` when the name (any case) is taken."""
+        ...
+
+    def list_accounts(self) -> list[Account]: ...
+
+    def account_credentials(self, name: str) -> tuple[Account, str] | None:
+        """The account with this name (any case) and its password hash, for signing in."""
+        ...
+
+    def set_account_secret(self, name: str, secret_hash: str, now: datetime) -> bool: ...
+
+    def disable_account(self, name: str, now: datetime) -> bool:
+        """Disable an active account (it can no longer sign in; its sessions end)."""
+        ...
+
+    def accounts_version(self) -> int:
+        """Changes whenever an account is created, changed or disabled (by any process)."""
+        ...
+
+    def record_audit(self, entry: AuditEntry) -> None: ...
+
+    def audit_trail(self, limit: int) -> list[AuditEntry]:
+        """The newest `limit` entries, newest first."""
         ...
 
     # ------------------------------------------------------------ whole database

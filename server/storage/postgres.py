@@ -29,7 +29,10 @@ from server.errors import StorageError
 from server.storage import postgres_export
 from server.storage import writer as writer_module
 from server.storage.port import (
+    Account,
+    AccountRole,
     ActiveServer,
+    AuditEntry,
     Commit,
     DayState,
     DeviceToken,
@@ -38,12 +41,14 @@ from server.storage.port import (
     History,
     Role,
 )
+from server.storage.postgres_accounts import AccountTable
 from server.storage.postgres_lease import Fenced, Lease
 from server.storage.postgres_rows import (
     EVENT_COLUMNS,
     INSERT_EVENT,
     INSERT_TICKET,
     SELECT_TICKETS,
+    UPDATE_SERVICE_NOTE,
     UPDATE_TICKET,
     UPSERT_COUNTER,
     UPSERT_SERVICE_STATE,
@@ -95,6 +100,7 @@ class PostgresStore:
         self._lock_timeout_s = writer_module.LOCK_TIMEOUT_S
         self._log_id: str | None = None
         self.tokens = TokenTable(self._reading)
+        self.accounts = AccountTable(self._reading)
         self._token_snapshot: TokenSnapshot | None = None  # the active server's, once writing
         self._watchdog: Watchdog | None = None
 
@@ -175,12 +181,16 @@ class PostgresStore:
                 keep = current if counter_day == day else None
                 counters.append(Counter(int(number), CounterState(state), keep))
             closed = connection.execute("SELECT code FROM service_states WHERE closed").fetchall()
+            notes = connection.execute(
+                "SELECT code, note FROM service_states WHERE closed AND note IS NOT NULL"
+            ).fetchall()
             highest = connection.execute("SELECT COALESCE(MAX(id), 0) FROM tickets").fetchone()
             head = connection.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()
         assert highest is not None and head is not None
         return DayState(
             tickets, tuple(counters), frozenset(str(code) for (code,) in closed),
             int(highest[0]) + 1, int(head[0]),
+            closed_notes={str(code): str(note) for code, note in notes},
         )  # fmt: skip
 
     def load_ticket(self, ticket_id: int) -> Ticket | None:
@@ -265,6 +275,8 @@ class PostgresStore:
                     cursor.executemany(UPSERT_COUNTER, rows.counters)
                 if rows.service_states:
                     cursor.executemany(UPSERT_SERVICE_STATE, rows.service_states)
+                if rows.service_notes:
+                    cursor.executemany(UPDATE_SERVICE_NOTE, rows.service_notes)
                 with connection.cursor() as updates:
                     if rows.changed_tickets:
                         updates.executemany(UPDATE_TICKET, rows.changed_tickets)
@@ -316,6 +328,39 @@ class PostgresStore:
         if self._token_snapshot is not None:
             return self._token_snapshot.version()
         return self.tokens.version()
+
+    def revoke_token_id(self, token_id: int, now: datetime) -> bool:
+        revoked = self.tokens.revoke_id(token_id, now)
+        self._tokens_changed()
+        return revoked
+
+    # ------------------------------------------------------------ accounts and audit
+
+    def create_account(
+        self, name: str, role: AccountRole, secret_hash: str, now: datetime
+    ) -> Account:
+        return self.accounts.create(name, role, secret_hash, now)
+
+    def list_accounts(self) -> list[Account]:
+        return self.accounts.all()
+
+    def account_credentials(self, name: str) -> tuple[Account, str] | None:
+        return self.accounts.credentials(name)
+
+    def set_account_secret(self, name: str, secret_hash: str, now: datetime) -> bool:
+        return self.accounts.set_secret(name, secret_hash, now)
+
+    def disable_account(self, name: str, now: datetime) -> bool:
+        return self.accounts.disable(name, now)
+
+    def accounts_version(self) -> int:
+        return self.accounts.version()
+
+    def record_audit(self, entry: AuditEntry) -> None:
+        self.accounts.record(entry)
+
+    def audit_trail(self, limit: int) -> list[AuditEntry]:
+        return self.accounts.trail(limit)
 
     # ------------------------------------------------------------ whole database
 
@@ -383,7 +428,9 @@ class PostgresStore:
                 held = cursor.fetchone()
                 if empty_only and held is not None and held[0]:
                     raise StorageError(f"{self._description} is not empty: it holds {held[0]} rows")
-                cursor.execute("TRUNCATE tickets, counters, service_states, tokens, events")
+                cursor.execute(
+                    "TRUNCATE tickets, counters, service_states, tokens, events, accounts, audit"
+                )
                 postgres_export.write_history(cursor, history, log_id)
         except psycopg.Error as exc:
             raise StorageError(f"cannot fill {self._description}: {exc}") from exc
@@ -419,6 +466,7 @@ class BatchRows:
         self.changed_tickets: list[tuple[object, ...]] = []
         self.counters: list[tuple[object, ...]] = []
         self.service_states: list[tuple[object, ...]] = []
+        self.service_notes: list[tuple[object, ...]] = []  # (note, code)
 
     @classmethod
     def of(cls, commits: Sequence[Commit]) -> BatchRows:
@@ -426,6 +474,7 @@ class BatchRows:
         changed: dict[int, Ticket] = {}
         counters: dict[int, tuple[object, ...]] = {}
         services: dict[str, tuple[object, ...]] = {}
+        notes: dict[str, tuple[object, ...]] = {}
         rows = cls()
         for commit in commits:
             event = commit.event
@@ -443,10 +492,13 @@ class BatchRows:
                 )  # fmt: skip
             for code, closed in commit.service_states:
                 services[code] = (code, closed)
+            for code, note in commit.service_notes:
+                notes[code] = (note, code)
         rows.new_tickets = [ticket_row(ticket) for ticket in new.values()]
         rows.changed_tickets = [
             (*row[1:], row[0]) for row in (ticket_row(ticket) for ticket in changed.values())
         ]
         rows.counters = list(counters.values())
         rows.service_states = list(services.values())
+        rows.service_notes = list(notes.values())
         return rows

@@ -21,7 +21,8 @@ from psycopg import IsolationLevel
 from server.domain.model import Counter, CounterState
 from server.errors import StorageError
 from server.storage import schema
-from server.storage.port import History, StoredToken
+from server.storage.port import AuditEntry, History, StoredToken
+from server.storage.postgres_accounts import ACCOUNT_COLUMNS, account_from_row
 from server.storage.postgres_rows import (
     EVENT_COLUMNS,
     INSERT_EVENT,
@@ -49,7 +50,13 @@ TABLES: tuple[tuple[str, str, str], ...] = (
         ),
     ),
     ("counters", "number, state, current, day", "number, state, current, day::text"),
-    ("service_states", "code, closed", "code, closed::int"),
+    ("service_states", "code, closed, note", "code, closed::int, note"),
+    (
+        "accounts",
+        "id, name, role, secret_hash, created_at, secret_changed_at, disabled_at",
+        "id, name, role, secret_hash, created_at, secret_changed_at, disabled_at",
+    ),
+    ("audit", "id, at, actor, role, action, detail", "id, at, actor, role, action, detail"),
     (
         "tokens",
         "id, name, role, counter, token_hash, created_at, revoked_at",
@@ -142,9 +149,32 @@ def read_history(connection: psycopg.Connection[Any]) -> History:
                 f"SELECT {EVENT_COLUMNS} FROM events ORDER BY id"
             ).fetchall()
         ]
+        notes = {
+            str(code): str(note)
+            for code, note in connection.execute(
+                "SELECT code, note FROM service_states WHERE closed AND note IS NOT NULL"
+            ).fetchall()
+        }
+        accounts = [
+            (account_from_row(row[:6]), str(row[6]))
+            for row in connection.execute(
+                f"SELECT {ACCOUNT_COLUMNS}, secret_hash FROM accounts ORDER BY id"
+            ).fetchall()
+        ]
+        audit = [
+            AuditEntry(
+                id=int(entry_id), at=str(at), actor=str(actor), role=str(role),
+                action=str(action), detail=str(detail),
+            )
+            for entry_id, at, actor, role, action, detail in connection.execute(
+                "SELECT id, at, actor, role, action, detail FROM audit ORDER BY id"
+            ).fetchall()
+        ]  # fmt: skip
     if log_id is None:
         raise StorageError("the database has no office record (log id): it was not migrated")
-    return History(str(log_id[0]), tickets, counters, closed, tokens, events)
+    return History(
+        str(log_id[0]), tickets, counters, closed, tokens, events, accounts, audit, notes
+    )
 
 
 def write_history(cursor: psycopg.Cursor[Any], history: History, log_id: str) -> None:
@@ -174,6 +204,34 @@ def write_history(cursor: psycopg.Cursor[Any], history: History, log_id: str) ->
     cursor.execute(
         "SELECT setval(pg_get_serial_sequence('tokens', 'id'), "
         "COALESCE((SELECT MAX(id) FROM tokens), 0) + 1, false)"
+    )
+    cursor.executemany(
+        "UPDATE service_states SET note = %s WHERE code = %s",
+        [(note, code) for code, note in history.closed_notes.items()],
+    )
+    cursor.executemany(
+        "INSERT INTO accounts (id, name, role, secret_hash, created_at, secret_changed_at, "
+        "disabled_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+        [
+            (account.id, account.name, str(account.role), secret_hash, account.created_at,
+             account.secret_changed_at, account.disabled_at)
+            for account, secret_hash in history.accounts
+        ],
+    )  # fmt: skip
+    cursor.executemany(
+        "INSERT INTO audit (id, at, actor, role, action, detail) VALUES (%s, %s, %s, %s, %s, %s)",
+        [
+            (entry.id, entry.at, entry.actor, entry.role, entry.action, entry.detail)
+            for entry in history.audit
+        ],
+    )
+    for table in ("accounts", "audit"):
+        cursor.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+        )
+    cursor.execute(
+        "UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'accounts_version'"
     )
     cursor.executemany(INSERT_EVENT, [event_row(event) for event in history.events])
     cursor.execute("UPDATE meta SET value = %s WHERE key = 'log_id'", (log_id,))

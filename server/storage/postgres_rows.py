@@ -31,6 +31,7 @@ UPSERT_SERVICE_STATE = (
     "INSERT INTO service_states (code, closed) VALUES (%s, %s) "
     "ON CONFLICT (code) DO UPDATE SET closed = excluded.closed"
 )
+UPDATE_SERVICE_NOTE = "UPDATE service_states SET note = %s WHERE code = %s"
 
 try:
     import orjson

@@ -74,6 +74,17 @@ class TokenTable:
             connection.execute(NOTIFY)
             return cursor.rowcount
 
+    def revoke_id(self, token_id: int, now: datetime) -> bool:
+        """Revoke one token by its id (not by a name that looks like an id)."""
+        with self._reading("the tokens") as connection, connection.transaction():
+            cursor = connection.execute(
+                "UPDATE tokens SET revoked_at = %s WHERE revoked_at IS NULL AND id = %s",
+                (now.isoformat(), token_id),
+            )
+            connection.execute(BUMP_VERSION)
+            connection.execute(NOTIFY)
+            return cursor.rowcount == 1
+
     def usable(self) -> tuple[int, dict[str, DeviceToken]]:
         """The tokens version and every token not revoked, by hash, read together."""
         with self._reading("the tokens") as connection, connection.transaction():

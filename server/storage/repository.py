@@ -37,6 +37,7 @@ UPSERT_SERVICE_STATE = (
     "INSERT INTO service_states (code, closed) VALUES (?, ?) "
     "ON CONFLICT (code) DO UPDATE SET closed = excluded.closed"
 )
+UPDATE_SERVICE_NOTE = "UPDATE service_states SET note = ? WHERE code = ?"
 
 
 def _time(value: datetime | None) -> str | None:
@@ -113,6 +114,24 @@ def load_closed_services(connection: sqlite3.Connection) -> set[str]:
     return {str(code) for (code,) in rows}
 
 
+def load_closed_notes(connection: sqlite3.Connection) -> dict[str, str]:
+    """The supervisor's reason for each service closed by hand (when one was given)."""
+    rows = connection.execute(
+        "SELECT code, note FROM service_states WHERE closed = 1 AND note IS NOT NULL"
+    )
+    return {str(code): str(note) for code, note in rows}
+
+
+def revoke_token_id(connection: sqlite3.Connection, token_id: int, now: datetime) -> bool:
+    with transaction(connection):
+        cursor = connection.execute(
+            "UPDATE tokens SET revoked_at = ? WHERE revoked_at IS NULL AND id = ?",
+            (now.isoformat(), token_id),
+        )
+        _tokens_changed(connection)
+    return cursor.rowcount == 1
+
+
 def load_ticket(connection: sqlite3.Connection, ticket_id: int) -> Ticket | None:
     row = connection.execute(
         f"SELECT {', '.join(TICKET_COLUMNS)} FROM tickets WHERE id = ?", (ticket_id,)
@@ -137,7 +156,7 @@ def create_token(
     if role is not Role.COUNTER and counter is not None:
         raise StorageError("--counter only goes with --role counter")
     secret = f"ant_{secrets.token_urlsafe(24)}"
-    with _transaction(connection):
+    with transaction(connection):
         connection.execute(
             "INSERT INTO tokens (name, role, counter, token_hash, created_at) "
             "VALUES (?, ?, ?, ?, ?)",
@@ -165,7 +184,7 @@ def list_tokens(connection: sqlite3.Connection) -> list[DeviceToken]:
 
 def revoke_token(connection: sqlite3.Connection, name_or_id: str, now: datetime) -> int:
     """Revoke the token(s) with this name or id; returns how many were revoked."""
-    with _transaction(connection):
+    with transaction(connection):
         cursor = connection.execute(
             "UPDATE tokens SET revoked_at = ? "
             "WHERE revoked_at IS NULL AND (name = ? OR CAST(id AS TEXT) = ?)",
@@ -189,7 +208,7 @@ def _tokens_changed(connection: sqlite3.Connection) -> None:
 
 
 @contextlib.contextmanager
-def _transaction(connection: sqlite3.Connection) -> Iterator[None]:
+def transaction(connection: sqlite3.Connection) -> Iterator[None]:
     connection.execute("BEGIN IMMEDIATE")
     try:
         yield

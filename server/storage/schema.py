@@ -135,11 +135,30 @@ def _migrate_4(db: sqlite_utils.Database) -> None:
     db.table("tickets").add_column("requeue_calls_left", int)
 
 
+def _migrate_5(db: sqlite_utils.Database) -> None:
+    # people's accounts, the audit trail of supervisors' and admins' actions, the
+    # supervisor's reason for closing a service, and a counter that tells a running server
+    # that the `user` CLI changed the accounts
+    connection = db.conn
+    connection.execute(
+        "CREATE TABLE accounts (id INTEGER PRIMARY KEY, name TEXT NOT NULL COLLATE NOCASE "
+        "UNIQUE, role TEXT NOT NULL, secret_hash TEXT NOT NULL, created_at TEXT NOT NULL, "
+        "secret_changed_at TEXT, disabled_at TEXT)"
+    )
+    connection.execute(
+        "CREATE TABLE audit (id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, "
+        "role TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '')"
+    )
+    connection.execute("ALTER TABLE service_states ADD COLUMN note TEXT")
+    connection.execute("INSERT INTO meta VALUES ('accounts_version', '0')")
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _migrate_1,
     _migrate_2,
     _migrate_3,
     _migrate_4,
+    _migrate_5,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -14,11 +14,14 @@ from pathlib import Path
 
 from server.domain.model import Counter, CounterState, Ticket
 from server.errors import StorageError
-from server.storage import repository
+from server.storage import accounts, repository
 from server.storage import writer as writer_module
 from server.storage.lock import DatabaseLock
 from server.storage.port import (
+    Account,
+    AccountRole,
     ActiveServer,
+    AuditEntry,
     Commit,
     DayState,
     DeviceToken,
@@ -30,6 +33,7 @@ from server.storage.port import (
 )
 from server.storage.repository import (
     INSERT_TICKET,
+    UPDATE_SERVICE_NOTE,
     UPDATE_TICKET,
     UPSERT_COUNTER,
     UPSERT_SERVICE_STATE,
@@ -120,10 +124,13 @@ class SqliteStore:
         try:
             tickets, counters, next_id = repository.load_day(connection, day)
             closed = repository.load_closed_services(connection)
+            notes = repository.load_closed_notes(connection)
             head = self._head(connection)
         except sqlite3.Error as exc:
             raise StorageError(f"cannot read today's queue: {exc}") from exc
-        return DayState(tuple(tickets), tuple(counters), frozenset(closed), next_id, head)
+        return DayState(
+            tuple(tickets), tuple(counters), frozenset(closed), next_id, head, closed_notes=notes
+        )
 
     def load_ticket(self, ticket_id: int) -> Ticket | None:
         return repository.load_ticket(self._read(), ticket_id)
@@ -206,6 +213,37 @@ class SqliteStore:
     def tokens_version(self) -> int:
         return repository.tokens_version(self._read())
 
+    def revoke_token_id(self, token_id: int, now: datetime) -> bool:
+        return repository.revoke_token_id(self._read(), token_id, now)
+
+    # ------------------------------------------------------------ accounts and audit
+
+    def create_account(
+        self, name: str, role: AccountRole, secret_hash: str, now: datetime
+    ) -> Account:
+        return accounts.create_account(self._read(), name, role, secret_hash, now)
+
+    def list_accounts(self) -> list[Account]:
+        return accounts.list_accounts(self._read())
+
+    def account_credentials(self, name: str) -> tuple[Account, str] | None:
+        return accounts.account_credentials(self._read(), name)
+
+    def set_account_secret(self, name: str, secret_hash: str, now: datetime) -> bool:
+        return accounts.set_account_secret(self._read(), name, secret_hash, now)
+
+    def disable_account(self, name: str, now: datetime) -> bool:
+        return accounts.disable_account(self._read(), name, now)
+
+    def accounts_version(self) -> int:
+        return accounts.accounts_version(self._read())
+
+    def record_audit(self, entry: AuditEntry) -> None:
+        accounts.record_audit(self._read(), entry)
+
+    def audit_trail(self, limit: int) -> list[AuditEntry]:
+        return accounts.audit_trail(self._read(), limit)
+
     # ------------------------------------------------------------ whole database
 
     def backup(self, destination: Path) -> None:
@@ -243,6 +281,7 @@ class SqliteStore:
                 _event_from_row(row)
                 for row in connection.execute(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY id")
             ]
+            people, audit, notes = accounts.read_for_history(connection)
             connection.execute("COMMIT")
         except sqlite3.Error as exc:
             raise StorageError(f"cannot read the database {self.path}: {exc}") from exc
@@ -250,7 +289,9 @@ class SqliteStore:
             connection.close()
         if log_id is None:
             raise StorageError(f"{self.path} has no office record (log id): migrate it first")
-        return History(str(log_id[0]), tickets, counters, closed, tokens, events)
+        return History(
+            str(log_id[0]), tickets, counters, closed, tokens, events, people, audit, notes
+        )
 
     def import_history(self, history: History) -> None:
         connection = connect(self.path, durable=self._durable)
@@ -286,6 +327,9 @@ class SqliteStore:
                 ],
             )  # fmt: skip
             connection.executemany(INSERT_EVENT, [_event_row(event) for event in history.events])
+            accounts.write_for_history(
+                connection, history.accounts, history.audit, history.closed_notes
+            )
             connection.execute("UPDATE meta SET value = ? WHERE key = 'log_id'", (history.log_id,))
             connection.execute("COMMIT")
         except sqlite3.Error as exc:
@@ -397,6 +441,8 @@ def _write_commit(connection: sqlite3.Connection, commit: Commit) -> None:
         )
     for code, closed in commit.service_states:
         connection.execute(UPSERT_SERVICE_STATE, (code, int(closed)))
+    for code, note in commit.service_notes:
+        connection.execute(UPDATE_SERVICE_NOTE, (note, code))
 
 
 def _event_from_row(row: tuple[object, ...]) -> Event:

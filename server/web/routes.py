@@ -21,8 +21,10 @@ from server.domain.model import Change
 from server.domain.queue import QueueDay
 from server.office import Office, Performed
 from server.record import event_json
-from server.storage.port import DeviceToken, Role
-from server.web import serialize
+from server.storage.port import AccountRole, DeviceToken, Role
+from server.web import admin_actions, serialize
+from server.web.admin import setup_admin
+from server.web.admin_actions import BadReason, clean_reason
 from server.web.decode import BadJson, decode_json
 from server.web.devices_pages import setup_device_pages
 from server.web.errors import ApiFailure, Handler, error_middleware
@@ -31,6 +33,7 @@ from server.web.feed import DeviceFeed
 from server.web.json import dumps
 from server.web.pages import TICKET_FEED_KEY, phone_url, setup_pages
 from server.web.pairing_api import setup_pairing
+from server.web.sessions import api_actor
 from server.web.ticket_feed import TicketFeed
 
 log = logging.getLogger(__name__)
@@ -163,11 +166,19 @@ async def snapshot(request: web.Request) -> web.Response:
 
 
 async def set_service_closed(request: web.Request) -> web.Response:
-    authorize(request, Role.ADMIN)
+    """Close a service (optionally `{"reason": "…"}`, shown on the kiosk and TV) or open it."""
+    actor = api_actor(request, AccountRole.SUPERVISOR)
     code = request.match_info["code"]
     closed = request.match_info["action"] == "close"
     office = request.app[OFFICE_KEY]
-    await office.perform(lambda day, now: day.set_service_closed(code, closed))
+    office.day.service_config(code)  # an unknown service is a 404 before the body is read
+    reason = None
+    if closed:
+        try:
+            reason = clean_reason((await read_object(request, required=False)).get("reason"))
+        except BadReason as exc:
+            raise ApiFailure(400, "bad_request", str(exc)) from exc
+    await admin_actions.set_service_closed(request.app, actor, code, closed, reason)
     return json_response(serialize.service_message(office.day, code, office.clock()))
 
 
@@ -449,6 +460,7 @@ def create_app(office: Office) -> web.Application:
     setup_pages(app, TicketFeed(office, hub))  # the phone page /t/{id}, its feed, static files
     setup_pairing(app, office)  # /api/v1/pairings: a new device gets its token
     setup_device_pages(app)  # the browser TV /tv and counter /loket, their voice clips
+    setup_admin(app, office)  # /admin: sessions, CSRF, dashboard, devices, accounts, audit
     return app
 
 

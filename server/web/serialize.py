@@ -47,7 +47,10 @@ def ticket_message(day: QueueDay, ticket: Ticket, now: datetime | None = None) -
 
 def service_message(day: QueueDay, code: str, now: datetime) -> protocol.Service:
     config = day.service_config(code)
-    closed = closure(day.config, config, now, day.issued_count[code], code in day.closed_services)
+    closed = closure(
+        day.config, config, now, day.issued_count[code], code in day.closed_services,
+        day.closed_notes.get(code),
+    )  # fmt: skip
     waiting, waiting_priority = day.waiting_count(code)
     return protocol.Service(
         code=code,

@@ -10,7 +10,7 @@ import pytest
 from server.config import parse_config
 from server.domain.model import ClosedReason, TicketStatus
 from server.domain.queue import QueueDay
-from server.domain.schedule import local_day
+from server.domain.schedule import closure, local_day
 from server.errors import (
     CounterPaused,
     InvalidState,
@@ -260,6 +260,25 @@ def test_manual_close_and_open() -> None:
     assert day.closed_reason("C", NOON) == ClosedReason.CLOSED
     day.set_service_closed("C", False)
     assert day.closed_reason("C", NOON) is None
+
+
+def test_a_manual_close_keeps_the_supervisors_reason_until_it_opens_again() -> None:
+    day = make_day()
+    day.set_service_closed("C", True, "Printer legalisasi rusak")
+    found = closure(day.config, day.service_config("C"), NOON, 0, True, day.closed_notes.get("C"))
+    assert found is not None and (found.reason, found.note) == (
+        ClosedReason.CLOSED, "Printer legalisasi rusak",
+    )  # fmt: skip
+    assert day.copy().closed_notes == {"C": "Printer legalisasi rusak"}
+    day.set_service_closed("C", True)  # closed again without a reason: none is shown
+    assert day.closed_notes == {}
+    day.set_service_closed("C", True, "Listrik padam")
+    day.set_service_closed("C", False)
+    assert day.closed_notes == {} and day.closed_reason("C", NOON) is None
+    reloaded = QueueDay(
+        day.config, day.day, closed_services={"B"}, closed_notes={"B": "x", "C": "y"}
+    )
+    assert reloaded.closed_notes == {"B": "x"}  # a reason only for a service closed by hand
 
 
 def test_estimated_wait_uses_minutes_per_visitor_and_open_counters() -> None:
