@@ -1,4 +1,9 @@
-"""ServerLink: the Qt face of the client; asyncio runs in a thread, results come as signals."""
+"""ServerLink: the Qt face of the client; asyncio runs in a thread, results come as signals.
+
+The network code (aiohttp, zeroconf, the API client and the event stream) is imported by
+the link's own thread when it starts, not with this module: a program draws its first
+frame without waiting for it.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +12,11 @@ import contextlib
 import logging
 import threading
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
-import aiohttp
 from PySide6.QtCore import QObject, Qt, Signal
 
-from client.api import ApiClient
-from client.config import ClientConfig
-from client.discovery import ServerAddress, find_server
+from client.connection import ConnectionStatus
 from client.errors import (
     ClientError,
     DiscoveryFailed,
@@ -22,9 +24,15 @@ from client.errors import (
     ServerUnavailable,
     Unauthorized,
 )
-from client.events import ConnectionStatus, EventStream
-from client.state import OfficeState
-from client.wire import Event, UnknownEvent
+
+if TYPE_CHECKING:
+    import aiohttp
+
+    from client.api import ApiClient
+    from client.config import ClientConfig
+    from client.discovery import ServerAddress
+    from client.state import OfficeState
+    from client.wire import Event, UnknownEvent
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +41,7 @@ STOP_TIMEOUT_S: Final = 5.0
 REDISCOVER_AFTER_S: Final = 30.0
 
 ResultT = TypeVar("ResultT")
-ApiOperation = Callable[[ApiClient], Awaitable[ResultT]]
+ApiOperation = Callable[["ApiClient"], Awaitable[ResultT]]
 """One API call, typed: ``lambda api: api.call_next(3)``."""
 
 
@@ -293,6 +301,10 @@ class ServerLink(QObject):
             self._main_task.cancel()
 
     async def _main(self) -> None:
+        import aiohttp  # here, in the link's thread: see the module docstring
+
+        from client.api import ApiClient
+
         session = aiohttp.ClientSession()
         try:
             while True:
@@ -313,6 +325,8 @@ class ServerLink(QObject):
 
     async def _follow(self, address: ServerAddress, session: aiohttp.ClientSession) -> bool:
         """Run the event stream of one server; True when it should be searched for again."""
+        from client.events import EventStream
+
         reachable = asyncio.Event()
         unreachable = asyncio.Event()
 
@@ -366,6 +380,8 @@ class ServerLink(QObject):
                 return
 
     async def _find_server(self) -> ServerAddress:
+        from client.discovery import find_server
+
         reported = False
         while True:
             try:
