@@ -42,7 +42,7 @@ def child_startup(config_path: str) -> None:
     """Run in a fresh process: build the real counter app and report its first frames."""
     from PySide6.QtCore import QEvent, QObject, QTimer
 
-    from counter_display.counter.main import build, load_settings
+    from counter_display.counter.main import build, load_settings, start_after_first_frame
 
     settings = load_settings(config_path)
     application, link, window = build(settings)
@@ -61,7 +61,7 @@ def child_startup(config_path: str) -> None:
     watcher = PaintWatcher()
     window.installEventFilter(watcher)
     window.show()
-    link.start()
+    start_after_first_frame(link, window)
     QTimer.singleShot(15000, application.quit)
     application.exec()
     link.stop()
