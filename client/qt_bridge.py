@@ -1,13 +1,12 @@
 """ServerLink: the Qt face of the client; asyncio runs in a thread, results come as signals.
 
-The network code (aiohttp, zeroconf, the API client and the event stream) is imported by
-the link's own thread when it starts, not with this module: a program draws its first
-frame without waiting for it.
+The network code (asyncio, aiohttp, zeroconf, the API client and the event stream) is
+imported when the link starts, mostly by the link's own thread, not with this module: a
+program draws its first frame without waiting for it (hence the imports in functions).
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import threading
@@ -26,6 +25,8 @@ from client.errors import (
 )
 
 if TYPE_CHECKING:
+    import asyncio
+
     import aiohttp
 
     from client.api import ApiClient
@@ -163,6 +164,8 @@ class ServerLink(QObject):
         """Start the worker thread: discovery, then the event stream."""
         if self._thread is not None:
             return
+        import asyncio
+
         self._stopped = False
         loop = asyncio.new_event_loop()
         self._loop = loop
@@ -211,6 +214,8 @@ class ServerLink(QObject):
         if loop is None or self._stopped:
             self._deliver_later(handle, None, ServerUnavailable("the server link is not running"))
             return handle
+        import asyncio  # loaded by start() already
+
         try:
             asyncio.run_coroutine_threadsafe(self._perform(handle, operation), loop)
         except RuntimeError:
@@ -276,6 +281,8 @@ class ServerLink(QObject):
     # -- worker thread side ---------------------------------------------------------------
 
     def _thread_main(self, loop: asyncio.AbstractEventLoop) -> None:
+        import asyncio
+
         asyncio.set_event_loop(loop)
         try:
             self._main_task = loop.create_task(self._main())
@@ -325,6 +332,8 @@ class ServerLink(QObject):
 
     async def _follow(self, address: ServerAddress, session: aiohttp.ClientSession) -> bool:
         """Run the event stream of one server; True when it should be searched for again."""
+        import asyncio
+
         from client.events import EventStream
 
         reachable = asyncio.Event()
@@ -368,6 +377,8 @@ class ServerLink(QObject):
 
         Its address may have changed (a new DHCP lease), so it is searched for again.
         """
+        import asyncio
+
         while True:
             lost = asyncio.create_task(unreachable.wait())
             await asyncio.wait({lost, stream_task}, return_when=asyncio.FIRST_COMPLETED)
@@ -380,6 +391,8 @@ class ServerLink(QObject):
                 return
 
     async def _find_server(self) -> ServerAddress:
+        import asyncio
+
         from client.discovery import find_server
 
         reported = False
