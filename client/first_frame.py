@@ -12,17 +12,19 @@ from collections.abc import Callable
 from typing import Final
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QWidget
 
 FALLBACK_MS: Final = 2000
 """Start anyway if the window never paints (hidden, on a screen that is off)."""
 
 
 class FirstFrameStarter(QObject):
-    """Calls ``callbacks`` once, from the event loop, after ``window``'s first paint."""
+    """Calls ``callbacks`` once, from the event loop, after ``window``'s first paint.
+
+    ``window`` is a QWidget; typed as QObject because `client` stays free of QtWidgets.
+    """
 
     def __init__(
-        self, window: QWidget, callbacks: list[Callable[[], None]], fallback_ms: int = FALLBACK_MS
+        self, window: QObject, callbacks: list[Callable[[], None]], fallback_ms: int = FALLBACK_MS
     ) -> None:
         super().__init__(window)
         self._window = window
@@ -46,6 +48,6 @@ class FirstFrameStarter(QObject):
             callback()
 
 
-def after_first_frame(window: QWidget, *callbacks: Callable[[], None]) -> FirstFrameStarter:
-    """Call each of ``callbacks`` once ``window`` has shown its first frame."""
+def after_first_frame(window: QObject, *callbacks: Callable[[], None]) -> FirstFrameStarter:
+    """Call each of ``callbacks`` once ``window`` (a top-level widget) has shown its first frame."""
     return FirstFrameStarter(window, list(callbacks))
