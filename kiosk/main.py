@@ -98,9 +98,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     controller = KioskController(settings, link, printer_service, setup_error=setup_error)
     window = KioskWindow(controller)
     controller.exit_requested.connect(app.quit)
-    if arguments.report_first_frame is not None:
-        probe = FirstFrameProbe(arguments.report_first_frame)
-        window.installEventFilter(probe)
 
     # Python handles SIGTERM only when it gets control: a timer hands it control regularly.
     signal.signal(signal.SIGTERM, lambda *_: app.quit())
@@ -123,6 +120,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if printer_service is not None:
             starts.append(printer_service.start)
         after_first_frame(window, *starts)
+    if arguments.report_first_frame is not None:
+        # Installed last, so it sees the first paint first and reports before the starts.
+        probe = FirstFrameProbe(arguments.report_first_frame)
+        window.installEventFilter(probe)
     window.refresh()
     try:
         return app.exec()
