@@ -1,11 +1,12 @@
 """Counter terminal benchmark: start-up to first frame, and Next → answer → UI latency.
 
-    python bench/counter_bench.py [--starts 5] [--presses 200]
+    python bench/counter_bench.py [--starts 5] [--presses 200] [--cpu-quota 40] [--only-start]
 
 Starts a real server (child process) on 127.0.0.1 with a fresh data dir, then:
 1. ``--starts`` times, a fresh ``antrian-counter`` process (the real ``build`` of main.py,
    offscreen): time from process start to the window's first painted frame, and to the
-   first frame showing the server's data (connected, counter known).
+   first frame showing the server's data (connected, counter known). With
+   ``--cpu-quota PERCENT`` these processes run limited to that share of one core.
 2. In this process, a counter window on a real ServerLink presses Next ``--presses``
    times (keyboard shortcut): time from the key press to the window showing the called
    number (the server's answer rendered), and to the event stream's state agreeing.
@@ -25,6 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from bench.cpu_quota import CpuQuota, QuotaUnavailable, add_quota_argument, limited, optional_quota
 from tests.support.live_server import LiveServer
 
 COUNTER = 1
@@ -40,7 +42,7 @@ def child_startup(config_path: str) -> None:
     """Run in a fresh process: build the real counter app and report its first frames."""
     from PySide6.QtCore import QEvent, QObject, QTimer
 
-    from counter_display.counter.main import build, load_settings
+    from counter_display.counter.main import build, load_settings, start_after_first_frame
 
     settings = load_settings(config_path)
     application, link, window = build(settings)
@@ -59,14 +61,16 @@ def child_startup(config_path: str) -> None:
     watcher = PaintWatcher()
     window.installEventFilter(watcher)
     window.show()
-    link.start()
+    start_after_first_frame(link, window)
     QTimer.singleShot(15000, application.quit)
     application.exec()
     link.stop()
     print(marks.get("first_frame", 0.0), marks.get("first_data_frame", 0.0), flush=True)
 
 
-def measure_startups(server: LiveServer, runs: int, work: Path) -> tuple[list[float], list[float]]:
+def measure_startups(
+    server: LiveServer, runs: int, work: Path, quota: CpuQuota | None = None
+) -> tuple[list[float], list[float]]:
     config = work / "antrian.toml"
     config.write_text(
         f'[counter]\nserver = "{server.url}"\ntoken = "{server.tokens["counter1"]}"\n'
@@ -77,7 +81,7 @@ def measure_startups(server: LiveServer, runs: int, work: Path) -> tuple[list[fl
     for _ in range(runs):
         started = time.time()
         output = subprocess.run(
-            [sys.executable, __file__, CHILD_FLAG, str(config)],
+            limited(quota, [sys.executable, __file__, CHILD_FLAG, str(config)]),
             capture_output=True,
             text=True,
             timeout=60,
@@ -166,14 +170,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--starts", type=int, default=5)
     parser.add_argument("--presses", type=int, default=200)
+    parser.add_argument("--only-start", action="store_true", help="time the start-up only")
+    add_quota_argument(parser)
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
         work = Path(directory)
         server = LiveServer(work / "server").start()
         try:
-            first, with_data = measure_startups(server, arguments.starts, work)
-            report("process start -> first frame", first)
-            report("process start -> first frame with server data", with_data)
+            try:
+                with optional_quota(arguments.cpu_quota) as quota:
+                    first, with_data = measure_startups(server, arguments.starts, work, quota)
+                if quota is not None:
+                    print(f"start-up under a {quota.describe()}:")
+                report("process start -> first frame", first)
+                report("process start -> first frame with server data", with_data)
+            except QuotaUnavailable as exc:
+                print(f"start-up under a CPU quota: skipped: {exc}")
+            if arguments.only_start:
+                return
             answered, synced = measure_presses(server, arguments.presses)
             report("Next pressed -> answer shown in the window", answered)
             report("Next pressed -> event stream state agrees", synced)

@@ -1,6 +1,7 @@
 """TV display benchmark: call → number on screen latency, memory over 10,000 calls, start-up time.
 
     python bench/display_bench.py [--samples 300] [--calls 10000] [--starts 5]
+    python bench/display_bench.py --starts 5 --cpu-quota 40 --only-start
     python bench/display_bench.py --screenshots docs/   # the docs/display-*.png pictures
 
 Starts a real server (child process) on 127.0.0.1 and, in this process, the display as
@@ -14,7 +15,8 @@ the committed voice clips; no audio device is opened). Then:
    display's RSS after 0, 25 %, 50 % and 100 % of them, once each call has been shown.
 3. Start-up: ``--starts`` runs of ``antrian-display --exit-after-start`` as a child
    process; prints the time from process start to the first frame and to the office
-   state on screen.
+   state on screen. With ``--cpu-quota PERCENT`` the child runs limited to that share
+   of one core.
 """
 
 from __future__ import annotations
@@ -37,6 +39,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.cpu_quota import (  # noqa: E402
+    CpuQuota,
+    QuotaUnavailable,
+    add_quota_argument,
+    limited,
+    optional_quota,
+)
 from client.pyside_fix import apply_reference_fix  # noqa: E402
 
 apply_reference_fix()
@@ -224,7 +233,7 @@ def measure_in_process(samples: int, calls: int) -> None:
             server.kill()
 
 
-def measure_start(starts: int) -> None:
+def measure_start(starts: int, quota: CpuQuota | None = None) -> None:
     with tempfile.TemporaryDirectory() as data_dir:
         server = LiveServer(Path(data_dir) / "server").start()
         config = Path(data_dir) / "antrian.toml"
@@ -245,8 +254,9 @@ def measure_start(starts: int) -> None:
             for _ in range(starts):
                 started = time.perf_counter()
                 process = subprocess.Popen(
-                    command, cwd=ROOT, env=environment, stderr=subprocess.PIPE, text=True
-                )
+                    limited(quota, command), cwd=ROOT, env=environment,
+                    stderr=subprocess.PIPE, text=True,
+                )  # fmt: skip
                 assert process.stderr is not None
                 for line in process.stderr:
                     if "first frame on screen" in line:
@@ -256,10 +266,12 @@ def measure_start(starts: int) -> None:
                 process.wait(30)
         finally:
             server.kill()
+    first_ms = [value * 1000 for value in first_frames]
     print(
-        f"process start → first frame: median {statistics.median(first_frames) * 1000:.0f} ms, "
+        f"process start → first frame: median {statistics.median(first_ms):.0f} ms, "
+        f"p95 {percentile(first_ms, 0.95):.0f} ms, "
         f"→ office state shown: median {statistics.median(states) * 1000:.0f} ms "
-        f"({starts} starts)",
+        f"({starts} starts{', ' + quota.describe() if quota else ''})",
         flush=True,
     )
 
@@ -337,6 +349,8 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=10_000)
     parser.add_argument("--starts", type=int, default=5)
     parser.add_argument("--screenshots", type=Path, help="write the docs pictures here, only")
+    parser.add_argument("--only-start", action="store_true", help="time the start-up only")
+    add_quota_argument(parser)
     arguments = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     # 10,000 calls in a minute overflow the voice queue on purpose; one line each is noise.
@@ -344,7 +358,13 @@ def main() -> None:
     if arguments.screenshots is not None:
         take_screenshots(arguments.screenshots)
         return
-    measure_start(arguments.starts)
+    try:
+        with optional_quota(arguments.cpu_quota) as quota:
+            measure_start(arguments.starts, quota)
+    except QuotaUnavailable as exc:
+        print(f"start-up under a CPU quota: skipped: {exc}", flush=True)
+    if arguments.only_start:
+        return
     measure_in_process(arguments.samples, arguments.calls)
 
 

@@ -19,6 +19,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from bench.cpu_quota import CpuQuota, QuotaUnavailable, add_quota_argument, limited, optional_quota
 from client.config import ClientConfig
 from client.qt_bridge import ServerLink
 from kiosk.controller import KioskController, Screen
@@ -54,8 +55,10 @@ def summary(name: str, values_ms: list[float]) -> str:
 # -- start-up ------------------------------------------------------------------------------
 
 
-def measure_start(server: LiveServer, folder: Path, runs: int) -> list[float]:
-    """Seconds from spawning `python -m kiosk` to its first painted frame, in ms."""
+def measure_start(
+    server: LiveServer, folder: Path, runs: int, quota: CpuQuota | None = None
+) -> list[float]:
+    """ms from spawning `python -m kiosk` (in the quota's cgroup) to its first painted frame."""
     config = folder / "antrian.toml"
     config.write_text(
         f'[kiosk]\nserver = "{server.url}"\ntoken = "{server.tokens["kiosk"]}"\n'
@@ -69,8 +72,8 @@ def measure_start(server: LiveServer, folder: Path, runs: int) -> list[float]:
         frame_file = folder / f"frame-{run}"
         started = time.time()
         process = subprocess.Popen(
-            [sys.executable, "-m", "kiosk", "--config", str(config), "--windowed",
-             "--log-level", "WARNING", "--report-first-frame", str(frame_file)],
+            limited(quota, [sys.executable, "-m", "kiosk", "--config", str(config), "--windowed",
+                            "--log-level", "WARNING", "--report-first-frame", str(frame_file)]),
             env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         try:
@@ -180,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--starts", type=int, default=10, help="process starts to time")
     parser.add_argument("--taps", type=int, default=100, help="tickets to time per printer")
+    parser.add_argument("--only-start", action="store_true", help="time the start-up only")
+    add_quota_argument(parser)
     arguments = parser.parse_args(argv)
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
@@ -188,8 +193,17 @@ def main(argv: list[str] | None = None) -> int:
         server = LiveServer(folder / "server").start()
         try:
             print(f"platform: {app.platformName()}, Python {sys.version.split()[0]}")
-            starts = measure_start(server, folder, arguments.starts)
-            print(summary("process start -> first frame", starts))
+            try:
+                with optional_quota(arguments.cpu_quota) as quota:
+                    starts = measure_start(server, folder, arguments.starts, quota)
+                label = "process start -> first frame"
+                if quota is not None:
+                    label += f" ({quota.describe()})"
+                print(summary(label, starts))
+            except QuotaUnavailable as exc:
+                print(f"process start -> first frame under a CPU quota: skipped: {exc}")
+            if arguments.only_start:
+                return 0
 
             pair = PtyPair(folder)
             timed = TimedPtyPrinter(pair.printer_end)

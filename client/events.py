@@ -14,12 +14,12 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from enum import StrEnum
 from typing import Final
 
 import aiohttp
 
 from client.api import api_base_url
+from client.connection import ConnectionStatus
 from client.errors import ClientError, ProtocolError, ServerUnavailable, api_error
 from client.protocol import DayRollover, Event, Snapshot, UnknownEvent, decode_message
 from client.state import OfficeState, SequenceGap
@@ -36,14 +36,6 @@ MAX_MESSAGE_BYTES: Final = 16 * 1024 * 1024
 # Resume after a drop only this soon: the events of a longer outage would all arrive as
 # live changes (a display would announce every call it missed); a snapshot sums them up.
 RESUME_WITHIN_S: Final = 60.0
-
-
-class ConnectionStatus(StrEnum):
-    """What the user should be told about the link to the server."""
-
-    SEARCHING = "searching"  # looking for the server, connecting or reconnecting
-    CONNECTED = "connected"  # connected, and the state is fresh
-    UNAVAILABLE = "unavailable"  # the last attempt failed; retrying in the background
 
 
 StateCallback = Callable[[OfficeState, Event | UnknownEvent | None], None]

@@ -1,20 +1,21 @@
-"""ServerLink: the Qt face of the client; asyncio runs in a thread, results come as signals."""
+"""ServerLink: the Qt face of the client; asyncio runs in a thread, results come as signals.
+
+The network code (asyncio, aiohttp, zeroconf, the API client and the event stream) is
+imported when the link starts, mostly by the link's own thread, not with this module: a
+program draws its first frame without waiting for it (hence the imports in functions).
+"""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import threading
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
-import aiohttp
 from PySide6.QtCore import QObject, Qt, Signal
 
-from client.api import ApiClient
-from client.config import ClientConfig
-from client.discovery import ServerAddress, find_server
+from client.connection import ConnectionStatus
 from client.errors import (
     ClientError,
     DiscoveryFailed,
@@ -22,9 +23,17 @@ from client.errors import (
     ServerUnavailable,
     Unauthorized,
 )
-from client.events import ConnectionStatus, EventStream
-from client.state import OfficeState
-from client.wire import Event, UnknownEvent
+
+if TYPE_CHECKING:
+    import asyncio
+
+    import aiohttp
+
+    from client.api import ApiClient
+    from client.config import ClientConfig
+    from client.discovery import ServerAddress
+    from client.state import OfficeState
+    from client.wire import Event, UnknownEvent
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +42,7 @@ STOP_TIMEOUT_S: Final = 5.0
 REDISCOVER_AFTER_S: Final = 30.0
 
 ResultT = TypeVar("ResultT")
-ApiOperation = Callable[[ApiClient], Awaitable[ResultT]]
+ApiOperation = Callable[["ApiClient"], Awaitable[ResultT]]
 """One API call, typed: ``lambda api: api.call_next(3)``."""
 
 
@@ -155,6 +164,8 @@ class ServerLink(QObject):
         """Start the worker thread: discovery, then the event stream."""
         if self._thread is not None:
             return
+        import asyncio
+
         self._stopped = False
         loop = asyncio.new_event_loop()
         self._loop = loop
@@ -203,6 +214,8 @@ class ServerLink(QObject):
         if loop is None or self._stopped:
             self._deliver_later(handle, None, ServerUnavailable("the server link is not running"))
             return handle
+        import asyncio  # loaded by start() already
+
         try:
             asyncio.run_coroutine_threadsafe(self._perform(handle, operation), loop)
         except RuntimeError:
@@ -268,6 +281,8 @@ class ServerLink(QObject):
     # -- worker thread side ---------------------------------------------------------------
 
     def _thread_main(self, loop: asyncio.AbstractEventLoop) -> None:
+        import asyncio
+
         asyncio.set_event_loop(loop)
         try:
             self._main_task = loop.create_task(self._main())
@@ -293,6 +308,10 @@ class ServerLink(QObject):
             self._main_task.cancel()
 
     async def _main(self) -> None:
+        import aiohttp  # here, in the link's thread: see the module docstring
+
+        from client.api import ApiClient
+
         session = aiohttp.ClientSession()
         try:
             while True:
@@ -313,6 +332,10 @@ class ServerLink(QObject):
 
     async def _follow(self, address: ServerAddress, session: aiohttp.ClientSession) -> bool:
         """Run the event stream of one server; True when it should be searched for again."""
+        import asyncio
+
+        from client.events import EventStream
+
         reachable = asyncio.Event()
         unreachable = asyncio.Event()
 
@@ -354,6 +377,8 @@ class ServerLink(QObject):
 
         Its address may have changed (a new DHCP lease), so it is searched for again.
         """
+        import asyncio
+
         while True:
             lost = asyncio.create_task(unreachable.wait())
             await asyncio.wait({lost, stream_task}, return_when=asyncio.FIRST_COMPLETED)
@@ -366,6 +391,10 @@ class ServerLink(QObject):
                 return
 
     async def _find_server(self) -> ServerAddress:
+        import asyncio
+
+        from client.discovery import find_server
+
         reported = False
         while True:
             try:

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from client.connection import ConnectionStatus
 from client.errors import ClientError, ServerUnavailable
-from client.events import ConnectionStatus
 from client.formatting import format_date_time, format_wait
 from client.i18n import Language, service_description, service_name
 from client.qt_bridge import ServerLink

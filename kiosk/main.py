@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from client.config import ClientConfig
 from client.errors import ConfigError
+from client.first_frame import after_first_frame
 from client.pyside_fix import apply_reference_fix, collect_garbage_on_main_thread
 from client.qt_bridge import ServerLink
 from kiosk.controller import KioskController
@@ -97,9 +98,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     controller = KioskController(settings, link, printer_service, setup_error=setup_error)
     window = KioskWindow(controller)
     controller.exit_requested.connect(app.quit)
-    if arguments.report_first_frame is not None:
-        probe = FirstFrameProbe(arguments.report_first_frame)
-        window.installEventFilter(probe)
 
     # Python handles SIGTERM only when it gets control: a timer hands it control regularly.
     signal.signal(signal.SIGTERM, lambda *_: app.quit())
@@ -116,9 +114,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if settings.hide_cursor and not arguments.windowed:
         app.setOverrideCursor(Qt.CursorShape.BlankCursor)
     if setup_error is None:
-        link.start()
+        # Threads (network, printer) start once the first screen is up: on a small
+        # computer they would otherwise share its CPU with drawing that screen.
+        starts = [link.start]
         if printer_service is not None:
-            printer_service.start()
+            starts.append(printer_service.start)
+        after_first_frame(window, *starts)
+    if arguments.report_first_frame is not None:
+        # Installed last, so it sees the first paint first and reports before the starts.
+        probe = FirstFrameProbe(arguments.report_first_frame)
+        window.installEventFilter(probe)
     window.refresh()
     try:
         return app.exec()

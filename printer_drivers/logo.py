@@ -5,8 +5,6 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
-
 from printer_drivers.errors import PrinterConfigError
 from printer_drivers.layout import Paper, RasterImage
 
@@ -37,6 +35,9 @@ def load_logo(path: Path, paper: Paper) -> RasterImage:
 
 def rasterise_logo(path: Path, paper: Paper) -> RasterImage:
     """Scale a picture into the logo box and threshold it to black and white."""
+    # Pillow is loaded only where a logo is configured (it costs a slow computer ~50 ms).
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     try:
         with Image.open(path) as opened:
             opened.load()

@@ -18,7 +18,6 @@ from printer_drivers.base import (
 )
 from printer_drivers.errors import PrinterNotFound, PrinterPermissionDenied, PrinterUnavailable
 from printer_drivers.escpos_bytes import encode_layout
-from printer_drivers.render import render_layout
 from printer_drivers.ticket import TicketData
 
 logger = logging.getLogger(__name__)
@@ -44,6 +43,9 @@ class PreviewPrinter(TicketPrinter):
         started = time.perf_counter()
         layout = self.ticket_format.layout(ticket)
         data = encode_layout(layout)
+        # Pillow and qrcode load with the first ticket, not with the kiosk's first frame.
+        from printer_drivers.render import render_layout
+
         picture = render_layout(layout)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)

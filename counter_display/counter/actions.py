@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from client.api import ApiClient
 from client.wire import Counter, CounterState, Service, Ticket
+
+if TYPE_CHECKING:
+    from client.api import ApiClient
 
 
 class Action(StrEnum):

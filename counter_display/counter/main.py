@@ -78,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     application, link, window = build(settings)
     window.show()
-    link.start()
+    start_after_first_frame(link, window)
     try:
         return application.exec()
     except Exception:
@@ -86,6 +86,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     finally:
         link.stop()
+
+
+def start_after_first_frame(link: ServerLink, window: CounterWindow) -> None:
+    """Connect to the server once the window is on screen (not before: see first_frame)."""
+    from client.first_frame import after_first_frame
+
+    after_first_frame(window, link.start)
 
 
 def build(settings: CounterSettings) -> tuple[QApplication, ServerLink, CounterWindow]:

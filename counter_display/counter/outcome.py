@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-import aiohttp
-
 from client.errors import ApiError, ClientError, ServerUnavailable, StorageUnavailable
 from client.state import OfficeState
 from client.wire import CounterState, TicketStatus
@@ -27,6 +25,8 @@ def classify_failure(error: ClientError) -> Delivery:
     if isinstance(error, ApiError):
         return Delivery.REFUSED
     if isinstance(error, ServerUnavailable):
+        import aiohttp  # loaded already by the link that reported the error
+
         cause = error.__cause__
         # No cause: the link itself refused (not started, no server found yet).
         # A connector error or connect timeout: no TCP connection, so no request.

@@ -7,12 +7,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from msgspec.structs import replace
 
-from client.api import ApiClient
+from client.connection import ConnectionStatus
 from client.errors import ApiError, ClientError
-from client.events import ConnectionStatus
 from client.formatting import format_time
 from client.i18n import DEFAULT_LANGUAGE, service_name, tr
 from client.state import OfficeState
@@ -32,6 +32,9 @@ from counter_display.counter.outcome import (
     refusal_reason,
 )
 from counter_display.counter.texts import text
+
+if TYPE_CHECKING:
+    from client.api import ApiClient
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from PySide6.QtCore import Qt, QTimer, SignalInstance
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -20,15 +20,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from client.api import ApiClient
+from client.connection import ConnectionStatus
 from client.errors import ClientError
-from client.events import ConnectionStatus
 from client.state import OfficeState
 from client.wire import Event, Snapshot, UnknownEvent
 from counter_display.counter.actions import SHORTCUTS, Action, Button, Phase
 from counter_display.counter.dialogs import CallNumberDialog, RequeueDialog, TransferDialog
 from counter_display.counter.presenter import CounterPresenter, CounterView, Level, Request
 from counter_display.counter.texts import text
+
+if TYPE_CHECKING:
+    from client.api import ApiClient
 
 logger = logging.getLogger(__name__)
 

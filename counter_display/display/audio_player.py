@@ -6,6 +6,9 @@ when its turn comes, plays it on the default audio output, and emits
 audio output device (a TV without speakers, a test machine) it keeps working silently:
 each announcement lasts its computed duration, timed with a QTimer, and the missing
 device is logged once.
+
+QtMultimedia is imported by `prepare()` (the display calls it after its first frame) or
+at the first announcement, not with this module: the TV shows its first frame sooner.
 """
 
 from __future__ import annotations
@@ -15,10 +18,9 @@ import logging
 import time
 import wave
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QTimer, Signal
-from PySide6.QtMultimedia import QAudioFormat, QAudioSink, QMediaDevices, QtAudio
 
 from counter_display.display.announcer import (
     MAX_PENDING_CALLS,
@@ -26,6 +28,9 @@ from counter_display.display.announcer import (
     AnnouncementQueue,
     Call,
 )
+
+if TYPE_CHECKING:
+    from PySide6.QtMultimedia import QAudioFormat, QAudioSink
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +47,8 @@ class AnnouncementBuilder(Protocol):
 
 
 def _pcm_and_format(announcement: Announcement) -> tuple[bytes, QAudioFormat]:
+    from PySide6.QtMultimedia import QAudioFormat
+
     with wave.open(io.BytesIO(announcement.wav_bytes), "rb") as clip:
         audio_format = QAudioFormat()
         audio_format.setSampleRate(clip.getframerate())
@@ -103,6 +110,11 @@ class AnnouncementPlayer(QObject):
             self._start_timer.start(0)
         return accepted
 
+    def prepare(self) -> None:
+        """Load QtMultimedia now (after the first frame), not when the first call comes."""
+        if self._use_audio_device:
+            import PySide6.QtMultimedia  # noqa: F401
+
     def stop(self) -> None:
         """Stop playing and forget every waiting call."""
         self._start_timer.stop()
@@ -129,6 +141,8 @@ class AnnouncementPlayer(QObject):
         """Start playback on the default output; False if there is none or it fails."""
         if not self._use_audio_device:
             return False
+        from PySide6.QtMultimedia import QAudioSink, QMediaDevices, QtAudio
+
         device = QMediaDevices.defaultAudioOutput()
         if device.isNull():
             self._log_silent_once("no audio output device")
@@ -157,6 +171,8 @@ class AnnouncementPlayer(QObject):
         sink = self._sink
         if sink is None:
             return
+        from PySide6.QtMultimedia import QtAudio
+
         state = sink.state()
         # Idle: the buffer is drained, i.e. the announcement has been heard to its end.
         failed = state == QtAudio.State.StoppedState and sink.error() != QtAudio.Error.NoError

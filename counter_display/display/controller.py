@@ -6,7 +6,7 @@ import logging
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from client.events import ConnectionStatus
+from client.connection import ConnectionStatus
 from client.state import OfficeState
 from client.wire import Event, UnknownEvent
 from counter_display.display.audio_player import AnnouncementPlayer

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from client.config import ClientConfig, OptionTypes, load_config
 from client.errors import ConfigError
+from client.first_frame import after_first_frame
 from client.pyside_fix import apply_reference_fix, collect_garbage_on_main_thread
 from client.qt_bridge import ServerLink
 from counter_display.display.announcer import Announcer
@@ -111,8 +112,10 @@ class Display(QObject):
         self.controller = DisplayController(self.link, self.window, self.player, parent=self)
 
     def start(self) -> None:
-        """Show the window and connect to the server."""
+        """Connect to the server and load the audio code (after the first frame)."""
         self.link.start()
+        if self.player is not None:
+            self.player.prepare()
 
     def stop(self) -> None:
         """Stop the voice and the link (before the application quits)."""
@@ -185,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         window.setCursor(Qt.CursorShape.BlankCursor)
         window.showFullScreen()
-    display.start()
+    after_first_frame(window, display.start)
 
     # Ctrl+C and SIGTERM (systemd, logout) quit cleanly; the timer lets Python see them.
     signal.signal(signal.SIGINT, lambda *_: app.quit())

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Final
 
-from client.events import ConnectionStatus
+from client.connection import ConnectionStatus
 from client.formatting import format_number
 from client.i18n import DEFAULT_LANGUAGE, closed_service_text, service_name
 from client.state import OfficeState
