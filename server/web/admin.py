@@ -18,13 +18,15 @@ from aiohttp import web
 from server.accounts import AccountError, Accounts, Refusal
 from server.auth import AUTH_KEY
 from server.office import Office
-from server.storage.port import Account, AccountRole
+from server.pairing import PAIRABLE_ROLES, AlreadyApproved, UnknownPairing, display_code
+from server.storage.port import Account, AccountRole, Role
 from server.web import admin_actions
 from server.web import sessions as session_module
 from server.web.admin_actions import OFFICE_KEY, BadReason, clean_reason
 from server.web.admin_text import LANGUAGE_COOKIE, TEXTS, date_time_text
 from server.web.dashboard import dashboard
 from server.web.json import dumps
+from server.web.pairing_api import PAIRINGS_KEY
 from server.web.phone_text import Language
 from server.web.sessions import (
     SESSIONS_KEY,
@@ -256,7 +258,54 @@ async def devices_page(request: web.Request) -> web.Response:
             }
         )
     done = request.query.get("done")
-    return render(request, "admin/devices.html", {"rows": rows, "done": done})
+    desk = request.app[PAIRINGS_KEY]
+    pending = [
+        {
+            "code": pairing.code,
+            "shown": display_code(pairing.code),
+            "device": pairing.device or "",
+            "address": pairing.address,
+            "since": date_time_text(pairing.created_at.isoformat(), zone, language),
+        }
+        for pairing in desk.pairings.pending(office.clock())
+    ]
+    counters = [counter.number for counter in office.config.counters]
+    return render(
+        request, "admin/devices.html",
+        {"rows": rows, "done": done, "pending": pending, "counters": counters,
+         "roles": [str(role) for role in PAIRABLE_ROLES]},
+    )  # fmt: skip
+
+
+async def approve_pairing(request: web.Request) -> web.Response:
+    """A supervisor approves a device that shows this code, choosing what it may do."""
+    account = person(request, AccountRole.SUPERVISOR)
+    if isinstance(account, web.Response):
+        return account
+    form = await form_of(request)
+    roles = {str(role): role for role in PAIRABLE_ROLES}
+    role = roles.get(form.get("role", ""))
+    name = " ".join(form.get("name", "").split())[:64]
+    counter: int | None = None
+    counter_text = form.get("counter", "").strip()
+    if role is Role.COUNTER:
+        numbers = {counter.number for counter in office_of(request).config.counters}
+        if counter_text.isascii() and counter_text.isdigit() and int(counter_text) in numbers:
+            counter = int(counter_text)
+    if role is None or not name or (role is Role.COUNTER and counter is None):
+        return redirect("/admin/devices?done=pairing_bad")
+    try:
+        pairing = await request.app[PAIRINGS_KEY].grant(
+            request.match_info["code"], role, counter, name
+        )
+    except (UnknownPairing, AlreadyApproved):
+        return redirect("/admin/devices?done=pairing_gone")
+    where = f" {counter}" if counter is not None else ""
+    await admin_actions.audit(
+        request.app, actor_of(account, request), "device.pair",
+        f"{name} ({role}{where}), {display_code(pairing.code)}",
+    )  # fmt: skip
+    return redirect("/admin/devices?done=paired")
 
 
 async def revoke_device(request: web.Request) -> web.Response:
@@ -392,6 +441,7 @@ def setup_admin(app: web.Application, office: Office) -> None:
     router.add_post("/admin/services/{code}/{action:close|open}", service_action)
     router.add_get("/admin/devices", devices_page)
     router.add_post("/admin/devices/{token_id}/revoke", revoke_device)
+    router.add_post("/admin/devices/pairings/{code}/approve", approve_pairing)
     router.add_get("/admin/accounts", accounts_page)
     router.add_post("/admin/accounts", create_account)
     router.add_post("/admin/accounts/{account_id}/{action:disable|password}", account_action)

@@ -55,6 +55,24 @@ class PairingDesk:
     def forget(self, pairing: Pairing) -> None:
         self._approved.pop(pairing.id, None)
 
+    async def grant(self, code: str, role: Role, counter: int | None, name: str) -> Pairing:
+        """Approve the pending pairing with `code`: make its token (off the event loop).
+
+        Raises UnknownPairing or AlreadyApproved; the caller checked role and counter.
+        """
+        office = self.office
+        now = office.clock()
+        pairing = self.pairings.by_code(code, now)
+        pairing.approving = True  # a second approval while the token is made is refused
+        try:
+            # off the loop: on PostgreSQL this is a round trip to the database
+            token = await asyncio.to_thread(office.store.create_token, role, name, counter, now)
+        finally:
+            pairing.approving = False
+        self.approve(pairing, Grant(token, role, counter, name), now)
+        log.info("pairing %s approved as %s %r", pairing.code, role, name)
+        return pairing
+
 
 PAIRINGS_KEY = web.AppKey("pairings", PairingDesk)
 
@@ -177,22 +195,14 @@ async def approve_pairing(request: web.Request) -> web.Response:
         office.day.counter(counter)  # an unknown counter -> 404 unknown_counter
     elif counter is not None:
         raise ApiFailure(400, "bad_request", "'counter' only goes with the role counter")
-    desk = request.app[PAIRINGS_KEY]
-    now = office.clock()
     try:
-        pairing = desk.pairings.by_code(request.match_info["code"], now)
+        pairing = await request.app[PAIRINGS_KEY].grant(
+            request.match_info["code"], role, counter, name
+        )
     except UnknownPairing as exc:
         raise ApiFailure(404, "unknown_pairing", str(exc)) from exc
     except AlreadyApproved as exc:
         raise ApiFailure(409, "already_approved", str(exc)) from exc
-    pairing.approving = True  # a second approval while the token is made is refused
-    try:
-        # off the loop: on PostgreSQL this is a round trip to the database
-        token = await asyncio.to_thread(office.store.create_token, role, name, counter, now)
-    finally:
-        pairing.approving = False
-    desk.approve(pairing, Grant(token, role, counter, name), now)
-    log.info("pairing %s approved as %s %r", pairing.code, role, name)
     return _json(
         {"code": pairing.code, "role": str(role), "counter": counter, "name": name}, status=201
     )

@@ -532,3 +532,49 @@ def test_on_a_terminal_the_password_is_asked_twice_and_must_match(
     answers[:] = [PASSWORD, PASSWORD]
     assert main(["--data-dir", str(data), "user", "create", "rina", "--role", "admin"]) == 0
     assert prompts[-2:] == ["Kata sandi (minimal 8 karakter): ", "Ulangi: "]
+
+
+async def test_a_supervisor_approves_a_new_device_by_its_code_and_it_gets_its_token(
+    start_office: StartOffice, browsers: Any
+) -> None:
+    office = await start_office()
+    add_account(office, "rina", AccountRole.SUPERVISOR)
+    base = f"http://127.0.0.1:{office.server.port}/api/v1"
+    async with office.session.post(f"{base}/pairings", json={"device": "tv"}) as answer:
+        pairing = await answer.json()
+    browser = browsers(office)
+    await browser.sign_in("rina")
+    page = (await browser.get("/admin/devices"))[1]
+    assert pairing["code_display"] in page and "menunggu persetujuan" in page
+    code = pairing["code"]
+    # a counter device needs its loket; a missing name is refused, nothing is made
+    for form in ({"role": "counter", "name": "Loket"}, {"role": "display", "name": " "}):
+        status, _, location = await browser.post(f"/admin/devices/pairings/{code}/approve", form)
+        assert (status, location) == (303, "/admin/devices?done=pairing_bad")
+    status, _, location = await browser.post(
+        f"/admin/devices/pairings/{code}/approve", {"role": "display", "name": "<b>TV</b> lobi"}
+    )
+    assert (status, location) == (303, "/admin/devices?done=paired")
+    async with office.session.get(f"{base}/pairings/{pairing['id']}") as answer:
+        granted = await answer.json()
+    assert (granted["role"], granted["name"]) == ("display", "<b>TV</b> lobi")
+    async with office.session.get(
+        f"{base}/snapshot", headers={"Authorization": f"Bearer {granted['token']}"}
+    ) as answer:
+        assert answer.status == 200
+    again = await browser.post(
+        f"/admin/devices/pairings/{code}/approve", {"role": "display", "name": "TV lobi"}
+    )
+    assert again[2] == "/admin/devices?done=pairing_gone"
+    page = (await browser.get("/admin/devices"))[1]
+    assert "Tidak ada perangkat yang menunggu" in page
+    assert "&lt;b&gt;TV&lt;/b&gt; lobi" in page and "<b>TV</b>" not in page
+    assert "menyetujui perangkat baru" in (await browser.get("/admin/audit"))[1]
+    # without the form's CSRF token nothing is approved
+    async with office.session.post(f"{base}/pairings", json={}) as answer:
+        other = await answer.json()
+    refused = await browser.post(
+        f"/admin/devices/pairings/{other['code']}/approve",
+        {"role": "kiosk", "name": "Kiosk"}, csrf=False,
+    )  # fmt: skip
+    assert refused[0] == 403

@@ -311,13 +311,34 @@ async def test_the_devices_page_lists_tokens_and_revokes_one(
         }
         assert "terhubung" in rows["display"]
         assert "belum sejak server mulai" in rows["counter3"]
-        screenshot(driver, "devices", tmp_path)
         display = next(t for t in office.office.store.list_tokens() if t.name == "display")
         await in_browser(click_and_load, driver, f"#device-{display.id} .revoke")
         assert "Token perangkat dicabut" in text_of(driver, "main")
         message = await asyncio.wait_for(socket.receive(), 2.0)
         assert message.data == 1008 or socket.closed
     assert "Dicabut" in text_of(driver, f"#device-{display.id}")
+
+
+async def test_a_new_tv_is_approved_from_the_devices_page_by_its_code(
+    start_office: StartOffice, driver: Any, tmp_path: Path
+) -> None:
+    office = await start_office()
+    add_account(office, "rina", AccountRole.SUPERVISOR)
+    async with office.session.post(office.api + "/pairings", json={"device": "tv"}) as answer:
+        pairing = await answer.json()
+    await in_browser(sign_in, driver, office, "rina")
+    await in_browser(driver.get, url(office, "/admin/devices"))
+    row = f"#pairing-{pairing['code']}"
+    assert pairing["code_display"] in text_of(driver, row)
+    name = driver.find_element("css selector", f"{row} input[name=name]")
+    await in_browser(name.send_keys, "TV ruang tunggu")
+    screenshot(driver, "devices", tmp_path)
+    await in_browser(click_and_load, driver, f"{row} .approve")
+    assert "Perangkat disetujui" in text_of(driver, "main")
+    assert "TV ruang tunggu" in text_of(driver, "#devices")
+    async with office.session.get(f"{office.api}/pairings/{pairing['id']}") as answer:
+        granted = await answer.json()
+    assert (granted["role"], granted["name"]) == ("display", "TV ruang tunggu")
 
 
 async def test_english_is_one_click_away(start_office: StartOffice, driver: Any) -> None:
