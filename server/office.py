@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -23,12 +24,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from server.config import Config
-from server.domain.model import Change, EventType, Ticket
+from server.config import Config, parse_office_settings
+from server.domain.model import Change, EventType, Ticket, TicketStatus
 from server.domain.queue import QueueDay
 from server.domain.schedule import Closure, closure, local_day, next_midnight
+from server.domain.settings import OfficeSettings
 from server.errors import StorageError
 from server.record import clock_event, event_for_change
+from server.settings_document import office_settings_document
 from server.storage import open_store
 from server.storage.port import ActiveServer, Commit, DayState, Event, Store
 
@@ -36,6 +39,11 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 Action = Callable[[QueueDay, datetime], Change]
 RECOVERY_RETRY_S = 1.0
+SETTINGS_CHANGED = "settings.changed"  # in the office's record, not sent to devices
+
+
+class SettingsConflict(Exception):
+    """New settings that would leave today's tickets or counters without their service."""
 
 
 def system_clock() -> datetime:
@@ -119,6 +127,7 @@ class Office:
                 self.store.description,
             )
             return
+        await self._load_stored_settings()
         now = self.clock()
         state = await asyncio.to_thread(self.store.load_day, local_day(now, self.config.zone))
         self._install(state, now)
@@ -289,6 +298,79 @@ class Office:
             self._start_recovery()
             return
         self.feed.publish(event, prepared)
+
+    # ---------------------------------------------------------------- settings
+
+    def settings_document(self) -> dict[str, Any]:
+        """The office settings in effect, as the keys of the TOML sections."""
+        return office_settings_document(self.config)
+
+    def with_settings(self, settings: OfficeSettings) -> Config:
+        fields = {name: getattr(settings, name) for name in OfficeSettings.__dataclass_fields__}
+        return Config(**fields, server=self.config.server)
+
+    async def _load_stored_settings(self) -> None:
+        """The settings stored at run time win over the TOML's (which seed a new database)."""
+        stored = await asyncio.to_thread(self.store.load_settings)
+        if stored is None:
+            return
+
+        if stored != office_settings_document(self.config):
+            log.warning(
+                "the office sections of antrian.toml differ from the settings stored in the "
+                "database; the stored ones are used (antrian-server settings export shows them)"
+            )
+        self.config = self.with_settings(parse_office_settings(stored))
+
+    async def replace_settings(self, settings: OfficeSettings, by: str) -> Event:
+        """Swap the office settings now and store them with a `settings.changed` event.
+
+        Today's queue is rebuilt from its tickets and counters under the new settings;
+        SettingsConflict when a waiting or called ticket, or a counter serving someone,
+        would be left without its service or counter.
+        """
+        self._refuse_while_recovering()
+        now = self.clock()
+        if now >= self._midnight:
+            self.tick(now)
+        self._check_orphans(settings)
+        config = self.with_settings(settings)
+        day = self.day
+        document = office_settings_document(config)
+        old_zone = self.config.zone
+        self.config = config
+        self._day = QueueDay(
+            config, day.day, tickets=tuple(day.tickets.values()),
+            counters=tuple(day.counters.values()), closed_services=day.closed_services,
+            closed_notes=day.closed_notes, next_id=day.next_id,
+        )  # fmt: skip
+        if config.zone != old_zone:
+            self._midnight = next_midnight(now, config.zone)
+        self._open_state = self._service_open_state(now)
+        event = Event(
+            id=self._next_event_id(), type=SETTINGS_CHANGED, at=now.astimezone(config.zone),
+            day=day.day, data={"by": by},
+        )  # fmt: skip
+        commit = Commit(event=event, settings=json.dumps(document, ensure_ascii=False))
+        await self._commit(commit, self.feed.prepare(self, None, event))
+        return event
+
+    def _check_orphans(self, settings: OfficeSettings) -> None:
+        codes = {service.code for service in settings.services}
+        numbers = {counter.number for counter in settings.counters}
+        for ticket in self.day.tickets.values():
+            if ticket.service not in codes and ticket.status in (
+                TicketStatus.WAITING, TicketStatus.CALLED,
+            ):  # fmt: skip
+                raise SettingsConflict(
+                    f"Layanan {ticket.service} masih punya antrean hari ini "
+                    f"({ticket.number}); layanan itu belum bisa dihapus"
+                )
+        for counter in self.day.counters.values():
+            if counter.number not in numbers and counter.current is not None:
+                raise SettingsConflict(
+                    f"Loket {counter.number} sedang melayani; loket itu belum bisa dihapus"
+                )
 
     # ---------------------------------------------------------------- failure
 

@@ -131,6 +131,8 @@ class Commit:
     service_states: tuple[tuple[str, bool], ...] = ()  # (code, closed by the supervisor)
     # (code, the supervisor's reason) for each service of `service_states`; None: no reason
     service_notes: tuple[tuple[str, str | None], ...] = ()
+    # the office settings this change stores (their document as JSON text); None: unchanged
+    settings: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +207,10 @@ class Store(Protocol):
     def load_day(self, day: date) -> DayState: ...
 
     def load_ticket(self, ticket_id: int) -> Ticket | None: ...
+
+    def load_settings(self) -> dict[str, Any] | None:
+        """The office settings stored at run time (their document); None: never changed."""
+        ...
 
     # ------------------------------------------------------------ writing
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import shutil
 import tempfile
@@ -193,6 +194,14 @@ class PostgresStore:
             closed_notes={str(code): str(note) for code, note in notes},
         )  # fmt: skip
 
+    def load_settings(self) -> dict[str, Any] | None:
+        with self._reading("the office settings") as connection:
+            row = connection.execute("SELECT document FROM settings WHERE id = 1").fetchone()
+        if row is None:
+            return None
+        document: dict[str, Any] = json.loads(row[0])
+        return document
+
     def load_ticket(self, ticket_id: int) -> Ticket | None:
         with self._reading("a ticket") as connection:
             row = connection.execute(f"{SELECT_TICKETS} WHERE id = %s", (ticket_id,)).fetchone()
@@ -277,6 +286,8 @@ class PostgresStore:
                     cursor.executemany(UPSERT_SERVICE_STATE, rows.service_states)
                 if rows.service_notes:
                     cursor.executemany(UPDATE_SERVICE_NOTE, rows.service_notes)
+                if rows.settings is not None:
+                    cursor.execute(UPSERT_SETTINGS, rows.settings)
                 with connection.cursor() as updates:
                     if rows.changed_tickets:
                         updates.executemany(UPDATE_TICKET, rows.changed_tickets)
@@ -429,7 +440,8 @@ class PostgresStore:
                 if empty_only and held is not None and held[0]:
                     raise StorageError(f"{self._description} is not empty: it holds {held[0]} rows")
                 cursor.execute(
-                    "TRUNCATE tickets, counters, service_states, tokens, events, accounts, audit"
+                    "TRUNCATE tickets, counters, service_states, tokens, events, accounts, audit, "
+                    "settings"
                 )
                 postgres_export.write_history(cursor, history, log_id)
         except psycopg.Error as exc:
@@ -457,6 +469,12 @@ class PostgresStore:
         self._local = threading.local()
 
 
+UPSERT_SETTINGS = (
+    "INSERT INTO settings (id, document, event_id) VALUES (1, %s, %s) "
+    "ON CONFLICT (id) DO UPDATE SET document = excluded.document, event_id = excluded.event_id"
+)
+
+
 class BatchRows:
     """The rows of a batch of commits, each row once in its last state."""
 
@@ -467,6 +485,7 @@ class BatchRows:
         self.counters: list[tuple[object, ...]] = []
         self.service_states: list[tuple[object, ...]] = []
         self.service_notes: list[tuple[object, ...]] = []  # (note, code)
+        self.settings: tuple[object, ...] | None = None  # (document, event id), the last
 
     @classmethod
     def of(cls, commits: Sequence[Commit]) -> BatchRows:
@@ -494,6 +513,8 @@ class BatchRows:
                 services[code] = (code, closed)
             for code, note in commit.service_notes:
                 notes[code] = (note, code)
+            if commit.settings is not None:
+                rows.settings = (commit.settings, event.id)
         rows.new_tickets = [ticket_row(ticket) for ticket in new.values()]
         rows.changed_tickets = [
             (*row[1:], row[0]) for row in (ticket_row(ticket) for ticket in changed.values())

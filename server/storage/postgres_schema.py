@@ -105,10 +105,19 @@ def _migrate_3(cursor: psycopg.Cursor[Any]) -> None:
         cursor.execute(statement)
 
 
+def _migrate_4(cursor: psycopg.Cursor[Any]) -> None:
+    # as SQLite v6: the office settings changed at run time (one row)
+    cursor.execute(
+        "CREATE TABLE settings (id integer PRIMARY KEY CHECK (id = 1), "
+        "document text NOT NULL, event_id bigint NOT NULL)"
+    )
+
+
 MIGRATIONS: tuple[Callable[[psycopg.Cursor[Any]], None], ...] = (
     _migrate_1,
     _migrate_2,
     _migrate_3,
+    _migrate_4,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -153,12 +153,22 @@ def _migrate_5(db: sqlite_utils.Database) -> None:
     connection.execute("INSERT INTO meta VALUES ('accounts_version', '0')")
 
 
+def _migrate_6(db: sqlite_utils.Database) -> None:
+    # the office settings changed at run time (one row; none: the TOML's settings), with
+    # the id of the `settings.changed` event that stored them
+    db.conn.execute(
+        "CREATE TABLE settings (id INTEGER PRIMARY KEY CHECK (id = 1), "
+        "document TEXT NOT NULL, event_id INTEGER NOT NULL)"
+    )
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _migrate_1,
     _migrate_2,
     _migrate_3,
     _migrate_4,
     _migrate_5,
+    _migrate_6,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from server.domain.model import Counter, CounterState, Ticket
 from server.errors import StorageError
@@ -131,6 +132,16 @@ class SqliteStore:
         return DayState(
             tuple(tickets), tuple(counters), frozenset(closed), next_id, head, closed_notes=notes
         )
+
+    def load_settings(self) -> dict[str, Any] | None:
+        try:
+            row = self._read().execute("SELECT document FROM settings WHERE id = 1").fetchone()
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot read the office settings: {exc}") from exc
+        if row is None:
+            return None
+        document: dict[str, Any] = json.loads(row[0])
+        return document
 
     def load_ticket(self, ticket_id: int) -> Ticket | None:
         return repository.load_ticket(self._read(), ticket_id)
@@ -416,6 +427,12 @@ def check_backup(source: Path) -> None:
         raise StorageError(f"{source} comes from a newer Antrian (schema {version}): upgrade")
 
 
+UPSERT_SETTINGS = (
+    "INSERT INTO settings (id, document, event_id) VALUES (1, ?, ?) "
+    "ON CONFLICT (id) DO UPDATE SET document = excluded.document, event_id = excluded.event_id"
+)
+
+
 def _event_row(event: Event) -> tuple[object, ...]:
     return (
         event.id, event.v, event.type, event.at.isoformat(), event.day.isoformat(),
@@ -443,6 +460,8 @@ def _write_commit(connection: sqlite3.Connection, commit: Commit) -> None:
         connection.execute(UPSERT_SERVICE_STATE, (code, int(closed)))
     for code, note in commit.service_notes:
         connection.execute(UPDATE_SERVICE_NOTE, (note, code))
+    if commit.settings is not None:
+        connection.execute(UPSERT_SETTINGS, (commit.settings, event.id))
 
 
 def _event_from_row(row: tuple[object, ...]) -> Event:

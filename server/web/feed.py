@@ -6,7 +6,7 @@ from typing import Any
 
 from client import protocol
 from server.domain.model import Change
-from server.office import Office
+from server.office import SETTINGS_CHANGED, Office
 from server.storage.port import Event
 from server.web import serialize
 from server.web.events import EventHub
@@ -35,6 +35,9 @@ class DeviceFeed:
     def publish(self, event: Event, prepared: object) -> None:
         if prepared is None:
             self.hub.published_seq = event.id  # nothing to send: no one missed anything
+            if event.type == SETTINGS_CHANGED:
+                # new names, hours, counters: every device starts again from a snapshot
+                self.hub.resync_all()
             return
         assert isinstance(prepared, str)
         self.hub.publish(event.id, prepared)

@@ -34,6 +34,7 @@ from server.web.json import dumps
 from server.web.pages import TICKET_FEED_KEY, phone_url, setup_pages
 from server.web.pairing_api import setup_pairing
 from server.web.sessions import api_actor
+from server.web.settings_api import setup_settings
 from server.web.ticket_feed import TicketFeed
 
 log = logging.getLogger(__name__)
@@ -461,6 +462,7 @@ def create_app(office: Office) -> web.Application:
     setup_pairing(app, office)  # /api/v1/pairings: a new device gets its token
     setup_device_pages(app)  # the browser TV /tv and counter /loket, their voice clips
     setup_admin(app, office)  # /admin: sessions, CSRF, dashboard, devices, accounts, audit
+    setup_settings(app, office)  # /api/v1/settings: read and replace the office settings
     return app
 
 

@@ -1,0 +1,159 @@
+"""GET/PUT /api/v1/settings: the office settings replaced at run time, on both engines."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from typing import Any
+
+import pytest
+
+from server.storage.port import AccountRole
+from tests.server.conftest import Running, StartOffice
+from tests.server.test_admin import Browser, add_account
+
+
+async def read_settings(office: Running, token: str = "admin") -> tuple[int, Any, str]:
+    async with office.session.get(office.api + "/settings", headers=office.auth(token)) as answer:
+        return answer.status, await answer.json(), answer.headers.get("ETag", "")
+
+
+async def put_settings(
+    office: Running, document: Any, if_match: str | None = None, token: str = "admin"
+) -> tuple[int, Any, str]:
+    headers = office.auth(token)
+    if if_match is not None:
+        headers["If-Match"] = if_match
+    async with office.session.put(
+        office.api + "/settings", json=document, headers=headers
+    ) as answer:
+        return answer.status, await answer.json(), answer.headers.get("ETag", "")
+
+
+def renamed(document: dict[str, Any], name: str) -> dict[str, Any]:
+    changed = copy.deepcopy(document)
+    changed["services"][0]["name"] = name
+    return changed
+
+
+async def test_get_answers_the_office_sections_and_put_replaces_them(
+    start_office: StartOffice,
+) -> None:
+    office = await start_office()
+    status, document, tag = await read_settings(office)
+    assert status == 200 and tag
+    assert list(document) == [
+        "office", "priority", "hours", "breaks", "holidays", "services", "counters",
+    ]  # fmt: skip
+    assert "server" not in document
+    changed = renamed(document, "Akta Kelahiran")
+    changed["holidays"] = [{"date": "2026-12-25", "name": "Hari Raya Natal"}]
+    status, answer, new_tag = await put_settings(office, changed, if_match=tag)
+    assert status == 200 and new_tag != tag
+    assert answer["services"][0]["name"] == "Akta Kelahiran"
+    assert answer["holidays"] == [{"date": "2026-12-25", "name": "Hari Raya Natal"}]
+    status, again, tag_again = await read_settings(office)
+    assert (again, tag_again) == (answer, new_tag)
+
+
+async def test_a_stale_etag_is_refused_with_412(start_office: StartOffice) -> None:
+    office = await start_office()
+    _, document, tag = await read_settings(office)
+    assert (await put_settings(office, renamed(document, "Satu"), if_match=tag))[0] == 200
+    status, answer, _ = await put_settings(office, renamed(document, "Dua"), if_match=tag)
+    assert (status, answer["error"]) == (412, "settings_changed")
+    assert (await read_settings(office))[1]["services"][0]["name"] == "Satu"
+
+
+async def test_invalid_settings_are_422_naming_the_loket(start_office: StartOffice) -> None:
+    office = await start_office()
+    _, document, _ = await read_settings(office)
+    document["counters"][2]["services"] = ["Z"]
+    status, answer, _ = await put_settings(office, document)
+    assert status == 422
+    assert answer["error"] == "invalid_settings"
+    assert "Loket 3" in answer["message"] and "counters[2]" not in answer["message"]
+    assert answer["path"].startswith("counters[2]")
+    document["counters"][2]["services"] = []
+    status, answer, _ = await put_settings(office, document)
+    assert status == 422 and "Loket 3" in answer["message"]
+
+
+async def test_a_renamed_service_reaches_services_and_a_connected_device(
+    start_office: StartOffice,
+) -> None:
+    office = await start_office()
+    socket = await office.session.ws_connect(office.api + "/events", headers=office.auth("display"))
+    first = await asyncio.wait_for(socket.receive_json(), timeout=5)
+    assert first["type"] == "snapshot"
+    _, document, _ = await read_settings(office)
+    assert (await put_settings(office, renamed(document, "Kartu Keluarga Baru")))[0] == 200
+    status, services = await office.get("/services")
+    assert status == 200 and services["services"][0]["name"] == "Kartu Keluarga Baru"
+    message = await asyncio.wait_for(socket.receive_json(), timeout=5)
+    assert message["type"] == "snapshot"
+    assert message["services"][0]["name"] == "Kartu Keluarga Baru"
+    await socket.close()
+
+
+async def test_the_change_is_in_the_record_with_who_made_it(start_office: StartOffice) -> None:
+    office = await start_office()
+    _, document, _ = await read_settings(office)
+    await put_settings(office, renamed(document, "Baru"))
+    async with office.session.get(office.api + "/log", headers=office.auth("admin")) as answer:
+        events = (await answer.json())["events"]
+    assert events[-1]["type"] == "settings.changed"
+    assert events[-1]["data"]["by"] == "token admin"
+
+
+async def test_removing_a_service_with_waiting_tickets_is_409(start_office: StartOffice) -> None:
+    office = await start_office()
+    await office.post("/tickets", "kiosk", {"service": "B"})
+    _, document, _ = await read_settings(office)
+    changed = copy.deepcopy(document)
+    changed["services"] = [s for s in changed["services"] if s["code"] != "B"]
+    for counter in changed["counters"]:
+        counter["services"] = [code for code in counter["services"] if code != "B"] or ["A"]
+    status, answer, _ = await put_settings(office, changed)
+    assert (status, answer["error"]) == (409, "settings_conflict")
+    assert "Layanan B" in answer["message"]
+
+
+async def test_non_admins_may_not_read_or_replace_the_settings(
+    start_office: StartOffice,
+) -> None:
+    office = await start_office()
+    assert (await read_settings(office, token="display"))[0] == 403
+    _, document, _ = await read_settings(office)
+    assert (await put_settings(office, document, token="kiosk"))[0] == 403
+    add_account(office, "Supervisor Rina", AccountRole.SUPERVISOR)
+    add_account(office, "Admin Budi", AccountRole.ADMIN)
+    supervisor = Browser(office)
+    admin = Browser(office)
+    try:
+        await supervisor.sign_in("Supervisor Rina")
+        assert (await supervisor.api("GET", "/settings"))[0] == 403
+        await admin.sign_in("Admin Budi")
+        status, read = await admin.api("GET", "/settings")
+        assert status == 200
+        assert (await admin.api("PUT", "/settings", renamed(read, "X"), csrf=False))[0] == 403
+        status, answer = await admin.api("PUT", "/settings", renamed(read, "Dari Browser"))
+        assert status == 200 and answer["services"][0]["name"] == "Dari Browser"
+    finally:
+        await supervisor.close()
+        await admin.close()
+
+
+async def test_stored_settings_win_after_a_restart(
+    start_office: StartOffice, caplog: pytest.LogCaptureFixture
+) -> None:
+    office = await start_office()
+    _, document, _ = await read_settings(office)
+    await put_settings(office, renamed(document, "Tetap Setelah Restart"))
+    await office.session.close()
+    await office.server.close()
+    await office.office.close()
+    again = await start_office()
+    assert "differ from the settings stored" in caplog.text
+    status, services = await again.get("/services")
+    assert status == 200 and services["services"][0]["name"] == "Tetap Setelah Restart"
