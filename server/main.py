@@ -27,6 +27,7 @@ from server.discovery import Advertiser
 from server.errors import AntrianError
 from server.office import Office
 from server.pair_cli import add_pair_commands, run_pair
+from server.settings_cli import add_settings_commands, run_settings
 from server.storage import open_store
 from server.storage.port import Role
 from server.storage.schema import DATABASE_FILE
@@ -90,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     holiday_import.add_argument("file", help="e.g. libur-2027.csv")
     add_pair_commands(commands)
+    add_settings_commands(commands)
     return parser
 
 
@@ -356,6 +358,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return import_holidays(config, Path(arguments.file))
         if arguments.command == "pair":
             return run_pair(config, arguments)
+        if arguments.command == "settings":
+            return run_settings(config, arguments)
         port_file = Path(arguments.port_file) if arguments.port_file else None
         run_event_loop(serve(config, port_file, access_log=arguments.verbose))
         return 0

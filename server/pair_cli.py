@@ -49,7 +49,7 @@ def run_pair(config: Config, arguments: argparse.Namespace) -> int:
                 "running server (start it, then run this again)"
             )
         if arguments.pair_command == "list":
-            answer = _ask(store, active.url, "GET", "/api/v1/pairings", None)
+            answer = ask_running_server(store, active.url, "GET", "/api/v1/pairings", None)
             for pairing in answer["pairings"]:
                 device = pairing["device"] or "-"
                 print(
@@ -63,7 +63,8 @@ def run_pair(config: Config, arguments: argparse.Namespace) -> int:
         if arguments.counter is not None:
             body["counter"] = arguments.counter
         code = urllib.parse.quote("".join(arguments.code.split()), safe="")
-        answer = _ask(store, active.url, "POST", f"/api/v1/pairings/{code}/approve", body)
+        path = f"/api/v1/pairings/{code}/approve"
+        answer = ask_running_server(store, active.url, "POST", path, body)
         counter = f" counter {answer['counter']}" if answer["counter"] is not None else ""
         print(f"approved {answer['code']}: {answer['role']}{counter} {answer['name']!r}")
         return 0
@@ -71,7 +72,7 @@ def run_pair(config: Config, arguments: argparse.Namespace) -> int:
         store.close()
 
 
-def _ask(store: Store, base_url: str, method: str, path: str, body: Any) -> Any:
+def ask_running_server(store: Store, base_url: str, method: str, path: str, body: Any) -> Any:
     now = datetime.now(UTC)
     name = f"pair-cli-{secrets.token_hex(4)}"
     token = store.create_token(Role.ADMIN, name, None, now)
@@ -97,4 +98,4 @@ def _ask(store: Store, base_url: str, method: str, path: str, body: Any) -> Any:
         store.revoke_token(name, datetime.now(UTC))
 
 
-__all__ = ["add_pair_commands", "run_pair"]
+__all__ = ["add_pair_commands", "ask_running_server", "run_pair"]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import copy
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from server.main import main
 from server.storage.port import AccountRole
 from tests.server.conftest import Running, StartOffice
 from tests.server.test_admin import Browser, add_account
@@ -157,3 +159,63 @@ async def test_stored_settings_win_after_a_restart(
     assert "differ from the settings stored" in caplog.text
     status, services = await again.get("/services")
     assert status == 200 and services["services"][0]["name"] == "Tetap Setelah Restart"
+
+
+# ------------------------------------------------------------------ the settings CLI
+
+
+def settings_cli(office: Running, monkeypatch: pytest.MonkeyPatch, *arguments: str) -> int:
+    if office.database.url:
+        monkeypatch.setenv("ANTRIAN_DATABASE_URL", office.database.url)
+    return main(["--data-dir", str(office.database.data_dir), "settings", *arguments])
+
+
+async def test_export_and_import_round_trip_while_stopped(
+    start_office: StartOffice, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    office = await start_office()
+    _, document, _ = await read_settings(office)
+    await put_settings(office, renamed(document, 'Akta "Kelahiran" Anak'))
+    await office.session.close()
+    await office.server.close()
+    await office.office.close()
+    exported = tmp_path / "pengaturan.toml"
+    assert await asyncio.to_thread(settings_cli, office, monkeypatch, "export", str(exported)) == 0
+    text = exported.read_text(encoding="utf-8")
+    assert 'name = "Akta \\"Kelahiran\\" Anak"' in text
+    exported.write_text(text.replace('Akta \\"Kelahiran\\" Anak', "Surat Pindah"), "utf-8")
+    assert await asyncio.to_thread(settings_cli, office, monkeypatch, "import", str(exported)) == 0
+    again = tmp_path / "lagi.toml"
+    assert await asyncio.to_thread(settings_cli, office, monkeypatch, "export", str(again)) == 0
+    assert again.read_text(encoding="utf-8") == exported.read_text(encoding="utf-8")
+    restarted = await start_office()
+    _, services = await restarted.get("/services")
+    assert services["services"][0]["name"] == "Surat Pindah"
+
+
+async def test_import_goes_through_the_running_server(
+    start_office: StartOffice, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    office = await start_office()
+    office.office.announce_address(f"http://127.0.0.1:{office.server.port}")
+    source = tmp_path / "pengaturan.toml"
+    assert await asyncio.to_thread(settings_cli, office, monkeypatch, "export", str(source)) == 0
+    text = source.read_text(encoding="utf-8").replace("Administrasi Kependudukan", "Dukcapil")
+    source.write_text(text, encoding="utf-8")
+    assert await asyncio.to_thread(settings_cli, office, monkeypatch, "import", str(source)) == 0
+    _, services = await office.get("/services")
+    assert services["services"][0]["name"] == "Dukcapil"
+
+
+async def test_import_refuses_a_mistake_naming_the_loket(
+    start_office: StartOffice,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    office = await start_office()
+    await office.office.close()
+    source = tmp_path / "salah.toml"
+    source.write_text('[[counters]]\nnumber = 1\nservices = ["Z"]\n', encoding="utf-8")
+    assert await asyncio.to_thread(settings_cli, office, monkeypatch, "import", str(source)) == 2
+    assert "Loket 1" in capsys.readouterr().err
