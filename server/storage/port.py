@@ -168,6 +168,7 @@ class History:
     accounts: Sequence[tuple[Account, str]] = ()  # with its password hash
     audit: Sequence[AuditEntry] = ()
     closed_notes: dict[str, str] = field(default_factory=dict)
+    settings: tuple[str, int] | None = None  # the stored settings (JSON) and their event id
 
 
 Done = Callable[[BaseException | None], None]

@@ -57,6 +57,7 @@ TABLES: tuple[tuple[str, str, str], ...] = (
         "id, name, role, secret_hash, created_at, secret_changed_at, disabled_at",
     ),
     ("audit", "id, at, actor, role, action, detail", "id, at, actor, role, action, detail"),
+    ("settings", "id, document, event_id", "id, document, event_id"),
     (
         "tokens",
         "id, name, role, counter, token_hash, created_at, revoked_at",
@@ -170,11 +171,13 @@ def read_history(connection: psycopg.Connection[Any]) -> History:
                 "SELECT id, at, actor, role, action, detail FROM audit ORDER BY id"
             ).fetchall()
         ]  # fmt: skip
+        stored = connection.execute("SELECT document, event_id FROM settings").fetchone()
     if log_id is None:
         raise StorageError("the database has no office record (log id): it was not migrated")
     return History(
-        str(log_id[0]), tickets, counters, closed, tokens, events, accounts, audit, notes
-    )
+        str(log_id[0]), tickets, counters, closed, tokens, events, accounts, audit, notes,
+        settings=(str(stored[0]), int(stored[1])) if stored is not None else None,
+    )  # fmt: skip
 
 
 def write_history(cursor: psycopg.Cursor[Any], history: History, log_id: str) -> None:
@@ -234,5 +237,9 @@ def write_history(cursor: psycopg.Cursor[Any], history: History, log_id: str) ->
         "UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'accounts_version'"
     )
     cursor.executemany(INSERT_EVENT, [event_row(event) for event in history.events])
+    if history.settings is not None:
+        cursor.execute(
+            "INSERT INTO settings (id, document, event_id) VALUES (1, %s, %s)", history.settings
+        )
     cursor.execute("UPDATE meta SET value = %s WHERE key = 'log_id'", (log_id,))
     cursor.execute("UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'tokens_version'")

@@ -293,6 +293,7 @@ class SqliteStore:
                 for row in connection.execute(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY id")
             ]
             people, audit, notes = accounts.read_for_history(connection)
+            stored = connection.execute("SELECT document, event_id FROM settings").fetchone()
             connection.execute("COMMIT")
         except sqlite3.Error as exc:
             raise StorageError(f"cannot read the database {self.path}: {exc}") from exc
@@ -301,8 +302,9 @@ class SqliteStore:
         if log_id is None:
             raise StorageError(f"{self.path} has no office record (log id): migrate it first")
         return History(
-            str(log_id[0]), tickets, counters, closed, tokens, events, people, audit, notes
-        )
+            str(log_id[0]), tickets, counters, closed, tokens, events, people, audit, notes,
+            settings=(str(stored[0]), int(stored[1])) if stored is not None else None,
+        )  # fmt: skip
 
     def import_history(self, history: History) -> None:
         connection = connect(self.path, durable=self._durable)
@@ -341,6 +343,8 @@ class SqliteStore:
             accounts.write_for_history(
                 connection, history.accounts, history.audit, history.closed_notes
             )
+            if history.settings is not None:
+                connection.execute(UPSERT_SETTINGS, history.settings)
             connection.execute("UPDATE meta SET value = ? WHERE key = 'log_id'", (history.log_id,))
             connection.execute("COMMIT")
         except sqlite3.Error as exc:

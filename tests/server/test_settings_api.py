@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from server.main import main
-from server.storage.port import AccountRole
+from server.storage.port import AccountRole, Commit, Event
 from tests.server.conftest import Running, StartOffice
 from tests.server.test_admin import Browser, add_account
+from tests.support.database import Database
+
+NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 
 
 async def read_settings(office: Running, token: str = "admin") -> tuple[int, Any, str]:
@@ -219,3 +224,27 @@ async def test_import_refuses_a_mistake_naming_the_loket(
     source.write_text('[[counters]]\nnumber = 1\nservices = ["Z"]\n', encoding="utf-8")
     assert await asyncio.to_thread(settings_cli, office, monkeypatch, "import", str(source)) == 2
     assert "Loket 1" in capsys.readouterr().err
+
+
+async def test_migrating_a_database_carries_the_stored_settings(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    source = Database(tmp_path / "source").store()
+    assert await asyncio.to_thread(source.acquire)
+    source.start_writer(asyncio.get_running_loop())
+    assert source.load_settings() is None
+    document = {"office": {"name": "Kecamatan Ujung"}}
+    finished: asyncio.Future[BaseException | None] = asyncio.get_running_loop().create_future()
+    event = Event(1, "settings.changed", NOW, NOW.date(), data={"by": "rina"})
+    source.submit(Commit(event, settings=json.dumps(document)), finished.set_result)
+    assert await finished is None
+    assert source.load_settings() == document
+    history = await asyncio.to_thread(source.export_history)
+    await asyncio.to_thread(source.close)
+    target = Database(tmp_path / "target", database_url).store()
+    try:
+        await asyncio.to_thread(target.open_existing)
+        await asyncio.to_thread(target.import_history, history)
+        assert await asyncio.to_thread(target.load_settings) == document
+    finally:
+        await asyncio.to_thread(target.close)
