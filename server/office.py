@@ -322,7 +322,9 @@ class Office:
             )
         self.config = self.with_settings(parse_office_settings(stored))
 
-    async def replace_settings(self, settings: OfficeSettings, by: str) -> Event:
+    async def replace_settings(
+        self, settings: OfficeSettings, by: str, language: str = "id"
+    ) -> Event:
         """Swap the office settings now and store them with a `settings.changed` event.
 
         Today's queue is rebuilt from its tickets and counters under the new settings;
@@ -333,18 +335,18 @@ class Office:
         now = self.clock()
         if now >= self._midnight:
             self.tick(now)
-        self._check_orphans(settings)
+        self._check_orphans(settings, language)
         config = self.with_settings(settings)
         day = self.day
         document = office_settings_document(config)
-        old_zone = self.config.zone
+        previous = self.config
         self.config = config
         self._day = QueueDay(
             config, day.day, tickets=tuple(day.tickets.values()),
             counters=tuple(day.counters.values()), closed_services=day.closed_services,
             closed_notes=day.closed_notes, next_id=day.next_id,
         )  # fmt: skip
-        if config.zone != old_zone:
+        if config.zone != previous.zone:
             self._midnight = next_midnight(now, config.zone)
         self._open_state = self._service_open_state(now)
         event = Event(
@@ -352,10 +354,16 @@ class Office:
             day=day.day, data={"by": by},
         )  # fmt: skip
         commit = Commit(event=event, settings=json.dumps(document, ensure_ascii=False))
-        await self._commit(commit, self.feed.prepare(self, None, event))
+        try:
+            await self._commit(commit, self.feed.prepare(self, None, event))
+        except BaseException:
+            # not stored: the day is reloaded (see _recover) under the settings that are
+            self.config = previous
+            raise
         return event
 
-    def _check_orphans(self, settings: OfficeSettings) -> None:
+    def _check_orphans(self, settings: OfficeSettings, language: str) -> None:
+        english = language == "en"
         codes = {service.code for service in settings.services}
         numbers = {counter.number for counter in settings.counters}
         for ticket in self.day.tickets.values():
@@ -363,13 +371,18 @@ class Office:
                 TicketStatus.WAITING, TicketStatus.CALLED,
             ):  # fmt: skip
                 raise SettingsConflict(
-                    f"Layanan {ticket.service} masih punya antrean hari ini "
+                    f"service {ticket.service} still has tickets in line today "
+                    f"({ticket.number}): it cannot be removed yet"
+                    if english
+                    else f"Layanan {ticket.service} masih punya antrean hari ini "
                     f"({ticket.number}); layanan itu belum bisa dihapus"
                 )
         for counter in self.day.counters.values():
             if counter.number not in numbers and counter.current is not None:
                 raise SettingsConflict(
-                    f"Loket {counter.number} sedang melayani; loket itu belum bisa dihapus"
+                    f"counter {counter.number} is serving someone: it cannot be removed yet"
+                    if english
+                    else f"Loket {counter.number} sedang melayani; loket itu belum bisa dihapus"
                 )
 
     # ---------------------------------------------------------------- failure

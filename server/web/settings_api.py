@@ -53,12 +53,13 @@ async def put_settings(request: web.Request) -> web.Response:
                 412, "settings_changed",
                 "the settings were changed since they were read: read them again",
             )  # fmt: skip
+    language = configured_language()
     try:
-        settings = parse_office_settings(body, configured_language())
+        settings = parse_office_settings(body, language)
     except ConfigError as exc:
         raise ApiFailure(422, "invalid_settings", exc.message, path=exc.path) from exc
     try:
-        await office.replace_settings(settings, by=actor.name)
+        await office.replace_settings(settings, by=actor.name, language=language)
     except SettingsConflict as exc:
         raise ApiFailure(409, "settings_conflict", str(exc)) from exc
     await audit(request.app, actor, "settings.changed")

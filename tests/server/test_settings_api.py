@@ -248,3 +248,21 @@ async def test_migrating_a_database_carries_the_stored_settings(
         assert await asyncio.to_thread(target.load_settings) == document
     finally:
         await asyncio.to_thread(target.close)
+
+
+async def test_removing_a_counter_that_serves_someone_is_409(start_office: StartOffice) -> None:
+    office = await start_office()
+    _, document, _ = await read_settings(office)
+    served = document["counters"][2]["services"][0]
+    await office.post("/tickets", "kiosk", {"service": served})
+    assert (await office.post("/counters/3/next", "counter3"))[0] == 200
+    changed = copy.deepcopy(document)
+    changed["counters"] = changed["counters"][:2]
+    status, answer, _ = await put_settings(office, changed)
+    assert (status, answer["error"]) == (409, "settings_conflict")
+    assert "Loket 3" in answer["message"]
+    await office.post("/counters/3/done", "counter3")
+    status, answer, _ = await put_settings(office, changed)
+    assert status == 200 and [counter["number"] for counter in answer["counters"]] == [1, 2]
+    _, counters = await office.get("/counters")
+    assert [counter["number"] for counter in counters["counters"]] == [1, 2]
