@@ -72,9 +72,12 @@ def run_pair(config: Config, arguments: argparse.Namespace) -> int:
         store.close()
 
 
-def ask_running_server(store: Store, base_url: str, method: str, path: str, body: Any) -> Any:
+def ask_running_server(
+    store: Store, base_url: str, method: str, path: str, body: Any, who: str = "pair-cli"
+) -> Any:
+    """Ask the running server, as a one-time admin token named `who-…` (revoked after)."""
     now = datetime.now(UTC)
-    name = f"pair-cli-{secrets.token_hex(4)}"
+    name = f"{who}-{secrets.token_hex(4)}"
     token = store.create_token(Role.ADMIN, name, None, now)
     try:
         request = urllib.request.Request(

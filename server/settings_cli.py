@@ -94,7 +94,7 @@ async def _store(config: Config, settings: OfficeSettings, body: dict[str, Any])
     try:
         store.open_existing()
         await asyncio.to_thread(
-            ask_running_server, store, active.url, "PUT", "/api/v1/settings", body
+            ask_running_server, store, active.url, "PUT", "/api/v1/settings", body, "settings-cli"
         )
     finally:
         store.close()
