@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import contextlib
 import dataclasses
+import gc
 import logging
 import signal
 import socket
@@ -131,6 +132,10 @@ async def serve(config: Config, port_file: Path | None = None, access_log: bool 
         log.warning("only %d open files allowed: set LimitNOFILE= higher", open_files)
     office = Office(config, settings.data_dir)
     await office.start()
+    # what start-up loaded (the code, today's queue) lives as long as the process: keep it
+    # out of the collector's full passes, which otherwise walk it at every one
+    gc.collect()
+    gc.freeze()
     runner = GuardedRunner(
         create_app(office),
         shutdown_timeout=SHUTDOWN_TIMEOUT_S,

@@ -7,7 +7,9 @@ import contextlib
 import hmac
 import logging
 import re
+import weakref
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -144,20 +146,37 @@ async def counters(request: web.Request) -> web.Response:
     return json_response(protocol.CountersAnswer(serialize.all_counters(office.day)))
 
 
+# One thread builds snapshots: ten displays reconnecting at once then queue behind each
+# other instead of ten threads taking the interpreter's lock from the event loop in turn.
+SNAPSHOT_BUILDER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="antrian-snapshot")
+SNAPSHOT_REUSE_S = 1.0  # a snapshot of the same seq this young is sent again, not rebuilt
+_recent_snapshots: weakref.WeakKeyDictionary[Office, tuple[int, float, asyncio.Future[str]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def snapshot_later(office: Office) -> tuple[int, Awaitable[str]]:
     """The whole office as it is now: its `seq` at once, its JSON text built on a thread.
 
     Thousands of waiting tickets take tens of milliseconds to serialise: the state is copied
-    here (on the loop, consistent with `seq`), the text built off the loop.
+    here (on the loop, consistent with `seq`), the text built off the loop, and shared by
+    every client that asks within a second at the same `seq`.
     """
     now = office.clock()
     office.tick(now)
-    seq, day, log_id = office.last_event_id, office.day.copy(), office.log_id
+    seq = office.last_event_id
+    loop = asyncio.get_running_loop()
+    recent = _recent_snapshots.get(office)
+    if recent is not None and recent[0] == seq and loop.time() - recent[1] < SNAPSHOT_REUSE_S:
+        return seq, asyncio.shield(recent[2])
+    day, log_id = office.day.copy(), office.log_id
 
     def build() -> str:
         return protocol.encode_text(serialize.snapshot_message(day, now, seq, log_id))
 
-    return seq, asyncio.to_thread(build)
+    text = loop.run_in_executor(SNAPSHOT_BUILDER, build)
+    _recent_snapshots[office] = (seq, loop.time(), text)
+    return seq, asyncio.shield(text)
 
 
 async def snapshot(request: web.Request) -> web.Response:
