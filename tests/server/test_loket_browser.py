@@ -15,7 +15,7 @@ import pytest
 
 from tests.server.conftest import Running, StartOffice
 from tests.support.browser import browser_available
-from tests.support.device_browser import CLERK_PC_SIZE, desktop_browser
+from tests.support.device_browser import CLERK_PC_SIZE, clean_page, desktop_browser
 from tests.support.page_driver import (
     in_browser,
     inject,
@@ -54,16 +54,8 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def driver(browser: Any) -> Iterator[Any]:
-    browser.get("about:blank")
-    browser.get_log("browser")
-    injected: list[str] = []
-    browser.injected = injected
-    yield browser
-    for identifier in injected:
-        browser.execute_cdp_cmd(
-            "Page.removeScriptToEvaluateOnNewDocument", {"identifier": identifier}
-        )
-    browser.get("about:blank")
+    with clean_page(browser) as page:
+        yield page
 
 
 def loket_url(office: Running, query: str = "") -> str:

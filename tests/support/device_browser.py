@@ -7,6 +7,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from tests.support.browser import CHROMEDRIVER
 
@@ -41,3 +42,21 @@ def desktop_browser(width: int, height: int) -> Iterator[object]:
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+@contextmanager
+def clean_page(browser: Any) -> Iterator[Any]:
+    """The shared browser on a blank page, its log read, and the scripts a test injected
+    into every new document (`browser.injected`) removed afterwards."""
+    browser.get("about:blank")
+    browser.get_log("browser")
+    injected: list[str] = []
+    browser.injected = injected
+    try:
+        yield browser
+    finally:
+        for identifier in injected:
+            browser.execute_cdp_cmd(
+                "Page.removeScriptToEvaluateOnNewDocument", {"identifier": identifier}
+            )
+        browser.get("about:blank")
