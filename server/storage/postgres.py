@@ -37,7 +37,6 @@ from server.storage.port import (
     Commit,
     DayState,
     DeviceToken,
-    Done,
     Event,
     History,
     Role,
@@ -68,7 +67,7 @@ from server.storage.postgres_tokens import TokenSnapshot, TokenTable
 from server.storage.postgres_watchdog import Watchdog
 from server.storage.repository import ticket_from_row
 from server.storage.schema import DATABASE_FILE
-from server.storage.writer import Writer
+from server.storage.writer import Writer, WriterOwner
 
 log = logging.getLogger(__name__)
 WATCHDOG_MARGIN_S = 1.0
@@ -86,7 +85,7 @@ def describe_url(url: str) -> str:
     return f"PostgreSQL {user}{host}:{parts.get('port') or 5432}/{parts.get('dbname') or ''}"
 
 
-class PostgresStore:
+class PostgresStore(WriterOwner):
     """One office's record in a PostgreSQL database, and the lease that makes one writer."""
 
     def __init__(self, url: str) -> None:
@@ -231,23 +230,6 @@ class PostgresStore:
         self._writer = Writer(self, loop)
         self._token_snapshot = TokenSnapshot(self.tokens, lambda: connect(self.url))
         self._token_snapshot.start()
-
-    def submit(self, commit: Commit | None, done: Done) -> None:
-        if self._writer is None:
-            raise StorageError("the server is shutting down")
-        self._writer.submit(commit, done)
-
-    @property
-    def failed(self) -> bool:
-        return self._writer is not None and self._writer.failed
-
-    def resume(self) -> None:
-        if self._writer is not None:
-            self._writer.resume()
-
-    @property
-    def writer(self) -> Writer | None:
-        return self._writer
 
     def _writing(self) -> psycopg.Connection[Any]:
         connection = self._write_connection

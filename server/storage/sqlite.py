@@ -26,7 +26,6 @@ from server.storage.port import (
     Commit,
     DayState,
     DeviceToken,
-    Done,
     Event,
     History,
     Role,
@@ -41,7 +40,7 @@ from server.storage.repository import (
     ticket_row,
 )
 from server.storage.schema import DATABASE_FILE, SCHEMA_VERSION, connect, open_database
-from server.storage.writer import Writer
+from server.storage.writer import Writer, WriterOwner
 
 INSERT_EVENT = (
     "INSERT INTO events (id, v, type, at, day, ticket, counter, clerk, synthesized, tickets, "
@@ -62,7 +61,7 @@ else:
         return orjson.dumps(value).decode("utf-8")
 
 
-class SqliteStore:
+class SqliteStore(WriterOwner):
     """One office's database file in its data dir, and the lock that makes one writer."""
 
     def __init__(self, data_dir: Path, *, durable: bool = True) -> None:
@@ -171,23 +170,6 @@ class SqliteStore:
             self.path, durable=self._durable, lock_timeout_s=writer_module.LOCK_TIMEOUT_S
         )
         self._writer = Writer(self, loop)
-
-    def submit(self, commit: Commit | None, done: Done) -> None:
-        if self._writer is None:
-            raise StorageError("the server is shutting down")
-        self._writer.submit(commit, done)
-
-    @property
-    def failed(self) -> bool:
-        return self._writer is not None and self._writer.failed
-
-    def resume(self) -> None:
-        if self._writer is not None:
-            self._writer.resume()
-
-    @property
-    def writer(self) -> Writer | None:
-        return self._writer
 
     def write_batch(self, commits: Sequence[Commit]) -> None:
         connection = self._write_connection

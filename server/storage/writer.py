@@ -140,3 +140,26 @@ def barrier(writer: Writer | Callable[[Commit | None, Done], None]) -> asyncio.F
     submit = writer.submit if isinstance(writer, Writer) else writer
     submit(None, finish)
     return future
+
+
+class WriterOwner:
+    """What a store with a `Writer` offers the office: submit, the failed state, resume."""
+
+    _writer: Writer | None = None
+
+    def submit(self, commit: Commit | None, done: Done) -> None:
+        if self._writer is None:
+            raise StorageError("the server is shutting down")
+        self._writer.submit(commit, done)
+
+    @property
+    def failed(self) -> bool:
+        return self._writer is not None and self._writer.failed
+
+    def resume(self) -> None:
+        if self._writer is not None:
+            self._writer.resume()
+
+    @property
+    def writer(self) -> Writer | None:
+        return self._writer
