@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,6 +19,20 @@ from client.pyside_fix import apply_reference_fix
 
 # Before any test emits a Qt signal: an affected PySide6 build aborts a long test run.
 apply_reference_fix()
+
+
+@pytest.fixture(autouse=True)
+def restore_logging() -> Iterator[None]:
+    """A program's main() run in-process sets up logging (root level, handlers, a disabled
+    level): put it back, so that later tests' log capture sees what they expect."""
+    root = logging.getLogger()
+    level, handlers, disabled = root.level, list(root.handlers), logging.root.manager.disable
+    yield
+    root.setLevel(level)
+    for handler in list(root.handlers):
+        if handler not in handlers:
+            root.removeHandler(handler)
+    logging.disable(disabled)
 
 
 @pytest.fixture(scope="session")
