@@ -39,6 +39,10 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 Action = Callable[[QueueDay, datetime], Change]
 RECOVERY_RETRY_S = 1.0
+# the first retries come quickly: after the database cut every connection, each worker
+# thread's own reading connection fails once before it is replaced
+RECOVERY_QUICK_RETRIES = 8
+RECOVERY_QUICK_RETRY_S = 0.05
 SETTINGS_CHANGED = "settings.changed"  # in the office's record, not sent to devices
 
 
@@ -411,6 +415,7 @@ class Office:
         with contextlib.suppress(StorageError):
             await self._barrier()
         try:
+            attempts = 0
             while True:
                 now = self.clock()
                 try:
@@ -418,7 +423,12 @@ class Office:
                         self.store.load_day, local_day(now, self.config.zone)
                     )
                     break
-                except StorageError:
+                except StorageError as exc:
+                    attempts += 1
+                    if attempts <= RECOVERY_QUICK_RETRIES:
+                        log.warning("reading today's queue failed (%s); trying again", exc)
+                        await asyncio.sleep(RECOVERY_QUICK_RETRY_S)
+                        continue
                     log.exception("the database cannot be read; retrying in 1 s")
                     await asyncio.sleep(RECOVERY_RETRY_S)
             self._install(state, now)
