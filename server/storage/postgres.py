@@ -284,6 +284,9 @@ class PostgresStore(WriterOwner):
                         "not in the database: nothing was stored"
                     )
         except psycopg.Error as exc:
+            # a connection left in a failed pipeline may not be broken, only unusable: the
+            # next batch gets a new one
+            self.close_writer()
             raise StorageError(f"the database refused the write: {exc}".strip()) from exc
 
     def close_writer(self) -> None:
