@@ -192,6 +192,8 @@ class Office:
         if now >= self._midnight:
             self.tick(now)
         change = action(self.day, now)
+        if clerk is not None:  # reports say who served: the clerk goes with the ticket
+            change = self.day.with_clerk(change, clerk)
         event = event_for_change(
             change, self._next_event_id(), now, self.day.day, clerk=clerk, zone=self.config.zone,
             services=self._service_states(change) if change.event is EventType.SERVICE_CHANGED

@@ -38,6 +38,9 @@ def ticket_record(ticket: Ticket, zone: tzinfo | None = None) -> dict[str, Any]:
         "recalls": ticket.recalls,
         "requeued": ticket.requeued,
         "transferred_from": ticket.transferred_from,
+        "clerk": ticket.clerk,
+        "transfers": ticket.transfers,
+        "requeues": ticket.requeues,
     }
 
 

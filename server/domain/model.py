@@ -76,6 +76,11 @@ class Ticket:
     # while re-queued and waiting: how many more tickets of its service may still be
     # called before it (counts down with each call; at 0 it is called next)
     requeue_calls_left: int | None = None
+    # for reports: who made the current call (the signed-in clerk, else the counter's
+    # name for it), and how often the ticket was transferred and re-queued
+    clerk: str | None = None
+    transfers: int = 0
+    requeues: int = 0
 
     @property
     def order(self) -> tuple[int, float, int]:

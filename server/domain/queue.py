@@ -380,6 +380,7 @@ class QueueDay:
             ticket, status=TicketStatus.WAITING, lane=lane,
             sort_key=(last + float(self.next_id)) / 2.0, requeued=True, counter=None,
             called_at=None, finished_at=None, requeue_calls_left=self.config.requeue_after,
+            clerk=None, requeues=ticket.requeues + 1,
         )  # fmt: skip
         before = self._orders_to_watch((ticket.service,), reorders=True)
         self._store(back)
@@ -405,7 +406,8 @@ class QueueDay:
             ticket, service=code, status=TicketStatus.WAITING, counter=None, called_at=None,
             transferred_from=ticket.service,
             lane=Lane.PRIORITY if ticket.priority else Lane.REGULAR,
-            sort_key=float(ticket.id), requeue_calls_left=None,
+            sort_key=float(ticket.id), requeue_calls_left=None, clerk=None,
+            transfers=ticket.transfers + 1,
         )  # fmt: skip
         before = self._orders_to_watch((code,), reorders=True)
         self._store(moved)
@@ -416,6 +418,14 @@ class QueueDay:
             services=(ticket.service, code), from_service=ticket.service,
         )  # fmt: skip
         return self._with_reordered(change, before)
+
+    def with_clerk(self, change: Change, clerk: str) -> Change:
+        """`change` (a call), its called ticket marked as called by `clerk` (for reports)."""
+        called = change.ticket
+        if change.event is not EventType.TICKET_CALLED or called is None:
+            return change
+        marked = self._store(replace(called, clerk=clerk))
+        return replace(change, tickets=(*change.tickets[:-1], marked))
 
     def set_paused(self, number: int, paused: bool) -> Change:
         counter = self.counter(number)
@@ -468,7 +478,7 @@ class QueueDay:
         called = self._store(
             replace(
                 chosen, status=TicketStatus.CALLED, counter=counter.number, called_at=now,
-                requeue_calls_left=None,
+                requeue_calls_left=None, clerk=None,
             )
         )  # fmt: skip
         counted = self._count_call(called)

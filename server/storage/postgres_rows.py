@@ -57,7 +57,8 @@ def ticket_row(ticket: Ticket) -> tuple[object, ...]:
         ticket.service, ticket.priority, str(ticket.status), _time(ticket.issued_at),
         int(ticket.lane), ticket.sort_key, ticket.key, ticket.counter, _time(ticket.called_at),
         _time(ticket.finished_at), ticket.recalls, ticket.requeued, ticket.transferred_from,
-        ticket.request_key, ticket.issued_by, ticket.requeue_calls_left,
+        ticket.request_key, ticket.issued_by, ticket.requeue_calls_left, ticket.clerk,
+        ticket.transfers, ticket.requeues,
     )  # fmt: skip
 
 

@@ -113,11 +113,29 @@ def _migrate_4(cursor: psycopg.Cursor[Any]) -> None:
     )
 
 
+def _migrate_5(cursor: psycopg.Cursor[Any]) -> None:
+    # as SQLite v7: who made a ticket's current call, how often it was transferred and
+    # re-queued (counted from the record for older tickets)
+    cursor.execute(
+        "ALTER TABLE tickets ADD COLUMN clerk text, "
+        "ADD COLUMN transfers integer NOT NULL DEFAULT 0, "
+        "ADD COLUMN requeues integer NOT NULL DEFAULT 0"
+    )
+    for column, kind in (("transfers", "ticket.transferred"), ("requeues", "ticket.requeued")):
+        cursor.execute(
+            f"UPDATE tickets SET {column} = counted.n FROM (SELECT ticket, COUNT(*) AS n "
+            "FROM events WHERE type = %s AND ticket IS NOT NULL GROUP BY ticket) AS counted "
+            "WHERE counted.ticket = tickets.id",
+            (kind,),
+        )
+
+
 MIGRATIONS: tuple[Callable[[psycopg.Cursor[Any]], None], ...] = (
     _migrate_1,
     _migrate_2,
     _migrate_3,
     _migrate_4,
+    _migrate_5,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -19,6 +19,7 @@ TICKET_COLUMNS = (
     "id", "day", "number", "sequence", "issued_service", "service", "priority", "status",
     "issued_at", "lane", "sort_key", "key", "counter", "called_at", "finished_at", "recalls",
     "requeued", "transferred_from", "request_key", "issued_by", "requeue_calls_left",
+    "clerk", "transfers", "requeues",
 )  # fmt: skip
 # a new ticket is an INSERT and a change an UPDATE of exactly one row: a clash raises
 INSERT_TICKET = (
@@ -54,7 +55,8 @@ def ticket_row(ticket: Ticket) -> tuple[object, ...]:
         ticket.service, int(ticket.priority), str(ticket.status), _time(ticket.issued_at),
         int(ticket.lane), ticket.sort_key, ticket.key, ticket.counter, _time(ticket.called_at),
         _time(ticket.finished_at), ticket.recalls, int(ticket.requeued), ticket.transferred_from,
-        ticket.request_key, ticket.issued_by, ticket.requeue_calls_left,
+        ticket.request_key, ticket.issued_by, ticket.requeue_calls_left, ticket.clerk,
+        ticket.transfers, ticket.requeues,
     )  # fmt: skip
 
 
@@ -84,6 +86,9 @@ def ticket_from_row(row: sqlite3.Row | tuple[object, ...]) -> Ticket:
         request_key=values["request_key"],
         issued_by=_optional_int(values["issued_by"]),
         requeue_calls_left=_optional_int(values["requeue_calls_left"]),
+        clerk=str(values["clerk"]) if values["clerk"] is not None else None,
+        transfers=int(values["transfers"] or 0),
+        requeues=int(values["requeues"] or 0),
     )
 
 

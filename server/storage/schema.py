@@ -162,6 +162,21 @@ def _migrate_6(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migrate_7(db: sqlite_utils.Database) -> None:
+    # for reports: who made a ticket's current call, how often it was transferred and
+    # re-queued (older tickets: unknown clerk; transfers and re-queues read from the record)
+    connection = db.conn
+    connection.execute("ALTER TABLE tickets ADD COLUMN clerk TEXT")
+    connection.execute("ALTER TABLE tickets ADD COLUMN transfers INTEGER NOT NULL DEFAULT 0")
+    connection.execute("ALTER TABLE tickets ADD COLUMN requeues INTEGER NOT NULL DEFAULT 0")
+    for column, kind in (("transfers", "ticket.transferred"), ("requeues", "ticket.requeued")):
+        connection.execute(
+            f"UPDATE tickets SET {column} = (SELECT COUNT(*) FROM events "
+            "WHERE events.ticket = tickets.id AND events.type = ?)",
+            (kind,),
+        )
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _migrate_1,
     _migrate_2,
@@ -169,6 +184,7 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _migrate_4,
     _migrate_5,
     _migrate_6,
+    _migrate_7,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
