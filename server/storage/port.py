@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from server.domain.model import Counter, Ticket
+from server.reports.visit import Visit
 
 EVENT_VERSION = 1  # `v` of every event this Antrian writes
 
@@ -235,6 +236,16 @@ class Store(Protocol):
     def events_after(self, after_id: int, limit: int) -> Sequence[Event]: ...
 
     def head_event_id(self) -> int: ...
+
+    # ------------------------------------------------------------ reports
+
+    def visits_between(
+        self, first: date, last: date, service: str | None = None, counter: int | None = None
+    ) -> Sequence[Visit]:
+        """The visits issued on the office-local days `first`..`last` (inclusive), by id;
+        `service`: only those that ended in it; `counter`: only those its last call made.
+        Read on a reading connection, never the writer's (a standby can answer too)."""
+        ...
 
     # ------------------------------------------------------------ tokens
 

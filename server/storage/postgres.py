@@ -27,6 +27,7 @@ from psycopg.conninfo import conninfo_to_dict
 
 from server.domain.model import Counter, CounterState, Ticket
 from server.errors import StorageError
+from server.reports.visit import Visit
 from server.storage import postgres_export
 from server.storage import writer as writer_module
 from server.storage.port import (
@@ -65,6 +66,7 @@ from server.storage.postgres_schema import (
 )
 from server.storage.postgres_tokens import TokenSnapshot, TokenTable
 from server.storage.postgres_watchdog import Watchdog
+from server.storage.report_rows import visits_from_rows, visits_query
 from server.storage.repository import ticket_from_row
 from server.storage.schema import DATABASE_FILE
 from server.storage.writer import Writer, WriterOwner
@@ -219,6 +221,14 @@ class PostgresStore(WriterOwner):
             row = connection.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()
         assert row is not None
         return int(row[0])
+
+    def visits_between(
+        self, first: date, last: date, service: str | None = None, counter: int | None = None
+    ) -> Sequence[Visit]:
+        sql, parameters = visits_query("%s", first, last, service, counter)
+        with self._reading("the visits for the report") as connection:
+            rows = connection.execute(sql, parameters).fetchall()
+        return visits_from_rows(rows)
 
     # ------------------------------------------------------------ writing
 

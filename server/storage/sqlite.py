@@ -15,6 +15,7 @@ from typing import Any
 
 from server.domain.model import Counter, CounterState, Ticket
 from server.errors import StorageError
+from server.reports.visit import Visit
 from server.storage import accounts, repository
 from server.storage import writer as writer_module
 from server.storage.lock import DatabaseLock
@@ -31,6 +32,7 @@ from server.storage.port import (
     Role,
     StoredToken,
 )
+from server.storage.report_rows import visits_from_rows, visits_query
 from server.storage.repository import (
     INSERT_TICKET,
     UPDATE_SERVICE_NOTE,
@@ -158,6 +160,18 @@ class SqliteStore(WriterOwner):
 
     def head_event_id(self) -> int:
         return self._head(self._read())
+
+    def visits_between(
+        self, first: date, last: date, service: str | None = None, counter: int | None = None
+    ) -> Sequence[Visit]:
+        sql, parameters = visits_query("?", first, last, service, counter)
+        values = tuple(value.isoformat() if isinstance(value, date) else value
+                       for value in parameters)  # fmt: skip
+        try:
+            rows = self._read().execute(sql, values).fetchall()
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot read the visits for the report: {exc}") from exc
+        return visits_from_rows(rows)
 
     @staticmethod
     def _head(connection: sqlite3.Connection) -> int:

@@ -1,0 +1,65 @@
+"""The reports' query of both engines: the visits of a range of days, as `Visit` values.
+
+Only the columns a visit needs are read, in one indexed range query on `tickets.day`
+(the `(day, number)` index), through the store's reading connections.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from server.reports.visit import Visit, VisitStatus
+
+VISIT_COLUMNS = (
+    "number, service, issued_service, priority, status, day, issued_at, called_at, "
+    "finished_at, counter, clerk, transfers, requeues"
+)
+
+
+def visits_query(
+    placeholder: str, first: date, last: date, service: str | None, counter: int | None
+) -> tuple[str, tuple[object, ...]]:
+    """The SQL and its parameters (`?` for SQLite, `%s` for PostgreSQL)."""
+    sql = f"SELECT {VISIT_COLUMNS} FROM tickets WHERE day >= {placeholder} AND day <= {placeholder}"
+    parameters: list[object] = [first, last]
+    if service is not None:
+        sql += f" AND service = {placeholder}"
+        parameters.append(service)
+    if counter is not None:
+        sql += f" AND counter = {placeholder}"
+        parameters.append(counter)
+    return sql + " ORDER BY id", tuple(parameters)
+
+
+def visits_from_rows(rows: Sequence[Sequence[object]]) -> list[Visit]:
+    """Visits from rows of VISIT_COLUMNS (days as text on SQLite, as dates on PostgreSQL)."""
+    parse = datetime.fromisoformat
+    statuses = {str(status): status for status in VisitStatus}
+    days: dict[object, date] = {}
+    found = []
+    for row in rows:
+        (number, service, issued_service, priority, status, day, issued_at, called_at,
+         finished_at, counter, clerk, transfers, requeues) = row  # fmt: skip
+        visit_day = days.get(day)
+        if visit_day is None:
+            visit_day = day if isinstance(day, date) else date.fromisoformat(str(day))
+            days[day] = visit_day
+        found.append(
+            Visit(
+                number=str(number),
+                service=str(service),
+                issued_service=str(issued_service),
+                priority=bool(priority),
+                status=statuses[str(status)],
+                day=visit_day,
+                issued_at=parse(str(issued_at)),
+                called_at=parse(called_at) if isinstance(called_at, str) else None,
+                finished_at=parse(finished_at) if isinstance(finished_at, str) else None,
+                counter=counter if isinstance(counter, int) else None,
+                clerk=clerk if isinstance(clerk, str) else None,
+                transfers=transfers if isinstance(transfers, int) else 0,
+                requeues=requeues if isinstance(requeues, int) else 0,
+            )
+        )
+    return found
