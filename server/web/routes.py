@@ -35,6 +35,7 @@ from server.web.feed import DeviceFeed
 from server.web.json import dumps
 from server.web.pages import TICKET_FEED_KEY, phone_url, setup_pages
 from server.web.pairing_api import setup_pairing
+from server.web.reports_api import setup_reports
 from server.web.sessions import api_actor
 from server.web.settings_api import setup_settings
 from server.web.ticket_feed import TicketFeed
@@ -482,6 +483,7 @@ def create_app(office: Office) -> web.Application:
     setup_device_pages(app)  # the browser TV /tv and counter /loket, their voice clips
     setup_admin(app, office)  # /admin: sessions, CSRF, dashboard, devices, accounts, audit
     setup_settings(app, office)  # /api/v1/settings: read and replace the office settings
+    setup_reports(app, office)  # /api/v1/reports/visits and /summary: JSON or CSV
     return app
 
 
