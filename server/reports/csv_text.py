@@ -101,13 +101,14 @@ def _local(moment: datetime | None, zone: tzinfo) -> str | None:
     return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S") if moment is not None else None
 
 
-def visits_csv(result: VisitsResult, zone: tzinfo, language: str = "id") -> bytes:
+def visits_csv(result: VisitsResult, language: str = "id") -> bytes:
     """One line per visit, in order of issue."""
+    zone = result.zone
     lang = _language(language)
     yes, no = YES_NO[lang]
     rows = []
     for visit in result.rows:
-        row = visit.to_json()
+        row = visit.to_json(zone)
         rows.append(
             (
                 visit.number, visit.service, visit.issued_service, yes if visit.priority else no,

@@ -31,6 +31,7 @@ def visits(
     first: date,
     last: date,
     *,
+    settings: OfficeSettings,
     today: date,
     service: str | None = None,
     counter: int | None = None,
@@ -39,7 +40,7 @@ def visits(
     if first > last:
         raise ValueError(f"the range {first}..{last} ends before it begins")
     found = store.visits_between(first, last, service=service, counter=counter)
-    return VisitsResult(first, last, tuple(ended(found, today)))
+    return VisitsResult(first, last, tuple(ended(found, today)), settings.zone)
 
 
 def summary(
@@ -54,5 +55,7 @@ def summary(
     counter: int | None = None,
 ) -> SummaryResult:
     """The figures of the visits from `first` to `last`, grouped by `groups`."""
-    found = visits(store, first, last, today=today, service=service, counter=counter)
+    found = visits(
+        store, first, last, settings=settings, today=today, service=service, counter=counter
+    )
     return summarize(found.rows, first, last, groups, targets_of(settings), settings.zone)

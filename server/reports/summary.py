@@ -105,12 +105,13 @@ class VisitsResult:
     first: date
     last: date
     rows: tuple[Visit, ...]
+    zone: tzinfo  # the office's: times are shown with its UTC offset
 
     def to_json(self) -> dict[str, Any]:
         return {
             "from": self.first.isoformat(),
             "to": self.last.isoformat(),
-            "rows": [visit.to_json() for visit in self.rows],
+            "rows": [visit.to_json(self.zone) for visit in self.rows],
         }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from enum import StrEnum
 from typing import Any
 
@@ -63,8 +63,8 @@ class Visit:
             return None
         return max(0.0, (self.finished_at - self.called_at).total_seconds())
 
-    def to_json(self) -> dict[str, Any]:
-        """A row of `GET /api/v1/reports/visits` (times as stored, with their offset)."""
+    def to_json(self, zone: tzinfo | None = None) -> dict[str, Any]:
+        """A row of `GET /api/v1/reports/visits`, times with the office's UTC offset."""
         wait_s, service_s = self.wait_s, self.service_s
         return {
             "number": self.number,
@@ -72,9 +72,9 @@ class Visit:
             "issued_service": self.issued_service,
             "priority": self.priority,
             "status": str(self.status),
-            "issued_at": self.issued_at.isoformat(),
-            "called_at": self.called_at.isoformat() if self.called_at is not None else None,
-            "finished_at": self.finished_at.isoformat() if self.finished_at is not None else None,
+            "issued_at": _iso(self.issued_at, zone),
+            "called_at": _iso(self.called_at, zone),
+            "finished_at": _iso(self.finished_at, zone),
             "counter": self.counter,
             "clerk": self.clerk,
             "wait_s": round(wait_s, 1) if wait_s is not None else None,
@@ -82,6 +82,12 @@ class Visit:
             "transfers": self.transfers,
             "requeues": self.requeues,
         }
+
+
+def _iso(moment: datetime | None, zone: tzinfo | None) -> str | None:
+    if moment is None:
+        return None
+    return (moment.astimezone(zone) if zone is not None else moment).isoformat()
 
 
 def _time(value: object) -> datetime | None:

@@ -41,7 +41,7 @@ VISITS_RENDERERS: dict[str, Renderer] = {
     "csv": (
         CSV_TYPE,
         "csv",
-        lambda result, office, lang: visits_csv(result, office.config.zone, lang),
+        lambda result, office, lang: visits_csv(result, lang),
     ),
 }
 SUMMARY_RENDERERS: dict[str, Renderer] = {
@@ -108,8 +108,9 @@ async def report_visits(request: web.Request) -> web.Response:
     renderer = _renderer(request, VISITS_RENDERERS)
     today = local_day(office.clock(), office.config.zone)
     result = await asyncio.to_thread(
-        query.visits, office.store, first, last, today=today, service=service, counter=counter
-    )
+        query.visits, office.store, first, last, settings=office.config, today=today,
+        service=service, counter=counter,
+    )  # fmt: skip
     return _answer(request, result, renderer, "kunjungan")
 
 
