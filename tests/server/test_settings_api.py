@@ -266,3 +266,40 @@ async def test_removing_a_counter_that_serves_someone_is_409(start_office: Start
     assert status == 200 and [counter["number"] for counter in answer["counters"]] == [1, 2]
     _, counters = await office.get("/counters")
     assert [counter["number"] for counter in counters["counters"]] == [1, 2]
+
+
+async def test_a_settings_write_the_database_refuses_is_503_and_changes_nothing(
+    start_office: StartOffice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another session holds the write lock past the writer's timeout during the PUT."""
+    from server.storage import writer
+    from tests.server.test_storage_faults import hold_write_lock
+
+    monkeypatch.setattr(writer, "LOCK_TIMEOUT_S", 0.3)
+    office = await start_office()
+    _, document, tag = await read_settings(office)
+    before = office.database.rows("SELECT document FROM settings")
+    locker = asyncio.create_task(hold_write_lock(office.database, 1.5, table="events"))
+    await asyncio.sleep(0.4)  # the other session has the lock
+    status, answer, _ = await put_settings(office, renamed(document, "Tidak Tersimpan"))
+    assert (status, answer["error"]) == (503, "storage_unavailable")
+    assert answer["message"]
+    await locker
+    # the old settings are still in force and still stored
+    for _ in range(300):  # the server reloads the day after the failed write
+        if not office.office.recovering:
+            break
+        await asyncio.sleep(0.01)
+    status, again, tag_again = await read_settings(office)
+    assert status == 200 and (again, tag_again) == (document, tag)
+    status, services = await office.get("/services")
+    assert services["services"][0]["name"] == document["services"][0]["name"]
+    assert office.database.rows("SELECT document FROM settings") == before
+    assert "settings.changed" not in {
+        row[0] for row in office.database.rows("SELECT type FROM events")
+    }
+    # and once the lock is gone a change goes through and is stored
+    status, answer, _ = await put_settings(office, renamed(document, "Akhirnya Tersimpan"), tag)
+    assert status == 200 and answer["services"][0]["name"] == "Akhirnya Tersimpan"
+    stored = office.database.rows("SELECT document FROM settings")
+    assert json.loads(stored[0][0])["services"][0]["name"] == "Akhirnya Tersimpan"

@@ -125,14 +125,14 @@ def short_lock_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(writer, "LOCK_TIMEOUT_S", LOCK_TIMEOUT_S)
 
 
-async def hold_write_lock(database: Database, seconds: float) -> None:
+async def hold_write_lock(database: Database, seconds: float, table: str = "tickets") -> None:
     """Another session takes the write lock and keeps it for `seconds`.
 
     SQLite: another process in `BEGIN IMMEDIATE`. PostgreSQL: another connection holding
-    `LOCK TABLE tickets IN ACCESS EXCLUSIVE MODE`.
+    `LOCK TABLE <table> IN ACCESS EXCLUSIVE MODE` (every commit writes `events`).
     """
     if database.url:
-        await hold_postgres_table_lock(database.url, seconds)
+        await hold_postgres_table_lock(database.url, seconds, table)
         return
     script = (
         "import sqlite3, sys, time\n"
@@ -151,14 +151,14 @@ async def hold_write_lock(database: Database, seconds: float) -> None:
     await process.wait()
 
 
-async def hold_postgres_table_lock(url: str, seconds: float) -> None:
+async def hold_postgres_table_lock(url: str, seconds: float, table: str = "tickets") -> None:
     import psycopg
 
     locked = threading.Event()
 
     def hold() -> None:
         with psycopg.connect(url) as connection:
-            connection.execute("LOCK TABLE tickets IN ACCESS EXCLUSIVE MODE")
+            connection.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
             locked.set()
             time.sleep(seconds)
             connection.rollback()
