@@ -65,6 +65,9 @@ class ServerSettings:
     zeroconf_interfaces: tuple[str, ...] = ()  # empty: every interface
     public_url: str | None = None
     database: str | None = None  # a postgresql:// URL; None: SQLite in data_dir
+    public_host: str | None = None  # the guest Wi-Fi listener's address; None: off
+    public_port: int = schema.DEFAULT_PUBLIC_PORT
+    max_connections_per_address: int = schema.DEFAULT_CONNECTIONS_PER_ADDRESS
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,6 +363,10 @@ class _Builder:
         return time(hour, minute)
 
 
+NUMBER_KEYS = frozenset({"port", "public_port", "max_connections_per_address"})
+WILDCARDS = frozenset({"", "0.0.0.0", "::"})
+
+
 def _parse_server(
     document: Mapping[str, Any], environ: Mapping[str, str], language: str
 ) -> ServerSettings:
@@ -367,13 +374,16 @@ def _parse_server(
     merged = dict(table) if isinstance(table, Mapping) else table
     if isinstance(merged, dict):
         # Only this module reads the environment: ANTRIAN_SERVER_<KEY>.
-        for key in ("host", "port", "data_dir", "public_url"):
+        for key in (
+            "host", "port", "data_dir", "public_url", "public_host", "public_port",
+            "max_connections_per_address",
+        ):  # fmt: skip
             name = f"ANTRIAN_SERVER_{key.upper()}"
             value = environ.get(name)
             if not value:
                 continue
-            if key == "port":
-                if not (value.isascii() and value.isdigit() and len(value) <= 5):
+            if key in NUMBER_KEYS:
+                if not (value.isascii() and value.isdigit() and len(value) <= 7):
                     raise ConfigError(
                         texts.say("env.number", language, name=name, value=value), name
                     )
@@ -388,6 +398,19 @@ def _parse_server(
     section: schema.ServerSection = decode(
         merged, schema.ServerSection, ("server",), {**document, "server": merged}, language
     )
+    if (
+        section.public_host
+        and section.port != 0
+        and section.public_port == section.port
+        and (
+            # one address (or a wildcard) cannot take the same port twice
+            section.public_host == section.host or {section.host, section.public_host} & WILDCARDS
+        )
+    ):
+        fail(
+            {**document, "server": merged}, ("server", "public_port"), language, "public_port.same",
+            key_path=("server", "public_port"), port=section.public_port,
+        )  # fmt: skip
     return ServerSettings(
         host=section.host,
         port=section.port,
@@ -396,6 +419,9 @@ def _parse_server(
         zeroconf_interfaces=tuple(section.zeroconf_interfaces),
         public_url=section.public_url or None,
         database=section.database or None,
+        public_host=section.public_host or None,
+        public_port=section.public_port,
+        max_connections_per_address=section.max_connections_per_address,
     )
 
 

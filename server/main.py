@@ -18,11 +18,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from aiohttp import web
 from aiohttp.log import access_logger as web_logger
 
 from server import __version__
-from server.config import Config, config_path, configured_language, load_config
+from server.config import Config, ServerSettings, config_path, configured_language, load_config
 from server.config_texts import say
 from server.discovery import Advertiser
 from server.errors import AntrianError
@@ -35,7 +34,7 @@ from server.storage.schema import DATABASE_FILE
 from server.storage.sqlite import SqliteStore
 from server.user_cli import add_user_parser, manage_users
 from server.web.access_log import RedactingAccessLogger
-from server.web.protocol import GuardedRunner, raise_open_file_limit
+from server.web.protocol import GuardedRunner, ListenerSite, raise_open_file_limit
 from server.web.routes import create_app
 
 log = logging.getLogger("server")
@@ -103,7 +102,11 @@ def _add_run_arguments(parser: argparse.ArgumentParser, default: object) -> None
     parser.add_argument(
         "--port", type=int, default=default, help="TCP port (default 8470; 0 picks a free one)"
     )
-    parser.add_argument("--port-file", default=default, help="write the bound port into this file")
+    parser.add_argument(
+        "--port-file",
+        default=default,
+        help="write the bound port into this file (then the public one, if any, on its own line)",
+    )
     parser.add_argument(
         "--no-zeroconf", action="store_true", default=default or False,
         help="do not advertise on the LAN",
@@ -141,18 +144,23 @@ async def serve(config: Config, port_file: Path | None = None, access_log: bool 
         shutdown_timeout=SHUTDOWN_TIMEOUT_S,
         access_log=web_logger if access_log else None,
         access_log_class=RedactingAccessLogger,
+        max_per_client=settings.max_connections_per_address,
     )
     await runner.setup()
-    site = web.TCPSite(
-        runner, settings.host, settings.port, reuse_address=True, backlog=LISTEN_BACKLOG
-    )
+    site = ListenerSite(
+        runner, settings.host, settings.port, reuse_address=True, backlog=LISTEN_BACKLOG,
+        public=False,
+    )  # fmt: skip
     await site.start()
-    port = runner.addresses[0][1]
+    port = site.port
     log.info(
         "Antrian %s for %r listening on %s:%d", __version__, config.office_name, settings.host, port
     )
+    ports = [port]
+    if settings.public_host:
+        ports.append(await _listen_publicly(runner, settings))
     if port_file is not None:
-        port_file.write_text(str(port))
+        port_file.write_text("".join(f"{bound}\n" for bound in ports))
     public = settings.public_url or f"http://{_reachable_host(settings.host)}:{port}"
     office.announce_address(public)
     stop = asyncio.Event()
@@ -185,6 +193,27 @@ async def serve(config: Config, port_file: Path | None = None, access_log: bool 
         await asyncio.gather(_withdraw(advertiser), runner.cleanup())
         await office.close()
         log.info("stopped in %.0f ms", (loop.time() - started) * 1000)
+
+
+async def _listen_publicly(runner: GuardedRunner, settings: ServerSettings) -> int:
+    """The second address, for phones on a guest Wi-Fi: the visitor's routes only."""
+    assert settings.public_host is not None
+    site = ListenerSite(
+        runner, settings.public_host, settings.public_port, reuse_address=True,
+        backlog=LISTEN_BACKLOG, public=True,
+    )  # fmt: skip
+    await site.start()
+    log.info(
+        "public address for visitors' phones on %s:%d (only /t/, the ticket feed, the survey "
+        "and static files)", settings.public_host, site.port,
+    )  # fmt: skip
+    if not settings.public_url:
+        log.warning(
+            "[server] public_host is set but public_url is not: QR codes on tickets point to "
+            "the address the kiosk uses; set public_url to http://<guest Wi-Fi address>:%d",
+            site.port,
+        )  # fmt: skip
+    return site.port
 
 
 async def _withdraw(advertiser: Advertiser | None) -> None:

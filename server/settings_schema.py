@@ -15,6 +15,8 @@ import msgspec
 from msgspec import Meta, Struct, field
 
 DEFAULT_PORT = 8470
+DEFAULT_PUBLIC_PORT = 8471
+DEFAULT_CONNECTIONS_PER_ADDRESS = 256
 DEFAULT_PRIORITY_GROUPS = ("lansia", "penyandang disabilitas", "ibu hamil", "ibu dengan balita")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -102,6 +104,14 @@ class ServerSection(Section, kw_only=True):
     zeroconf_interfaces: list[str] = field(default_factory=list)
     public_url: str = ""
     database: str = ""  # a postgresql:// URL; empty: SQLite in data_dir
+    # the second listener for phones on a guest Wi-Fi (only /t/, the survey, the ticket's
+    # feed and static files); empty host: off
+    public_host: str = ""
+    public_port: Annotated[int, Meta(ge=0, le=65535)] = DEFAULT_PUBLIC_PORT
+    # open connections one address may hold (a guest Wi-Fi behind NAT is one address)
+    max_connections_per_address: Annotated[int, Meta(ge=1, le=1_000_000)] = (
+        DEFAULT_CONNECTIONS_PER_ADDRESS
+    )
 
 
 class OfficeDocument(Section, kw_only=True):

@@ -8,10 +8,13 @@ keeps a silent or slowly-typing connection for an hour. `GuardedRunner` is an
 - answer every error as `{"error": code, "message": text}`,
 - are closed when idle for `KEEPALIVE_TIMEOUT_S`, before the first request as after one
   (aiohttp's keep-alive timer also ends a request whose headers are still arriving),
-- count per client address (`MAX_CONNECTIONS_PER_CLIENT`) and in total (below the
-  process's open-file limit): beyond either, a new connection is answered 429/503 and
-  closed at once, so a flood of connections never takes the server's last file
-  descriptor and every other device is still answered.
+- count per client address (`[server] max_connections_per_address`, 256 by default) and
+  in total (below the process's open-file limit): beyond either, a new connection is
+  answered 429/503 and closed at once, so a flood of connections never takes the
+  server's last file descriptor and every other device is still answered,
+- know which listener they came through: a `ListenerSite(public=True)` (the guest Wi-Fi
+  address) marks its connections `public`, and `server/web/public_listener.py` answers
+  only the visitor's routes on them.
 """
 
 from __future__ import annotations
@@ -96,8 +99,9 @@ def json_error_bytes(status: int, code: str, message: str) -> bytes:
 class GuardedRequestHandler(RequestHandler):
     """One connection: counted against its client's cap, errors answered as JSON."""
 
-    __slots__ = ("_client",)
+    __slots__ = ("_client", "public")
     _client: str | None
+    public: bool  # came through the public (guest Wi-Fi) listener
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         manager = self._manager
@@ -170,7 +174,15 @@ class GuardedServer(web.Server):
         self._refusals_logged = 0
 
     def __call__(self) -> RequestHandler:
-        return GuardedRequestHandler(self, loop=self._loop, **self._kwargs)
+        return self.handler(public=False)
+
+    def public_handler(self) -> RequestHandler:
+        return self.handler(public=True)
+
+    def handler(self, public: bool) -> GuardedRequestHandler:
+        connection = GuardedRequestHandler(self, loop=self._loop, **self._kwargs)
+        connection.public = public
+        return connection
 
     def admit(self, client: str) -> bytes | None:
         """None to let the connection in, else the answer that refuses it."""
@@ -231,3 +243,28 @@ class GuardedRunner(web.AppRunner):
             max_connections=self.max_connections,
             **plain._kwargs,
         )
+
+
+class ListenerSite(web.TCPSite):
+    """A TCP address of a `GuardedRunner`; `public=True`: the guest Wi-Fi listener, whose
+    connections are marked so that only the visitor's routes answer there."""
+
+    __slots__ = ("public",)
+
+    def __init__(self, runner: GuardedRunner, *arguments: Any, public: bool, **options: Any):
+        super().__init__(runner, *arguments, **options)
+        self.public = public
+
+    async def start(self) -> None:
+        if not self.public:
+            await super().start()
+            return
+        await web.BaseSite.start(self)  # registers the site with its runner
+        server = self._runner.server
+        assert isinstance(server, GuardedServer)
+        self._server = await asyncio.get_running_loop().create_server(
+            server.public_handler, self._host, self._port, backlog=self._backlog,
+            reuse_address=self._reuse_address, reuse_port=self._reuse_port,
+        )  # fmt: skip
+        sockets = self._server.sockets
+        self._bound_port = sockets[0].getsockname()[1] if sockets else self._port

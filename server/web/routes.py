@@ -35,6 +35,7 @@ from server.web.feed import DeviceFeed
 from server.web.json import dumps
 from server.web.pages import TICKET_FEED_KEY, phone_url, setup_pages
 from server.web.pairing_api import setup_pairing
+from server.web.public_listener import public_listener_middleware
 from server.web.reports_api import setup_reports
 from server.web.sessions import api_actor
 from server.web.settings_api import setup_settings
@@ -458,7 +459,9 @@ async def standby_middleware(request: web.Request, handler: Handler) -> web.Stre
 
 def create_app(office: Office) -> web.Application:
     app = web.Application(
-        client_max_size=MAX_BODY_BYTES, middlewares=[error_middleware, standby_middleware]
+        client_max_size=MAX_BODY_BYTES,
+        # the public listener's 404s come before a standby's redirects
+        middlewares=[error_middleware, public_listener_middleware, standby_middleware],
     )
     app[OFFICE_KEY] = office
     auth.install(app, office.store)

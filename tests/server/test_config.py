@@ -120,6 +120,28 @@ def test_environment_overrides_port_and_data_dir(tmp_path: Path) -> None:
     assert str(raised.value) == 'ANTRIAN_SERVER_PORT: harus angka, tertulis "x"'
 
 
+def test_the_public_listener_is_off_by_default_and_set_by_file_or_environment() -> None:
+    server = parse_config({}).server
+    assert (server.public_host, server.max_connections_per_address) == (None, 256)
+    server = parse_config(
+        {"server": {"public_host": "10.20.0.1", "public_port": 8080, "port": 8470}}
+    ).server
+    assert (server.public_host, server.public_port) == ("10.20.0.1", 8080)
+    server = load_config(
+        None,
+        environ={
+            "ANTRIAN_SERVER_PUBLIC_HOST": "0.0.0.0",
+            "ANTRIAN_SERVER_PUBLIC_PORT": "9471",
+            "ANTRIAN_SERVER_MAX_CONNECTIONS_PER_ADDRESS": "2000",
+        },
+    ).server
+    assert (server.public_host, server.public_port) == ("0.0.0.0", 9471)
+    assert server.max_connections_per_address == 2000
+    # another address of the machine may take the same port number
+    same_port = {"host": "192.168.1.10", "public_host": "10.20.0.1", "public_port": 8470}
+    assert parse_config({"server": same_port}).server.public_port == 8470
+
+
 # Every message the schema and the checks give, in Indonesian, exactly.
 MISTAKES: list[tuple[dict[str, object], str, str]] = [
     (
@@ -393,6 +415,18 @@ MISTAKES: list[tuple[dict[str, object], str, str]] = [
         {"server": {"port": 70000}},
         "server.port",
         'Pengaturan salah di [server], kunci "port": harus paling besar 65535, tertulis 70000',
+    ),
+    (
+        {"server": {"public_host": "0.0.0.0", "public_port": 8470}},
+        "server.public_port",
+        'Pengaturan salah di [server], kunci "public_port": 8470 sama dengan port server: alamat'
+        " publik untuk ponsel tamu harus memakai port lain (misalnya public_port = 8471)",
+    ),
+    (
+        {"server": {"max_connections_per_address": 0}},
+        "server.max_connections_per_address",
+        'Pengaturan salah di [server], kunci "max_connections_per_address": harus paling kecil'
+        " 1, tertulis 0",
     ),
     (
         {"layanan": []},

@@ -51,6 +51,7 @@ class LiveServer:
         self.zeroconf = zeroconf
         self.host = host
         self.port = 0
+        self.public_port: int | None = None  # the public listener's, when [server] has one
         self.extra_env = extra_env or {}
         self.arguments = arguments
         self.open_files = open_files  # RLIMIT_NOFILE (soft, hard); systemd's soft is 1,024
@@ -114,7 +115,10 @@ class LiveServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited at start:\n{self.log_path.read_text()}")
             if port_file.exists() and port_file.read_text().strip():
-                self.port = int(port_file.read_text())
+                # the LAN port, then the public listener's, one a line
+                ports = [int(line) for line in port_file.read_text().split()]
+                self.port = ports[0]
+                self.public_port = ports[1] if len(ports) > 1 else None
                 if self._healthy():
                     return self
             time.sleep(0.02)
