@@ -11,6 +11,7 @@ from urllib.parse import quote, urlsplit
 import aiohttp
 
 from client.errors import ProtocolError, ServerUnavailable, api_error
+from client.pairing import DeviceGrant, PairingCode, parse_pairing_code, parse_poll
 from client.wire import (
     Counter,
     Health,
@@ -147,6 +148,21 @@ class ApiClient:
         return ProtocolError(f"{what}: status {status} without an error body")
 
     # -- public -------------------------------------------------------------------------
+
+    async def start_pairing(self, device: str) -> PairingCode:
+        """POST /pairings (no token): a new pairing code for this device to show."""
+        return await self._request("POST", "/pairings", parse_pairing_code, {"device": device})
+
+    async def poll_pairing(self, pairing_id: str, wait_s: float = 0) -> DeviceGrant | None:
+        """GET /pairings/{id}?wait=S: None while pending, the grant (once) when approved.
+
+        PairingExpired when the server no longer knows the pairing. The call may last
+        ``wait_s``: give the client a total timeout longer than that.
+        """
+        return await self._request(
+            "GET", f"/pairings/{quote(pairing_id, safe='')}", parse_poll,
+            params={"wait": str(int(wait_s))},
+        )  # fmt: skip
 
     async def health(self) -> Health:
         """GET /health (no token needed)."""

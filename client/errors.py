@@ -14,6 +14,7 @@ ClientError
     ├── QueueEmpty         queue_empty
     ├── Conflict           no_current_ticket, counter_paused, invalid_state,
     │                      not_serving_service
+    ├── PairingExpired     unknown_pairing: the pairing code expired or was never known
     └── StorageUnavailable 503: the server's disk refused a write
 """
 
@@ -79,6 +80,10 @@ class Conflict(ApiError):
     """The action does not fit the current state (no current ticket, paused, ...)."""
 
 
+class PairingExpired(ApiError):
+    """The server no longer knows this pairing (its code expired, or the server restarted)."""
+
+
 class StorageUnavailable(ApiError):
     """The server could not store the change (its disk refused the write)."""
 
@@ -100,6 +105,7 @@ ERROR_CLASSES: dict[str, type[ApiError]] = {
     "not_serving_service": Conflict,
     "not_served_here": Conflict,
     "method_not_allowed": BadRequest,
+    "unknown_pairing": PairingExpired,
 }
 
 

@@ -67,6 +67,23 @@ STRINGS: dict[Language, dict[str, str]] = {
         "error.forbidden": "Perangkat ini tidak berhak melakukan tindakan ini",
         "error.storage_unavailable": "Server tidak dapat menyimpan data",
         "error.unexpected": "Terjadi kesalahan",
+        "pairing.title": "Perangkat baru: {device}",
+        "pairing.code": "Kode pemasangan: {code}",
+        "pairing.hint": "— minta supervisor menyetujui di /admin → Perangkat",
+        "pairing.asking": "Meminta kode pemasangan dari server…",
+        "pairing.waiting": "Menunggu persetujuan…",
+        "pairing.expired": (
+            "Kode tadi sudah tidak berlaku (kedaluwarsa atau server dimulai ulang)."
+            " Meminta kode baru…"
+        ),
+        "pairing.wrong_role": (
+            "Kode tadi disetujui untuk jenis perangkat lain. Meminta kode baru —"
+            ' pilih "{device}" saat menyetujui.'
+        ),
+        "pairing.unreachable": "Server antrian belum dapat dihubungi. Mencoba lagi…",
+        "pairing.device.kiosk": "Kiosk",
+        "pairing.device.counter": "Loket",
+        "pairing.device.display": "Layar TV",
     },
     Language.ENGLISH: {
         "common.unavailable": "The queue system is currently unavailable",
@@ -112,6 +129,23 @@ STRINGS: dict[Language, dict[str, str]] = {
         "error.forbidden": "This device may not do this",
         "error.storage_unavailable": "The server cannot store data",
         "error.unexpected": "Something went wrong",
+        "pairing.title": "New device: {device}",
+        "pairing.code": "Pairing code: {code}",
+        "pairing.hint": "— ask a supervisor to approve it in /admin → Devices",
+        "pairing.asking": "Asking the server for a pairing code…",
+        "pairing.waiting": "Waiting for approval…",
+        "pairing.expired": (
+            "That code is no longer valid (it expired or the server restarted)."
+            " Asking for a new one…"
+        ),
+        "pairing.wrong_role": (
+            "That code was approved for another kind of device. Asking for a new one —"
+            ' choose "{device}" when approving.'
+        ),
+        "pairing.unreachable": "The queue server cannot be reached yet. Trying again…",
+        "pairing.device.kiosk": "Kiosk",
+        "pairing.device.counter": "Counter",
+        "pairing.device.display": "TV display",
     },
 }
 

@@ -12,17 +12,15 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from client.config import ClientConfig
 from client.errors import ConfigError
 from client.first_frame import after_first_frame
 from client.pyside_fix import apply_reference_fix, collect_garbage_on_main_thread
-from client.qt_bridge import ServerLink
-from kiosk.controller import KioskController
+from kiosk.first_start import KioskStart
 from kiosk.printing import PrinterService
 from kiosk.settings import KioskSettings, load_kiosk_settings
-from kiosk.window import KioskWindow
 from printer_drivers import PrinterError, open_printer
 
 logger = logging.getLogger(__name__)
@@ -94,11 +92,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         except PrinterError as exc:
             logger.error("printer: %s", exc)
             setup_error = str(exc)
-    link = ServerLink.from_config(settings.client)
-    controller = KioskController(settings, link, printer_service, setup_error=setup_error)
-    window = KioskWindow(controller)
-    controller.exit_requested.connect(app.quit)
-
     # Python handles SIGTERM only when it gets control: a timer hands it control regularly.
     signal.signal(signal.SIGTERM, lambda *_: app.quit())
     signal.signal(signal.SIGINT, lambda *_: app.quit())
@@ -106,31 +99,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     wake.timeout.connect(lambda: None)
     wake.start(SIGNAL_CHECK_MS)
 
-    if settings.fullscreen and not arguments.windowed:
-        window.setWindowFlag(Qt.WindowType.FramelessWindowHint)
-        window.showFullScreen()
-    else:
-        window.show()
+    fullscreen = settings.fullscreen and not arguments.windowed
+
+    def show(widget: QWidget) -> None:
+        if fullscreen:
+            widget.setWindowFlag(Qt.WindowType.FramelessWindowHint)
+            widget.showFullScreen()
+        else:
+            widget.show()
+
     if settings.hide_cursor and not arguments.windowed:
         app.setOverrideCursor(Qt.CursorShape.BlankCursor)
-    if setup_error is None:
-        # Threads (network, printer) start once the first screen is up: on a small
-        # computer they would otherwise share its CPU with drawing that screen.
-        starts = [link.start]
-        if printer_service is not None:
-            starts.append(printer_service.start)
-        after_first_frame(window, *starts)
-    if arguments.report_first_frame is not None:
-        # Installed last, so it sees the first paint first and reports before the starts.
-        probe = FirstFrameProbe(arguments.report_first_frame)
-        window.installEventFilter(probe)
-    window.refresh()
+    # without a token: the pairing screen first, then the kiosk (see kiosk/first_start.py)
+    start = KioskStart(settings, printer_service, show, setup_error=setup_error)
+
+    def on_kiosk_shown() -> None:
+        assert start.window is not None and start.link is not None
+        window = start.window
+        start.controller.exit_requested.connect(app.quit)  # type: ignore[union-attr]
+        if setup_error is None:
+            # Threads (network, printer) start once the first screen is up: on a small
+            # computer they would otherwise share its CPU with drawing that screen.
+            starts = [start.link.start]
+            if printer_service is not None:
+                starts.append(printer_service.start)
+            after_first_frame(window, *starts)
+        if arguments.report_first_frame is not None:
+            # Installed last, so it sees the first paint first and reports before the starts.
+            probe = FirstFrameProbe(arguments.report_first_frame)
+            probe.setParent(window)
+            window.installEventFilter(probe)
+
+    start.kiosk_shown.connect(on_kiosk_shown)
+    start.begin()
     try:
         return app.exec()
     finally:
-        link.stop()
-        if printer_service is not None:
-            printer_service.stop()
+        start.stop()
 
 
 if __name__ == "__main__":

@@ -33,21 +33,22 @@ class CounterSettings:
     """The counter terminal's settings from the [counter] section."""
 
     client: ClientConfig
-    counter: int
+    counter: int | None  # None: not configured; a pairing gives it with the token
     stay_on_top: bool
 
 
 def load_settings(path: str | None) -> CounterSettings:
-    """Read [counter] from antrian.toml (and the environment); ConfigError if incomplete."""
+    """Read [counter] from antrian.toml (and the environment); ConfigError if incomplete.
+
+    Without a token the terminal pairs at start (the supervisor chooses the loket), so
+    only a configured token needs a configured counter number.
+    """
     config = load_config("counter", path, options=COUNTER_OPTIONS)
     counter = config.options.get("counter")
-    if not isinstance(counter, int) or counter < 1:
+    if counter is not None and (not isinstance(counter, int) or counter < 1):
         raise ConfigError("counter.counter: set the number of this loket, e.g. counter = 2")
-    if not config.token:
-        raise ConfigError(
-            "counter.token: set the token of this loket (antrian-server token create"
-            " --role counter --counter N --name ...) or ANTRIAN_TOKEN"
-        )
+    if config.token and counter is None:
+        raise ConfigError("counter.counter: set the number of this loket, e.g. counter = 2")
     return CounterSettings(
         client=config,
         counter=counter,
@@ -76,16 +77,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         report_startup_error("antrian-counter", str(exc))
         return 2
 
-    application, link, window = build(settings)
-    window.show()
-    start_after_first_frame(link, window)
+    from counter_display.first_start import CounterStart
+
+    application = make_application()
+    start = CounterStart(settings, lambda widget: widget.show())
+    start.begin()
     try:
         return application.exec()
     except Exception:
         logger.exception("the counter terminal stopped on an unexpected error")
         return 1
     finally:
-        link.stop()
+        start.stop()
 
 
 def start_after_first_frame(link: ServerLink, window: CounterWindow) -> None:
@@ -95,25 +98,39 @@ def start_after_first_frame(link: ServerLink, window: CounterWindow) -> None:
     after_first_frame(window, link.start)
 
 
-def build(settings: CounterSettings) -> tuple[QApplication, ServerLink, CounterWindow]:
-    """The QApplication, the ServerLink (not started) and the window (not shown)."""
+def make_application() -> QApplication:
     # Qt is imported here so that a config error is reported without loading Qt.
-    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
     from client.pyside_fix import apply_reference_fix, collect_garbage_on_main_thread
-    from client.qt_bridge import ServerLink
-    from counter_display.counter.window import CounterWindow
 
     apply_reference_fix()
     application = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(application, QApplication)
     collect_garbage_on_main_thread(application)
     application.setApplicationName("antrian-counter")
+    return application
+
+
+def build_window(settings: CounterSettings) -> tuple[ServerLink, CounterWindow]:
+    """The ServerLink (not started) and the window (not shown) of a terminal with a token."""
+    from PySide6.QtCore import Qt
+
+    from client.qt_bridge import ServerLink
+    from counter_display.counter.window import CounterWindow
+
+    assert settings.counter is not None
     link = ServerLink.from_config(settings.client)
     window = CounterWindow(link, settings.counter, settings.client.language)
     if settings.stay_on_top:
         window.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+    return link, window
+
+
+def build(settings: CounterSettings) -> tuple[QApplication, ServerLink, CounterWindow]:
+    """The QApplication, the ServerLink (not started) and the window (not shown)."""
+    application = make_application()
+    link, window = build_window(settings)
     return application, link, window
 
 

@@ -10,14 +10,15 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from client.config import ClientConfig, OptionTypes, load_config
 from client.errors import ConfigError
 from client.first_frame import after_first_frame
+from client.pairing import DeviceGrant
 from client.pyside_fix import apply_reference_fix, collect_garbage_on_main_thread
 from client.qt_bridge import ServerLink
 from counter_display.display.announcer import Announcer
@@ -25,6 +26,7 @@ from counter_display.display.audio_player import AnnouncementPlayer
 from counter_display.display.controller import DisplayController
 from counter_display.display.presenter import DisplayUpdate
 from counter_display.display.window import DEFAULT_HIGHLIGHT_S, DisplayWindow
+from counter_display.first_start import FirstStart, ShowWindow
 from counter_display.startup_error import report_startup_error
 
 logger = logging.getLogger(__name__)
@@ -167,28 +169,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     assert isinstance(app, QApplication)
     collect_garbage_on_main_thread(app)
     app.setApplicationName("antrian-display")
-    display = Display(config, settings, use_audio_device=not arguments.no_sound)
-    window = display.window
+    windowed = arguments.windowed or not settings.fullscreen
 
-    def on_first_frame(_number: str) -> None:
-        window.number_painted.disconnect(on_first_frame)
-        logger.info("first frame on screen %.3f s after start", time.perf_counter() - started)
+    def show(widget: QWidget) -> None:
+        if windowed:
+            widget.resize(*_window_size(arguments.size))
+            widget.show()
+        else:
+            widget.setCursor(Qt.CursorShape.BlankCursor)
+            widget.showFullScreen()
 
-    def on_update(_update: DisplayUpdate) -> None:
-        display.controller.updated.disconnect(on_update)
-        logger.info("office state on screen %.3f s after start", time.perf_counter() - started)
-        if arguments.exit_after_start:
-            QTimer.singleShot(0, app.quit)
+    # without a token: the pairing screen first, then the display (see first_start.py)
+    start = DisplayStart(config, settings, show, use_audio_device=not arguments.no_sound)
 
-    window.number_painted.connect(on_first_frame)
-    display.controller.updated.connect(on_update)
-    if arguments.windowed or not settings.fullscreen:
-        window.resize(*_window_size(arguments.size))
-        window.show()
-    else:
-        window.setCursor(Qt.CursorShape.BlankCursor)
-        window.showFullScreen()
-    after_first_frame(window, display.start)
+    def on_opened() -> None:
+        display = start.display
+        assert display is not None
+        window = display.window
+
+        def on_first_frame(_number: str) -> None:
+            window.number_painted.disconnect(on_first_frame)
+            logger.info("first frame on screen %.3f s after start", time.perf_counter() - started)
+
+        def on_update(_update: DisplayUpdate) -> None:
+            display.controller.updated.disconnect(on_update)
+            logger.info("office state on screen %.3f s after start", time.perf_counter() - started)
+            if arguments.exit_after_start:
+                QTimer.singleShot(0, app.quit)
+
+        window.number_painted.connect(on_first_frame)
+        display.controller.updated.connect(on_update)
+
+    start.opened.connect(on_opened)
+    start.begin()
 
     # Ctrl+C and SIGTERM (systemd, logout) quit cleanly; the timer lets Python see them.
     signal.signal(signal.SIGINT, lambda *_: app.quit())
@@ -199,7 +212,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return app.exec()
     finally:
-        display.stop()
+        start.stop()
+
+
+class DisplayStart(FirstStart):
+    """The display: `display` once it has its token (at once, or after the pairing)."""
+
+    program = "display"
+
+    def __init__(
+        self,
+        client: ClientConfig,
+        settings: DisplaySettings,
+        show: ShowWindow,
+        *,
+        use_audio_device: bool = True,
+        **options: Any,
+    ) -> None:
+        super().__init__(client, show, **options)
+        self.settings = settings
+        self._use_audio_device = use_audio_device
+        self.display: Display | None = None
+
+    def open_window(self, client: ClientConfig, grant: DeviceGrant | None) -> QWidget:
+        self.display = Display(client, self.settings, use_audio_device=self._use_audio_device)
+        after_first_frame(self.display.window, self.display.start)
+        return self.display.window
+
+    def stop(self) -> None:
+        super().stop()
+        if self.display is not None:
+            self.display.stop()
 
 
 if __name__ == "__main__":

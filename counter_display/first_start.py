@@ -1,0 +1,130 @@
+"""The counter and the display from their first frame: pairing first when there is no token.
+
+With a token in antrian.toml (or ANTRIAN_TOKEN), or one stored by an earlier pairing, the
+normal window comes at once. Without, the pairing screen shows a code until a supervisor
+approves it in /admin → Perangkat; the token is stored and the normal window replaces
+the pairing screen in the same process. A counter takes its loket number from the
+approval (the supervisor chooses it) when antrian.toml names none.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypedDict
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
+
+from client.config import ClientConfig
+from client.first_frame import after_first_frame
+from client.pairing import DeviceGrant, default_token_path, with_stored_token
+from client.pairing_link import PairingLink
+from counter_display.counter.main import CounterSettings, build_window
+from counter_display.pairing_screen import PairingScreen
+
+logger = logging.getLogger(__name__)
+
+ShowWindow = Callable[[QWidget], None]
+
+
+class PairingOptions(TypedDict, total=False):
+    """Timings of the pairing (tests make them short)."""
+
+    poll_wait_s: float
+    retry_s: float
+
+
+class FirstStart(QObject):
+    """The pairing screen while the program has no token, then its normal window."""
+
+    program = ""
+    opened = Signal()  # the normal window is up (at once, or after the pairing)
+
+    def __init__(
+        self,
+        client: ClientConfig,
+        show: ShowWindow,
+        *,
+        token_path: Path | None = None,
+        pairing_options: PairingOptions | None = None,
+    ) -> None:
+        super().__init__()
+        self.client = client
+        self.token_path = token_path or default_token_path(self.program)
+        self._show = show
+        self._pairing_options: PairingOptions = pairing_options or {}
+        self.pairing: PairingLink | None = None
+        self.pairing_screen: PairingScreen | None = None
+
+    def begin(self) -> None:
+        client, grant = with_stored_token(self.client, self.token_path)
+        if client.token:
+            self._open(client, grant)
+            return
+        logger.info("no token: pairing this %s with the server", self.program)
+        self.pairing = PairingLink(self.client, self.token_path, **self._pairing_options)
+        self.pairing_screen = PairingScreen(self.program, self.client.language)
+        self.pairing_screen.attach(self.pairing)
+        self.pairing.paired.connect(self._on_paired)
+        self._show(self.pairing_screen)
+        self.pairing.start()
+
+    def _on_paired(self, grant: DeviceGrant) -> None:
+        self._open(dataclasses.replace(self.client, token=grant.token), grant)
+        if self.pairing_screen is not None:
+            self.pairing_screen.close()
+        if self.pairing is not None:
+            self.pairing.stop()
+
+    def _open(self, client: ClientConfig, grant: DeviceGrant | None) -> None:
+        self.client = client
+        window = self.open_window(client, grant)
+        self._show(window)
+        self.opened.emit()
+
+    def open_window(self, client: ClientConfig, grant: DeviceGrant | None) -> QWidget:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        if self.pairing is not None:
+            self.pairing.stop()
+
+
+class CounterStart(FirstStart):
+    """The counter terminal: `window` and `link` once it has its token."""
+
+    program = "counter"
+
+    def __init__(self, settings: CounterSettings, show: ShowWindow, **options: object) -> None:
+        super().__init__(settings.client, show, **options)  # type: ignore[arg-type]
+        self.settings = settings
+        self.window: QWidget | None = None
+        self.link: QObject | None = None
+
+    def open_window(self, client: ClientConfig, grant: DeviceGrant | None) -> QWidget:
+        counter = self.settings.counter
+        if grant is not None and grant.counter is not None:
+            if counter is not None and counter != grant.counter:
+                logger.warning(
+                    "antrian.toml says loket %d, the pairing gave loket %d: using %d",
+                    counter, grant.counter, grant.counter,
+                )  # fmt: skip
+            counter = grant.counter
+        if counter is None:
+            # a stored token without its loket (written by hand): nothing to serve
+            raise RuntimeError("the counter's number is unknown: set counter = N in [counter]")
+        self.settings = dataclasses.replace(self.settings, client=client, counter=counter)
+        link, window = build_window(self.settings)
+        self.link, self.window = link, window
+        after_first_frame(window, link.start)
+        return window
+
+    def stop(self) -> None:
+        super().stop()
+        from client.qt_bridge import ServerLink
+
+        if isinstance(self.link, ServerLink):
+            self.link.stop()
