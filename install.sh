@@ -58,7 +58,8 @@ Options:
   --kiosk           start the kiosk at login, full screen; allow USB ticket printers
   --counter N       start the counter terminal of loket N at login
   --display         start the waiting-room display at login, full screen
-  --token TOKEN     the device token for --kiosk/--counter/--display (else asked for)
+  --token TOKEN     the device token for --kiosk/--counter/--display (else asked for;
+                    none: the program shows a pairing code at first start)
   --server-url URL  the server's address, if zeroconf cannot find it on this network
   --uninstall       remove what the roles installed; keeps the database and config
   --no-system       do not install system packages (you install them yourself)
@@ -219,17 +220,19 @@ add_device_section() {
   fi
   local token="$TOKEN"
   if [ -z "$token" ] && [ -t 0 ]; then
-    read -r -p "[antrian] device token for the $section (from 'antrian-server token create'): " token
+    read -r -p "[antrian] device token for the $section (empty: pair it with a code at first start): " token
   fi
   {
     printf '\n[%s]\n' "$section"
     if [ -n "$token" ]; then printf 'token = "%s"\n' "$token"
-    else printf '# token = "..."   # create one on the server: antrian-server token create\n'; fi
+    else printf '# token = "..."   # none: it shows a pairing code at first start\n'; fi
     if [ -n "$SERVER_URL" ]; then printf 'server = "%s"\n' "$SERVER_URL"
     else printf '# server = "http://192.168.1.10:8470"   # only if zeroconf cannot find it\n'; fi
     if [ -n "$extra" ]; then printf '%s\n' "$extra"; fi
   } >> "$CONFIG_FILE"
-  if [ -z "$token" ]; then say "no token given: put one into [$section] in $CONFIG_FILE"; fi
+  if [ -z "$token" ]; then
+    say "no token given: the $section shows a pairing code at first start; approve it in /admin → Perangkat"
+  fi
   return 0
 }
 
