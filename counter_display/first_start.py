@@ -4,7 +4,9 @@ With a token in antrian.toml (or ANTRIAN_TOKEN), or one stored by an earlier pai
 normal window comes at once. Without, the pairing screen shows a code until a supervisor
 approves it in /admin → Perangkat; the token is stored and the normal window replaces
 the pairing screen in the same process. A counter takes its loket number from the
-approval (the supervisor chooses it) when antrian.toml names none.
+approval (the supervisor chooses it) when antrian.toml names none. When the server
+refuses a stored token (revoked in /admin), the file is removed and the program pairs
+again; a token written in antrian.toml is left to the "token rejected" message.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from client.config import ClientConfig
 from client.first_frame import after_first_frame
 from client.pairing import DeviceGrant, default_token_path, with_stored_token
 from client.pairing_link import PairingLink
+from client.qt_bridge import ServerLink
 from counter_display.counter.main import CounterSettings, build_window
 from counter_display.pairing_screen import PairingScreen
 
@@ -53,6 +56,7 @@ class FirstStart(QObject):
     ) -> None:
         super().__init__()
         self.client = client
+        self._configured = client
         self.token_path = token_path or default_token_path(self.program)
         self._show = show
         self._pairing_options: PairingOptions = pairing_options or {}
@@ -82,10 +86,30 @@ class FirstStart(QObject):
     def _open(self, client: ClientConfig, grant: DeviceGrant | None) -> None:
         self.client = client
         window = self.open_window(client, grant)
+        link = self.server_link()
+        if grant is not None and link is not None:  # a token from a pairing: re-pairable
+            link.connection_changed.connect(self._on_connection_changed)
         self._show(window)
         self.opened.emit()
 
+    def _on_connection_changed(self, _status: object) -> None:
+        link = self.server_link()
+        if link is None or not link.token_rejected:
+            return
+        logger.warning("the server refuses the stored token (revoked?): pairing again")
+        self.token_path.unlink(missing_ok=True)
+        self.close_program()
+        self.client = self._configured
+        self.begin()
+
     def open_window(self, client: ClientConfig, grant: DeviceGrant | None) -> QWidget:
+        raise NotImplementedError
+
+    def server_link(self) -> ServerLink | None:
+        raise NotImplementedError
+
+    def close_program(self) -> None:
+        """Stop the link and close the normal window (before pairing again)."""
         raise NotImplementedError
 
     def stop(self) -> None:
@@ -102,7 +126,7 @@ class CounterStart(FirstStart):
         super().__init__(settings.client, show, **options)  # type: ignore[arg-type]
         self.settings = settings
         self.window: QWidget | None = None
-        self.link: QObject | None = None
+        self.link: ServerLink | None = None
 
     def open_window(self, client: ClientConfig, grant: DeviceGrant | None) -> QWidget:
         counter = self.settings.counter
@@ -122,9 +146,18 @@ class CounterStart(FirstStart):
         after_first_frame(window, link.start)
         return window
 
+    def server_link(self) -> ServerLink | None:
+        return self.link
+
+    def close_program(self) -> None:
+        if self.link is not None:
+            self.link.stop()
+        if self.window is not None:
+            self.window.close()
+            self.window.deleteLater()
+        self.link, self.window = None, None
+
     def stop(self) -> None:
         super().stop()
-        from client.qt_bridge import ServerLink
-
-        if isinstance(self.link, ServerLink):
+        if self.link is not None:
             self.link.stop()

@@ -3,7 +3,9 @@
 With a token in antrian.toml (or ANTRIAN_TOKEN), or one stored by an earlier pairing, the
 kiosk window comes at once. Without, the pairing screen shows a code until a supervisor
 approves it; the token is stored and the kiosk window replaces the pairing screen, in the
-same process.
+same process. When the server refuses a stored token (revoked in /admin), the file is
+removed and the kiosk pairs again; a token written in antrian.toml is left to the
+"token rejected" message.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ class KioskStart(QObject):
         super().__init__()
         self.token_path = token_path or default_token_path("kiosk")
         self.settings = settings
+        self._configured = settings
         self._printer_service = printer_service
         self._show = show
         self._setup_error = setup_error
@@ -73,9 +76,9 @@ class KioskStart(QObject):
 
     def begin(self) -> None:
         """Show the kiosk, or the pairing screen when there is no token to start with."""
-        client, _grant = with_stored_token(self.settings.client, self.token_path)
+        client, grant = with_stored_token(self.settings.client, self.token_path)
         if client.token or self._setup_error is not None:
-            self._open_kiosk(dataclasses.replace(self.settings, client=client))
+            self._open_kiosk(dataclasses.replace(self.settings, client=client), grant is not None)
             return
         logger.info("no token: pairing this kiosk with the server")
         self.pairing = PairingLink(self.settings.client, self.token_path, **self._pairing_options)
@@ -87,15 +90,17 @@ class KioskStart(QObject):
 
     def _on_paired(self, grant: DeviceGrant) -> None:
         client = dataclasses.replace(self.settings.client, token=grant.token)
-        self._open_kiosk(dataclasses.replace(self.settings, client=client))
+        self._open_kiosk(dataclasses.replace(self.settings, client=client), True)
         if self.pairing_screen is not None:
             self.pairing_screen.close()
         if self.pairing is not None:
             self.pairing.stop()
 
-    def _open_kiosk(self, settings: KioskSettings) -> None:
+    def _open_kiosk(self, settings: KioskSettings, paired: bool) -> None:
         self.settings = settings
         self.link = self._make_link(settings)
+        if paired:  # a token from a pairing: paired again when the server refuses it
+            self.link.connection_changed.connect(self._on_connection_changed)
         self.controller = KioskController(
             settings, self.link, self._printer_service, setup_error=self._setup_error
         )
@@ -103,6 +108,19 @@ class KioskStart(QObject):
         self._show(self.window)
         self.window.refresh()
         self.kiosk_shown.emit()
+
+    def _on_connection_changed(self, _status: object) -> None:
+        if self.link is None or not self.link.token_rejected:
+            return
+        logger.warning("the server refuses the stored token (revoked?): pairing again")
+        self.token_path.unlink(missing_ok=True)
+        self.link.stop()
+        if self.window is not None:
+            self.window.close()
+            self.window.deleteLater()
+        self.link, self.controller, self.window = None, None, None
+        self.settings = self._configured
+        self.begin()
 
     def stop(self) -> None:
         if self.pairing is not None:

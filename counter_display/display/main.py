@@ -239,6 +239,17 @@ class DisplayStart(FirstStart):
         after_first_frame(self.display.window, self.display.start)
         return self.display.window
 
+    def server_link(self) -> ServerLink | None:
+        return self.display.link if self.display is not None else None
+
+    def close_program(self) -> None:
+        if self.display is not None:
+            self.display.stop()
+            self.display.window.close()
+            self.display.window.deleteLater()
+            self.display.deleteLater()
+        self.display = None
+
     def stop(self) -> None:
         super().stop()
         if self.display is not None:

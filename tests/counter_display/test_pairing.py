@@ -146,3 +146,31 @@ def test_a_display_without_a_token_pairs_and_shows_the_office(
     qtbot.waitUntil(lambda: bool(updates), timeout=WAIT_MS)
     assert display.window.isVisible() and not screen.isVisible()
     assert stored_token(start.token_path)["role"] == "display"
+
+
+def test_a_counter_whose_stored_token_is_revoked_pairs_again(
+    qtbot: QtBot,
+    show: Callable[[QWidget], None],
+    starts: list[FirstStart],
+    live_server: LiveServer,
+    tmp_path: Path,
+) -> None:
+    settings = CounterSettings(client("counter", live_server), counter=2, stay_on_top=False)
+    start = CounterStart(
+        settings, show, token_path=tmp_path / "counter-token.json", pairing_options=FAST_PAIRING
+    )
+    starts.append(start)
+    start.begin()
+    approve(live_server, shown_code(qtbot, start), "counter", "PC loket 2", counter=2)
+    qtbot.waitUntil(lambda: start.window is not None, timeout=WAIT_MS)
+    first_window = start.window
+    from counter_display.counter.window import CounterWindow
+
+    assert isinstance(first_window, CounterWindow)
+    qtbot.waitUntil(lambda: first_window.presenter.phase != "unavailable", timeout=WAIT_MS)
+    live_server.revoke_token("PC loket 2")
+    qtbot.waitUntil(lambda: start.window is None, timeout=WAIT_MS)
+    assert not start.token_path.exists()
+    approve(live_server, shown_code(qtbot, start), "counter", "PC loket 2 baru", counter=2)
+    qtbot.waitUntil(lambda: start.window is not None, timeout=WAIT_MS)
+    assert stored_token(start.token_path)["name"] == "PC loket 2 baru"

@@ -158,3 +158,25 @@ def test_an_expired_or_wrongly_approved_code_says_so_and_a_new_code_follows(
     approve(live_server, third, "kiosk", "Kiosk lobi")
     qtbot.waitUntil(lambda: kiosk_start.window is not None, timeout=WAIT_MS)
     assert stored_token(kiosk_start.token_path)["role"] == "kiosk"
+
+
+def test_a_revoked_stored_token_brings_the_pairing_screen_back(
+    qtbot: QtBot, kiosk_start: KioskStart, live_server: LiveServer
+) -> None:
+    kiosk_start.begin()
+    approve(live_server, shown_code(qtbot, kiosk_start), "kiosk", "Kiosk lama")
+    qtbot.waitUntil(lambda: kiosk_start.controller is not None, timeout=WAIT_MS)
+    controller = kiosk_start.controller
+    assert controller is not None
+
+    def serving() -> None:
+        assert controller.screen is Screen.SERVICES
+
+    qtbot.waitUntil(serving, timeout=WAIT_MS)
+    live_server.revoke_token("Kiosk lama")
+    qtbot.waitUntil(lambda: kiosk_start.window is None, timeout=WAIT_MS)
+    assert not kiosk_start.token_path.exists()
+    code = shown_code(qtbot, kiosk_start)
+    approve(live_server, code, "kiosk", "Kiosk baru")
+    qtbot.waitUntil(lambda: kiosk_start.controller is not None, timeout=WAIT_MS)
+    assert stored_token(kiosk_start.token_path)["name"] == "Kiosk baru"

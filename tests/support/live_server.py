@@ -92,6 +92,11 @@ class LiveServer:
         )
         return result.stdout.strip().splitlines()[-1]
 
+    def revoke_token(self, name: str) -> None:
+        """`antrian-server token revoke NAME`, as a supervisor at the server PC does."""
+        command = [*self._base_command(), "token", "revoke", name]
+        subprocess.run(command, capture_output=True, env=self._env(), timeout=30, check=True)
+
     def start(self) -> LiveServer:
         if not self.tokens:
             self.tokens = self._create_standard_tokens()
