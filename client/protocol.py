@@ -154,6 +154,8 @@ class Counter(msgspec.Struct, frozen=True):
     services: tuple[str, ...]
     state: CounterState
     current: Ticket | None
+    # the clerk signed in at it today (None: nobody, or a server from before sign-in)
+    clerk: str | None = None
 
 
 class PriorityOffer(msgspec.Struct, frozen=True):

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+import msgspec
+
 from client.errors import ClientError
 from client.protocol import (
     Counter,
@@ -149,7 +151,7 @@ class OfficeState:
 
 def replace_current(counter: Counter, current: Ticket | None) -> Counter:
     """The counter serving ``current`` (or no one) instead."""
-    return Counter(counter.number, counter.name, counter.services, counter.state, current)
+    return msgspec.structs.replace(counter, current=current)
 
 
 def _merge_services(

@@ -88,6 +88,7 @@ class Refusal(StrEnum):
     WRONG = "wrong"
     TOO_MANY = "too_many"
     CLERK = "clerk"
+    NOT_CLERK = "not_clerk"  # at a counter: a supervisor's or admin's account
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +173,19 @@ class Accounts:
 
     def sign_in(self, name: str, secret: str, address: str) -> SignIn:
         """Check a name and password for /admin (blocking: hashing takes a moment)."""
+        answer = self._check(name, secret, address)
+        if answer.account is not None and answer.account.role is AccountRole.CLERK:
+            return SignIn(None, Refusal.CLERK)
+        return answer
+
+    def sign_in_clerk(self, name: str, pin: str, address: str) -> SignIn:
+        """Check a clerk's name and PIN at a counter (blocking), with /admin's failure limit."""
+        answer = self._check(name, pin, address)
+        if answer.account is not None and answer.account.role is not AccountRole.CLERK:
+            return SignIn(None, Refusal.NOT_CLERK)
+        return answer
+
+    def _check(self, name: str, secret: str, address: str) -> SignIn:
         wait_s = self.limiter.wait_s(name, address)
         if wait_s > 0:
             return SignIn(None, Refusal.TOO_MANY, wait_s)
@@ -186,6 +200,4 @@ class Accounts:
                 return SignIn(None, Refusal.TOO_MANY, wait_s)
             return SignIn(None, Refusal.WRONG)
         self.limiter.succeeded(name, address)
-        if account.role is AccountRole.CLERK:
-            return SignIn(None, Refusal.CLERK)
         return SignIn(account)

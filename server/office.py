@@ -192,6 +192,8 @@ class Office:
         if now >= self._midnight:
             self.tick(now)
         change = action(self.day, now)
+        if clerk is None and change.counter is not None:
+            clerk = change.counter.clerk  # the clerk signed in at that counter, if any
         if clerk is not None:  # reports say who served: the clerk goes with the ticket
             change = self.day.with_clerk(change, clerk)
         event = event_for_change(
@@ -245,7 +247,10 @@ class Office:
         today = local_day(now, self.config.zone)
         # the new day starts empty: counters keep their pause, never yesterday's ticket;
         # ticket ids go on after the last one handed out (some may still be on their way)
-        counters = tuple(replace(counter, current=None) for counter in previous.counters.values())
+        # and a clerk's sign-in lasts the day
+        counters = tuple(
+            replace(counter, current=None, clerk=None) for counter in previous.counters.values()
+        )
         self._day = QueueDay(
             self.config, today, counters=counters, closed_services=previous.closed_services,
             closed_notes=previous.closed_notes, next_id=previous.next_id,

@@ -45,7 +45,12 @@ def ticket_record(ticket: Ticket, zone: tzinfo | None = None) -> dict[str, Any]:
 
 
 def counter_record(counter: Counter) -> dict[str, Any]:
-    return {"number": counter.number, "state": str(counter.state), "current": counter.current}
+    record: dict[str, Any] = {
+        "number": counter.number, "state": str(counter.state), "current": counter.current,
+    }  # fmt: skip
+    if counter.clerk is not None:
+        record["clerk"] = counter.clerk
+    return record
 
 
 def event_for_change(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import IntEnum, StrEnum
@@ -45,6 +46,9 @@ class EventType(StrEnum):
     TICKET_REQUEUED = "ticket.requeued"
     TICKET_TRANSFERRED = "ticket.transferred"
     COUNTER_CHANGED = "counter.changed"
+    # a clerk signs in at a counter or out of it (devices are told `counter.changed`)
+    CLERK_SIGNED_IN = "clerk.signed_in"
+    CLERK_SIGNED_OUT = "clerk.signed_out"
     SERVICE_CHANGED = "service.changed"
     DAY_ROLLOVER = "day.rollover"
 
@@ -95,6 +99,7 @@ class Counter:
     number: int
     state: CounterState = CounterState.OPEN
     current: int | None = None  # id of the ticket being served
+    clerk: str | None = None  # the clerk signed in at it today, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +122,17 @@ class Change:
     @property
     def counter(self) -> Counter | None:
         return self.counters[-1] if self.counters else None
+
+
+def clerks_on_duty(sign_ins: Iterable[tuple[int, str, str | None]]) -> dict[int, str]:
+    """Who is signed in where, from a day's sign-in events `(counter, type, clerk)` in order."""
+    on_duty: dict[int, str] = {}
+    for counter, kind, clerk in sign_ins:
+        if kind == EventType.CLERK_SIGNED_IN and clerk is not None:
+            on_duty[counter] = clerk
+        else:
+            on_duty.pop(counter, None)
+    return on_duty
 
 
 def format_number(code: str, sequence: int) -> str:

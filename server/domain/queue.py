@@ -434,6 +434,24 @@ class QueueDay:
         codes = self.config.counter(number).services  # type: ignore[union-attr]
         return Change(EventType.COUNTER_CHANGED, counters=(counter,), services=tuple(codes))
 
+    def sign_in(self, number: int, clerk: str) -> Change:
+        """A clerk signs in at a counter; the calls made there are then recorded as theirs."""
+        counter = self._set_counter(replace(self.counter(number), clerk=clerk))
+        return Change(EventType.CLERK_SIGNED_IN, counters=(counter,))
+
+    def sign_out(self, number: int) -> Change:
+        """The clerk signed in at a counter leaves it (the counter keeps working unnamed)."""
+        counter = self._set_counter(replace(self.counter(number), clerk=None))
+        return Change(EventType.CLERK_SIGNED_OUT, counters=(counter,))
+
+    def counter_of_clerk(self, clerk: str) -> int | None:
+        """The counter where this clerk (any case) is signed in, if any."""
+        wanted = clerk.casefold()
+        for counter in self.counters.values():
+            if counter.clerk is not None and counter.clerk.casefold() == wanted:
+                return counter.number
+        return None
+
     def set_service_closed(self, code: str, closed: bool, note: str | None = None) -> Change:
         """Close a service by hand (with the supervisor's reason, if any) or open it again."""
         self.service_config(code)

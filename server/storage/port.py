@@ -20,14 +20,14 @@ Failure semantics (the same on both engines):
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
 
-from server.domain.model import Counter, Ticket
+from server.domain.model import Counter, Ticket, clerks_on_duty
 from server.reports.visit import Visit
 
 EVENT_VERSION = 1  # `v` of every event this Antrian writes
@@ -146,6 +146,15 @@ class DayState:
     next_ticket_id: int
     last_event_id: int
     closed_notes: dict[str, str] = field(default_factory=dict)  # the supervisor's reasons
+
+
+def with_clerks(counters: list[Counter], sign_ins: Iterable[tuple[Any, ...]]) -> list[Counter]:
+    """The counters with the clerk signed in at each today (from the day's sign-in events)."""
+    on_duty = clerks_on_duty(
+        (int(counter), str(kind), str(clerk) if clerk is not None else None)
+        for counter, kind, clerk in sign_ins
+    )
+    return [replace(counter, clerk=on_duty.get(counter.number)) for counter in counters]
 
 
 @dataclass(frozen=True, slots=True)

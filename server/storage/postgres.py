@@ -41,6 +41,7 @@ from server.storage.port import (
     Event,
     History,
     Role,
+    with_clerks,
 )
 from server.storage.postgres_accounts import AccountTable
 from server.storage.postgres_lease import Fenced, Lease
@@ -48,6 +49,7 @@ from server.storage.postgres_rows import (
     EVENT_COLUMNS,
     INSERT_EVENT,
     INSERT_TICKET,
+    SELECT_SIGN_INS,
     SELECT_TICKETS,
     UPDATE_SERVICE_NOTE,
     UPDATE_TICKET,
@@ -182,6 +184,7 @@ class PostgresStore(WriterOwner):
                 # a counter keeps its pause state across days, never yesterday's ticket
                 keep = current if counter_day == day else None
                 counters.append(Counter(int(number), CounterState(state), keep))
+            sign_ins = connection.execute(SELECT_SIGN_INS, (day,)).fetchall()
             closed = connection.execute("SELECT code FROM service_states WHERE closed").fetchall()
             notes = connection.execute(
                 "SELECT code, note FROM service_states WHERE closed AND note IS NOT NULL"
@@ -190,7 +193,8 @@ class PostgresStore(WriterOwner):
             head = connection.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()
         assert highest is not None and head is not None
         return DayState(
-            tickets, tuple(counters), frozenset(str(code) for (code,) in closed),
+            tickets, tuple(with_clerks(counters, sign_ins)),
+            frozenset(str(code) for (code,) in closed),
             int(highest[0]) + 1, int(head[0]),
             closed_notes={str(code): str(note) for code, note in notes},
         )  # fmt: skip

@@ -22,6 +22,11 @@ UPDATE_TICKET = (
     f"UPDATE tickets SET {', '.join(f'{column} = %s' for column in TICKET_COLUMNS[1:])} "
     "WHERE id = %s"
 )
+# a clerk's sign-in lasts the day: who is signed in where follows from today's events
+SELECT_SIGN_INS = (
+    "SELECT counter, type, clerk FROM events WHERE day = %s AND counter IS NOT NULL "
+    "AND type IN ('clerk.signed_in', 'clerk.signed_out') ORDER BY id"
+)
 UPSERT_COUNTER = (
     "INSERT INTO counters (number, state, current, day) VALUES (%s, %s, %s, %s) "
     "ON CONFLICT (number) DO UPDATE SET state = excluded.state, current = excluded.current, "

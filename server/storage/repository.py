@@ -13,7 +13,7 @@ from typing import Any
 
 from server.domain.model import Counter, CounterState, Lane, Ticket, TicketStatus
 from server.errors import StorageError
-from server.storage.port import DeviceToken, Role
+from server.storage.port import DeviceToken, Role, with_clerks
 
 TICKET_COLUMNS = (
     "id", "day", "number", "sequence", "issued_service", "service", "priority", "status",
@@ -33,6 +33,11 @@ UPSERT_COUNTER = (
     "INSERT INTO counters (number, state, current, day) VALUES (?, ?, ?, ?) "
     "ON CONFLICT (number) DO UPDATE SET state = excluded.state, current = excluded.current, "
     "day = excluded.day"
+)
+# a clerk's sign-in lasts the day: who is signed in where follows from today's events
+SELECT_SIGN_INS = (
+    "SELECT counter, type, clerk FROM events WHERE day = ? AND counter IS NOT NULL "
+    "AND type IN ('clerk.signed_in', 'clerk.signed_out') ORDER BY id"
 )
 UPSERT_SERVICE_STATE = (
     "INSERT INTO service_states (code, closed) VALUES (?, ?) "
@@ -110,6 +115,7 @@ def load_day(connection: sqlite3.Connection, day: date) -> tuple[list[Ticket], l
         # a counter keeps its pause state across days, never yesterday's ticket
         keep_current = current if counter_day == day.isoformat() else None
         counters.append(Counter(int(number), CounterState(state), keep_current))
+    counters = with_clerks(counters, connection.execute(SELECT_SIGN_INS, (day.isoformat(),)))
     highest = connection.execute("SELECT COALESCE(MAX(id), 0) FROM tickets").fetchone()[0]
     return tickets, counters, int(highest) + 1
 

@@ -79,9 +79,8 @@ def dashboard(day: QueueDay, now: datetime, language: Language) -> dict[str, Any
                 "state_text": texts["counter_paused" if paused else "counter_open"],
                 "current": current.number if current is not None else None,
                 "current_text": current.number if current is not None else texts["nobody"],
-                # clerks sign in at a counter in a later version; until then nobody is named
-                "clerk": None,
-                "clerk_text": texts["nobody"],
+                "clerk": counter.clerk,  # signed in at the counter (server.clerks)
+                "clerk_text": counter.clerk if counter.clerk is not None else texts["nobody"],
             }
         )
     return {

@@ -5,11 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from client import protocol
-from server.domain.model import Change
+from server.domain.model import Change, EventType
 from server.office import SETTINGS_CHANGED, Office
 from server.storage.port import Event
 from server.web import serialize
 from server.web.events import EventHub
+
+# a clerk signing in or out changes what devices show of the counter: a `counter.changed`
+SIGN_IN_AS = {
+    str(EventType.CLERK_SIGNED_IN): str(protocol.EventType.COUNTER_CHANGED),
+    str(EventType.CLERK_SIGNED_OUT): str(protocol.EventType.COUNTER_CHANGED),
+}
 
 
 class DeviceFeed:
@@ -54,7 +60,7 @@ def device_message(
 ) -> protocol.Event | None:
     """The message devices get for `event`, or None when it is not for devices."""
     try:
-        event_type = protocol.EventType(event.type)
+        event_type = protocol.EventType(SIGN_IN_AS.get(event.type, event.type))
     except ValueError:
         return None
     day = office.day

@@ -27,6 +27,7 @@ from server.storage.port import AccountRole, DeviceToken, Role
 from server.web import admin_actions, serialize
 from server.web.admin import setup_admin
 from server.web.admin_actions import BadReason, clean_reason
+from server.web.clerk_api import setup_clerk_api
 from server.web.decode import BadJson, decode_json
 from server.web.devices_pages import setup_device_pages
 from server.web.errors import ApiFailure, Handler, error_middleware
@@ -477,6 +478,7 @@ def create_app(office: Office) -> web.Application:
     app.router.add_post(f"{API_PREFIX}/tickets/{{ticket_id}}/void", void_ticket)
     app.router.add_get(f"{API_PREFIX}/tickets/{{ticket_id}}", ticket_status)
     app.router.add_get(f"{API_PREFIX}/counters", counters)
+    setup_clerk_api(app, office, API_PREFIX)  # a clerk signs in at a counter, and out
     app.router.add_post(f"{API_PREFIX}/counters/{{number}}/{{action}}", counter_action)
     app.router.add_get(f"{API_PREFIX}/snapshot", snapshot)
     app.router.add_get(f"{API_PREFIX}/events", events)

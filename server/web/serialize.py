@@ -86,6 +86,7 @@ def counter_message(day: QueueDay, counter: Counter) -> protocol.Counter:
         services=tuple(config.services) if config else (),
         state=protocol.CounterState(counter.state),
         current=ticket_message(day, current) if current is not None else None,
+        clerk=counter.clerk,
     )
 
 
