@@ -263,6 +263,16 @@ class ApiClient:
         """POST /counters/{n}/resume: the counter takes visitors again."""
         return await self._request("POST", f"/counters/{int(counter)}/resume", parse_counter, {})
 
+    async def sign_in(self, counter: int, name: str, pin: str) -> Counter:
+        """POST /counters/{n}/sign-in: a clerk signs in at the counter with name and PIN."""
+        return await self._request(
+            "POST", f"/counters/{int(counter)}/sign-in", parse_counter, {"name": name, "pin": pin}
+        )
+
+    async def sign_out(self, counter: int) -> Counter:
+        """POST /counters/{n}/sign-out: the signed-in clerk leaves the counter."""
+        return await self._request("POST", f"/counters/{int(counter)}/sign-out", parse_counter, {})
+
     async def close_service(self, code: str) -> Service:
         """POST /services/{code}/close (admin): stop issuing tickets for the service."""
         return await self._request(

@@ -19,12 +19,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from client.connection import ConnectionStatus
 from client.errors import ClientError
 from client.state import OfficeState
 from client.wire import Event, Snapshot, UnknownEvent
 from counter_display.counter.actions import SHORTCUTS, Action, Button, Phase
+from counter_display.counter.clerk import SignInDialog, sign_in_error_text
 from counter_display.counter.dialogs import CallNumberDialog, RequeueDialog, TransferDialog
 from counter_display.counter.presenter import CounterPresenter, CounterView, Level, Request
 from counter_display.counter.texts import text
@@ -63,6 +65,8 @@ QPushButton { font-size: 11pt; min-height: 50px; padding: 2px 6px; border-radius
               border: 1px solid #90a4ae; background: #f5f7f8; color: #102027; }
 QPushButton:pressed { background: #cfd8dc; }
 QPushButton:disabled { color: #a0a8ad; background: #f0f0f0; border-color: #dde1e3; }
+QLabel#clerk_label { font-size: 10pt; font-weight: bold; color: #1d3557; }
+QPushButton#clerk_button { font-size: 10pt; min-height: 26px; padding: 1px 10px; }
 QPushButton#button_next { font-size: 14pt; font-weight: bold; min-height: 62px;
                           background: #1b5e20; color: #ffffff; border: none; }
 QPushButton#button_next:pressed { background: #104015; }
@@ -168,6 +172,15 @@ class CounterWindow(QWidget):
         self.connection_label.setMaximumWidth(230)
         header.addWidget(self.connection_label)
         layout.addLayout(header)
+
+        clerk_row = QHBoxLayout()
+        self.clerk_label = _named(QLabel(), "clerk_label")
+        self.clerk_button = _named(QPushButton(), "clerk_button")
+        self.clerk_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.clerk_button.clicked.connect(self._on_clerk_button)
+        clerk_row.addWidget(self.clerk_label, 1)
+        clerk_row.addWidget(self.clerk_button)
+        layout.addLayout(clerk_row)
 
         self.card = _named(QFrame(), "current_card")
         card_layout = QVBoxLayout(self.card)
@@ -282,6 +295,18 @@ class CounterWindow(QWidget):
             self.message_label.setStyleSheet("")
         self._render_buttons(view)
         self._render_lists(view)
+        self._render_clerk(view)
+
+    def _render_clerk(self, view: CounterView) -> None:
+        counter = self.presenter.counter
+        clerk = counter.clerk if counter is not None else None
+        if clerk is not None:
+            self.clerk_label.setText(text("clerk.signed_in", self.language, name=clerk))
+            self.clerk_button.setText(text("clerk.sign_out", self.language))
+        else:
+            self.clerk_label.setText(text("clerk.nobody", self.language))
+            self.clerk_button.setText(text("clerk.title", self.language))
+        self.clerk_button.setEnabled(view.phase is not Phase.UNAVAILABLE)
 
     def _render_buttons(self, view: CounterView) -> None:
         for button_id, button in self.buttons.items():
@@ -465,6 +490,56 @@ class CounterWindow(QWidget):
         dialog.number_chosen.connect(lambda number: self.press(Action.CALL, number))
         self._show_dialog(dialog)
         return dialog
+
+    # -- the clerk's sign-in -----------------------------------------------------------------
+
+    def _on_clerk_button(self) -> None:
+        try:
+            counter = self.presenter.counter
+            if counter is not None and counter.clerk is not None:
+                self.sign_out()
+            else:
+                self.open_sign_in_dialog()
+        except Exception:
+            logger.exception("error handling the clerk's button")
+
+    def open_sign_in_dialog(self) -> SignInDialog:
+        """Ask for the clerk's name and PIN; the dialog stays open until they are right."""
+        dialog = SignInDialog(self.language, self)
+        dialog.credentials_entered.connect(
+            lambda name, pin: self._sign_in(dialog, str(name), str(pin))
+        )
+        self._show_dialog(dialog)
+        return dialog
+
+    def _sign_in(self, dialog: SignInDialog, name: str, pin: str) -> None:
+        number = self.presenter.counter_number
+        handle = self.link.submit(lambda api: api.sign_in(number, name, pin), name="sign-in")
+        self._handles.add(handle)
+
+        def finished(_counter: object) -> None:
+            self._handles.discard(handle)
+            logger.info("a clerk signed in")  # no names in the log of a shared PC
+            if isValid(dialog) and self.dialog is dialog:
+                dialog.accept()
+
+        def failed(error: object) -> None:
+            self._handles.discard(handle)
+            if not isinstance(error, ClientError):
+                error = ClientError(str(error))
+            if isValid(dialog) and self.dialog is dialog:
+                dialog.show_error(sign_in_error_text(error, self.language))
+
+        handle.finished.connect(finished)
+        handle.failed.connect(failed)
+
+    def sign_out(self) -> None:
+        """The signed-in clerk leaves the counter (it keeps working, unnamed)."""
+        number = self.presenter.counter_number
+        handle = self.link.submit(lambda api: api.sign_out(number), name="sign-out")
+        self._handles.add(handle)
+        handle.finished.connect(lambda _counter: self._handles.discard(handle))
+        handle.failed.connect(lambda _error: self._handles.discard(handle))
 
     def _show_dialog(self, dialog: QDialog) -> None:
         if self.dialog is not None:

@@ -47,6 +47,18 @@ class Database:
         finally:
             connection.close()
 
+    def create_account(self, name: str, role: str, secret: str) -> None:
+        """A person's account made through the store, as `antrian-server user create`."""
+        from server.accounts import hash_secret
+        from server.storage.port import AccountRole
+
+        store = self.store()
+        try:
+            store.open_existing()
+            store.create_account(name, AccountRole(role), hash_secret(secret), datetime.now(UTC))
+        finally:
+            store.close()
+
     def create_tokens(self, specs: dict[Any, tuple[str, int | None]]) -> dict[Any, str]:
         """Device tokens made through the store, as the CLI makes them."""
         store = self.store()
