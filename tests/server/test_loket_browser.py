@@ -391,3 +391,80 @@ async def test_a_given_number_is_called_out_of_order_by_button_and_by_key(
     await in_browser(key, driver, "A9\n")  # no such ticket today: the server says so
     await wait_message(driver, "Panggil nomor ditolak: Nomor itu tidak ada hari ini")
     assert (await counter_state(office))["current"]["number"] == "A002"
+
+
+def add_clerk(office: Running, name: str, pin: str) -> None:
+    from datetime import UTC, datetime
+
+    from server.accounts import hash_secret
+    from server.storage.port import AccountRole
+
+    office.office.store.create_account(name, AccountRole.CLERK, hash_secret(pin), datetime.now(UTC))
+
+
+async def sign_in_dialog_open(driver: Any) -> None:
+    await in_browser(
+        wait_for,
+        driver,
+        lambda d: d.execute_script("return document.getElementById('sign-in').open"),
+    )
+
+
+async def test_a_clerk_signs_in_is_named_on_calls_and_signs_out(
+    start_office: StartOffice, driver: Any, tmp_path: Path
+) -> None:
+    office = await start_office()
+    add_clerk(office, "Siti Rahma", "2468")
+    await issue(office, "A")
+    await open_loket(office, driver)
+    assert text_of(driver, "#clerk") == "Belum ada petugas masuk"
+    assert text_of(driver, "#clerk-button") == "Masuk petugas"
+
+    await in_browser(driver.find_element("css selector", "#clerk-button").click)
+    await sign_in_dialog_open(driver)
+    pin = driver.find_element("css selector", "#sign-in-pin")
+    assert pin.get_attribute("type") == "password"
+    await in_browser(driver.find_element("css selector", "#sign-in-name").send_keys, "Siti Rahma")
+    await in_browser(pin.send_keys, "1111\n")  # a wrong PIN first
+    await in_browser(
+        wait_for, driver,
+        lambda d: text_of(d, "#sign-in-error") == "Nama atau PIN salah. Silakan coba lagi.",
+    )  # fmt: skip
+    assert pin.get_attribute("value") == ""
+    await in_browser(pin.send_keys, "2468\n")
+    await in_browser(wait_for, driver, lambda d: text_of(d, "#clerk") == "Petugas: Siti Rahma")
+    assert not driver.execute_script("return document.getElementById('sign-in').open")
+    assert text_of(driver, "#clerk-button") == "Keluar"
+    assert (await counter_state(office))["clerk"] == "Siti Rahma"
+
+    await in_browser(key, driver, " ")
+    await wait_message(driver, "Memanggil A001")
+    screenshot(driver, "loket-clerk-1366x768", tmp_path)
+    async with office.session.get(office.api + "/log", headers=office.auth("admin")) as answer:
+        events = (await answer.json())["events"]
+    called = [event for event in events if event["type"] == "ticket.called"]
+    assert [(event["counter"], event["clerk"]) for event in called] == [(2, "Siti Rahma")]
+
+    await in_browser(driver.find_element("css selector", "#clerk-button").click)
+    await in_browser(wait_for, driver, lambda d: text_of(d, "#clerk") == "Belum ada petugas masuk")
+    assert (await counter_state(office))["clerk"] is None
+    # the browser logs the wrong PIN's 401 answer; nothing else went wrong
+    assert [message for message in severe_messages(driver) if "sign-in" not in message] == []
+
+
+async def test_the_sign_in_dialog_in_english_and_a_sign_in_from_another_loket(
+    start_office: StartOffice, driver: Any
+) -> None:
+    office = await start_office()
+    add_clerk(office, "Budi", "13579")
+    await open_loket(office, driver, counter=3)
+    await in_browser(driver.get, loket_url(office, "?lang=en"))
+    await in_browser(wait_for, driver, connected)
+    await in_browser(wait_for, driver, lambda d: text_of(d, "#clerk") == "No clerk signed in")
+    # signed in at another counter (e.g. the Qt one): this page shows it live
+    status, _ = await office.post(
+        "/counters/3/sign-in", "counter3", {"name": "Budi", "pin": "13579"}
+    )
+    assert status == 200
+    await in_browser(wait_for, driver, lambda d: text_of(d, "#clerk") == "Clerk: Budi")
+    assert text_of(driver, "#clerk-button") == "Sign out"

@@ -148,6 +148,14 @@
     });
     if (!items.length) items = [D.make("li", "recent-empty", labels.recent_empty)];
     recent.replaceChildren.apply(recent, items);
+    renderClerk(counter);
+  }
+
+  function renderClerk(counter) {
+    var clerk = counter.clerk || null;
+    D.setText("clerk", clerk ? D.fill(labels.clerk_signed_in, { name: clerk }) : labels.clerk_nobody);
+    D.setText("clerk-button", clerk ? labels.clerk_sign_out : labels.clerk_sign_in);
+    D.byId("clerk-button").disabled = document.body.dataset.connection !== "connected";
   }
 
   function requeueCandidates(state) {
@@ -331,6 +339,74 @@
     openChooser(labels.call_prompt, options, true, function (number) { press("call", number); }, labels.call_none);
   }
 
+  // ---------------------------------------------------------------- the clerk's sign-in
+
+  var SIGN_IN_ERRORS = {
+    wrong_pin: "clerk_wrong_pin", not_a_clerk: "clerk_not_a_clerk", bad_request: "clerk_missing",
+  };
+
+  function signInError(answer) {
+    var code = answer.body && answer.body.error;
+    if (code === "too_many_attempts") {
+      // the server's words name the minutes to wait (Indonesian); English has its own
+      return config.lang === "en" ? labels.clerk_too_many : answer.body.message;
+    }
+    if (SIGN_IN_ERRORS[code]) return labels[SIGN_IN_ERRORS[code]];
+    if (answer.status === 503) return labels.clerk_unavailable;
+    return D.fill(labels.error_other, { code: code || answer.status });
+  }
+
+  function openSignIn() {
+    var signIn = D.byId("sign-in");
+    D.setText("sign-in-error", "");
+    D.byId("sign-in-pin").value = "";
+    D.byId("sign-in-ok").disabled = false;
+    signIn.showModal();
+    D.byId("sign-in-name").focus();
+  }
+
+  async function submitSignIn(event) {
+    event.preventDefault();
+    var name = D.byId("sign-in-name").value.trim();
+    var pin = D.byId("sign-in-pin").value;
+    if (!name || !pin) { D.setText("sign-in-error", labels.clerk_missing); return; }
+    D.byId("sign-in-ok").disabled = true;
+    var answer = null;
+    try {
+      answer = await D.api("/counters/" + counterNumber() + "/sign-in",
+        { method: "POST", token: found.token, body: { name: name, pin: pin }, timeout_ms: 10000 });
+    } catch (error) { answer = null; }
+    D.byId("sign-in-ok").disabled = false;
+    if (answer && answer.status === 200) {
+      D.byId("sign-in").close();
+      if (answer.body) { streamed.state.counters[answer.body.number] = answer.body; render(streamed.state); }
+      return;
+    }
+    D.setText("sign-in-error", answer ? signInError(answer) : labels.clerk_unavailable);
+    D.byId("sign-in-pin").value = "";
+    D.byId("sign-in-pin").focus();
+  }
+
+  async function signOut() {
+    try {
+      var answer = await D.api("/counters/" + counterNumber() + "/sign-out",
+        { method: "POST", token: found.token, timeout_ms: 10000 });
+      if (answer.status === 200 && answer.body) {
+        streamed.state.counters[answer.body.number] = answer.body;
+        render(streamed.state);
+      } else {
+        say(D.fill(labels.error_other, { code: (answer.body && answer.body.error) || answer.status }), "error");
+      }
+    } catch (error) { say(labels.clerk_unavailable, "error"); }
+  }
+
+  function onClerkButton() {
+    var counter = streamed ? counterOf(streamed.state) : null;
+    if (!counter) return;
+    if (counter.clerk) signOut();
+    else openSignIn();
+  }
+
   function activate(name) {
     var state = streamed ? streamed.state : null;
     if (!state) return;
@@ -345,6 +421,7 @@
   function onKey(event) {
     if (event.repeat || event.ctrlKey || event.altKey || event.metaKey) return;
     if (dialog && dialog.open) return;  // the dialog has Enter and Escape
+    if (D.byId("sign-in").open) return;
     var target = event.target;
     if (target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA")) return;
     var name = KEYS[event.key.length === 1 ? event.key.toLowerCase() : event.key];
@@ -358,6 +435,9 @@
       button.addEventListener("click", function () { activate(button.dataset.action); button.blur(); });
     });
     D.byId("choose-cancel").addEventListener("click", closeChooser);
+    D.byId("clerk-button").addEventListener("click", function () { onClerkButton(); D.byId("clerk-button").blur(); });
+    D.byId("sign-in-form").addEventListener("submit", submitSignIn);
+    D.byId("sign-in-cancel").addEventListener("click", function () { D.byId("sign-in").close(); });
     document.addEventListener("keydown", onKey);
     found = await D.device();
     streamed = D.stream(found, {
