@@ -128,3 +128,31 @@ def format_wait(seconds: float, language: str) -> str:
     if minutes:
         parts.append(_duration(minutes, "minute", language))
     return f"{WAIT_ABOUT[language]} {' '.join(parts)}"
+
+
+def format_average_wait(seconds: float, language: str) -> str:
+    """A measured average wait, to the nearest minute: "12 menit", "1 jam 5 menit"."""
+    language = _language(language)
+    if not math.isfinite(seconds) or seconds < 60:
+        return WAIT_UNDER_A_MINUTE[language]
+    hours, minutes = divmod(int(seconds / 60 + 0.5), 60)
+    parts = []
+    if hours:
+        parts.append(_duration(hours, "hour", language))
+    if minutes:
+        parts.append(_duration(minutes, "minute", language))
+    return " ".join(parts)
+
+
+def format_score(value: float, language: str) -> str:
+    """A score with two decimals, as the SKM publishes it: "86,45" ("86.45" in English)."""
+    return str(format_decimal(value, format="0.00", locale=_locale(language)))
+
+
+def format_month(month: str, language: str) -> str:
+    """ "2026-11" as "November 2026"; as given when it is not a month."""
+    try:
+        first = datetime.strptime(month, "%Y-%m")
+    except ValueError:
+        return month
+    return str(babel_format_date(first.date(), "MMMM y", locale=_locale(language)))

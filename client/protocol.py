@@ -158,6 +158,21 @@ class Counter(msgspec.Struct, frozen=True):
     clerk: str | None = None
 
 
+class Figures(msgspec.Struct, frozen=True):
+    """The office's figures for the waiting room (`[office] show_figures`).
+
+    ``avg_wait_s_today``: the mean wait of today's served visitors (issued → the call that
+    served them), None before the first; ``ikm``: the latest month's IKM (SKM index,
+    0–100) with its ``ikm_month`` ("2026-11") and ``grade`` ("A"–"D"), None without one.
+    """
+
+    avg_wait_s_today: int | None = None
+    served_today: int = 0
+    ikm: float | None = None
+    ikm_month: str | None = None
+    grade: str | None = None
+
+
 class PriorityOffer(msgspec.Struct, frozen=True):
     """Whether the office issues priority tickets, and for whom (lansia, ibu hamil, ...).
 
@@ -201,6 +216,7 @@ class Snapshot(msgspec.Struct, frozen=True, omit_defaults=True, tag_field="type"
     waiting: tuple[Ticket, ...]
     log_id: str | None = None
     priority: PriorityOffer | None = None  # None from a server before it: offered
+    figures: Figures | None = None  # None: the office shows none (or an older server)
 
 
 # -- events ------------------------------------------------------------------------------
@@ -225,6 +241,8 @@ class Event(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, tag_f
     services: tuple[Service, ...] = ()
     from_service: str | None = None
     today: date | None = None
+    # the office's figures anew, when the change moved them (a visitor served)
+    figures: Figures | None = None
 
     @property
     def type(self) -> EventType:
@@ -493,6 +511,7 @@ __all__ = [
     "DayRollover",
     "Event",
     "EventType",
+    "Figures",
     "Health",
     "KnownEvent",
     "Message",

@@ -13,6 +13,7 @@ from client.protocol import (
     Counter,
     DayRollover,
     Event,
+    Figures,
     PriorityOffer,
     Service,
     Snapshot,
@@ -48,6 +49,7 @@ class OfficeState:
     waiting: tuple[Ticket, ...]
     log_id: str | None = None
     priority: PriorityOffer = field(default_factory=PriorityOffer)
+    figures: Figures | None = None  # the waiting room's figures, when the office shows them
 
     @classmethod
     def from_snapshot(cls, snapshot: Snapshot) -> OfficeState:
@@ -63,6 +65,7 @@ class OfficeState:
             waiting=snapshot.waiting,
             log_id=snapshot.log_id,
             priority=snapshot.priority or PriorityOffer(),
+            figures=snapshot.figures,
         )
 
     # -- queries -------------------------------------------------------------------------
@@ -126,6 +129,7 @@ class OfficeState:
         return replace(
             self,
             seq=event.seq,
+            figures=event.figures if event.figures is not None else self.figures,
             services=_merge_services(self.services, event.services),
             counters=counters,
             recent_calls=recent_calls,
@@ -141,6 +145,7 @@ class OfficeState:
         return replace(
             self,
             seq=event.seq,
+            figures=event.figures,  # a new day: today's figures start again
             today=event.today,
             services=_merge_services(self.services, event.services),
             counters=counters,

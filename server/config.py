@@ -195,6 +195,7 @@ class _Builder:
             office_name=office.name,
             timezone=office.timezone,
             requeue_after=office.requeue_after,
+            show_figures=office.show_figures,
             priority_enabled=priority.enabled,
             priority_groups=tuple(priority.groups),
             priority_max_in_row=priority.max_in_row,

@@ -34,6 +34,7 @@ def office_settings_document(settings: OfficeSettings) -> dict[str, Any]:
             "name": settings.office_name,
             "timezone": settings.timezone,
             "requeue_after": settings.requeue_after,
+            "show_figures": settings.show_figures,
         },
         "priority": priority,
         "hours": _hours(settings.hours),

@@ -32,6 +32,8 @@ class OfficeSection(Section, kw_only=True):
     name: str = "Kantor Kecamatan"
     timezone: str = "Asia/Jakarta"
     requeue_after: Annotated[int, Meta(ge=0)] = 3
+    # today's average wait and the latest IKM on the TV (the display's ticker and /tv)
+    show_figures: bool = True
 
 
 class PrioritySection(Section, kw_only=True):

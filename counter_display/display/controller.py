@@ -11,6 +11,7 @@ from client.state import OfficeState
 from client.wire import Event, UnknownEvent
 from counter_display.display.audio_player import AnnouncementPlayer
 from counter_display.display.presenter import DisplayPresenter, DisplayUpdate
+from counter_display.display.texts import figures_text
 from counter_display.display.window import DisplayWindow
 
 logger = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ class DisplayController(QObject):
         try:
             update = self.presenter.present(state, event)
             self.window.show_view(update.view, highlight=update.highlight)
+            self.window.show_figures(figures_text(state.figures, self.window.language))
             self._announce(update)
             if event is None:  # a snapshot: whatever the link said, the state is fresh now
                 self.window.show_connection(self.presenter.connection_text(self._status))

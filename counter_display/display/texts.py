@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Final
 
+from client.formatting import format_average_wait, format_month, format_score
 from client.i18n import DEFAULT_LANGUAGE, Language
+from client.protocol import Figures
 
 TEXTS: Final[dict[Language, dict[str, str]]] = {
     Language.INDONESIAN: {
@@ -27,6 +29,12 @@ TEXTS: Final[dict[Language, dict[str, str]]] = {
         "unavailable": "server antrian tidak terjangkau, mencoba lagi…",
         "welcome": "Selamat datang",
         "no_calls_today": "Belum ada panggilan",
+        "figures_wait": "Rata-rata waktu tunggu hari ini {wait}",
+        "figures_ikm": "IKM {month}: {ikm} ({grade}, {performance})",
+        "grade_A": "Sangat Baik",
+        "grade_B": "Baik",
+        "grade_C": "Kurang Baik",
+        "grade_D": "Tidak Baik",
     },
     Language.ENGLISH: {
         "now_calling": "NOW CALLING",
@@ -48,6 +56,12 @@ TEXTS: Final[dict[Language, dict[str, str]]] = {
         "unavailable": "queue server unreachable, trying again…",
         "welcome": "Welcome",
         "no_calls_today": "No calls yet",
+        "figures_wait": "Today's average wait {wait}",
+        "figures_ikm": "Satisfaction index (IKM) {month}: {ikm} ({grade}, {performance})",
+        "grade_A": "Very good",
+        "grade_B": "Good",
+        "grade_C": "Fair",
+        "grade_D": "Poor",
     },
 }
 
@@ -60,3 +74,30 @@ def text(key: str, language: str = DEFAULT_LANGUAGE, /, **params: object) -> str
     """The display text for ``key`` in ``language``, with ``{params}`` filled in."""
     template = TEXTS[_language(language)].get(key) or TEXTS[DEFAULT_LANGUAGE][key]
     return template.format(**params) if params else template
+
+
+FIGURES_SEPARATOR: Final = " · "
+GRADES: Final = frozenset({"A", "B", "C", "D"})
+
+
+def figures_text(figures: Figures | None, language: str = DEFAULT_LANGUAGE) -> str:
+    """ "Rata-rata waktu tunggu hari ini 12 menit · IKM November 2026: 86,45 (B, Baik)";
+    "" when there is nothing to show (the office shows no figures, nobody served yet)."""
+    if figures is None:
+        return ""
+    parts = []
+    if figures.avg_wait_s_today is not None:
+        wait = format_average_wait(figures.avg_wait_s_today, language)
+        parts.append(text("figures_wait", language, wait=wait))
+    if figures.ikm is not None and figures.ikm_month and figures.grade in GRADES:
+        parts.append(
+            text(
+                "figures_ikm",
+                language,
+                month=format_month(figures.ikm_month, language),
+                ikm=format_score(figures.ikm, language),
+                grade=figures.grade,
+                performance=text(f"grade_{figures.grade}", language),
+            )
+        )
+    return FIGURES_SEPARATOR.join(parts)

@@ -359,6 +359,9 @@ class ServiceTile(QFrame):
         self.name.setFont(_font(32 * unit, condensed=True))
 
 
+TICKER_SEPARATOR = "   •   "
+
+
 class DisplayWindow(QWidget):
     """The waiting-room screen. Fed with ``show_view``; it never talks to the server.
 
@@ -389,6 +392,8 @@ class DisplayWindow(QWidget):
         self._highlight_flashes = max(0, round(highlight_s * 1000 / FLASH_INTERVAL_MS))
         self._unit = 1.0
         self._view: DisplayView | None = None
+        self._ticker_base = ticker_text  # the display's own running text (its config)
+        self._figures = ""  # the office's figures, run before it
         _paint(self, TEXT, BACKGROUND)
         self._build(ticker_text)
         self._flash_timer = QTimer(self)
@@ -510,8 +515,18 @@ class DisplayWindow(QWidget):
         self.connection_label.setVisible(bool(message))
 
     def set_ticker_text(self, value: str) -> None:
-        """Replace the running text."""
-        self.ticker.set_text(value)
+        """Replace the display's own running text (the office's figures stay before it)."""
+        self._ticker_base = value
+        self.ticker.set_text(self._ticker_line())
+
+    def show_figures(self, value: str) -> None:
+        """The office's figures ("Rata-rata waktu tunggu hari ini …"); "" shows none."""
+        if value != self._figures:
+            self._figures = value
+            self.ticker.set_text(self._ticker_line())
+
+    def _ticker_line(self) -> str:
+        return TICKER_SEPARATOR.join(part for part in (self._figures, self._ticker_base) if part)
 
     def start_highlight(self) -> None:
         """Flash the "now calling" panel (yellow, then blue, ...) and settle."""

@@ -92,6 +92,7 @@ class OfficeSettings:
     office_name: str = "Kantor Kecamatan"
     timezone: str = "Asia/Jakarta"
     requeue_after: int = 3
+    show_figures: bool = True  # today's average wait and the latest IKM on the TV
     priority_enabled: bool = True
     priority_groups: tuple[str, ...] = ()
     # at most this many priority calls in a row before a waiting regular ticket; None: no limit

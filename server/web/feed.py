@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from client import protocol
-from server.domain.model import Change, EventType
+from server.domain.model import Change, EventType, TicketStatus
 from server.office import SETTINGS_CHANGED, Office
 from server.storage.port import Event
 from server.web import serialize
 from server.web.events import EventHub
+from server.web.figures import figures_message
 
 # a clerk signing in or out changes what devices show of the counter: a `counter.changed`
 SIGN_IN_AS = {
@@ -72,6 +73,7 @@ def device_message(
         fields["today"] = day.day
         fields["services"] = serialize.all_services(day, now)
         fields["counters"] = serialize.all_counters(day)
+        fields["figures"] = figures_message(office)
     if change is not None:
         if change.tickets:
             # tickets whose place in line changed first: the main ticket stays the last
@@ -86,4 +88,6 @@ def device_message(
         )
         if change.from_service is not None:
             fields["from_service"] = change.from_service
+        if any(ticket.status is TicketStatus.DONE for ticket in change.tickets):
+            fields["figures"] = figures_message(office)  # a visitor served: a new average
     return protocol.EVENT_CLASSES[event_type](**fields)

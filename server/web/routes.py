@@ -33,6 +33,7 @@ from server.web.devices_pages import setup_device_pages
 from server.web.errors import ApiFailure, Handler, error_middleware
 from server.web.events import EventHub, Subscriber
 from server.web.feed import DeviceFeed
+from server.web.figures import figures_message
 from server.web.json import dumps
 from server.web.pages import TICKET_FEED_KEY, phone_url, setup_pages
 from server.web.pairing_api import setup_pairing
@@ -173,9 +174,10 @@ def snapshot_later(office: Office) -> tuple[int, Awaitable[str]]:
     if recent is not None and recent[0] == seq and loop.time() - recent[1] < SNAPSHOT_REUSE_S:
         return seq, asyncio.shield(recent[2])
     day, log_id = office.day.copy(), office.log_id
+    figures = figures_message(office)
 
     def build() -> str:
-        return protocol.encode_text(serialize.snapshot_message(day, now, seq, log_id))
+        return protocol.encode_text(serialize.snapshot_message(day, now, seq, log_id, figures))
 
     text = loop.run_in_executor(SNAPSHOT_BUILDER, build)
     _recent_snapshots[office] = (seq, loop.time(), text)

@@ -115,7 +115,11 @@ def all_counters(day: QueueDay) -> tuple[protocol.Counter, ...]:
 
 
 def snapshot_message(
-    day: QueueDay, now: datetime, seq: int, log_id: str | None
+    day: QueueDay,
+    now: datetime,
+    seq: int,
+    log_id: str | None,
+    figures: protocol.Figures | None = None,
 ) -> protocol.Snapshot:
     return protocol.Snapshot(
         seq=seq,
@@ -129,4 +133,5 @@ def snapshot_message(
         waiting=tuple(ticket_message(day, waiting, now) for waiting in day.waiting(now=now)),
         log_id=log_id,
         priority=priority_offer(day),
+        figures=figures,
     )

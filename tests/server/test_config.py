@@ -388,7 +388,7 @@ MISTAKES: list[tuple[dict[str, object], str, str]] = [
         {"office": {"nama": "x"}},
         "office.nama",
         'Pengaturan salah di [office]: kunci "nama" tidak dikenal (maksudnya "name"?);'
-        " yang boleh: name, timezone, requeue_after",
+        " yang boleh: name, timezone, requeue_after, show_figures",
     ),
     (
         {"office": "Kecamatan"},
