@@ -359,7 +359,7 @@ class ServiceTile(QFrame):
         self.name.setFont(_font(32 * unit, condensed=True))
 
 
-TICKER_SEPARATOR = "   •   "
+TICKER_SEPARATOR = " • "
 
 
 class DisplayWindow(QWidget):

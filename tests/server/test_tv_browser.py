@@ -403,3 +403,75 @@ async def test_measure_call_to_screen_latency_and_page_bytes(
         f"{len(page)} requests"
     )
     assert p50 < CALL_VISIBLE_S * 1000
+
+
+async def test_the_ticker_shows_todays_average_wait_until_the_office_turns_it_off(
+    start_office: StartOffice, driver: Any, tmp_path: Path
+) -> None:
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from tests.server.conftest import Clock
+
+    clock = Clock(datetime(2026, 11, 24, 8, 0, tzinfo=ZoneInfo("Asia/Jakarta")))
+    office = await start_office({"office": {"name": "Kecamatan Karawaci"}}, clock=clock)
+    welcome = (
+        "Selamat datang di Kecamatan Karawaci. Silakan ambil nomor antrian di kios "
+        "dan tunggu nomor Anda dipanggil."
+    )
+    await open_tv(office, driver)
+    assert text_of(driver, "#ticker-text") == welcome  # nobody served yet
+    # A001 waits 12 minutes, A002 20 (issued 08:10, called 08:30): 16 on average
+    await issue(office)
+    clock.now += timedelta(minutes=10)
+    await issue(office)
+    clock.now += timedelta(minutes=2)
+    await office.post("/counters/1/next", "counter1")
+    clock.now += timedelta(minutes=18)
+    await office.post("/counters/1/next", "counter1")
+    clock.now += timedelta(minutes=5)
+    await office.post("/counters/1/done", "counter1")
+    shown = f"Rata-rata waktu tunggu hari ini 16 menit • {welcome}"
+    await in_browser(wait_for, driver, lambda d: text_of(d, "#ticker-text") == shown)
+    # the picture shows the running text from its start (it scrolls in from the right)
+    driver.execute_script(
+        "var t = document.getElementById('ticker-text');"
+        "t.style.animation = 'none'; t.style.paddingLeft = '2vw';"
+    )
+    screenshot(driver, "tv-figures-1920x1080", tmp_path)
+
+    async with office.session.get(office.api + "/settings", headers=office.auth("admin")) as got:
+        settings = await got.json()
+    settings["office"]["show_figures"] = False
+    async with office.session.put(
+        office.api + "/settings", json=settings, headers=office.auth("admin")
+    ) as answer:
+        assert answer.status == 200
+    await in_browser(wait_for, driver, lambda d: text_of(d, "#ticker-text") == welcome)
+    assert severe_messages(driver) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("id", "Rata-rata waktu tunggu hari ini 1 jam 5 menit · IKM November 2026:"
+               " 86,45 (B, Baik)"),
+        ("en", "Today's average wait 1 hour 5 minutes · Satisfaction index (IKM) November 2026:"
+               " 86.45 (B, Good)"),
+    ],
+)  # fmt: skip
+async def test_the_page_words_the_figures_with_an_ikm_as_the_qt_display(
+    start_office: StartOffice, driver: Any, language: str, expected: str
+) -> None:
+    from client.protocol import Figures
+    from counter_display.display.texts import figures_text
+
+    office = await start_office()
+    await open_tv(office, driver, f"lang={language}")
+    # the IKM comes with the SKM survey's code; the page's words for it are checked here
+    figures = {"avg_wait_s_today": 3900, "served_today": 9, "ikm": 86.45,
+               "ikm_month": "2026-11", "grade": "B"}  # fmt: skip
+    shown = driver.execute_script("return window.AntrianTv.figuresText(arguments[0])", figures)
+    assert shown == expected
+    # the Qt display says the same
+    assert figures_text(Figures(**figures), language) == expected  # type: ignore[arg-type]

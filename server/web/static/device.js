@@ -218,7 +218,7 @@
     return {
       seq: null, logId: null, today: null, office: config.office, timezone: config.timezone,
       serverOffsetMs: 0, services: {}, serviceOrder: [], counters: {}, counterOrder: [],
-      tickets: {}, recent: [],
+      tickets: {}, recent: [], figures: null,
     };
   }
 
@@ -227,6 +227,7 @@
     fresh.seq = message.seq;
     fresh.logId = message.log_id || null;
     fresh.today = message.today;
+    fresh.figures = message.figures || null;  // the office's figures, when it shows them
     fresh.timezone = message.timezone || config.timezone;
     fresh.serverOffsetMs = message.server_time ? Date.now() - Date.parse(message.server_time) : 0;
     (message.services || []).forEach(function (service) {
@@ -267,6 +268,7 @@
     if (typeof message.prev === "number" && message.prev !== state.seq) return "gap";
     if (typeof message.seq === "number") state.seq = message.seq;
     if (message.type === "day.rollover") return "resync";
+    if (message.figures) state.figures = message.figures;
     var touched = message.tickets || (message.ticket ? [message.ticket] : []);
     touched.forEach(function (ticket) { putTicket(state, ticket); });
     if (message.ticket) putTicket(state, message.ticket);

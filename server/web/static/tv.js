@@ -273,8 +273,55 @@
     waiting.replaceChildren.apply(waiting, rows);
   }
 
+  // ---------------------------------------------------------------- the office's figures
+
+  /* A measured average, to the nearest minute: "12 menit", "1 jam 5 menit". */
+  function averageWait(seconds) {
+    if (seconds < 60) return labels.figures_under_a_minute;
+    var minutes = Math.floor(seconds / 60 + 0.5);
+    var parts = [];
+    var hours = Math.floor(minutes / 60);
+    minutes = minutes % 60;
+    if (hours) parts.push(hours === 1 ? labels.figures_hour : D.fill(labels.figures_hours, { hours: hours }));
+    if (minutes) parts.push(minutes === 1 ? labels.figures_minute : D.fill(labels.figures_minutes, { minutes: minutes }));
+    return parts.join(" ");
+  }
+
+  function monthName(month) {
+    var parts = /^([0-9]{4})-([0-9]{2})$/.exec(month || "");
+    if (!parts) return month || "";
+    var locale = config.lang === "en" ? "en-GB" : "id-ID";
+    try {
+      return new Intl.DateTimeFormat(locale, { month: "long", year: "numeric", timeZone: "UTC" })
+        .format(new Date(Date.UTC(+parts[1], +parts[2] - 1, 1)));
+    } catch (error) { return month; }
+  }
+
+  /* "Rata-rata waktu tunggu hari ini 12 menit · IKM November 2026: 86,45 (B, Baik)" */
+  function figuresText(figures) {
+    if (!figures) return "";
+    var parts = [];
+    if (typeof figures.avg_wait_s_today === "number") {
+      parts.push(D.fill(labels.figures_wait, { wait: averageWait(figures.avg_wait_s_today) }));
+    }
+    if (typeof figures.ikm === "number" && figures.ikm_month && labels["grade_" + figures.grade]) {
+      var score = figures.ikm.toFixed(2);
+      parts.push(D.fill(labels.figures_ikm, {
+        month: monthName(figures.ikm_month), ikm: config.lang === "en" ? score : score.replace(".", ","),
+        grade: figures.grade, performance: labels["grade_" + figures.grade],
+      }));
+    }
+    return parts.join(" · ");
+  }
+
+  function renderTicker(state) {
+    var figures = figuresText(state.figures);
+    D.setText("ticker-text", figures ? figures + " • " + config.ticker : config.ticker);
+  }
+
   function onChanged(state, message, live) {
     render(state);
+    renderTicker(state);
     if (!live || !message.ticket) return;
     if (message.type !== "ticket.called" && message.type !== "ticket.recalled") return;
     var age = Date.now() - state.serverOffsetMs - Date.parse(message.at);
@@ -310,6 +357,8 @@
     streamed = D.stream(found, { changed: onChanged });
   }
 
-  window.AntrianTv = { phrase: phrase, numberWords: numberWords, announcer: announcer };
+  window.AntrianTv = {
+    phrase: phrase, numberWords: numberWords, announcer: announcer, figuresText: figuresText,
+  };
   start();
 })();
