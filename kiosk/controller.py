@@ -42,6 +42,7 @@ class Screen(StrEnum):
     SETUP_ERROR = "setup_error"
     SERVICES = "services"
     PRIORITY = "priority"
+    INFO = "info"  # the services' standards (standar pelayanan)
     BUSY = "busy"
     CONFIRMATION = "confirmation"
     FAILURE = "failure"
@@ -57,6 +58,18 @@ class ServiceView:
     description: str
     status_line: str
     enabled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StandardView:
+    """One service's standards (standar pelayanan) on the info screen, in one language."""
+
+    code: str
+    name: str
+    description: str
+    completion_time: str  # "" when the office gave none
+    fee: str
+    requirements: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +119,7 @@ class KioskController(QObject):
         self._state: OfficeState | None = link.state
         self._health = printer.health if printer is not None else PrinterHealth()
         self._priority_mode = False
+        self._info_open = False  # the info screen (standar pelayanan) is shown
         self._admin_open = False
         self.admin_message = ""
         self._wrong_pins = 0
@@ -159,6 +173,8 @@ class KioskController(QObject):
             return Screen.CONNECTING
         if not self._health.ready:
             return Screen.OUT_OF_ORDER
+        if self._info_open:
+            return Screen.INFO
         if self._priority_mode and self.priority_enabled:
             return Screen.PRIORITY
         return Screen.SERVICES
@@ -192,6 +208,35 @@ class KioskController(QObject):
         if self._state is None:
             return ()
         return tuple(self._service_view(service) for service in self._state.services)
+
+    def standards(self) -> tuple[StandardView, ...]:
+        """Every service's standards for the info screen, in the server's order."""
+        if self._state is None:
+            return ()
+        english = self.language is Language.ENGLISH
+        return tuple(
+            StandardView(
+                code=service.code,
+                name=service_name(service, self.language),
+                description=service_description(service, self.language),
+                completion_time=(
+                    (service.completion_time_en if english else None) or service.completion_time
+                )
+                or "",
+                fee=((service.fee_en if english else None) or service.fee) or "",
+                requirements=tuple(
+                    (service.requirements_en if english else ()) or service.requirements
+                ),
+            )
+            for service in self._state.services
+        )
+
+    @property
+    def has_standards(self) -> bool:
+        """Whether any service has standards to show (else the info button is hidden)."""
+        return any(
+            view.completion_time or view.fee or view.requirements for view in self.standards()
+        )
 
     def _service_view(self, service: Service) -> ServiceView:
         if service.open:
@@ -309,6 +354,19 @@ class KioskController(QObject):
         self.touched()
         if self._priority_mode:
             self._priority_mode = False
+            self.changed.emit()
+
+    def open_info(self) -> None:
+        """The visitor touched "Info layanan": the services' standards."""
+        self.touched()
+        if self.screen is Screen.SERVICES:
+            self._info_open = True
+            self.changed.emit()
+
+    def close_info(self) -> None:
+        self.touched()
+        if self._info_open:
+            self._info_open = False
             self.changed.emit()
 
     def toggle_language(self) -> None:
@@ -508,9 +566,10 @@ class KioskController(QObject):
         if self._admin_open:
             self.close_admin()
         if self.flow.step is FlowStep.READY and (
-            self._priority_mode or self.language is not self.settings.language
+            self._priority_mode or self._info_open or self.language is not self.settings.language
         ):
             self._priority_mode = False
+            self._info_open = False
             self.language = self.settings.language
             self.changed.emit()
 

@@ -10,11 +10,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
+    QScroller,
     QVBoxLayout,
     QWidget,
 )
 
-from kiosk.controller import KioskController, Screen
+from kiosk.controller import KioskController, Screen, StandardView
 from kiosk.style import Metrics
 from kiosk.widgets import (
     PriorityButton,
@@ -102,8 +104,13 @@ class ServicesScreen(QWidget):
         self.grid = ServiceGrid(controller, priority=False)
         self.priority_button = PriorityButton()
         connect_clicked(self.priority_button, controller.open_priority, controller.accept_tap)
+        self.info_button = touch_button("info")
+        connect_clicked(self.info_button, controller.open_info, controller.accept_tap)
+        heading = QHBoxLayout()
+        heading.addWidget(self.prompt, 1)
+        heading.addWidget(self.info_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self._layout = QVBoxLayout(self)
-        self._layout.addWidget(self.prompt)
+        self._layout.addLayout(heading)
         self._layout.addWidget(self.grid, 1)
         self._layout.addWidget(self.priority_button)
 
@@ -112,6 +119,8 @@ class ServicesScreen(QWidget):
         self._layout.setContentsMargins(margin, metrics.px(24, 8), margin, margin)
         self._layout.setSpacing(metrics.px(24, 8))
         self.prompt.setText(self._controller.text("choose_service"))
+        self.info_button.setText(self._controller.text("info_button"))
+        self.info_button.setVisible(self._controller.has_standards)
         self.grid.refresh(metrics)
         self.priority_button.setVisible(self._controller.priority_enabled)
         self.priority_button.show_texts(
@@ -160,6 +169,103 @@ class PriorityScreen(QWidget):
         self.hint.setText(hint)
         self.back_button.setText("‹  " + self._controller.text("back"))
         self.grid.refresh(metrics)
+
+
+class StandardCard(QWidget):
+    """One service's standards: name, description, completion time, fee, requirements."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("infoCard")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.service = label("infoService")
+        self.description = label("infoDescription")
+        self.completion_time = label("infoLine")
+        self.fee = label("infoLine")
+        self.requirements = label("infoRequirements")
+        self.requirements.setTextFormat(Qt.TextFormat.PlainText)
+        self._layout = QVBoxLayout(self)
+        for widget in (
+            self.service, self.description, self.completion_time, self.fee, self.requirements,
+        ):  # fmt: skip
+            self._layout.addWidget(widget)
+
+    def show_standard(self, view: StandardView, controller: KioskController, margin: int) -> None:
+        self._layout.setContentsMargins(margin, margin, margin, margin)
+        not_set = controller.text("info_not_set")
+        self.service.setText(f"{view.code}  ·  {view.name}")
+        self.description.setText(view.description)
+        self.description.setVisible(bool(view.description))
+        self.completion_time.setText(
+            f"{controller.text('info_completion_time')}: {view.completion_time or not_set}"
+        )
+        self.fee.setText(f"{controller.text('info_fee')}: {view.fee or not_set}")
+        if view.requirements:
+            lines = "\n".join(f"•  {item}" for item in view.requirements)
+            self.requirements.setText(f"{controller.text('info_requirements')}:\n{lines}")
+        else:
+            self.requirements.setText(
+                f"{controller.text('info_requirements')}: {controller.text('info_no_requirements')}"
+            )
+
+
+class InfoScreen(QWidget):
+    """The services' standards (standar pelayanan), large, scrolled by touch, with a way back.
+
+    The kiosk's idle reset brings it back to the start screen when nobody touches it.
+    """
+
+    def __init__(self, controller: KioskController) -> None:
+        super().__init__()
+        self.setObjectName("infoScreen")
+        self._controller = controller
+        self.title = label("infoTitle")
+        self.hint = label("hint")
+        self.cards: dict[str, StandardCard] = {}
+        self._list = QWidget()
+        self._list.setObjectName("infoList")
+        self._list_layout = QVBoxLayout(self._list)
+        self._list_layout.setContentsMargins(0, 0, 0, 0)
+        self._list_layout.addStretch(1)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("infoScroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(self._list)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        QScroller.grabGesture(
+            self.scroll_area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture
+        )
+        self.back_button = touch_button("back")
+        connect_clicked(self.back_button, controller.close_info, controller.accept_tap)
+        footer = QHBoxLayout()
+        footer.addWidget(self.back_button)
+        footer.addStretch(1)
+        self._layout = QVBoxLayout(self)
+        self._layout.addWidget(self.title)
+        self._layout.addWidget(self.hint)
+        self._layout.addWidget(self.scroll_area, 1)
+        self._layout.addLayout(footer)
+
+    def refresh(self, metrics: Metrics) -> None:
+        margin = metrics.px(40, 12)
+        self._layout.setContentsMargins(margin, metrics.px(24, 8), margin, margin)
+        self._layout.setSpacing(metrics.px(20, 8))
+        self._list_layout.setSpacing(metrics.px(20, 8))
+        self.title.setText(self._controller.text("info_title"))
+        self.hint.setText(self._controller.text("info_hint"))
+        self.back_button.setText("‹  " + self._controller.text("back"))
+        views = self._controller.standards()
+        if [view.code for view in views] != list(self.cards):
+            for card in self.cards.values():
+                self._list_layout.removeWidget(card)
+                card.deleteLater()
+            self.cards = {}
+            for index, view in enumerate(views):
+                card = StandardCard()
+                self._list_layout.insertWidget(index, card)
+                self.cards[view.code] = card
+        for view in views:
+            self.cards[view.code].show_standard(view, self._controller, metrics.px(28, 10))
 
 
 class ConfirmationScreen(QWidget):

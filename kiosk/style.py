@@ -109,6 +109,22 @@ def style_sheet(metrics: Metrics) -> str:
     QLabel#priorityHint {{ color: #eadcf2; font-size: {px(28)}px; }}
     QLabel#priorityTitle {{ color: {PURPLE}; font-size: {px(56)}px; font-weight: bold; }}
 
+    QPushButton#info {{
+        background: white; color: {BLUE}; border: {px(3, 2)}px solid {BLUE};
+        border-radius: {px(16, 8)}px; font-size: {px(32)}px; font-weight: bold;
+        min-height: {max(touch, px(90))}px; padding: 0 {px(36)}px;
+    }}
+    QPushButton#info:pressed {{ background: {BLUE_LIGHT}; }}
+    QLabel#infoTitle {{ color: {BLUE}; font-size: {px(56)}px; font-weight: bold; }}
+    QScrollArea#infoScroll, QWidget#infoList {{ background: transparent; border: none; }}
+    QWidget#infoCard {{
+        background: white; border: {px(3, 2)}px solid #b8c4d6; border-radius: {px(20, 8)}px;
+    }}
+    QLabel#infoService {{ font-size: {px(44)}px; font-weight: bold; color: {INK}; }}
+    QLabel#infoDescription {{ font-size: {px(30)}px; color: {GREY_TEXT}; }}
+    QLabel#infoLine {{ font-size: {px(34)}px; color: {INK}; }}
+    QLabel#infoRequirements {{ font-size: {px(32)}px; color: {INK}; }}
+
     QPushButton#back, QPushButton#done, QPushButton#adminAction {{
         background: white; color: {BLUE}; border: {px(3, 2)}px solid {BLUE};
         border-radius: {px(16, 8)}px; font-size: {px(36)}px; font-weight: bold;

@@ -12,6 +12,7 @@ from kiosk.controller import KioskController, Screen
 from kiosk.screens import (
     AdminScreen,
     ConfirmationScreen,
+    InfoScreen,
     MessageScreen,
     PriorityScreen,
     ServicesScreen,
@@ -26,7 +27,7 @@ logger = logging.getLogger(__name__)
 ADMIN_CORNER_PX = 140
 MIN_WIDTH_PX = 640
 MIN_HEIGHT_PX = 480
-LANGUAGE_SCREENS = frozenset({Screen.SERVICES, Screen.PRIORITY})
+LANGUAGE_SCREENS = frozenset({Screen.SERVICES, Screen.PRIORITY, Screen.INFO})
 
 
 class KioskWindow(QWidget):
@@ -63,6 +64,7 @@ class KioskWindow(QWidget):
 
         self.services_screen = ServicesScreen(controller)
         self.priority_screen = PriorityScreen(controller)
+        self.info_screen = InfoScreen(controller)
         self.confirmation_screen = ConfirmationScreen(controller)
         self.message_screen = MessageScreen(controller)
         self.admin_screen = AdminScreen(controller)
@@ -70,6 +72,7 @@ class KioskWindow(QWidget):
         for screen in (
             self.services_screen,
             self.priority_screen,
+            self.info_screen,
             self.confirmation_screen,
             self.message_screen,
             self.admin_screen,
@@ -101,6 +104,8 @@ class KioskWindow(QWidget):
             return self.services_screen
         if screen is Screen.PRIORITY:
             return self.priority_screen
+        if screen is Screen.INFO:
+            return self.info_screen
         if screen is Screen.CONFIRMATION:
             return self.confirmation_screen
         if screen is Screen.ADMIN:

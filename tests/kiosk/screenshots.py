@@ -49,6 +49,12 @@ name = "Administrasi Kependudukan"
 name_en = "Population Administration"
 description = "KTP-el, KK, akta"
 description_en = "ID card, family card, certificates"
+completion_time = "15 menit"
+completion_time_en = "15 minutes"
+fee = "Gratis"
+fee_en = "Free"
+requirements = ["KTP-el asli", "Fotokopi Kartu Keluarga", "Surat pengantar RT/RW"]
+requirements_en = ["Original ID card", "Copy of the family card", "Cover letter from the RT/RW"]
 
 [[services]]
 code = "B"
@@ -56,6 +62,12 @@ name = "Perizinan dan Non-Perizinan"
 name_en = "Licensing and Permits"
 description = "IMB rumah tinggal ≤ 70 m², izin PAUD/TK, SIUP mikro"
 description_en = "Small house building permit, preschool permit, micro business permit"
+completion_time = "3 hari kerja"
+completion_time_en = "3 working days"
+fee = "Sesuai Perda"
+fee_en = "As set by the regional regulation"
+requirements = ["Formulir permohonan", "Fotokopi KTP-el", "Bukti lunas PBB tahun berjalan"]
+requirements_en = ["Application form", "Copy of the ID card", "This year's land tax receipt"]
 
 [[services]]
 code = "C"
@@ -190,6 +202,13 @@ def _take(app: QApplication, server: LiveServer, scratch: Path, folder: Path) ->
         controller.open_priority()
         shooter.shoot("priority")
         controller.close_priority()
+        controller.open_info()
+        shooter.wait_screen(Screen.INFO)
+        shooter.shoot("info")
+        controller.toggle_language()
+        shooter.shoot("info-en")
+        controller.toggle_language()
+        controller.close_info()
 
         printer.release.clear()
         controller.choose_service("A")
