@@ -171,3 +171,19 @@ async def test_a_sign_in_lasts_the_day(start_office: StartOffice) -> None:
     clock.now = datetime(2026, 11, 25, 0, 0, 1, tzinfo=JAKARTA)
     office.office.tick()
     assert (await clerks_shown(office))[1] is None
+
+
+async def test_the_visits_report_names_the_clerk_who_served(start_office: StartOffice) -> None:
+    clock = Clock(datetime(2026, 11, 24, 9, 0, tzinfo=JAKARTA))
+    office = await start_office(clock=clock)
+    add_clerk(office, "Siti")
+    await office.post("/tickets", "kiosk", {"service": "A"})
+    await office.post("/tickets", "kiosk", {"service": "A"})
+    await office.post("/counters/1/next", "counter1")  # A001 before anyone signed in
+    await office.post("/counters/1/sign-in", "counter1", {"name": "Siti", "pin": PIN})
+    await office.post("/counters/1/next", "counter1")  # A002 by Siti
+    await office.post("/counters/1/done", "counter1")
+    url = office.api + "/reports/visits?from=2026-11-24&to=2026-11-24"
+    async with office.session.get(url, headers=office.auth("admin")) as answer:
+        rows = (await answer.json())["rows"]
+    assert [(row["number"], row["clerk"]) for row in rows] == [("A001", None), ("A002", "Siti")]
