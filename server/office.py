@@ -326,12 +326,15 @@ class Office:
         if stored is None:
             return
 
-        if stored != office_settings_document(self.config):
+        settings = parse_office_settings(stored)
+        # compared as this Antrian writes them: a key added since they were stored (with its
+        # default) is no difference
+        if office_settings_document(settings) != office_settings_document(self.config):
             log.warning(
                 "the office sections of antrian.toml differ from the settings stored in the "
                 "database; the stored ones are used (antrian-server settings export shows them)"
             )
-        self.config = self.with_settings(parse_office_settings(stored))
+        self.config = self.with_settings(settings)
 
     async def replace_settings(
         self, settings: OfficeSettings, by: str, language: str = "id"

@@ -303,3 +303,38 @@ async def test_a_settings_write_the_database_refuses_is_503_and_changes_nothing(
     assert status == 200 and answer["services"][0]["name"] == "Akhirnya Tersimpan"
     stored = office.database.rows("SELECT document FROM settings")
     assert json.loads(stored[0][0])["services"][0]["name"] == "Akhirnya Tersimpan"
+
+
+async def test_settings_stored_before_a_new_key_existed_raise_no_warning(
+    start_office: StartOffice, caplog: pytest.LogCaptureFixture
+) -> None:
+    import json
+    import sqlite3
+
+    from server.storage.schema import DATABASE_FILE
+
+    office = await start_office()
+    _, document, _ = await read_settings(office)
+    await put_settings(office, document)  # the TOML's settings, stored
+    await office.session.close()
+    await office.server.close()
+    await office.office.close()
+    # as an older Antrian stored them: without `office.show_figures` (it takes its default)
+    stored = json.loads(office.database.rows("SELECT document FROM settings")[0][0])
+    del stored["office"]["show_figures"]
+    update = ("UPDATE settings SET document = ?", (json.dumps(stored),))
+    if office.database.url:
+        import psycopg
+
+        with psycopg.connect(office.database.url, autocommit=True) as connection:
+            connection.execute(update[0].replace("?", "%s"), update[1])
+    else:
+        connection = sqlite3.connect(office.database.data_dir / DATABASE_FILE)
+        with connection:
+            connection.execute(*update)
+        connection.close()
+    caplog.clear()
+    again = await start_office()
+    assert "differ from the settings stored" not in caplog.text
+    _, document, _ = await read_settings(again)
+    assert document["office"]["show_figures"] is True
