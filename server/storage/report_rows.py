@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
 from server.reports.visit import Visit, VisitStatus
 
@@ -32,9 +33,10 @@ def visits_query(
     return sql + " ORDER BY id", tuple(parameters)
 
 
-def visits_from_rows(rows: Sequence[Sequence[object]]) -> list[Visit]:
+def visits_from_rows(rows: Sequence[Sequence[Any]]) -> list[Visit]:
     """Visits from rows of VISIT_COLUMNS (days as text on SQLite, as dates on PostgreSQL)."""
     parse = datetime.fromisoformat
+    make = Visit.of
     statuses = {str(status): status for status in VisitStatus}
     days: dict[object, date] = {}
     found = []
@@ -46,20 +48,12 @@ def visits_from_rows(rows: Sequence[Sequence[object]]) -> list[Visit]:
             visit_day = day if isinstance(day, date) else date.fromisoformat(str(day))
             days[day] = visit_day
         found.append(
-            Visit(
-                number=str(number),
-                service=str(service),
-                issued_service=str(issued_service),
-                priority=bool(priority),
-                status=statuses[str(status)],
-                day=visit_day,
-                issued_at=parse(str(issued_at)),
-                called_at=parse(called_at) if isinstance(called_at, str) else None,
-                finished_at=parse(finished_at) if isinstance(finished_at, str) else None,
-                counter=counter if isinstance(counter, int) else None,
-                clerk=clerk if isinstance(clerk, str) else None,
-                transfers=transfers if isinstance(transfers, int) else 0,
-                requeues=requeues if isinstance(requeues, int) else 0,
+            make(
+                number, service, issued_service, bool(priority), statuses[status], visit_day,
+                parse(issued_at),
+                parse(called_at) if called_at is not None else None,
+                parse(finished_at) if finished_at is not None else None,
+                counter, clerk, transfers or 0, requeues or 0,
             )
-        )
+        )  # fmt: skip
     return found

@@ -59,7 +59,7 @@ def visit(
 
     issued_at = moment(issued)
     assert issued_at is not None
-    return Visit(
+    return Visit.of(
         number=number, service=service, issued_service=service, priority=False, status=status,
         day=day, issued_at=issued_at, called_at=moment(called), finished_at=moment(finished),
         counter=1 if called else None, clerk=None,
@@ -142,7 +142,7 @@ def test_ranges_months_and_groups_are_read_strictly() -> None:
 
 def test_a_day_of_midnight_utc_is_read_in_office_time() -> None:
     moment = datetime(2026, 11, 23, 17, 30, tzinfo=UTC)  # 00:30 on the 24th in Jakarta
-    night = Visit("A001", "A", "A", False, VisitStatus.VOIDED, date(2026, 11, 24), moment,
+    night = Visit.of("A001", "A", "A", False, VisitStatus.VOIDED, date(2026, 11, 24), moment,
                   None, moment, None, None)  # fmt: skip
     result = summarize([night], night.day, night.day, [Group.HOUR], {}, JAKARTA)
     assert dict(result.rows[0].keys) == {Group.HOUR: 0}
