@@ -2,4 +2,5 @@ import sys
 
 from server.main import main
 
-sys.exit(main())
+if __name__ == "__main__":  # not when a worker process (spawn) imports it
+    sys.exit(main())

@@ -1,0 +1,203 @@
+"""Reports benchmark: a year of one office's history, its reports, and a kiosk meanwhile.
+
+    python bench/report_bench.py [--database sqlite postgresql] [--repeats 3] [--seconds 8]
+
+Generates the working days of the 52 weeks up to yesterday (≈ 156,000 tickets, ≈ 480,000
+events: `bench/year_history.py`) and stores them through the real schema, on SQLite and
+on a fresh database of a throwaway PostgreSQL cluster started for the run. Then it starts
+the real server (a child process) on that database and, as a supervisor's browser would,
+times over HTTP (median of `--repeats`):
+- the monthly summary: the last whole month, `group=service,day`;
+- a year's summary by day: the whole year, `group=day`;
+- the visits of a month (JSON) and their CSV download.
+Last, a kiosk issues a ticket every 50 ms for `--seconds`, once alone and once while
+reports of the whole year run back to back, and prints the issue latency of both (p50,
+p99, max): the delay the reports add to a ticket. Targets: monthly < 500 ms, a year by
+day < 2 s, a ticket delayed < 20 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import aiohttp
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from year_history import ZONE, History, describe, generate_year, write_postgres, write_sqlite
+
+from tests.support.live_server import LiveServer
+from tests.support.postgres import Cluster, find_bin_dir
+
+ISSUE_EVERY_S = 0.05
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def last_whole_month(last_day: date) -> tuple[date, date]:
+    first_of_this = last_day.replace(day=1)
+    if last_day.month == (last_day + timedelta(days=1)).month:  # `last_day` ends no month
+        end = first_of_this - timedelta(days=1)
+        return end.replace(day=1), end
+    return first_of_this, last_day
+
+
+async def timed_get(session: aiohttp.ClientSession, url: str) -> tuple[float, int]:
+    started = time.perf_counter()
+    async with session.get(url) as answer:
+        body = await answer.read()
+        assert answer.status == 200, body[:300]
+    return time.perf_counter() - started, len(body)
+
+
+async def time_reports(api: str, token: str, history: History, repeats: int) -> None:
+    month_first, month_last = last_whole_month(history.last_day)
+    year = f"from={history.first_day}&to={history.last_day}"
+    month = f"from={month_first}&to={month_last}"
+    cases = (
+        ("monthly summary (service, day)", f"/reports/summary?{month}&group=service,day", 0.5),
+        ("a year's summary by day", f"/reports/summary?{year}&group=day", 2.0),
+        ("visits of a month (JSON)", f"/reports/visits?{month}", None),
+        ("visits of a month (CSV)", f"/reports/visits?{month}&format=csv", None),
+    )
+    headers = {"Authorization": f"Bearer {token}"}
+    async with aiohttp.ClientSession(headers=headers) as session:
+        for label, path, target in cases:
+            runs = [await timed_get(session, api + path) for _ in range(repeats)]
+            seconds = statistics.median(run[0] for run in runs)
+            verdict = "" if target is None else (" ok" if seconds < target else " OVER")
+            goal = f" (target < {target * 1000:.0f} ms)" if target is not None else ""
+            print(
+                f"  {label:34} {seconds * 1000:7.0f} ms median of {repeats}, "
+                f"{runs[0][1] / 1e6:5.1f} MB{goal}{verdict}"
+            )
+
+
+async def issue_latencies(
+    api: str, kiosk: str, admin: str, seconds: float, history: History | None
+) -> list[float]:
+    """A kiosk issues a ticket every 50 ms; with `history`, year reports run meanwhile."""
+    latencies: list[float] = []
+    done = asyncio.Event()
+
+    async def kiosk_loop(session: aiohttp.ClientSession) -> None:
+        start = time.perf_counter()
+        sent = 0
+        while time.perf_counter() - start < seconds:
+            scheduled = start + sent * ISSUE_EVERY_S
+            await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
+            async with session.post(
+                api + "/tickets", json={"service": "ABC"[sent % 3]},
+                headers={"Authorization": f"Bearer {kiosk}"},
+            ) as answer:  # fmt: skip
+                await answer.read()
+                assert answer.status == 201, answer.status
+            # from the scheduled moment: a stalled server is not hidden
+            latencies.append(time.perf_counter() - scheduled)
+            sent += 1
+        done.set()
+
+    async def report_loop(session: aiohttp.ClientSession, path: str) -> int:
+        count = 0
+        while not done.is_set():
+            async with session.get(
+                api + path, headers={"Authorization": f"Bearer {admin}"}
+            ) as answer:
+                await answer.read()
+            count += 1
+        return count
+
+    async with aiohttp.ClientSession() as session:
+        tasks = [asyncio.create_task(kiosk_loop(session))]
+        if history is not None:
+            year = f"from={history.first_day}&to={history.last_day}"
+            tasks.append(
+                asyncio.create_task(report_loop(session, f"/reports/summary?{year}&group=day"))
+            )
+            tasks.append(asyncio.create_task(report_loop(session, f"/reports/visits?{year}")))
+        results = await asyncio.gather(*tasks)
+    if history is not None:
+        print(f"  reports of the whole year run meanwhile: {sum(results[1:])}")
+    return latencies
+
+
+def show(label: str, latencies: list[float]) -> float:
+    p50, p99 = percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000
+    print(
+        f"  {label:34} p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  max {max(latencies) * 1000:6.1f}"
+        f" ms  ({len(latencies)} tickets)"
+    )
+    return p99
+
+
+def run_engine(
+    engine: str, history: History, cluster: Cluster | None, options: argparse.Namespace
+) -> None:
+    print(f"\n{engine}:")
+    data_dir = Path(tempfile.mkdtemp(prefix=f"antrian-report-bench-{engine}-"))
+    url = cluster.create_database() if cluster is not None else None
+    started = time.perf_counter()
+    if url is None:
+        write_sqlite(data_dir, history)
+    else:
+        write_postgres(url, history)
+    print(f"  stored the year in {time.perf_counter() - started:.1f} s")
+    server = LiveServer(data_dir, database=url).start()
+    try:
+        api, tokens = server.api, server.tokens
+        asyncio.run(time_reports(api, tokens["admin"], history, options.repeats))
+        alone = asyncio.run(
+            issue_latencies(api, tokens["kiosk"], tokens["admin"], options.seconds, None)
+        )
+        busy = asyncio.run(
+            issue_latencies(api, tokens["kiosk"], tokens["admin"], options.seconds, history)
+        )
+        base = show("ticket issue alone", alone)
+        loaded = show("ticket issue while reports run", busy)
+        verdict = "ok" if loaded - base < 20 else "OVER"
+        print(f"  delay the reports add at p99: {loaded - base:.1f} ms (target < 20 ms) {verdict}")
+    finally:
+        server.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", nargs="+", default=["sqlite", "postgresql"],
+                        choices=["sqlite", "postgresql"])  # fmt: skip
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=8.0)
+    options = parser.parse_args()
+    yesterday = datetime.now(ZONE).date() - timedelta(days=1)
+    started = time.perf_counter()
+    history = generate_year(yesterday)
+    took = time.perf_counter() - started
+    print(
+        f"machine: Python {sys.version.split()[0]}; generated in {took:.1f} s: {describe(history)}"
+    )
+    for engine in options.database:
+        cluster: Cluster | None = None
+        if engine == "postgresql":
+            bin_dir = find_bin_dir()
+            if bin_dir is None:
+                print("\npostgresql: not installed (install.sh --dev installs it); skipped")
+                continue
+            cluster = Cluster(bin_dir).start()
+        try:
+            run_engine(engine, history, cluster, options)
+        finally:
+            if cluster is not None:
+                cluster.stop()
+
+
+if __name__ == "__main__":
+    main()

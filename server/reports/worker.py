@@ -1,0 +1,151 @@
+"""Reports run in a worker process of their own, off the server's event loop and GIL.
+
+A year's report reads and works through 150,000 visits: in a thread of the server it
+would hold the interpreter lock for seconds, and every ticket issued meanwhile would
+wait for it. One worker process (started with `spawn`, kept for the server's life) takes
+the report jobs one after another, on the other CPU core; it opens the office's store
+the way the server does (reading connections only: never the writer, never the lock or
+the lease) and sends back the finished bytes (JSON or a download). A worker that died is
+replaced at the next job.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+import threading
+from collections import OrderedDict
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import orjson
+
+from server.errors import StorageError
+from server.reports import query
+from server.reports.formats import SUMMARY_FORMATS, VISITS_FORMATS
+from server.reports.summary import Group, SummaryResult, VisitsResult
+
+if TYPE_CHECKING:
+    from server.config import Config
+    from server.storage.port import Store
+
+log = logging.getLogger(__name__)
+JSON_TYPE = "application/json; charset=utf-8"
+STORES_KEPT = 4  # stores a worker keeps open (a test run starts many offices)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportJob:
+    """One report to make: which, of what range, in which format and language."""
+
+    kind: str  # "visits" or "summary"
+    first: date
+    last: date
+    today: date
+    groups: tuple[Group, ...] = ()
+    service: str | None = None
+    counter: int | None = None
+    format: str = "json"
+    language: str = "id"
+
+    @property
+    def filename(self) -> str:
+        name = "kunjungan" if self.kind == "visits" else "ringkasan"
+        formats = VISITS_FORMATS if self.kind == "visits" else SUMMARY_FORMATS
+        extension = formats[self.format].extension if self.format in formats else "json"
+        return f"{name}-{self.first.isoformat()}-{self.last.isoformat()}.{extension}"
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    body: bytes
+    content_type: str
+
+
+_stores: OrderedDict[tuple[str, str], Store] = OrderedDict()
+
+
+def _store(config: Config, data_dir: Path) -> Store:
+    """This worker's store of that office (kept open for the next job)."""
+    from server.storage import open_store
+
+    key = (config.server.database or "", str(data_dir))
+    store = _stores.get(key)
+    if store is None:
+        store = open_store(config, data_dir)
+        _stores[key] = store
+        while len(_stores) > STORES_KEPT:
+            _, oldest = _stores.popitem(last=False)
+            with contextlib.suppress(Exception):
+                oldest.close()
+    _stores.move_to_end(key)
+    return store
+
+
+def render(job: ReportJob, config: Config, data_dir: Path) -> Rendered:
+    """Make the report (in the worker process; blocking)."""
+    store = _store(config, data_dir)
+    formats = VISITS_FORMATS if job.kind == "visits" else SUMMARY_FORMATS
+    result: VisitsResult | SummaryResult
+    if job.kind == "visits":
+        result = query.visits(
+            store, job.first, job.last, settings=config, today=job.today,
+            service=job.service, counter=job.counter,
+        )  # fmt: skip
+    else:
+        result = query.summary(
+            store, job.first, job.last, job.groups, settings=config, today=job.today,
+            service=job.service, counter=job.counter,
+        )  # fmt: skip
+    if job.format == "json":
+        return Rendered(orjson.dumps(result.to_json()), JSON_TYPE)
+    chosen = formats[job.format]
+    return Rendered(chosen.render(result, config, job.language), chosen.content_type)
+
+
+class ReportRunner:
+    """Hands report jobs to the one worker process (shared by every office in a process)."""
+
+    _pool: ProcessPoolExecutor | None = None
+    _guard = threading.Lock()
+
+    @classmethod
+    def _executor(cls) -> ProcessPoolExecutor:
+        with cls._guard:
+            if cls._pool is None:
+                context = multiprocessing.get_context("spawn")
+                cls._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+            return cls._pool
+
+    @classmethod
+    def _discard(cls, pool: ProcessPoolExecutor) -> None:
+        with cls._guard:
+            if cls._pool is pool:
+                cls._pool = None
+        pool.shutdown(wait=False, cancel_futures=True)
+
+    async def run(self, job: ReportJob, config: Config, data_dir: Path) -> Rendered:
+        loop = asyncio.get_running_loop()
+        for attempt in (1, 2):
+            pool = self._executor()
+            try:
+                return await loop.run_in_executor(pool, render, job, config, data_dir)
+            except BrokenProcessPool as exc:
+                self._discard(pool)
+                log.error("the reports' worker process died; starting another")
+                if attempt == 2:
+                    raise StorageError("the reports' worker process stopped; try again") from exc
+        raise AssertionError("unreachable")
+
+    @classmethod
+    def shutdown(cls) -> None:
+        with cls._guard:
+            pool, cls._pool = cls._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
