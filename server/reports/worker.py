@@ -3,10 +3,11 @@
 A year's report reads and works through 150,000 visits: in a thread of the server it
 would hold the interpreter lock for seconds, and every ticket issued meanwhile would
 wait for it. One worker process (started with `spawn`, kept for the server's life) takes
-the report jobs one after another, on the other CPU core; it opens the office's store
-the way the server does (reading connections only: never the writer, never the lock or
-the lease) and sends back the finished bytes (JSON or a download). A worker that died is
-replaced at the next job.
+the report jobs one after another, on the other CPU core and at a lower priority (nice
+10: when the server and the worker both want the CPU, the server goes first); it opens
+the office's store the way the server does (reading connections only: never the writer,
+never the lock or the lease) and sends back the finished bytes (JSON or a download). A
+worker that died is replaced at the next job.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import asyncio
 import contextlib
 import logging
 import multiprocessing
+import os
 import threading
 from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor
@@ -66,6 +68,14 @@ class ReportJob:
 class Rendered:
     body: bytes
     content_type: str
+
+
+REPORT_NICENESS = 10  # the worker yields the CPU to the server when both want it
+
+
+def _lower_priority() -> None:
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(REPORT_NICENESS)
 
 
 _stores: OrderedDict[tuple[str, str], Store] = OrderedDict()
@@ -120,7 +130,9 @@ class ReportRunner:
         with cls._guard:
             if cls._pool is None:
                 context = multiprocessing.get_context("spawn")
-                cls._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+                cls._pool = ProcessPoolExecutor(
+                    max_workers=1, mp_context=context, initializer=_lower_priority
+                )
             return cls._pool
 
     @classmethod
