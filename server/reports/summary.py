@@ -131,10 +131,11 @@ def summarize(
     """Group `visits` and compute each group's figures, the total and the arrivals."""
     keys = group_keys(zone)
     readers = [(group, keys[group]) for group in groups]
+    functions = [read for _, read in readers]
     grouped: dict[tuple[GroupValue, ...], list[Visit]] = defaultdict(list)
     heatmap = [[0] * 24 for _ in range(7)]
     for visit in visits:
-        grouped[tuple(read(visit) for _, read in readers)].append(visit)
+        grouped[tuple([read(visit) for read in functions])].append(visit)
         heatmap[visit.day.weekday()][visit.issued_at.astimezone(zone).hour] += 1
     rows = tuple(
         SummaryRow(
