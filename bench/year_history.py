@@ -215,7 +215,9 @@ def write_postgres(url: str, history: History) -> None:
             with cursor.copy(f"COPY events ({EVENT_COLUMNS}) FROM STDIN") as copy:
                 for event in history.events:
                     copy.write_row(event_row(event))
-        connection.execute("ANALYZE")
+        # as autovacuum would have left a year-old table: hint bits set, statistics made
+        connection.execute("VACUUM (FREEZE, ANALYZE) tickets")
+        connection.execute("VACUUM (FREEZE, ANALYZE) events")
     finally:
         connection.close()
 
