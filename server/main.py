@@ -29,7 +29,7 @@ from server.office import Office
 from server.pair_cli import add_pair_commands, run_pair
 from server.settings_cli import add_settings_commands, run_settings
 from server.storage import open_store
-from server.storage.port import Role
+from server.storage.port import COUNTER_ROLES, Role
 from server.storage.schema import DATABASE_FILE
 from server.storage.sqlite import SqliteStore
 from server.user_cli import add_user_parser, manage_users
@@ -62,7 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     create = token_commands.add_parser("create", help="create a token and print it")
     create.add_argument("--role", required=True, choices=[str(role) for role in Role])
     create.add_argument("--name", required=True, help='e.g. "Kiosk lobi" or "Loket 2"')
-    create.add_argument("--counter", type=int, help="counter number (role counter only)")
+    create.add_argument(
+        "--counter", type=int, help="counter number (roles counter and survey only)"
+    )
     token_commands.add_parser("list", help="list tokens (never their secrets)")
     revoke = token_commands.add_parser("revoke", help="revoke a token by name or id")
     revoke.add_argument("name_or_id")
@@ -257,7 +259,7 @@ def manage_tokens(config: Config, arguments: argparse.Namespace) -> int:
         now = datetime.now(UTC)
         if arguments.token_command == "create":
             role = Role(arguments.role)
-            if role is Role.COUNTER and config.counter(arguments.counter or 0) is None:
+            if role in COUNTER_ROLES and config.counter(arguments.counter or 0) is None:
                 known = ", ".join(str(counter.number) for counter in config.counters)
                 raise AntrianError(f"--counter must be one of the configured counters: {known}")
             print(store.create_token(role, arguments.name, arguments.counter, now))

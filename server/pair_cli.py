@@ -23,7 +23,7 @@ from server.storage import open_store
 from server.storage.port import Role, Store
 
 REQUEST_TIMEOUT_S = 10.0
-PAIRABLE = ("display", "counter", "kiosk")
+PAIRABLE = ("display", "counter", "kiosk", "survey")
 
 
 def add_pair_commands(commands: Any) -> None:
@@ -34,7 +34,9 @@ def add_pair_commands(commands: Any) -> None:
     approve = pair_commands.add_parser("approve", help="give the device showing CODE its token")
     approve.add_argument("code", help="the code the device shows, e.g. K7M X4P")
     approve.add_argument("--role", required=True, choices=PAIRABLE)
-    approve.add_argument("--counter", type=int, help="counter number (role counter only)")
+    approve.add_argument(
+        "--counter", type=int, help="counter number (roles counter and survey only)"
+    )
     approve.add_argument("--name", required=True, help='e.g. "TV ruang tunggu" or "PC loket 2"')
 
 

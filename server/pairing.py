@@ -30,8 +30,8 @@ MAX_PENDING = 64
 RATE_WINDOW = timedelta(minutes=1)
 MAX_PER_ADDRESS_PER_WINDOW = 10
 MAX_PER_WINDOW = 60
-PAIRABLE_ROLES = (Role.DISPLAY, Role.COUNTER, Role.KIOSK)
-DEVICE_KINDS = ("tv", "loket", "kiosk", "counter", "display", "browser")
+PAIRABLE_ROLES = (Role.DISPLAY, Role.COUNTER, Role.KIOSK, Role.SURVEY)
+DEVICE_KINDS = ("tv", "loket", "kiosk", "counter", "display", "browser", "survey")
 
 
 class PairingError(Exception):

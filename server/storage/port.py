@@ -41,6 +41,11 @@ class Role(StrEnum):
     DISPLAY = "display"
     ADMIN = "admin"
     CENTRAL = "central"
+    SURVEY = "survey"  # a tablet at one loket: the SKM questions for its visitors
+
+
+# the roles whose token belongs to one counter
+COUNTER_ROLES = frozenset({Role.COUNTER, Role.SURVEY})
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +127,52 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True)
+class SurveyRow:
+    """One SKM answer as stored: the answers stay, the profile and comment may be deleted.
+
+    `day` is the visit's day (the ticket's), by which reports and retention count.
+    """
+
+    ticket: int
+    day: date
+    answered_at: datetime
+    service: str
+    counter: int | None
+    channel: str
+    answers: tuple[int, ...]  # u1..u9
+    age: int | None = None
+    gender: str | None = None
+    education: str | None = None
+    occupation: str | None = None
+    comment: str | None = None
+
+    @property
+    def has_profile(self) -> bool:
+        return any(
+            value is not None
+            for value in (self.age, self.gender, self.education, self.occupation, self.comment)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SkmSums:
+    """The SKM answers of one service in a period: how many, and each element's sum."""
+
+    service: str
+    respondents: int
+    sums: tuple[int, ...]  # u1..u9
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A visitor's suggestion or complaint (saran/pengaduan), with its day and service."""
+
+    day: date
+    service: str
+    comment: str
+
+
+@dataclass(frozen=True, slots=True)
 class Commit:
     """One change to store in one go: its event and the state rows it changed."""
 
@@ -134,6 +185,7 @@ class Commit:
     service_notes: tuple[tuple[str, str | None], ...] = ()
     # the office settings this change stores (their document as JSON text); None: unchanged
     settings: str | None = None
+    survey: SurveyRow | None = None  # an SKM answer stored with its `survey.answered` event
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +306,28 @@ class Store(Protocol):
         """The visits issued on the office-local days `first`..`last` (inclusive), by id;
         `service`: only those that ended in it; `counter`: only those its last call made.
         Read on a reading connection, never the writer's (a standby can answer too)."""
+        ...
+
+    # ------------------------------------------------------------ the SKM survey
+
+    def survey_answered(self, ticket_id: int) -> bool: ...
+
+    def skm_sums(self, first: date, last: date, service: str | None) -> list[SkmSums]:
+        """Per service, the answers of visits from `first` to `last` (inclusive)."""
+        ...
+
+    def served_count(self, first: date, last: date, service: str | None) -> int:
+        """Visitors served (tickets done) in the period: the survey's population."""
+        ...
+
+    def suggestions(
+        self, first: date, last: date, service: str | None, limit: int
+    ) -> list[Suggestion]:
+        """The comments of the period, oldest first."""
+        ...
+
+    def delete_survey_profiles(self, before: date) -> int:
+        """Delete the profiles and comments of visits before `before`; the answers stay."""
         ...
 
     # ------------------------------------------------------------ tokens

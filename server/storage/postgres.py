@@ -28,7 +28,7 @@ from psycopg.conninfo import conninfo_to_dict
 from server.domain.model import Counter, CounterState, Ticket
 from server.errors import StorageError
 from server.reports.visit import Visit
-from server.storage import postgres_export
+from server.storage import postgres_export, survey_rows
 from server.storage import writer as writer_module
 from server.storage.port import (
     Account,
@@ -41,6 +41,8 @@ from server.storage.port import (
     Event,
     History,
     Role,
+    SkmSums,
+    Suggestion,
     with_clerks,
 )
 from server.storage.postgres_accounts import AccountTable
@@ -245,6 +247,30 @@ class PostgresStore(WriterOwner):
                 found += visits_from_rows(rows)
         return found
 
+    # ------------------------------------------------------------ the SKM survey
+
+    def survey_answered(self, ticket_id: int) -> bool:
+        with self._reading("the survey") as connection:
+            return survey_rows.survey_answered(connection, "%s", ticket_id)
+
+    def skm_sums(self, first: date, last: date, service: str | None) -> list[SkmSums]:
+        with self._reading("the survey") as connection:
+            return survey_rows.skm_sums(connection, "%s", first, last, service)
+
+    def served_count(self, first: date, last: date, service: str | None) -> int:
+        with self._reading("the survey") as connection:
+            return survey_rows.served_count(connection, "%s", first, last, service)
+
+    def suggestions(
+        self, first: date, last: date, service: str | None, limit: int
+    ) -> list[Suggestion]:
+        with self._reading("the survey") as connection:
+            return survey_rows.suggestions(connection, "%s", first, last, service, limit)
+
+    def delete_survey_profiles(self, before: date) -> int:
+        with self._reading("the survey") as connection:
+            return survey_rows.delete_profiles(connection, "%s", before)
+
     # ------------------------------------------------------------ writing
 
     def start_writer(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -295,6 +321,10 @@ class PostgresStore(WriterOwner):
                     cursor.executemany(UPDATE_SERVICE_NOTE, rows.service_notes)
                 if rows.settings is not None:
                     cursor.execute(UPSERT_SETTINGS, rows.settings)
+                if rows.survey_answers:
+                    cursor.executemany(survey_rows.insert_answer("%s"), rows.survey_answers)
+                if rows.survey_profiles:
+                    cursor.executemany(survey_rows.insert_profile("%s"), rows.survey_profiles)
                 with connection.cursor() as updates:
                     if rows.changed_tickets:
                         updates.executemany(UPDATE_TICKET, rows.changed_tickets)
@@ -496,6 +526,8 @@ class BatchRows:
         self.service_states: list[tuple[object, ...]] = []
         self.service_notes: list[tuple[object, ...]] = []  # (note, code)
         self.settings: tuple[object, ...] | None = None  # (document, event id), the last
+        self.survey_answers: list[tuple[object, ...]] = []
+        self.survey_profiles: list[tuple[object, ...]] = []
 
     @classmethod
     def of(cls, commits: Sequence[Commit]) -> BatchRows:
@@ -525,6 +557,11 @@ class BatchRows:
                 notes[code] = (note, code)
             if commit.settings is not None:
                 rows.settings = (commit.settings, event.id)
+            if commit.survey is not None:
+                survey = commit.survey
+                rows.survey_answers.append(survey_rows.answer_row(survey, event.id, survey.day))
+                if survey.has_profile:
+                    rows.survey_profiles.append(survey_rows.profile_row(survey, survey.day))
         rows.new_tickets = [ticket_row(ticket) for ticket in new.values()]
         rows.changed_tickets = [
             (*row[1:], row[0]) for row in (ticket_row(ticket) for ticket in changed.values())

@@ -130,12 +130,31 @@ def _migrate_5(cursor: psycopg.Cursor[Any]) -> None:
         )
 
 
+def _migrate_6(cursor: psycopg.Cursor[Any]) -> None:
+    # as SQLite v8: the SKM survey's answers (one per ticket) and, apart, the profiles
+    elements = ", ".join(
+        f"u{index} smallint NOT NULL CHECK (u{index} BETWEEN 1 AND 4)" for index in range(1, 10)
+    )
+    for statement in (
+        "CREATE TABLE survey_answers (ticket bigint PRIMARY KEY, event_id bigint NOT NULL, "
+        "day date NOT NULL, answered_at text NOT NULL, service text NOT NULL, counter integer, "
+        f"channel text NOT NULL, {elements})",
+        "CREATE INDEX survey_answers_day ON survey_answers (day, service)",
+        "CREATE TABLE survey_profiles (ticket bigint PRIMARY KEY "
+        "REFERENCES survey_answers (ticket), day date NOT NULL, age smallint, gender text, "
+        "education text, occupation text, comment text)",
+        "CREATE INDEX survey_profiles_day ON survey_profiles (day)",
+    ):
+        cursor.execute(statement)
+
+
 MIGRATIONS: tuple[Callable[[psycopg.Cursor[Any]], None], ...] = (
     _migrate_1,
     _migrate_2,
     _migrate_3,
     _migrate_4,
     _migrate_5,
+    _migrate_6,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -14,7 +14,7 @@ from typing import Any
 import psycopg
 
 from server.errors import StorageError
-from server.storage.port import DeviceToken, Role
+from server.storage.port import COUNTER_ROLES, DeviceToken, Role
 from server.storage.repository import hash_token
 
 Reading = Callable[[str], AbstractContextManager[psycopg.Connection[Any]]]
@@ -34,10 +34,10 @@ class TokenTable:
 
     def create(self, role: Role, name: str, counter: int | None, now: datetime) -> str:
         """Store a new device token and return its secret (shown once, never stored)."""
-        if role is Role.COUNTER and counter is None:
-            raise StorageError("a counter token needs --counter N")
-        if role is not Role.COUNTER and counter is not None:
-            raise StorageError("--counter only goes with --role counter")
+        if role in COUNTER_ROLES and counter is None:
+            raise StorageError(f"a {role} token needs --counter N")
+        if role not in COUNTER_ROLES and counter is not None:
+            raise StorageError("--counter only goes with --role counter or survey")
         secret = f"ant_{secrets.token_urlsafe(24)}"
         with self._reading("the tokens") as connection, connection.transaction():
             connection.execute(

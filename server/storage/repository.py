@@ -13,7 +13,7 @@ from typing import Any
 
 from server.domain.model import Counter, CounterState, Lane, Ticket, TicketStatus
 from server.errors import StorageError
-from server.storage.port import DeviceToken, Role, with_clerks
+from server.storage.port import COUNTER_ROLES, DeviceToken, Role, with_clerks
 
 TICKET_COLUMNS = (
     "id", "day", "number", "sequence", "issued_service", "service", "priority", "status",
@@ -162,10 +162,10 @@ def create_token(
     connection: sqlite3.Connection, role: Role, name: str, counter: int | None, now: datetime
 ) -> str:
     """Store a new device token and return its secret (shown once, never stored)."""
-    if role is Role.COUNTER and counter is None:
-        raise StorageError("a counter token needs --counter N")
-    if role is not Role.COUNTER and counter is not None:
-        raise StorageError("--counter only goes with --role counter")
+    if role in COUNTER_ROLES and counter is None:
+        raise StorageError(f"a {role} token needs --counter N")
+    if role not in COUNTER_ROLES and counter is not None:
+        raise StorageError("--counter only goes with --role counter or survey")
     secret = f"ant_{secrets.token_urlsafe(24)}"
     with transaction(connection):
         connection.execute(

@@ -177,6 +177,26 @@ def _migrate_7(db: sqlite_utils.Database) -> None:
         )
 
 
+def _migrate_8(db: sqlite_utils.Database) -> None:
+    # the SKM survey: one answer per ticket (the nine elements stay for reports), and the
+    # respondent's profile and comment apart, so that retention can delete them
+    elements = ", ".join(
+        f"u{index} INTEGER NOT NULL CHECK (u{index} BETWEEN 1 AND 4)" for index in range(1, 10)
+    )
+    db.conn.execute(
+        "CREATE TABLE survey_answers (ticket INTEGER PRIMARY KEY, event_id INTEGER NOT NULL, "
+        "day TEXT NOT NULL, answered_at TEXT NOT NULL, service TEXT NOT NULL, counter INTEGER, "
+        f"channel TEXT NOT NULL, {elements})"
+    )
+    db.conn.execute("CREATE INDEX survey_answers_day ON survey_answers (day, service)")
+    db.conn.execute(
+        "CREATE TABLE survey_profiles (ticket INTEGER PRIMARY KEY "
+        "REFERENCES survey_answers (ticket), day TEXT NOT NULL, age INTEGER, gender TEXT, "
+        "education TEXT, occupation TEXT, comment TEXT)"
+    )
+    db.conn.execute("CREATE INDEX survey_profiles_day ON survey_profiles (day)")
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _migrate_1,
     _migrate_2,
@@ -185,6 +205,7 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _migrate_5,
     _migrate_6,
     _migrate_7,
+    _migrate_8,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

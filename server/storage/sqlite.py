@@ -8,15 +8,15 @@ import json
 import sqlite3
 import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from server.domain.model import Counter, CounterState, Ticket
 from server.errors import StorageError
 from server.reports.visit import Visit
-from server.storage import accounts, repository
+from server.storage import accounts, repository, survey_rows
 from server.storage import writer as writer_module
 from server.storage.lock import DatabaseLock
 from server.storage.port import (
@@ -30,7 +30,9 @@ from server.storage.port import (
     Event,
     History,
     Role,
+    SkmSums,
     StoredToken,
+    Suggestion,
 )
 from server.storage.report_rows import visits_from_rows, visits_query
 from server.storage.repository import (
@@ -44,6 +46,7 @@ from server.storage.repository import (
 from server.storage.schema import DATABASE_FILE, SCHEMA_VERSION, connect, open_database
 from server.storage.writer import Writer, WriterOwner
 
+_Result = TypeVar("_Result")
 INSERT_EVENT = (
     "INSERT INTO events (id, v, type, at, day, ticket, counter, clerk, synthesized, tickets, "
     "data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -202,6 +205,33 @@ class SqliteStore(WriterOwner):
         if self._write_connection is not None:
             self._write_connection.close()
             self._write_connection = None
+
+    # ------------------------------------------------------------ the SKM survey
+
+    def survey_answered(self, ticket_id: int) -> bool:
+        return self._query(survey_rows.survey_answered, ticket_id)
+
+    def skm_sums(self, first: date, last: date, service: str | None) -> list[SkmSums]:
+        return self._query(survey_rows.skm_sums, first.isoformat(), last.isoformat(), service)
+
+    def served_count(self, first: date, last: date, service: str | None) -> int:
+        return self._query(survey_rows.served_count, first.isoformat(), last.isoformat(), service)
+
+    def suggestions(
+        self, first: date, last: date, service: str | None, limit: int
+    ) -> list[Suggestion]:
+        return self._query(
+            survey_rows.suggestions, first.isoformat(), last.isoformat(), service, limit
+        )
+
+    def delete_survey_profiles(self, before: date) -> int:
+        return self._query(survey_rows.delete_profiles, before.isoformat())
+
+    def _query(self, query: Callable[..., _Result], *params: object) -> _Result:
+        try:
+            return query(self._read(), "?", *params)
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot read the survey: {exc}") from exc
 
     # ------------------------------------------------------------ tokens
 
@@ -462,6 +492,16 @@ def _write_commit(connection: sqlite3.Connection, commit: Commit) -> None:
         connection.execute(UPDATE_SERVICE_NOTE, (note, code))
     if commit.settings is not None:
         connection.execute(UPSERT_SETTINGS, (commit.settings, event.id))
+    if commit.survey is not None:
+        survey = commit.survey
+        day = survey.day.isoformat()
+        connection.execute(
+            survey_rows.insert_answer("?"), survey_rows.answer_row(survey, event.id, day)
+        )
+        if survey.has_profile:
+            connection.execute(
+                survey_rows.insert_profile("?"), survey_rows.profile_row(survey, day)
+            )
 
 
 def _event_from_row(row: tuple[object, ...]) -> Event:

@@ -19,7 +19,7 @@ from server.accounts import AccountError, Accounts, Refusal
 from server.auth import AUTH_KEY
 from server.office import Office
 from server.pairing import PAIRABLE_ROLES, AlreadyApproved, UnknownPairing, display_code
-from server.storage.port import Account, AccountRole, Role
+from server.storage.port import COUNTER_ROLES, Account, AccountRole, Role
 from server.web import admin_actions
 from server.web import sessions as session_module
 from server.web.admin_actions import OFFICE_KEY, BadReason, clean_reason
@@ -288,11 +288,11 @@ async def approve_pairing(request: web.Request) -> web.Response:
     name = " ".join(form.get("name", "").split())[:64]
     counter: int | None = None
     counter_text = form.get("counter", "").strip()
-    if role is Role.COUNTER:
+    if role in COUNTER_ROLES:
         numbers = {counter.number for counter in office_of(request).config.counters}
         if counter_text.isascii() and counter_text.isdigit() and int(counter_text) in numbers:
             counter = int(counter_text)
-    if role is None or not name or (role is Role.COUNTER and counter is None):
+    if role is None or not name or (role in COUNTER_ROLES and counter is None):
         return redirect("/admin/devices?done=pairing_bad")
     try:
         pairing = await request.app[PAIRINGS_KEY].grant(

@@ -28,7 +28,7 @@ from server.pairing import (
     UnknownPairing,
     display_code,
 )
-from server.storage.port import Role
+from server.storage.port import COUNTER_ROLES, Role
 from server.web.errors import ApiFailure
 from server.web.json import dumps
 
@@ -189,12 +189,12 @@ async def approve_pairing(request: web.Request) -> web.Response:
     name = text_field(body, "name")
     counter = body.get("counter")
     office = _office(request)
-    if role is Role.COUNTER:
+    if role in COUNTER_ROLES:
         if isinstance(counter, bool) or not isinstance(counter, int):
             raise ApiFailure(400, "bad_request", "a counter device needs 'counter': its number")
         office.day.counter(counter)  # an unknown counter -> 404 unknown_counter
     elif counter is not None:
-        raise ApiFailure(400, "bad_request", "'counter' only goes with the role counter")
+        raise ApiFailure(400, "bad_request", "'counter' only goes with the role counter or survey")
     try:
         pairing = await request.app[PAIRINGS_KEY].grant(
             request.match_info["code"], role, counter, name

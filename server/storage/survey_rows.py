@@ -1,0 +1,120 @@
+"""The SKM survey's rows and queries, the same SQL on SQLite and PostgreSQL.
+
+Statements are written with `{p}` for a parameter: `?` on SQLite, `%s` on PostgreSQL. Days
+are ISO text on SQLite and `date` on PostgreSQL; both compare in calendar order.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Protocol
+
+from server.storage.port import SkmSums, Suggestion, SurveyRow
+
+ELEMENT_COLUMNS = tuple(f"u{index}" for index in range(1, 10))
+ANSWER_COLUMNS = (
+    "ticket", "event_id", "day", "answered_at", "service", "counter", "channel", *ELEMENT_COLUMNS,
+)  # fmt: skip
+PROFILE_COLUMNS = ("ticket", "day", "age", "gender", "education", "occupation", "comment")
+
+
+class Connection(Protocol):
+    """What both drivers' connections offer (sqlite3 and psycopg)."""
+
+    def execute(self, query: Any, params: Any = ...) -> Any: ...
+
+
+def insert_answer(p: str) -> str:
+    return (
+        f"INSERT INTO survey_answers ({', '.join(ANSWER_COLUMNS)}) "
+        f"VALUES ({', '.join([p] * len(ANSWER_COLUMNS))})"
+    )
+
+
+def insert_profile(p: str) -> str:
+    return (
+        f"INSERT INTO survey_profiles ({', '.join(PROFILE_COLUMNS)}) "
+        f"VALUES ({', '.join([p] * len(PROFILE_COLUMNS))})"
+    )
+
+
+def answer_row(row: SurveyRow, event_id: int, day: object) -> tuple[object, ...]:
+    return (
+        row.ticket, event_id, day, row.answered_at.isoformat(), row.service, row.counter,
+        row.channel, *row.answers,
+    )  # fmt: skip
+
+
+def profile_row(row: SurveyRow, day: object) -> tuple[object, ...]:
+    return (row.ticket, day, row.age, row.gender, row.education, row.occupation, row.comment)
+
+
+def _period(p: str, service: str | None, table: str = "") -> tuple[str, int]:
+    prefix = f"{table}." if table else ""
+    where = f"{prefix}day >= {p} AND {prefix}day <= {p}"
+    if service is not None:
+        where += f" AND {prefix}service = {p}"
+    return where, 3 if service is not None else 2
+
+
+def _params(first: object, last: object, service: str | None) -> tuple[object, ...]:
+    return (first, last) if service is None else (first, last, service)
+
+
+def survey_answered(connection: Connection, p: str, ticket_id: int) -> bool:
+    found = connection.execute(
+        f"SELECT 1 FROM survey_answers WHERE ticket = {p}", (ticket_id,)
+    ).fetchone()
+    return found is not None
+
+
+def skm_sums(
+    connection: Connection, p: str, first: object, last: object, service: str | None
+) -> list[SkmSums]:
+    where, _ = _period(p, service)
+    sums = ", ".join(f"SUM({column})" for column in ELEMENT_COLUMNS)
+    rows = connection.execute(
+        f"SELECT service, COUNT(*), {sums} FROM survey_answers WHERE {where} "
+        "GROUP BY service ORDER BY service",
+        _params(first, last, service),
+    ).fetchall()
+    return [
+        SkmSums(str(row[0]), int(row[1]), tuple(int(value) for value in row[2:])) for row in rows
+    ]
+
+
+def served_count(
+    connection: Connection, p: str, first: object, last: object, service: str | None
+) -> int:
+    where, _ = _period(p, service)
+    row = connection.execute(
+        f"SELECT COUNT(*) FROM tickets WHERE {where} AND status = 'done'",
+        _params(first, last, service),
+    ).fetchone()
+    return int(row[0])
+
+
+def suggestions(
+    connection: Connection, p: str, first: object, last: object, service: str | None, limit: int
+) -> list[Suggestion]:
+    where, _ = _period(p, service, "answer")
+    rows = connection.execute(
+        "SELECT answer.day, answer.service, profile.comment FROM survey_profiles AS profile "
+        "JOIN survey_answers AS answer ON answer.ticket = profile.ticket "
+        f"WHERE {where} AND profile.comment IS NOT NULL "
+        f"ORDER BY answer.day, answer.answered_at, answer.ticket LIMIT {p}",
+        (*_params(first, last, service), limit),
+    ).fetchall()
+    return [
+        Suggestion(
+            row[0] if isinstance(row[0], date) else date.fromisoformat(str(row[0])),
+            str(row[1]),
+            str(row[2]),
+        )
+        for row in rows
+    ]
+
+
+def delete_profiles(connection: Connection, p: str, before: object) -> int:
+    cursor = connection.execute(f"DELETE FROM survey_profiles WHERE day < {p}", (before,))
+    return int(cursor.rowcount)
