@@ -19,7 +19,7 @@ from server.accounts import AccountError, Accounts, Refusal
 from server.auth import AUTH_KEY
 from server.office import Office
 from server.pairing import PAIRABLE_ROLES, AlreadyApproved, UnknownPairing, display_code
-from server.storage.port import COUNTER_ROLES, Account, AccountRole, Role
+from server.storage.port import COUNTER_ROLES, Account, AccountRole
 from server.web import admin_actions
 from server.web import sessions as session_module
 from server.web.admin_actions import OFFICE_KEY, BadReason, clean_reason
