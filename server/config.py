@@ -38,9 +38,21 @@ from server.settings_errors import decode, fail
 from server.settings_schema import DEFAULT_PORT, DEFAULT_PRIORITY_GROUPS, WEEKDAYS
 
 __all__ = [
-    "DEFAULT_PORT", "DEFAULT_PRIORITY_GROUPS", "WEEKDAYS", "Break", "Config", "CounterConfig",
-    "Holiday", "ServerSettings", "ServiceConfig", "TimeRange", "config_path", "load_config",
-    "parse_config", "parse_office_settings",
+    "DEFAULT_PORT",
+    "DEFAULT_PRIORITY_GROUPS",
+    "WEEKDAYS",
+    "Break",
+    "Config",
+    "CounterConfig",
+    "Holiday",
+    "ServerSettings",
+    "ServiceConfig",
+    "SurveySettings",
+    "TimeRange",
+    "config_path",
+    "load_config",
+    "parse_config",
+    "parse_office_settings",
 ]  # fmt: skip
 
 ENV_LANGUAGE = "ANTRIAN_LANG"
@@ -71,10 +83,18 @@ class ServerSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class SurveySettings:
+    """The SKM survey's `[survey]` table."""
+
+    retention_days: int = 365  # profiles and comments of older visits are deleted
+
+
+@dataclass(frozen=True, slots=True)
 class Config(OfficeSettings):
     """The whole server configuration: the office settings and where the server runs."""
 
     server: ServerSettings = field(default_factory=ServerSettings)
+    survey: SurveySettings = field(default_factory=SurveySettings)
 
 
 def default_data_dir() -> Path:
@@ -159,7 +179,14 @@ def parse_config(
     )
     server = _parse_server(document, environ, language)
     fields = {name: getattr(office, name) for name in OfficeSettings.__dataclass_fields__}
-    return Config(**fields, server=server)
+    return Config(**fields, server=server, survey=_parse_survey(document, language))
+
+
+def _parse_survey(document: Mapping[str, Any], language: str) -> SurveySettings:
+    table = document.get("survey", {})
+    section: schema.SurveySection = decode(table, schema.SurveySection, ("survey",), document,
+                                           language)  # fmt: skip
+    return SurveySettings(retention_days=section.retention_days)
 
 
 def parse_office_settings(document: Mapping[str, Any], language: str = "id") -> OfficeSettings:

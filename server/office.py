@@ -222,6 +222,30 @@ class Office:
         await self._commit(commit, self.feed.prepare(self, change, event))
         return Performed(change, event)
 
+    async def record(
+        self,
+        event_type: str,
+        rows: Callable[[Event], Commit],
+        *,
+        ticket: int | None = None,
+        counter: int | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> Event:
+        """Store an event that changes no queue state (an SKM answer), with `rows(event)`.
+
+        Its type is none the devices know, so it is in the log but not on their streams.
+        """
+        self._refuse_while_recovering()
+        now = self.clock()
+        if now >= self._midnight:
+            self.tick(now)
+        event = Event(
+            id=self._next_event_id(), type=event_type, at=now.astimezone(self.config.zone),
+            day=self.day.day, ticket=ticket, counter=counter, data=data or {},
+        )  # fmt: skip
+        await self._commit(rows(event), self.feed.prepare(self, None, event))
+        return event
+
     def tick(self, now: datetime | None = None) -> None:
         """Roll over at local midnight; record services opening or closing by the clock."""
         if self._recovery is not None or not self._started:
@@ -318,7 +342,7 @@ class Office:
 
     def with_settings(self, settings: OfficeSettings) -> Config:
         fields = {name: getattr(settings, name) for name in OfficeSettings.__dataclass_fields__}
-        return Config(**fields, server=self.config.server)
+        return replace(self.config, **fields)
 
     async def _load_stored_settings(self) -> None:
         """The settings stored at run time win over the TOML's (which seed a new database)."""

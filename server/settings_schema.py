@@ -116,6 +116,11 @@ class ServerSection(Section, kw_only=True):
     )
 
 
+class SurveySection(Section, kw_only=True):
+    # how long the respondents' profiles and comments are kept (UU 27/2022); answers stay
+    retention_days: Annotated[int, Meta(ge=1, le=3650)] = 365
+
+
 class OfficeDocument(Section, kw_only=True):
     """The office sections: what the run-time settings API reads and replaces."""
 
@@ -129,7 +134,7 @@ class OfficeDocument(Section, kw_only=True):
 
 
 OFFICE_SECTIONS = tuple(OfficeDocument.__struct_fields__)
-SERVER_SECTIONS = ("server",)
+SERVER_SECTIONS = ("server", "survey")
 # Tables that belong to the other programs sharing the same file; they validate them.
 CLIENT_SECTIONS = ("printer", "kiosk", "counter", "display", "client")
 

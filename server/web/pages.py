@@ -23,6 +23,7 @@ from server.domain.queue import QueueDay
 from server.web.errors import ApiFailure
 from server.web.phone_text import LABELS, Language, ticket_view
 from server.web.public_address import phone_base
+from server.web.survey_view import phone_survey
 from server.web.ticket_feed import RETRY_MS, TicketFeed, TooManyStreams
 from server.web.ticket_feed import ticket_json as ticket_json_of
 
@@ -35,7 +36,7 @@ REFRESH_S = 20  # without JavaScript the page reloads itself this often while it
 POLL_S = 10  # the script's fallback when a browser has no EventSource or it keeps failing
 PAGE_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-    "connect-src 'self'; media-src 'self'; base-uri 'none'; form-action 'none'; "
+    "connect-src 'self'; media-src 'self'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
 SSE_HEADERS = {
@@ -105,17 +106,28 @@ def _links(ticket: Ticket, language: Language) -> dict[str, str]:
     }
 
 
-async def ticket_page(request: web.Request) -> web.Response:
+async def ticket_page(
+    request: web.Request,
+    survey_error: str | None = None,
+    chosen: dict[str, Any] | None = None,
+    status: int = 200,
+) -> web.Response:
+    """The phone page; once the ticket is done, with the SKM survey (or its thank-you)."""
     language = Language.from_query(request.query.get("lang"))
     found = await _find(request)
     if found is None:
         return not_found_page(request, language)
     day, ticket, _ = found
+    query = f"key={ticket.key}" + ("&lang=en" if language is Language.ENGLISH else "")
+    survey = await phone_survey(request, ticket, str(language), query)
+    if survey is not None:
+        survey["error"] = survey_error
+        survey["chosen"] = chosen or {}
     feed = request.app[TICKET_FEED_KEY]
     ticket_json = ticket_json_of(day, ticket)
     view = ticket_view(ticket_json, feed.office.day.day, feed.names(), language)
     links = _links(ticket, language)
-    context = {
+    context: dict[str, Any] = {
         "lang": str(language),
         "labels": LABELS[language],
         "office": feed.office.config.office_name,
@@ -129,9 +141,13 @@ async def ticket_page(request: web.Request) -> web.Response:
             "sound": _static_url(request.app, "call.wav"),
             "labels": {name: LABELS[language][name] for name in ("offline", "live", "alerts_on")},
             "view": view,
+            "survey": view["live"] or (survey is not None and not survey["answered"]),
         },
+        "survey": survey,
     }
-    response = _render(request, "phone.html", context)
+    if survey is not None:
+        context["config"]["survey_labels"] = survey["labels"]
+    response = _render(request, "phone.html", context, status=status)
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -41,6 +41,7 @@ from server.web.public_listener import public_listener_middleware
 from server.web.reports_api import setup_reports
 from server.web.sessions import api_actor
 from server.web.settings_api import setup_settings
+from server.web.survey_api import setup_survey
 from server.web.ticket_feed import TicketFeed
 
 log = logging.getLogger(__name__)
@@ -472,6 +473,7 @@ def create_app(office: Office) -> web.Application:
     app[HUB_KEY] = hub
     office.feed = DeviceFeed(hub)
     app.on_startup.append(_start_feed)
+    setup_survey(app, office)  # the SKM survey: before /counters/{n}/{action} takes "survey"
     app.router.add_get(f"{API_PREFIX}/health", health)
     app.router.add_get(f"{API_PREFIX}/services", services)
     app.router.add_post(f"{API_PREFIX}/services/{{code}}/{{action:close|open}}", set_service_closed)

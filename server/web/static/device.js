@@ -11,7 +11,7 @@
   var config = JSON.parse(document.getElementById("config").textContent);
   var labels = config.labels;
   var STORE_KEY = "antrian." + config.page + ".device";
-  var PAGE_ROLE = { tv: "display", loket: "counter" }[config.page];
+  var PAGE_ROLE = { tv: "display", loket: "counter", survey: "survey" }[config.page];
   var RECENT_KEPT = 20;
   var POLL_WAIT_S = 25;
 
@@ -118,7 +118,7 @@
   /* Ask for a code, show it, long-poll until approved; a new code when it expires. */
   async function pair() {
     showPairing(true);
-    var suggested = PAGE_ROLE === "counter" ? "counter --counter N" : PAGE_ROLE || "display";
+    var suggested = (PAGE_ROLE === "counter" || PAGE_ROLE === "survey") ? PAGE_ROLE + " --counter N" : PAGE_ROLE || "display";
     for (;;) {
       var started;
       try {
@@ -201,7 +201,7 @@
       found.role = role;
       found.name = who.body.name;
       if (role === "admin") {
-        var asked = parseInt(new URLSearchParams(window.location.search).get("counter") || "", 10);
+        var asked = config.counter || parseInt(new URLSearchParams(window.location.search).get("counter") || "", 10);
         found.counter = isNaN(asked) ? null : asked;
       } else {
         found.counter = who.body.counter;

@@ -24,6 +24,10 @@
   function show(next) {
     var wasCalled = view.state === 'called';
     var recalled = next.recalls > view.recalls;
+    if (next.state === 'done' && view.state !== 'done' && config.survey) {
+      window.location.reload();  // the page comes back with the survey
+      return;
+    }
     view = next;
     byId('number').textContent = next.number;
     setText('service', next.service);
