@@ -429,11 +429,22 @@ MISTAKES: list[tuple[dict[str, object], str, str]] = [
         " 1, tertulis 0",
     ),
     (
+        {"survey": {"retention_days": 0}},
+        "survey.retention_days",
+        'Pengaturan salah di [survey], kunci "retention_days": harus paling kecil 1, tertulis 0',
+    ),
+    (
+        {"survey": {"retention": 30}},
+        "survey.retention",
+        'Pengaturan salah di [survey]: kunci "retention" tidak dikenal (maksudnya'
+        ' "retention_days"?); yang boleh: retention_days',
+    ),
+    (
         {"layanan": []},
         "layanan",
         'Pengaturan salah: bagian [layanan] tidak dikenal (maksudnya "services"?); yang ada:'
-        " office, priority, hours, breaks, holidays, services, counters, server, printer,"
-        " kiosk, counter, display, client",
+        " office, priority, hours, breaks, holidays, services, counters, server, survey,"
+        " printer, kiosk, counter, display, client",
     ),
 ]  # fmt: skip
 
