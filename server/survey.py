@@ -96,10 +96,15 @@ class SurveyDesk:
         self._answering: set[int] = set()
         self._retention: asyncio.Task[None] | None = None
 
-    async def answer(self, ticket: Ticket, answer: SurveyAnswer, channel: Channel) -> Event:
-        """Record `answer` for `ticket` (done, not answered yet), once it is durable."""
+    @staticmethod
+    def ensure_done(ticket: Ticket) -> None:
+        """Only a visit that was served may be rated (NotDone before reading any answer)."""
         if ticket.status is not TicketStatus.DONE:
             raise NotDone(str(ticket.status))
+
+    async def answer(self, ticket: Ticket, answer: SurveyAnswer, channel: Channel) -> Event:
+        """Record `answer` for `ticket` (done, not answered yet), once it is durable."""
+        self.ensure_done(ticket)
         if ticket.id in self._answering:
             raise AlreadyAnswered(ticket.number)
         self._answering.add(ticket.id)

@@ -63,6 +63,7 @@ async def _answer(
 ) -> web.Response:
     language = _language(request)
     try:
+        SurveyDesk.ensure_done(ticket)
         answer = parse_answer(body)
         event = await _desk(request).answer(ticket, answer, channel)
     except BadSurvey as exc:
@@ -86,6 +87,11 @@ async def ticket_survey_form(request: web.Request) -> web.StreamResponse:
     from server.web.pages import ticket_page
 
     ticket = await _ticket_with_key(request)
+    language = _language(request)
+    try:
+        SurveyDesk.ensure_done(ticket)
+    except NotDone as exc:
+        raise ApiFailure(409, exc.code, survey_text.error_text(exc.code, language)) from exc
     form = await request.post()
     fields = {name: str(value) for name, value in form.items() if isinstance(value, str)}
     body = {
@@ -97,7 +103,6 @@ async def ticket_survey_form(request: web.Request) -> web.StreamResponse:
         },
         "comment": fields.get("comment") or None,
     }
-    language = _language(request)
     try:
         await _desk(request).answer(ticket, parse_answer(body), Channel.PHONE)
     except BadSurvey as exc:
