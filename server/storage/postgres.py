@@ -329,8 +329,11 @@ class PostgresStore(WriterOwner):
                     if rows.changed_tickets:
                         updates.executemany(UPDATE_TICKET, rows.changed_tickets)
                     # last, so that the lease row is locked only briefly; fetching its answer
-                    # sends the whole batch at once
-                    self._lease.fence(cursor)
+                    # sends the whole batch at once. A cursor of its own: fetching on the
+                    # cursor of a long executemany (some 500 rows) may read an INSERT's
+                    # result instead ("the last operation didn't produce records")
+                    with connection.cursor() as fencing:
+                        self._lease.fence(fencing)
                     updated = updates.rowcount if rows.changed_tickets else 0
                 if updated != len(rows.changed_tickets):
                     # a change to a ticket that is not there: never silently
