@@ -189,6 +189,7 @@ async def test_the_log_has_the_answer_and_the_devices_do_not(start_office: Start
     body = {"answers": ALL_THREES, "respondent": {"age": 40, "gender": "P"}, "comment": "Rahasia"}
     assert (await answer(office, ticket, body))[0] == 201
     status, issued = await office.post("/tickets", "kiosk", {"service": "B"})
+    assert status == 201
     message = await asyncio.wait_for(socket.receive_json(), timeout=5)
     # the next device message is the ticket, and its prev skips the survey's event
     assert message["type"] == "ticket.issued" and message["ticket"]["id"] == issued["id"]
@@ -298,7 +299,8 @@ async def test_retention_deletes_old_profiles_and_keeps_the_answers(
     assert await desk.apply_retention() == 1
     assert await desk.apply_retention() == 0
     status, whole = await report(office, f"from={old_day}&to={today(office)}")
-    # both answers stay: (27 + 36) / 2 per element... IKM = 25·(27+36)/(9·2) = 87.50
+    # both answers stay: all 3s and all 4s -> NRR 3.5 each -> IKM = 3.5 × 25 = 87.50
+    assert status == 200
     assert whole["respondents"] == 2 and whole["ikm"] == 87.5
     assert [item["comment"] for item in whole["suggestions"]] == ["Baru"]
 

@@ -148,6 +148,7 @@ async def test_the_live_page_brings_the_survey_when_the_visit_ends(
 ) -> None:
     office = await start_office()
     status, ticket = await office.post("/tickets", "kiosk", {"service": "A"})
+    assert status == 201
     ticket["key"] = ticket["check_url"].split("key=")[1]
     await in_browser(driver.get, url(office, ticket))
     await in_browser(wait_for, driver, lambda d: d.find_elements("css selector", ".note.live"))

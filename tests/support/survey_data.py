@@ -2,10 +2,11 @@
 
 `fill_survey_year(store, year=2026, answers=20_000)` writes the visits (each a `done`
 ticket with its `ticket.issued`, `ticket.called` and `ticket.done` events) and, for
-exactly `answers` of them (60 %), a `survey.answered` event with its answer row (a third with a profile and
-some with a comment), through the store's own batch writer, so both engines hold exactly
-what a running server would have written. Seeded: the same arguments give the same data.
-Call it on a store that `acquire()`d the database and has no tickets yet.
+exactly `answers` of them (60 %), a `survey.answered` event with its answer row (a third
+with a profile, some with a comment), through the store's own batch writer, so both
+engines hold exactly what a running server would have written. Seeded: the same
+arguments give the same data. Call it on a store that `acquire()`d the database and has
+no tickets yet.
 """
 
 from __future__ import annotations
