@@ -56,7 +56,9 @@ async def test_the_tablet_asks_the_visitor_just_served_then_waits_for_the_next(
     office = await start_office()
     token = add_survey_token(office, 3)
     await in_browser(driver.get, tablet_url(office, 3, f"?token={token}"))
-    await in_browser(wait_for, driver, waiting_shown)
+    await in_browser(
+        wait_for, driver, lambda d: waiting_shown(d) and text_of(d, "#survey-waiting-more")
+    )
     assert text_of(driver, "#survey-waiting p") == (
         "Terima kasih. Silakan tunggu pengunjung berikutnya."
     )
@@ -116,5 +118,8 @@ async def test_a_new_tablet_pairs_as_a_survey_device(
     approve = {"role": "survey", "counter": 2, "name": "Tablet loket 2"}
     status, _ = await office.post(f"/pairings/{code}/approve", "admin", approve)
     assert status == 201
-    await in_browser(wait_for, driver, waiting_shown, 30)
-    assert "Loket 2" in text_of(driver, "#survey-waiting-more")
+    await in_browser(
+        wait_for, driver,
+        lambda d: waiting_shown(d) and "Loket 2" in text_of(d, "#survey-waiting-more"), 30,
+    )  # fmt: skip
+    assert not driver.find_elements("css selector", "#pairing:not([hidden])")
