@@ -578,3 +578,30 @@ async def test_a_supervisor_approves_a_new_device_by_its_code_and_it_gets_its_to
         {"role": "kiosk", "name": "Kiosk"}, csrf=False,
     )  # fmt: skip
     assert refused[0] == 403
+
+
+async def test_a_survey_tablet_is_approved_for_one_loket(
+    start_office: StartOffice, browsers: Any
+) -> None:
+    office = await start_office()
+    add_account(office, "rina", AccountRole.SUPERVISOR)
+    base = f"http://127.0.0.1:{office.server.port}/api/v1"
+    async with office.session.post(f"{base}/pairings", json={"device": "survey"}) as answer:
+        pairing = await answer.json()
+    browser = browsers(office)
+    await browser.sign_in("rina")
+    page = (await browser.get("/admin/devices"))[1]
+    assert '<option value="survey">Tablet survei (SKM)</option>' in page
+    url = f"/admin/devices/pairings/{pairing['code']}/approve"
+    status, _, location = await browser.post(url, {"role": "survey", "name": "Tablet"})
+    assert (status, location) == (303, "/admin/devices?done=pairing_bad")  # no loket
+    form = {"role": "survey", "counter": "3", "name": "Tablet loket 3"}
+    assert (await browser.post(url, form))[2] == "/admin/devices?done=paired"
+    async with office.session.get(f"{base}/pairings/{pairing['id']}") as answer:
+        granted = await answer.json()
+    assert (granted["role"], granted["counter"]) == ("survey", 3)
+    async with office.session.get(
+        f"{base}/counters/3/survey", headers={"Authorization": f"Bearer {granted['token']}"}
+    ) as answer:
+        assert answer.status == 200
+    assert "Tablet survei (SKM) 3" in (await browser.get("/admin/devices"))[1]
