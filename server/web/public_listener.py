@@ -21,6 +21,7 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/api/v1/tickets/{ticket_id}"),  # the ticket's JSON (?key=)
         ("GET", "/api/v1/tickets/{ticket_id}/stream"),  # its live feed (server-sent events)
         ("POST", "/api/v1/tickets/{ticket_id}/survey"),  # the SKM survey from the phone
+        ("POST", "/t/{ticket_id}/survey"),  # the same as the page's form, without script
         ("GET", "/static/{name}"),  # the page's CSS, script and icon
     }
 )
