@@ -294,7 +294,7 @@ def test_a_version_1_database_is_migrated_and_keeps_its_tickets(tmp_path: Path) 
         "SELECT id, type, at, ticket, counter, synthesized FROM events ORDER BY id"
     ).fetchall()
     upgraded.close()
-    assert version == SCHEMA_VERSION == 7
+    assert version == SCHEMA_VERSION == 8
     assert rows == [("A001", None, None, None), ("A002", None, None, None)]
     # the record starts with what the old rows say, flagged as rebuilt, in time order
     assert events == [
