@@ -68,6 +68,8 @@ class SkmReport:
     population: int  # visitors served in the period
     required_respondents: int
     suggestions: tuple[Suggestion, ...]
+    # respondents per gender, education, occupation (only those who said, profiles kept)
+    profile: dict[str, dict[str, int]]
 
 
 def build_skm_report(
@@ -85,6 +87,7 @@ def build_skm_report(
         first, last, service, skm.index_of(whole), per_service, population,
         skm.required_respondents(population),
         tuple(store.suggestions(first, last, service, MAX_SUGGESTIONS)),
+        store.survey_profiles(first, last, service),
     )  # fmt: skip
 
 

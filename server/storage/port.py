@@ -326,6 +326,12 @@ class Store(Protocol):
         """The comments of the period, oldest first."""
         ...
 
+    def survey_profiles(
+        self, first: date, last: date, service: str | None
+    ) -> dict[str, dict[str, int]]:
+        """Respondents per gender, education and occupation (of the profiles still kept)."""
+        ...
+
     def delete_survey_profiles(self, before: date) -> int:
         """Delete the profiles and comments of visits before `before`; the answers stay."""
         ...

@@ -267,6 +267,12 @@ class PostgresStore(WriterOwner):
         with self._reading("the survey") as connection:
             return survey_rows.suggestions(connection, "%s", first, last, service, limit)
 
+    def survey_profiles(
+        self, first: date, last: date, service: str | None
+    ) -> dict[str, dict[str, int]]:
+        with self._reading("the survey") as connection:
+            return survey_rows.profile_counts(connection, "%s", first, last, service)
+
     def delete_survey_profiles(self, before: date) -> int:
         with self._reading("the survey") as connection:
             return survey_rows.delete_profiles(connection, "%s", before)

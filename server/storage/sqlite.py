@@ -224,6 +224,11 @@ class SqliteStore(WriterOwner):
             survey_rows.suggestions, first.isoformat(), last.isoformat(), service, limit
         )
 
+    def survey_profiles(
+        self, first: date, last: date, service: str | None
+    ) -> dict[str, dict[str, int]]:
+        return self._query(survey_rows.profile_counts, first.isoformat(), last.isoformat(), service)
+
     def delete_survey_profiles(self, before: date) -> int:
         return self._query(survey_rows.delete_profiles, before.isoformat())
 

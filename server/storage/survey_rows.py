@@ -118,3 +118,24 @@ def suggestions(
 def delete_profiles(connection: Connection, p: str, before: object) -> int:
     cursor = connection.execute(f"DELETE FROM survey_profiles WHERE day < {p}", (before,))
     return int(cursor.rowcount)
+
+
+PROFILE_FIELDS = ("gender", "education", "occupation")
+
+
+def profile_counts(
+    connection: Connection, p: str, first: object, last: object, service: str | None
+) -> dict[str, dict[str, int]]:
+    """How many respondents gave each gender, education and occupation (profiles kept)."""
+    where, _ = _period(p, service, "answer")
+    counts: dict[str, dict[str, int]] = {}
+    for field in PROFILE_FIELDS:
+        rows = connection.execute(
+            f"SELECT profile.{field}, COUNT(*) FROM survey_profiles AS profile "
+            "JOIN survey_answers AS answer ON answer.ticket = profile.ticket "
+            f"WHERE {where} AND profile.{field} IS NOT NULL "
+            f"GROUP BY profile.{field} ORDER BY profile.{field}",
+            _params(first, last, service),
+        ).fetchall()
+        counts[field] = {str(value): int(count) for value, count in rows}
+    return counts

@@ -246,6 +246,7 @@ def report_json(report: SkmReport, language: str = "id") -> dict[str, Any]:
             {"day": item.day.isoformat(), "service": item.service, "comment": item.comment}
             for item in report.suggestions
         ],
+        "profile": report.profile,
     }
     return body
 

@@ -315,3 +315,25 @@ async def test_survey_tokens_are_paired_for_one_counter(start_office: StartOffic
     approve["counter"] = 2
     status, body = await office.post(f"/pairings/{started['code']}/approve", "admin", approve)
     assert status == 201 and (body["role"], body["counter"]) == ("survey", 2)
+
+
+async def test_the_report_counts_the_respondents_profiles(start_office: StartOffice) -> None:
+    office = await start_office()
+    profiles = [
+        {"gender": "P", "education": "SMA", "occupation": "wirausaha", "age": 30},
+        {"gender": "P", "education": "D4-S1"},
+        {"gender": "L", "occupation": "wirausaha"},
+        {},
+    ]
+    for respondent in profiles:
+        ticket = await served(office)
+        body = {"answers": ALL_THREES, "respondent": respondent}
+        assert (await answer(office, ticket, body))[0] == 201
+    day = today(office)
+    status, body = await report(office, f"from={day}&to={day}")
+    assert status == 200 and body["respondents"] == 4
+    assert body["profile"] == {
+        "gender": {"L": 1, "P": 2},
+        "education": {"D4-S1": 1, "SMA": 1},
+        "occupation": {"wirausaha": 2},
+    }
