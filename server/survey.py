@@ -182,8 +182,9 @@ class SurveyDesk:
         return deleted
 
     def start_retention(self) -> None:
-        """Run the clean-up shortly after start, then daily (only on the active server)."""
-        if self._retention is None and not self.office.standby:
+        """Run the clean-up shortly after start, then daily (a standby skips its turns, so
+        one that takes over later cleans up too)."""
+        if self._retention is None:
             self._retention = asyncio.get_running_loop().create_task(self._retain())
 
     async def stop_retention(self) -> None:
@@ -197,7 +198,8 @@ class SurveyDesk:
         await asyncio.sleep(RETENTION_FIRST_S)
         while True:
             try:
-                await self.apply_retention()
+                if not self.office.standby:
+                    await self.apply_retention()
             except Exception:  # a loop boundary: the next day tries again
                 log.exception("survey retention failed")
             await asyncio.sleep(RETENTION_EVERY_S)
