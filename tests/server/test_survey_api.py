@@ -11,6 +11,8 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+import pytest
+
 from server.web.survey_view import SURVEY_KEY
 from tests.server.conftest import Running, StartOffice
 
@@ -337,3 +339,26 @@ async def test_the_report_counts_the_respondents_profiles(start_office: StartOff
         "education": {"D4-S1": 1, "SMA": 1},
         "occupation": {"wirausaha": 2},
     }
+
+
+async def test_the_retention_job_runs_by_itself(
+    start_office: StartOffice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("server.survey.RETENTION_FIRST_S", 0.05)
+    monkeypatch.setattr("server.survey.RETENTION_EVERY_S", 0.05)
+    office = await start_office({"survey": {"retention_days": 1}})
+    ticket = await served(office)
+    body = {"answers": ALL_THREES, "comment": "Kipas angin rusak"}
+    assert (await answer(office, ticket, body))[0] == 201
+    day = today(office)
+    await asyncio.sleep(0.3)  # a day not yet over: kept
+    assert [item["comment"] for item in (await report(office, f"from={day}&to={day}"))[1][
+        "suggestions"
+    ]] == ["Kipas angin rusak"]  # fmt: skip
+    office.clock.now += timedelta(days=2)
+    for _ in range(100):
+        if not (await report(office, f"from={day}&to={day}"))[1]["suggestions"]:
+            break
+        await asyncio.sleep(0.05)
+    status, kept = await report(office, f"from={day}&to={day}")
+    assert status == 200 and kept["suggestions"] == [] and kept["respondents"] == 1
