@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import weakref
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -91,6 +92,29 @@ def build_skm_report(
     )  # fmt: skip
 
 
+@dataclass(frozen=True, slots=True)
+class MonthIndex:
+    """The IKM of one calendar month (the latest with answers), for the waiting room."""
+
+    month: str  # "2026-11"
+    index: skm.Index
+
+
+def month_index(store: Store) -> MonthIndex | None:
+    """The IKM of the month of the newest answer (blocking: off the event loop)."""
+    newest = store.latest_survey_day()
+    if newest is None:
+        return None
+    first = newest.replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    groups = store.skm_sums(first, last, None)
+    whole = skm.total(skm.AnswerSums(group.respondents, group.sums) for group in groups)
+    return MonthIndex(first.strftime("%Y-%m"), skm.index_of(whole))
+
+
+_DESKS: weakref.WeakKeyDictionary[Office, SurveyDesk] = weakref.WeakKeyDictionary()
+
+
 class SurveyDesk:
     """Takes the survey answers of one office."""
 
@@ -98,6 +122,29 @@ class SurveyDesk:
         self.office = office
         self._answering: set[int] = set()
         self._retention: asyncio.Task[None] | None = None
+        # the latest month's IKM, kept in memory for the TV (read on the event loop)
+        self.latest: MonthIndex | None = None
+        self._refreshing: asyncio.Task[None] | None = None
+        self._stale = False
+        _DESKS[office] = self
+
+    @staticmethod
+    def of(office: Office) -> SurveyDesk | None:
+        return _DESKS.get(office)
+
+    def refresh_latest(self) -> None:
+        """Recompute the latest month's IKM off the loop (after an answer, at start)."""
+        self._stale = True
+        if self._refreshing is None or self._refreshing.done():
+            self._refreshing = asyncio.get_running_loop().create_task(self._refresh())
+
+    async def _refresh(self) -> None:
+        while self._stale:  # answers stored meanwhile: once more, not once per answer
+            self._stale = False
+            try:
+                self.latest = await asyncio.to_thread(month_index, self.office.store)
+            except Exception:  # a loop boundary: the TV keeps the figure it had
+                log.exception("the latest IKM could not be computed")
 
     @staticmethod
     def ensure_done(ticket: Ticket) -> None:
@@ -129,11 +176,13 @@ class SurveyDesk:
                 "channel": str(channel),
                 "answers": answer.as_dict(),
             }
-            return await self.office.record(
+            event = await self.office.record(
                 SURVEY_ANSWERED,
                 lambda event: Commit(event=event, survey=replace(row, answered_at=event.at)),
                 ticket=ticket.id, counter=ticket.counter, data=data,
             )  # fmt: skip
+            self.refresh_latest()
+            return event
         finally:
             self._answering.discard(ticket.id)
 
@@ -186,8 +235,13 @@ class SurveyDesk:
         one that takes over later cleans up too)."""
         if self._retention is None:
             self._retention = asyncio.get_running_loop().create_task(self._retain())
+        if not self.office.standby:
+            self.refresh_latest()
 
     async def stop_retention(self) -> None:
+        if self._refreshing is not None:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await self._refreshing
         if self._retention is not None:
             self._retention.cancel()
             with contextlib.suppress(asyncio.CancelledError):

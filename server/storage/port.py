@@ -326,6 +326,10 @@ class Store(Protocol):
         """The comments of the period, oldest first."""
         ...
 
+    def latest_survey_day(self) -> date | None:
+        """The visit day of the newest survey answer (None: no answer yet)."""
+        ...
+
     def survey_profiles(
         self, first: date, last: date, service: str | None
     ) -> dict[str, dict[str, int]]:

@@ -267,6 +267,10 @@ class PostgresStore(WriterOwner):
         with self._reading("the survey") as connection:
             return survey_rows.suggestions(connection, "%s", first, last, service, limit)
 
+    def latest_survey_day(self) -> date | None:
+        with self._reading("the survey") as connection:
+            return survey_rows.latest_answer_day(connection, "%s")
+
     def survey_profiles(
         self, first: date, last: date, service: str | None
     ) -> dict[str, dict[str, int]]:

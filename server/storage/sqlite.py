@@ -224,6 +224,9 @@ class SqliteStore(WriterOwner):
             survey_rows.suggestions, first.isoformat(), last.isoformat(), service, limit
         )
 
+    def latest_survey_day(self) -> date | None:
+        return self._query(survey_rows.latest_answer_day)
+
     def survey_profiles(
         self, first: date, last: date, service: str | None
     ) -> dict[str, dict[str, int]]:

@@ -139,3 +139,12 @@ def profile_counts(
         ).fetchall()
         counts[field] = {str(value): int(count) for value, count in rows}
     return counts
+
+
+def latest_answer_day(connection: Connection, p: str) -> date | None:
+    """The visit day of the newest answer, or None before the first."""
+    row = connection.execute("SELECT MAX(day) FROM survey_answers").fetchone()
+    if row is None or row[0] is None:
+        return None
+    value = row[0]
+    return value if isinstance(value, date) else date.fromisoformat(str(value))

@@ -13,6 +13,7 @@ from server.domain.figures import average_wait_s
 from server.domain.model import TicketStatus
 from server.domain.queue import QueueDay
 from server.office import Office
+from server.survey import SurveyDesk
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,12 +28,15 @@ class LatestIkm:
 def latest_ikm(office: Office) -> LatestIkm | None:
     """The office's latest monthly IKM, or None when there is none.
 
-    Until the SKM survey's storage and `server/reports/skm.py` are in, there is none. It is
-    asked on the event loop at every snapshot and every visitor served: it must answer
-    from memory (a value the SKM code refreshes when an answer is stored, or every minute,
-    off the loop), never query the database here.
+    Asked on the event loop at every snapshot and every visitor served: it answers from
+    memory, the value the survey desk (`server.survey`) recomputes off the loop at start
+    and whenever an answer is stored.
     """
-    return None
+    desk = SurveyDesk.of(office)
+    latest = desk.latest if desk is not None else None
+    if latest is None or latest.index.ikm is None or latest.index.grade is None:
+        return None
+    return LatestIkm(float(latest.index.ikm), latest.month, latest.index.grade)
 
 
 def figures_message(office: Office, day: QueueDay | None = None) -> protocol.Figures | None:

@@ -362,3 +362,26 @@ async def test_the_retention_job_runs_by_itself(
         await asyncio.sleep(0.05)
     status, kept = await report(office, f"from={day}&to={day}")
     assert status == 200 and kept["suggestions"] == [] and kept["respondents"] == 1
+
+
+async def test_the_latest_months_ikm_reaches_the_waiting_room(start_office: StartOffice) -> None:
+    office = await start_office()
+
+    async def figures() -> dict[str, Any]:
+        async with office.session.get(
+            office.api + "/snapshot", headers=office.auth("display")
+        ) as response:
+            body: dict[str, Any] = (await response.json())["figures"]
+            return body
+
+    assert (await figures())["ikm"] is None
+    # all 4s and all 3s: NRR 3.5 -> IKM 87.50, B
+    for values in ({key: 4 for key in ALL_THREES}, ALL_THREES):
+        assert (await answer(office, await served(office), {"answers": values}))[0] == 201
+    month = office.office.day.day.strftime("%Y-%m")
+    for _ in range(100):  # computed off the event loop once each answer is stored
+        if (await figures())["ikm"] == 87.5:
+            break
+        await asyncio.sleep(0.02)
+    shown = await figures()
+    assert (shown["ikm"], shown["ikm_month"], shown["grade"]) == (87.5, month, "B")
