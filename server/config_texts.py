@@ -9,6 +9,7 @@ how to fix it.
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time
 from typing import Any
@@ -219,7 +220,8 @@ def show_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return f'"{value}"'
+        # escaped as TOML writes a basic string: a line break stays on the message's line
+        return json.dumps(value, ensure_ascii=False)
     if isinstance(value, date | datetime | time | int | float):
         return str(value)
     if isinstance(value, list | tuple):

@@ -429,6 +429,11 @@ MISTAKES: list[tuple[dict[str, object], str, str]] = [
         " 1, tertulis 0",
     ),
     (
+        {"office": "\n"},
+        "office",
+        'Pengaturan salah di [office]: harus tabel, tertulis "\\n"',
+    ),
+    (
         {"survey": {"retention_days": 0}},
         "survey.retention_days",
         'Pengaturan salah di [survey], kunci "retention_days": harus paling kecil 1, tertulis 0',
