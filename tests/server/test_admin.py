@@ -578,3 +578,101 @@ async def test_a_supervisor_approves_a_new_device_by_its_code_and_it_gets_its_to
         {"role": "kiosk", "name": "Kiosk"}, csrf=False,
     )  # fmt: skip
     assert refused[0] == 403
+
+
+# ------------------------------------------------------------------ every form: CSRF and roles
+
+
+def admin_form_routes(office: Running) -> set[str]:
+    """The POST routes under /admin that the server registers (so a new form is not missed)."""
+    return {
+        route.resource.canonical
+        for route in office.server.app.router.routes()
+        if route.method == "POST" and route.resource is not None
+        and route.resource.canonical.startswith("/admin")
+    }  # fmt: skip
+
+
+async def test_every_admin_form_refuses_a_post_without_or_with_a_wrong_csrf_token(
+    start_office: StartOffice, browsers: Any
+) -> None:
+    office = await start_office()
+    add_account(office, "budi", AccountRole.ADMIN)
+    add_account(office, "rina", AccountRole.SUPERVISOR)
+    async with office.session.post(office.api + "/pairings", json={"device": "tv"}) as answer:
+        code = (await answer.json())["code"]
+    display = next(t for t in office.office.store.list_tokens() if t.name == "display")
+    rina = next(a for a in office.office.store.list_accounts() if a.name == "rina")
+    new = "kata-sandi-baru-1"
+    forms = {
+        "/admin/login": ("/admin/login", {"name": "budi", "password": PASSWORD}),
+        "/admin/logout": ("/admin/logout", {}),
+        "/admin/services/{code}/{action}": ("/admin/services/A/close", {"reason": "x"}),
+        "/admin/devices/{token_id}/revoke": (f"/admin/devices/{display.id}/revoke", {}),
+        "/admin/devices/pairings/{code}/approve": (
+            f"/admin/devices/pairings/{code}/approve", {"role": "display", "name": "TV"},
+        ),
+        "/admin/accounts": ("/admin/accounts", {
+            "name": "baru", "role": "admin", "password": PASSWORD, "password_again": PASSWORD,
+        }),
+        "/admin/accounts/{account_id}/{action}": (
+            f"/admin/accounts/{rina.id}/password", {"password": new, "password_again": new},
+        ),
+    }  # fmt: skip
+    assert set(forms) == admin_form_routes(office)
+    forms["disable"] = (f"/admin/accounts/{rina.id}/disable", {})
+    forms["open"] = ("/admin/services/B/open", {})
+    await office.post("/services/B/close", "admin", {"reason": "tetap tutup"})
+    admin = browsers(office)
+    await admin.sign_in("budi")
+    for path, form in forms.values():
+        for token in ({}, {"csrf": "salah"}, {"csrf": admin.csrf[:-1]}):
+            status, page, _ = await admin.post(path, {**form, **token}, csrf=False)
+            assert (path, status) == (path, 403) and "Formulir kedaluwarsa" in page
+    # nothing happened: still signed in, nothing closed, opened, revoked, made or changed
+    assert (await admin.get("/admin"))[0] == 200
+    _, body = await office.get("/services")
+    assert [service["open"] for service in body["services"]] == [True, False, True]
+    assert not next(t for t in office.office.store.list_tokens() if t.id == display.id).revoked_at
+    assert [a.name for a in office.office.store.list_accounts()] == ["budi", "rina"]
+    assert not office.office.store.list_accounts()[1].disabled_at
+    supervisor = browsers(office)
+    assert (await supervisor.sign_in("rina", new))[0] == 401  # the password was not changed
+    async with office.session.get(office.api + "/pairings", headers=office.auth("admin")) as answer:
+        assert [p["code"] for p in (await answer.json())["pairings"]] == [code]  # not approved
+    # and the right token works
+    status, _, location = await admin.post("/admin/logout", {})
+    assert (status, location) == (303, "/admin/login")
+
+
+async def test_a_supervisor_gets_403_on_every_admin_only_form_and_settings(
+    start_office: StartOffice, browsers: Any
+) -> None:
+    office = await start_office()
+    add_account(office, "budi", AccountRole.ADMIN)
+    add_account(office, "rina", AccountRole.SUPERVISOR)
+    budi = next(a for a in office.office.store.list_accounts() if a.name == "budi")
+    supervisor = browsers(office)
+    await supervisor.sign_in("rina")
+    new = "kata-sandi-baru-1"
+    for path, form in (
+        ("/admin/accounts", {"name": "x", "role": "admin", "password": new,
+                             "password_again": new}),
+        (f"/admin/accounts/{budi.id}/password", {"password": new, "password_again": new}),
+        (f"/admin/accounts/{budi.id}/disable", {}),
+    ):  # fmt: skip
+        status, page, _ = await supervisor.post(path, form)
+        assert (path, status) == (path, 403) and "Tidak diizinkan" in page
+    status, _, _ = await supervisor.post("/admin/services/A/close", {"reason": "boleh"})
+    assert status == 303  # the token is right: it is the role that was refused above
+    async with office.session.get(office.api + "/settings", headers=office.auth("admin")) as got:
+        document = await got.json()
+    document["services"][0]["name"] = "Diubah supervisor"
+    status, body = await supervisor.api("PUT", "/settings", document)
+    assert (status, body["error"]) == (403, "forbidden")
+    _, body = await office.get("/services")
+    assert body["services"][0]["name"] != "Diubah supervisor"
+    assert [a.name for a in office.office.store.list_accounts()] == ["budi", "rina"]
+    assert not office.office.store.list_accounts()[0].disabled_at
+    admin = browsers(office)
+    assert (await admin.sign_in("budi"))[2] == "/admin"  # the password is unchanged
