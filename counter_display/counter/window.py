@@ -107,8 +107,11 @@ WidgetType = TypeVar("WidgetType", bound=QWidget)
 
 
 def _named(widget: WidgetType, name: str) -> WidgetType:
-    """The widget with its object name set (used by the style sheet and the tests)."""
+    """The widget with its object name set (used by the style sheet and the tests); a
+    label shows its text as typed (names come from the settings: never markup)."""
     widget.setObjectName(name)
+    if isinstance(widget, QLabel):
+        widget.setTextFormat(Qt.TextFormat.PlainText)
     return widget
 
 

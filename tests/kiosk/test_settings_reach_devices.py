@@ -20,6 +20,7 @@ from tests.support.browser import browser_available
 from tests.support.device_browser import TV_SIZE, desktop_browser
 from tests.support.live_server import LiveServer
 from tests.support.page_driver import severe_messages, texts_of, wait_for
+from tests.support.qt_text import markup_rendered, shown_text
 
 pytestmark = pytest.mark.skipif(not browser_available(), reason="chromium is not installed")
 
@@ -122,4 +123,5 @@ def test_the_supervisors_reason_for_closing_a_service_is_shown_on_the_kiosk_and_
         wait_for(driver, lambda d: texts_of(d, "#waiting .service-closed") == [reason], 5)
         assert severe_messages(driver) == []
     kiosk.qtbot.waitUntil(lambda: not kiosk.service_button("C").isEnabled(), timeout=5000)
-    assert kiosk.service_button("C").status_label.text() == f"Tutup — {reason}"
+    assert shown_text(kiosk.service_button("C").status_label) == f"Tutup — {reason}"
+    assert markup_rendered(kiosk.window, [reason]) == []
