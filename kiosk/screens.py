@@ -33,6 +33,7 @@ MAX_PIN_LENGTH = 12
 def label(object_name: str, wrap: bool = True, center: bool = False) -> QLabel:
     widget = QLabel()
     widget.setObjectName(object_name)
+    widget.setTextFormat(Qt.TextFormat.PlainText)  # names come from the settings: never markup
     widget.setWordWrap(wrap)
     if center:
         widget.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -30,6 +30,7 @@ def passive_label(object_name: str, text: str = "", parent: QWidget | None = Non
     """A label inside a button: it lets touches through to the button."""
     label = QLabel(text, parent)
     label.setObjectName(object_name)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # names come from the settings: never markup
     label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
     return label
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from html import escape
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from PySide6.QtCore import Qt, QTimer, SignalInstance
@@ -106,8 +107,11 @@ WidgetType = TypeVar("WidgetType", bound=QWidget)
 
 
 def _named(widget: WidgetType, name: str) -> WidgetType:
-    """The widget with its object name set (used by the style sheet and the tests)."""
+    """The widget with its object name set (used by the style sheet and the tests); a
+    label shows its text as typed (names come from the settings: never markup)."""
     widget.setObjectName(name)
+    if isinstance(widget, QLabel):
+        widget.setTextFormat(Qt.TextFormat.PlainText)
     return widget
 
 
@@ -322,29 +326,30 @@ class CounterWindow(QWidget):
                 button.setStyleSheet(RESUME_STYLE if action is Action.RESUME else "")
 
     def _render_lists(self, view: CounterView) -> None:
+        # rich text for the table; every name in it is escaped (names are text, never markup)
         rows = []
         for line in view.waiting:
             priority = ""
             if line.priority_count:
                 words = text("waiting.priority", self.language, count=line.priority_count)
-                priority = f" <span style='color:#7a4f01'>({words})</span>"
+                priority = f" <span style='color:#7a4f01'>({escape(words)})</span>"
             count = f"<b style='font-size:13pt'>{line.count}</b>"
             rows.append(
-                f"<tr><td><b>{line.code}</b>&nbsp;</td><td>{line.name}</td>"
+                f"<tr><td><b>{escape(line.code)}</b>&nbsp;</td><td>{escape(line.name)}</td>"
                 f"<td align='right'>&nbsp;{count}{priority}</td></tr>"
             )
-        summary = f"<p style='color:#455a64'>{view.waiting_summary}</p>"
+        summary = f"<p style='color:#455a64'>{escape(view.waiting_summary)}</p>"
         self.waiting_label.setText(f"<table width='100%'>{''.join(rows)}</table>{summary}")
         if view.recent:
             recent_rows = "".join(
-                f"<tr><td><b>{entry.number}</b>&nbsp;</td><td>{entry.outcome}</td>"
-                f"<td style='color:#607d8b'>&nbsp;{entry.time}</td></tr>"
+                f"<tr><td><b>{escape(entry.number)}</b>&nbsp;</td><td>{escape(entry.outcome)}</td>"
+                f"<td style='color:#607d8b'>&nbsp;{escape(entry.time)}</td></tr>"
                 for entry in view.recent
             )
             self.recent_label.setText(f"<table>{recent_rows}</table>")
         else:
             self.recent_label.setText(
-                f"<span style='color:#607d8b'>{text('recent.empty', self.language)}</span>"
+                f"<span style='color:#607d8b'>{escape(text('recent.empty', self.language))}</span>"
             )
 
     # -- presses --------------------------------------------------------------------------

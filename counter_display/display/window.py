@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Final
+from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
@@ -75,7 +75,15 @@ def _paint(widget: QWidget, foreground: QColor, background: QColor | None = None
     widget.setPalette(palette)
 
 
-class NumberLabel(QLabel):
+class PlainLabel(QLabel):
+    """A label that shows its text as typed: names come from the settings, never markup."""
+
+    def __init__(self, *arguments: Any) -> None:
+        super().__init__(*arguments)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+
+
+class NumberLabel(PlainLabel):
     """The big ticket number: as large as its space allows; reports each text once painted."""
 
     painted = Signal(str)
@@ -120,7 +128,7 @@ class NumberLabel(QLabel):
             self.setFont(font)
 
 
-class ElidedLabel(QLabel):
+class ElidedLabel(PlainLabel):
     """A one-line label that ends with "…" rather than growing past its width."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -153,7 +161,7 @@ class ElidedLabel(QLabel):
         self.setText(metrics.elidedText(self._full_text, Qt.TextElideMode.ElideRight, width))
 
 
-class FittedLabel(QLabel):
+class FittedLabel(PlainLabel):
     """A label that always shows its whole text. Too long for one line, it breaks after
     its parts (" · ") and its font shrinks to fit the width, down to ``MIN_FIT_SHARE`` of
     its size; a text longer still wraps at words."""
@@ -210,9 +218,9 @@ class CounterRowWidgets:
     """The labels of one line of the recent-calls list (created once, reused)."""
 
     def __init__(self, grid: QGridLayout, row: int, parent: QWidget) -> None:
-        self.counter = QLabel(parent)
-        self.number = QLabel(parent)
-        self.note = QLabel(parent)
+        self.counter = PlainLabel(parent)
+        self.number = PlainLabel(parent)
+        self.note = PlainLabel(parent)
         self.number.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         grid.addWidget(self.counter, row, 0)
@@ -247,7 +255,7 @@ class RecentCallsPanel(QFrame):
         super().__init__(parent)
         _paint(self, TEXT, PANEL)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
-        self.title = QLabel(text("recent_calls", language), self)
+        self.title = PlainLabel(text("recent_calls", language), self)
         _paint(self.title, MUTED)
         self._grid = QGridLayout()
         self._grid.setColumnStretch(0, 1)
@@ -307,7 +315,7 @@ class ServiceTile(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         _paint(self, TEXT, PANEL)
-        self.code = QLabel(self)
+        self.code = PlainLabel(self)
         self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
         _paint(self.code, BACKGROUND, ACCENT)
         self.count = ElidedLabel(self)
@@ -414,9 +422,9 @@ class DisplayWindow(QWidget):
         self.header = QFrame(self)
         _paint(self.header, TEXT, HEADER)
         self.office_label = ElidedLabel(self.header)
-        self.date_label = QLabel(self.header)
-        self.clock_label = QLabel(self.header)
-        self.connection_label = QLabel(self.header)
+        self.date_label = PlainLabel(self.header)
+        self.clock_label = PlainLabel(self.header)
+        self.connection_label = PlainLabel(self.header)
         _paint(self.office_label, TEXT)
         _paint(self.date_label, MUTED)
         _paint(self.clock_label, ACCENT)
@@ -436,10 +444,10 @@ class DisplayWindow(QWidget):
         self._header_layout.addLayout(time_column)
 
         self.now_panel = QFrame(self)
-        self.caption_label = QLabel(text("now_calling", self.language), self.now_panel)
+        self.caption_label = PlainLabel(text("now_calling", self.language), self.now_panel)
         self.number_label = NumberLabel(self.now_panel)
         self.number_label.painted.connect(self.number_painted)
-        self.counter_label = QLabel(self.now_panel)
+        self.counter_label = PlainLabel(self.now_panel)
         self.service_label = ElidedLabel(self.now_panel)
         for label in (self.caption_label, self.counter_label):
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)

@@ -3,7 +3,8 @@
 Pages are server-rendered Jinja2 (autoescape on) and work without JavaScript; the
 dashboard's small script (`static/admin.js`) polls `GET /api/v1/admin/dashboard` every 2 s.
 Every form carries the session's CSRF token (see `server.web.sessions`). A supervisor sees
-the dashboard, opens and closes services and manages devices; an admin also accounts.
+the dashboard, opens and closes services and manages devices; an admin also accounts
+and the settings (`server.web.admin_settings`).
 """
 
 from __future__ import annotations
@@ -446,6 +447,10 @@ def setup_admin(app: web.Application, office: Office) -> None:
     router.add_post("/admin/accounts", create_account)
     router.add_post("/admin/accounts/{account_id}/{action:disable|password}", account_action)
     router.add_get("/admin/audit", audit_page)
+    # imported here: admin_settings builds on this module's helpers
+    from server.web.admin_settings import setup_admin_settings
+
+    setup_admin_settings(app)
     router.add_get("/admin/{rest:.*}", admin_not_found)
     router.add_get("/api/v1/admin/dashboard", dashboard_json)
 

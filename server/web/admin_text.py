@@ -27,6 +27,20 @@ TEXTS: dict[Language, dict[str, str]] = {
         "nav_devices": "Perangkat",
         "nav_accounts": "Akun",
         "nav_audit": "Catatan kegiatan",
+        "nav_settings": "Pengaturan",
+        "settings": "Pengaturan kantor",
+        "settings_hint": (
+            "Layanan, jam, istirahat, hari libur, kuota, standar pelayanan, loket, prioritas "
+            "dan requeue_after, dalam format antrian.toml. Disimpan, diperiksa seperti "
+            "antrian.toml, dan berlaku tanpa memulai ulang server; tercatat siapa yang mengubah."
+        ),
+        "settings_save": "Simpan pengaturan",
+        "settings_saved_done": "Pengaturan disimpan dan sudah berlaku.",
+        "settings_bad_toml": (
+            "Baris {line}: penulisan tidak sah (format TOML seperti antrian.toml)."
+        ),
+        "settings_too_long": "Teks pengaturan terlalu panjang.",
+        "action_settings.changed": "mengubah pengaturan",
         "dashboard": "Dasbor hari ini",
         "updated": "Diperbarui pukul",
         "offline": "Koneksi ke server terputus; mencoba lagi…",
@@ -148,6 +162,18 @@ TEXTS: dict[Language, dict[str, str]] = {
         "nav_devices": "Devices",
         "nav_accounts": "Accounts",
         "nav_audit": "Activity log",
+        "nav_settings": "Settings",
+        "settings": "Office settings",
+        "settings_hint": (
+            "Services, hours, breaks, holidays, quotas, service standards, counters, priority "
+            "and requeue_after, in the format of antrian.toml. Checked like antrian.toml, "
+            "stored, and applied without restarting the server; who changed it is recorded."
+        ),
+        "settings_save": "Save settings",
+        "settings_saved_done": "Settings saved and in effect.",
+        "settings_bad_toml": "Line {line}: not valid (TOML, as in antrian.toml).",
+        "settings_too_long": "The settings text is too long.",
+        "action_settings.changed": "changed the settings",
         "dashboard": "Today's dashboard",
         "updated": "Updated at",
         "offline": "Lost the connection to the server; retrying…",

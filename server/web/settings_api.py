@@ -15,7 +15,7 @@ from server.storage.port import AccountRole
 from server.web.admin_actions import audit
 from server.web.errors import ApiFailure
 from server.web.json import dumps
-from server.web.sessions import api_actor
+from server.web.sessions import Actor, api_actor
 
 SETTINGS_PATH = "/api/v1/settings"
 OFFICE_KEY = web.AppKey("settings_office", Office)
@@ -53,17 +53,23 @@ async def put_settings(request: web.Request) -> web.Response:
                 412, "settings_changed",
                 "the settings were changed since they were read: read them again",
             )  # fmt: skip
-    language = configured_language()
     try:
-        settings = parse_office_settings(body, language)
+        await replace_office_settings(request.app, actor, body)
     except ConfigError as exc:
         raise ApiFailure(422, "invalid_settings", exc.message, path=exc.path) from exc
-    try:
-        await office.replace_settings(settings, by=actor.name, language=language)
     except SettingsConflict as exc:
         raise ApiFailure(409, "settings_conflict", str(exc)) from exc
-    await audit(request.app, actor, "settings.changed")
     return settings_response(office.settings_document())
+
+
+async def replace_office_settings(app: web.Application, actor: Actor, body: Any) -> None:
+    """Validate, apply, store and record new office settings, with who changed them.
+
+    Raises `ConfigError` (invalid, its message naming "Loket 3") or `SettingsConflict`."""
+    language = configured_language()
+    settings = parse_office_settings(body, language)
+    await app[OFFICE_KEY].replace_settings(settings, by=actor.name, language=language)
+    await audit(app, actor, "settings.changed")
 
 
 def setup_settings(app: web.Application, office: Office) -> None:

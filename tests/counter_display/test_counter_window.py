@@ -19,6 +19,7 @@ from tests.counter_display.counter_fixtures import (
     server_snapshot,
 )
 from tests.support.live_server import LiveServer
+from tests.support.qt_text import markup_rendered, shown_text
 
 __all__ = ["counter_window_factory"]
 
@@ -254,3 +255,20 @@ def test_transfer_dialog_closes_when_its_ticket_is_no_longer_at_the_counter(
     qtbot.waitUntil(lambda: window.dialog is None, timeout=WAIT_MS)
     assert not isValid(dialog) or not dialog.isVisible()  # closed (and deleted)
     assert server_counter(live_server, 2)["current"]["number"] == "A002"
+
+
+def test_a_service_name_with_markup_is_shown_as_text_in_the_waiting_list(
+    qtbot: QtBot, live_server: LiveServer, counter_window_factory: CounterFactory
+) -> None:
+    evil = "<b>Umum</b> & <img src=x></table>"
+    settings = http(live_server, "GET", "/settings", live_server.tokens["admin"])
+    settings["services"][0]["name"] = evil
+    settings["counters"][0]["name"] = "Loket <i>Satu</i>"
+    http(live_server, "PUT", "/settings", live_server.tokens["admin"], settings)
+    issue(live_server, "A")
+    window = counter_window_factory(live_server, counter=1)
+    qtbot.waitUntil(lambda: "Total 1 menunggu" in window.waiting_label.text(), timeout=WAIT_MS)
+    assert evil in shown_text(window.waiting_label)
+    assert "Total 1 menunggu" in shown_text(window.waiting_label)
+    assert shown_text(window.title_label) == "Loket <i>Satu</i>"
+    assert markup_rendered(window, [evil, "Loket <i>Satu</i>"]) == []

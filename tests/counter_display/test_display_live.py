@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from client.wire import Event, EventType
 from tests.counter_display import display_fixtures
+from tests.counter_display.counter_fixtures import http
 from tests.counter_display.display_fixtures import DisplayFactory, Office
 from tests.support.live_server import LiveServer
+from tests.support.qt_text import markup_rendered, shown_text
 from tests.support.relay import Relay
 
 display_factory = display_fixtures.display_factory
@@ -207,3 +210,24 @@ def test_a_call_made_while_the_display_was_cut_off_is_announced_after_it_reconne
         assert display.said.started() == ["A001", "A002"]  # A001 is not said again
     finally:
         relay.close()
+
+
+def test_names_and_a_close_reason_with_markup_are_shown_as_text(
+    qtbot: QtBot, live_server: LiveServer, office: Office, display_factory: DisplayFactory
+) -> None:
+    service, reason = "<b>Umum</b> <img src=x>", "<u>Gangguan</u>"
+    admin = live_server.tokens["admin"]
+    settings = http(live_server, "GET", "/settings", admin)
+    settings["services"][0]["name"] = service
+    http(live_server, "PUT", "/settings", admin, settings)
+    http(live_server, "POST", "/services/B/close", admin, {"reason": reason})
+    display = display_factory(live_server)
+    office.issue("A")
+    with qtbot.waitSignal(
+        display.link.state_changed, check_params_cb=_is_call_of("A001"), timeout=WAIT_MS
+    ):
+        office.call_next(1)
+    assert shown_text(display.window.service_label) == service
+    assert markup_rendered(display.window, [service, reason]) == []
+    shown = [shown_text(label) for label in display.window.findChildren(QLabel)]
+    assert any(reason in text for text in shown)

@@ -107,3 +107,52 @@ def test_bad_arguments_fail_with_one_line(arguments: list[str], message: str) ->
     assert result.returncode != 0
     errors = [line for line in result.stderr.splitlines() if line.startswith("[antrian] error")]
     assert len(errors) == 1 and message in errors[0]
+
+
+def test_the_first_admin_account_is_created_once_with_a_password_printed_once(
+    tmp_path: Path,
+) -> None:
+    """install.sh --server's create_first_admin_account against the real `user` CLI."""
+    import os
+    import re
+    import sys
+
+    from server.accounts import verify_secret
+    from server.storage.sqlite import SqliteStore
+
+    functions = subprocess.run(
+        ["sed", "-n", "/^say()/p;/^fail()/p;/^create_first_admin_account()/,/^}/p", str(SCRIPT)],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert "create_first_admin_account()" in functions
+    data = tmp_path / "data"
+    script = (
+        f"{functions}\n"
+        'runuser() { shift 3; "$@"; }  # as this user: the test runs the CLI itself\n'
+        f"create_first_admin_account {sys.executable} -m server --data-dir {data}\n"
+    )
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), "DESKTOP_USER": "antrian"}
+    first = subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, timeout=60,
+        stdin=subprocess.DEVNULL, env=environment,
+    )  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    found = re.search(r"first admin account for /admin \(shown once, keep it safe\): admin / (\S+)",
+                      first.stdout)  # fmt: skip
+    assert found, first.stdout
+    password = found.group(1)
+    assert len(password) >= 8
+    again = subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, timeout=60,
+        stdin=subprocess.DEVNULL, env=environment,
+    )  # fmt: skip
+    assert again.returncode == 0 and again.stdout == "", again.stdout + again.stderr
+    store = SqliteStore(data)
+    try:
+        accounts = store.list_accounts()
+        assert [(account.name, str(account.role)) for account in accounts] == [("admin", "admin")]
+        credentials = store.account_credentials("admin")
+        assert credentials is not None and credentials[1].startswith("$argon2id$")
+        assert verify_secret(credentials[1], password)
+    finally:
+        store.close()

@@ -20,6 +20,7 @@ from tests.support.browser import browser_available
 from tests.support.device_browser import TV_SIZE, desktop_browser
 from tests.support.live_server import LiveServer
 from tests.support.page_driver import severe_messages, texts_of, wait_for
+from tests.support.qt_text import markup_rendered, shown_text
 
 pytestmark = pytest.mark.skipif(not browser_available(), reason="chromium is not installed")
 
@@ -93,3 +94,34 @@ def test_a_renamed_and_a_closed_service_reach_the_tv_and_the_kiosk_without_a_res
     kiosk.tap(kiosk.service_button("B"))
     assert kiosk.controller.screen is Screen.SERVICES
     assert tv_seconds < 5
+
+
+def close_service(server: LiveServer, code: str, reason: str) -> None:
+    request = urllib.request.Request(
+        f"{server.api}/services/{code}/close",
+        data=json.dumps({"reason": reason}).encode(),
+        method="POST",
+        headers={
+            "Authorization": f"Bearer {server.tokens['admin']}",
+            "Content-Type": "application/json",
+        },
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        assert answer.status == 200
+
+
+def test_the_supervisors_reason_for_closing_a_service_is_shown_on_the_kiosk_and_the_tv(
+    make_kiosk: MakeKiosk, live_server: LiveServer
+) -> None:
+    kiosk = make_kiosk(live_server)
+    kiosk.wait_screen(Screen.SERVICES)
+    reason = "Jaringan SIAK gangguan <b>sementara</b>"
+    with desktop_browser(*TV_SIZE) as driver:
+        driver.get(f"{live_server.url}/tv?token={live_server.tokens['display']}")
+        wait_for(driver, lambda d: len(tv_rows(d)) == 3, 10)
+        close_service(live_server, "C", reason)
+        wait_for(driver, lambda d: texts_of(d, "#waiting .service-closed") == [reason], 5)
+        assert severe_messages(driver) == []
+    kiosk.qtbot.waitUntil(lambda: not kiosk.service_button("C").isEnabled(), timeout=5000)
+    assert shown_text(kiosk.service_button("C").status_label) == f"Tutup — {reason}"
+    assert markup_rendered(kiosk.window, [reason]) == []

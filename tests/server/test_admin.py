@@ -4,9 +4,11 @@ trail, closing a service with a reason, devices, and the `user` CLI."""
 from __future__ import annotations
 
 import asyncio
+import html
 import io
 import re
 import sqlite3
+import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -578,6 +580,197 @@ async def test_a_supervisor_approves_a_new_device_by_its_code_and_it_gets_its_to
         {"role": "kiosk", "name": "Kiosk"}, csrf=False,
     )  # fmt: skip
     assert refused[0] == 403
+
+
+# ------------------------------------------------------------------ every form: CSRF and roles
+
+
+def admin_form_routes(office: Running) -> set[str]:
+    """The POST routes under /admin that the server registers (so a new form is not missed)."""
+    return {
+        route.resource.canonical
+        for route in office.server.app.router.routes()
+        if route.method == "POST" and route.resource is not None
+        and route.resource.canonical.startswith("/admin")
+    }  # fmt: skip
+
+
+async def test_every_admin_form_refuses_a_post_without_or_with_a_wrong_csrf_token(
+    start_office: StartOffice, browsers: Any
+) -> None:
+    office = await start_office()
+    add_account(office, "budi", AccountRole.ADMIN)
+    add_account(office, "rina", AccountRole.SUPERVISOR)
+    async with office.session.post(office.api + "/pairings", json={"device": "tv"}) as answer:
+        code = (await answer.json())["code"]
+    display = next(t for t in office.office.store.list_tokens() if t.name == "display")
+    rina = next(a for a in office.office.store.list_accounts() if a.name == "rina")
+    new = "kata-sandi-baru-1"
+    forms = {
+        "/admin/login": ("/admin/login", {"name": "budi", "password": PASSWORD}),
+        "/admin/logout": ("/admin/logout", {}),
+        "/admin/services/{code}/{action}": ("/admin/services/A/close", {"reason": "x"}),
+        "/admin/devices/{token_id}/revoke": (f"/admin/devices/{display.id}/revoke", {}),
+        "/admin/devices/pairings/{code}/approve": (
+            f"/admin/devices/pairings/{code}/approve", {"role": "display", "name": "TV"},
+        ),
+        "/admin/accounts": ("/admin/accounts", {
+            "name": "baru", "role": "admin", "password": PASSWORD, "password_again": PASSWORD,
+        }),
+        "/admin/accounts/{account_id}/{action}": (
+            f"/admin/accounts/{rina.id}/password", {"password": new, "password_again": new},
+        ),
+        "/admin/settings": ("/admin/settings", {"settings": 'office = {name = "Diubah"}'}),
+    }  # fmt: skip
+    assert set(forms) == admin_form_routes(office)
+    forms["disable"] = (f"/admin/accounts/{rina.id}/disable", {})
+    forms["open"] = ("/admin/services/B/open", {})
+    await office.post("/services/B/close", "admin", {"reason": "tetap tutup"})
+    admin = browsers(office)
+    await admin.sign_in("budi")
+    for path, form in forms.values():
+        for token in ({}, {"csrf": "salah"}, {"csrf": admin.csrf[:-1]}):
+            status, page, _ = await admin.post(path, {**form, **token}, csrf=False)
+            assert (path, status) == (path, 403) and "Formulir kedaluwarsa" in page
+    # nothing happened: still signed in, nothing closed, opened, revoked, made or changed
+    assert (await admin.get("/admin"))[0] == 200
+    _, body = await office.get("/services")
+    assert [service["open"] for service in body["services"]] == [True, False, True]
+    assert not next(t for t in office.office.store.list_tokens() if t.id == display.id).revoked_at
+    assert [a.name for a in office.office.store.list_accounts()] == ["budi", "rina"]
+    assert not office.office.store.list_accounts()[1].disabled_at
+    supervisor = browsers(office)
+    assert (await supervisor.sign_in("rina", new))[0] == 401  # the password was not changed
+    async with office.session.get(office.api + "/pairings", headers=office.auth("admin")) as answer:
+        assert [p["code"] for p in (await answer.json())["pairings"]] == [code]  # not approved
+    # and the right token works
+    status, _, location = await admin.post("/admin/logout", {})
+    assert (status, location) == (303, "/admin/login")
+
+
+async def test_a_supervisor_gets_403_on_every_admin_only_form_and_settings(
+    start_office: StartOffice, browsers: Any
+) -> None:
+    office = await start_office()
+    add_account(office, "budi", AccountRole.ADMIN)
+    add_account(office, "rina", AccountRole.SUPERVISOR)
+    budi = next(a for a in office.office.store.list_accounts() if a.name == "budi")
+    supervisor = browsers(office)
+    await supervisor.sign_in("rina")
+    new = "kata-sandi-baru-1"
+    for path, form in (
+        ("/admin/accounts", {"name": "x", "role": "admin", "password": new,
+                             "password_again": new}),
+        (f"/admin/accounts/{budi.id}/password", {"password": new, "password_again": new}),
+        (f"/admin/accounts/{budi.id}/disable", {}),
+    ):  # fmt: skip
+        status, page, _ = await supervisor.post(path, form)
+        assert (path, status) == (path, 403) and "Tidak diizinkan" in page
+    status, _, _ = await supervisor.post("/admin/services/A/close", {"reason": "boleh"})
+    assert status == 303  # the token is right: it is the role that was refused above
+    async with office.session.get(office.api + "/settings", headers=office.auth("admin")) as got:
+        document = await got.json()
+    document["services"][0]["name"] = "Diubah supervisor"
+    status, body = await supervisor.api("PUT", "/settings", document)
+    assert (status, body["error"]) == (403, "forbidden")
+    _, body = await office.get("/services")
+    assert body["services"][0]["name"] != "Diubah supervisor"
+    assert [a.name for a in office.office.store.list_accounts()] == ["budi", "rina"]
+    assert not office.office.store.list_accounts()[0].disabled_at
+    admin = browsers(office)
+    assert (await admin.sign_in("budi"))[2] == "/admin"  # the password is unchanged
+
+
+# ------------------------------------------------------------------ settings (admin)
+
+TEXTAREA = re.compile(r'<textarea name="settings"[^>]*>(.*?)</textarea>', re.S)
+
+
+def settings_text(page: str) -> str:
+    found = TEXTAREA.search(page)
+    assert found, page
+    return html.unescape(found.group(1))
+
+
+async def test_an_admin_changes_the_settings_in_admin_and_they_apply_at_once(
+    start_office: StartOffice, browsers: Any
+) -> None:
+    office = await start_office()
+    add_account(office, "budi", AccountRole.ADMIN)
+    admin = browsers(office)
+    await admin.sign_in("budi")
+    assert 'href="/admin/settings"' in (await admin.get("/admin"))[1]
+    status, page = await admin.get("/admin/settings")
+    assert status == 200 and "Pengaturan kantor" in page
+    text = settings_text(page)
+    document = tomllib.loads(text)
+    assert [service["code"] for service in document["services"]] == ["A", "B", "C"]
+    assert document["services"][1]["name"] == "Perizinan dan Non-Perizinan"
+    evil = "KTP <script>alert(1)</script>"
+    changed = text.replace('name = "Perizinan dan Non-Perizinan"', f'name = "{evil}"', 1)
+    changed = changed.replace('code = "B"\n', 'code = "B"\ntarget_wait_minutes = 25\n', 1)
+    assert changed.count("target_wait_minutes = 25") == 1 and evil in changed
+    status, _, location = await admin.post("/admin/settings", {"settings": changed})
+    assert (status, location) == (303, "/admin/settings?done=settings_saved")
+    _, body = await office.get("/services")
+    assert body["services"][1]["name"] == evil
+    status, page = await admin.get("/admin/settings?done=settings_saved")
+    assert "Pengaturan disimpan dan sudah berlaku." in page
+    assert "KTP &lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
+    assert tomllib.loads(settings_text(page))["services"][1]["target_wait_minutes"] == 25
+    page = (await admin.get("/admin/audit"))[1]
+    assert "mengubah pengaturan" in page and "budi" in page
+    async with office.session.get(office.api + "/log", headers=office.auth("admin")) as answer:
+        events = (await answer.json())["events"]
+    assert [event["data"]["by"] for event in events if event["type"] == "settings.changed"] == [
+        "budi"
+    ]
+
+
+async def test_wrong_settings_in_admin_are_refused_in_indonesian_and_change_nothing(
+    start_office: StartOffice, browsers: Any
+) -> None:
+    office = await start_office()
+    add_account(office, "budi", AccountRole.ADMIN)
+    admin = browsers(office)
+    await admin.sign_in("budi")
+    text = settings_text((await admin.get("/admin/settings"))[1])
+    status, page, _ = await admin.post("/admin/settings", {"settings": text + "\nname = = 1\n"})
+    line = len((text + "\nname = = 1\n").splitlines())
+    assert status == 400 and f"Baris {line}: penulisan tidak sah" in page
+    assert "name = = 1" in settings_text(page)  # the text is kept for fixing
+    wrong = text.replace(
+        'name = "Loket 3"\nservices = ["B", "C"]', 'name = "Loket 3"\nservices = ["Z"]'
+    )
+    assert wrong != text
+    status, page, _ = await admin.post("/admin/settings", {"settings": wrong})
+    assert status == 422 and "Loket 3" in page and "counters[2]" not in page
+    await office.post("/tickets", "kiosk", {"service": "C"})
+    without_c = re.sub(r'\n\[\[services\]\]\ncode = "C"\n.*?(?=\n\[)', "", text, flags=re.S)
+    without_c = without_c.replace('services = ["B", "C"]', 'services = ["B"]')
+    assert 'code = "C"' not in without_c and '"C"' not in without_c
+    status, page, _ = await admin.post("/admin/settings", {"settings": without_c})
+    assert status == 409 and "Layanan C" in page  # C still has someone waiting
+    _, body = await office.get("/services")
+    assert [service["code"] for service in body["services"]] == ["A", "B", "C"]
+
+
+async def test_a_supervisor_may_not_open_or_save_the_settings_page(
+    start_office: StartOffice, browsers: Any
+) -> None:
+    office = await start_office()
+    add_account(office, "rina", AccountRole.SUPERVISOR)
+    supervisor = browsers(office)
+    await supervisor.sign_in("rina")
+    assert 'href="/admin/settings"' not in (await supervisor.get("/admin"))[1]
+    status, page = await supervisor.get("/admin/settings")
+    assert status == 403 and "Tidak diizinkan" in page
+    status, page, _ = await supervisor.post(
+        "/admin/settings", {"settings": '[office]\nname = "Diubah"\n'}
+    )
+    assert status == 403
+    anonymous = browsers(office)
+    assert (await anonymous.get("/admin/settings"))[0] == 303
 
 
 async def test_a_survey_tablet_is_approved_for_one_loket(

@@ -352,3 +352,38 @@ async def test_english_is_one_click_away(start_office: StartOffice, driver: Any)
     await in_browser(click_and_load, driver, ".lang")
     assert text_of(driver, "h1").startswith("Dasbor hari ini")
     assert "." in text_of(driver, "#time")
+
+
+async def test_an_admin_renames_a_service_on_the_settings_page_and_it_applies_at_once(
+    start_office: StartOffice, driver: Any, tmp_path: Path
+) -> None:
+    office = await start_office()
+    add_account(office, "Budi Admin", AccountRole.ADMIN)
+    await in_browser(sign_in, driver, office, "Budi Admin")
+    await in_browser(click_and_load, driver, 'nav a[href="/admin/settings"]')
+    assert text_of(driver, "h1") == "Pengaturan kantor"
+    text = driver.execute_script("return document.getElementById('settings').value")
+    assert 'name = "Perizinan dan Non-Perizinan"' in text
+    renamed = text.replace('"Perizinan dan Non-Perizinan"', f'"KTP {EVIL[:60]}"')
+    driver.execute_script("document.getElementById('settings').value = arguments[0];", renamed)
+    await in_browser(click_and_load, driver, "#save-settings")
+    assert text_of(driver, ".done") == "Pengaturan disimpan dan sudah berlaku."
+    _, body = await office.get("/services")
+    assert body["services"][1]["name"] == f"KTP {EVIL[:60]}"
+    assert f"KTP {EVIL[:60]}" in driver.execute_script(
+        "return document.getElementById('settings').value"
+    )
+    assert driver.execute_script("return window.hacked === undefined")
+    screenshot(driver, "settings", tmp_path)
+    broken = renamed.replace("number = 3\n", 'number = "tiga"\n', 1)
+    driver.execute_script("document.getElementById('settings').value = arguments[0];", broken)
+    await in_browser(click_and_load, driver, "#save-settings")
+    assert text_of(driver, "#error") == (
+        'Pengaturan salah di loket ke-3 di [[counters]], kunci "number": '
+        'harus bilangan bulat, tertulis "tiga"'
+    )
+    assert 'number = "tiga"' in driver.execute_script(
+        "return document.getElementById('settings').value"
+    )  # kept in the form to fix it
+    _, body = await office.get("/services")
+    assert body["services"][1]["name"] == f"KTP {EVIL[:60]}"  # nothing else changed

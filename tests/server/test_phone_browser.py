@@ -24,6 +24,25 @@ pytestmark = pytest.mark.skipif(not browser_available(), reason="chromium is not
 
 CALL_VISIBLE_S = 1.0
 VIBRATE_SPY = "navigator.vibrate = function (pattern) { window.vibrated = pattern; return true; };"
+# records the frequencies of the tones the page starts (its call sound, Web Audio)
+SOUND_SPY = """
+window.tones = [];
+var RealContext = window.AudioContext;
+window.AudioContext = function () {
+  var context = new RealContext();
+  var makeOscillator = context.createOscillator.bind(context);
+  context.createOscillator = function () {
+    var oscillator = makeOscillator();
+    var start = oscillator.start.bind(oscillator);
+    oscillator.start = function (when) {
+      window.tones.push(oscillator.frequency.value);
+      start(when);
+    };
+    return oscillator;
+  };
+  return context;
+};
+"""
 
 
 @pytest.fixture(scope="module")
@@ -130,9 +149,10 @@ async def test_a_call_shows_the_counter_within_a_second_and_vibrates(
     office = await start_office({"office": {"name": "Kecamatan Karawaci"}})
     ticket = await issue(office, "B")
     await issue(office, "B")
-    await in_browser(inject, driver, VIBRATE_SPY)
+    await in_browser(inject, driver, VIBRATE_SPY + SOUND_SPY)
     await in_browser(driver.get, page_url(office, ticket))
     await in_browser(wait_live, driver)
+    assert driver.execute_script("return window.tones") == []
     started = time.monotonic()
     status, called = await office.post("/counters/3/next", "counter3")
     assert status == 200 and called["number"] == "B001"
@@ -143,6 +163,7 @@ async def test_a_call_shows_the_counter_within_a_second_and_vibrates(
     assert text_of(driver, "#headline") == "Nomor Anda dipanggil — silakan ke Loket 3"
     assert elapsed < CALL_VISIBLE_S
     assert driver.execute_script("return window.vibrated") == [400, 200, 400, 200, 800]
+    assert driver.execute_script("return window.tones") == [880, 660]  # the two-tone chime
     assert "state-called" in driver.execute_script("return document.body.className")
     assert not driver.find_elements("css selector", "#ahead:not([hidden])")
     screenshot(driver, "called", tmp_path)

@@ -475,3 +475,31 @@ async def test_the_page_words_the_figures_with_an_ikm_as_the_qt_display(
     assert shown == expected
     # the Qt display says the same
     assert figures_text(Figures(**figures), language) == expected  # type: ignore[arg-type]
+
+
+async def test_a_closed_service_says_why_on_the_tv_with_the_supervisors_reason_as_text(
+    start_office: StartOffice, driver: Any
+) -> None:
+    office = await start_office({"services": [{"code": "A", "name": "Umum", "quota": 1},
+                                              {"code": "B", "name": "KTP"},
+                                              {"code": "C", "name": "Legalisasi"}]})  # fmt: skip
+    await issue(office, "A")  # the quota of A is reached: it opens again at midnight
+    await open_tv(office, driver)
+    reason = "Jaringan SIAK gangguan <img src=x onerror=window.hacked=1>"
+    status, _ = await office.post("/services/B/close", "admin", {"reason": reason})
+    assert status == 200
+    await office.post("/services/C/close", "admin")  # closed without a reason
+    await in_browser(wait_for, driver, lambda d: len(texts_of(d, "#waiting .service-closed")) == 3)
+    assert texts_of(driver, "#waiting .service-closed") == [
+        "Kuota hari ini sudah habis · Buka kembali besok pukul 00.00",
+        reason,
+        "Ditutup sementara",
+    ]
+    assert driver.execute_script("return window.hacked === undefined")
+    await office.post("/services/B/open", "admin")
+    await in_browser(wait_for, driver, lambda d: len(texts_of(d, "#waiting .service-closed")) == 2)
+    await open_tv(office, driver, "lang=en")
+    assert texts_of(driver, "#waiting .service-closed") == [
+        "Today's quota has been reached · Opens again tomorrow at 00:00",
+        "Temporarily closed",
+    ]

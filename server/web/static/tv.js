@@ -228,6 +228,44 @@
   var flashTimer = null;
   var shownCall = null;
 
+  /* The office-local calendar day of a time, as "YYYY-MM-DD" (for today / tomorrow). */
+  function localDay(date, zone) {
+    try {
+      return new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit", timeZone: zone }).format(date);
+    } catch (error) {
+      return date.toISOString().slice(0, 10);
+    }
+  }
+
+  /* Why a closed service is closed and when it opens again, as the Qt display says it:
+   * "Istirahat salat Jumat · Buka kembali pukul 13.00", "Kantor tutup: Hari Raya Natal". */
+  function closedText(state, service) {
+    var note = service.closed_note;
+    if (service.closed_reason === "holiday") {
+      return note ? D.fill(labels.closed_holiday_note, { note: note }) : labels.closed_holiday;
+    }
+    var text = note || labels["closed_reason_" + service.closed_reason] || labels.closed_reason_closed;
+    if (!service.opens_at) return text;
+    var opens = new Date(service.opens_at);
+    var zone = state.timezone || config.timezone;
+    var locale = config.lang === "en" ? "en-GB" : "id-ID";
+    var time, day;
+    try {
+      time = new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", timeZone: zone }).format(opens);
+      day = new Intl.DateTimeFormat(locale, { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: zone }).format(opens);
+    } catch (error) {
+      time = opens.toTimeString().slice(0, 5);
+      day = opens.toDateString();
+    }
+    var now = new Date(Date.now() - (state.serverOffsetMs || 0));
+    var today = localDay(now, zone), tomorrow = localDay(new Date(now.getTime() + 86400000), zone);
+    var opensDay = localDay(opens, zone);
+    var when = opensDay <= today ? D.fill(labels.opens_today, { time: time }) :
+      opensDay === tomorrow ? D.fill(labels.opens_tomorrow, { time: time }) :
+        D.fill(labels.opens_later, { date: day, time: time });
+    return text + " · " + when;
+  }
+
   function render(state) {
     var calls = state.recent.map(function (id) { return state.tickets[id]; }).filter(Boolean);
     var featured = calls[0];
@@ -268,6 +306,7 @@
       row.appendChild(D.make("span", "service-count",
         service.open ? D.fill(labels.waiting_count, { count: service.waiting }) :
           labels.closed + (service.waiting ? " · " + D.fill(labels.waiting_count, { count: service.waiting }) : "")));
+      if (!service.open) row.appendChild(D.make("span", "service-closed", closedText(state, service)));
       return row;
     });
     waiting.replaceChildren.apply(waiting, rows);
