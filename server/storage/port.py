@@ -14,7 +14,10 @@ Failure semantics (the same on both engines):
 - A new ticket is inserted and a changed ticket updated by id; a clash (the id exists, the
   row is missing) fails the commit instead of replacing a row.
 - Only the active store writes. `acquire()` decides: a lock file on SQLite, a lease row with
-  a fencing epoch on PostgreSQL; a store that did not acquire is a standby.
+  a fencing epoch on PostgreSQL; a store that did not acquire is a standby. On PostgreSQL a
+  standby takes over (`take_over()`) once the active server stops renewing its lease, and
+  an active store that lost its lease (`holds_lease()` False) stops writing and is a
+  standby again; SQLite's lock file is one PC's, so there is no takeover there.
 """
 
 from __future__ import annotations
@@ -205,6 +208,23 @@ class Store(Protocol):
 
     def open_existing(self) -> None:
         """For the CLIs: create the schema if there is none, without becoming the writer."""
+        ...
+
+    @property
+    def takes_over(self) -> bool:
+        """Whether a standby of this engine takes over when the active server dies."""
+        ...
+
+    def take_over(self) -> bool:
+        """For a standby: become the writer if the active server is gone (then migrate)."""
+        ...
+
+    def holds_lease(self) -> bool:
+        """For the active store: still the one writer? Once False, it writes nothing more."""
+        ...
+
+    def stop_writing(self) -> None:
+        """After `holds_lease()` turned False: stop the writer (queued jobs fail)."""
         ...
 
     def announce_address(self, url: str) -> None:

@@ -16,6 +16,7 @@ import logging
 import shutil
 import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
@@ -135,6 +136,42 @@ class PostgresStore(WriterOwner):
             self._lease.release()
             raise
         return True
+
+    def take_over(self) -> bool:
+        """For a standby: take the lease once the active server stopped renewing it."""
+        if not self._lease.take_if_expired():
+            return False
+        try:
+            with self._reading("the schema") as connection:
+                migrate(connection, fence=self._lease.fence)
+        except BaseException:
+            self._lease.release()
+            raise
+        self._log_id = None
+        return True
+
+    @property
+    def takes_over(self) -> bool:
+        return True
+
+    def holds_lease(self) -> bool:
+        return self._lease.held
+
+    def stop_writing(self) -> None:
+        """The lease is lost: stop the writer (what is queued fails) and renew nothing more."""
+        self._lease.give_up()
+        self._stop_writer()
+
+    def _stop_writer(self) -> None:
+        if self._token_snapshot is not None:
+            self._token_snapshot.stop()
+            self._token_snapshot = None
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        if self._watchdog is not None:
+            self._watchdog.stop()
+            self._watchdog = None
 
     def open_existing(self) -> None:
         """For the CLIs: create the schema if there is none, never taking the lease."""
@@ -271,12 +308,14 @@ class PostgresStore(WriterOwner):
         return connection
 
     def write_batch(self, commits: Sequence[Commit]) -> None:
-        if self._lease.lost:  # known already: do not even send the batch
-            raise Fenced("another server took over this database: this one writes nothing")
+        epoch = self._lease.epoch
+        if not self._lease.held or epoch is None:  # known already: do not even send the batch
+            raise Fenced("this server lost the database's lease: it writes nothing")
         rows = BatchRows.of(commits)
         connection = self._writing()
         watchdog = self._watchdog
         assert watchdog is not None, "start_writer() was not called"
+        sent = time.monotonic()
         try:
             with (
                 watchdog.watching(connection),
@@ -313,6 +352,7 @@ class PostgresStore(WriterOwner):
             # next batch gets a new one
             self.close_writer()
             raise StorageError(f"the database refused the write: {exc}".strip()) from exc
+        self._lease.renewed(sent, epoch)  # its fence renewed the lease as well
 
     def close_writer(self) -> None:
         if self._write_connection is not None:
@@ -461,15 +501,7 @@ class PostgresStore(WriterOwner):
         self._log_id = None
 
     def close(self) -> None:
-        if self._token_snapshot is not None:
-            self._token_snapshot.stop()
-            self._token_snapshot = None
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
-        if self._watchdog is not None:
-            self._watchdog.stop()
-            self._watchdog = None
+        self._stop_writer()
         self._lease.release()
         with self._guard:
             for connection in self._connections:

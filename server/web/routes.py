@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 
 from client import protocol
 from server import __version__, auth
@@ -460,6 +460,21 @@ async def standby_middleware(request: web.Request, handler: Handler) -> web.Stre
     return await handler(request)
 
 
+STANDBY_REASON = b"server is a standby"
+_closing_standby_sockets: set[asyncio.Task[None]] = set()
+
+
+def _close_sockets_of_standby(app: web.Application) -> None:
+    """A server that lost the lease closes its WebSockets: the devices look for the new one."""
+    if not app[OFFICE_KEY].standby:
+        return
+    closing = asyncio.get_running_loop().create_task(
+        app[AUTH_KEY].close_all(WSCloseCode.GOING_AWAY, STANDBY_REASON)
+    )
+    _closing_standby_sockets.add(closing)
+    closing.add_done_callback(_closing_standby_sockets.discard)
+
+
 def create_app(office: Office) -> web.Application:
     app = web.Application(
         client_max_size=MAX_BODY_BYTES,
@@ -471,6 +486,7 @@ def create_app(office: Office) -> web.Application:
     hub = EventHub()
     app[HUB_KEY] = hub
     office.feed = DeviceFeed(hub)
+    office.role_changed.append(lambda: _close_sockets_of_standby(app))
     app.on_startup.append(_start_feed)
     app.router.add_get(f"{API_PREFIX}/health", health)
     app.router.add_get(f"{API_PREFIX}/services", services)
