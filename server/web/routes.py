@@ -450,8 +450,9 @@ async def standby_middleware(request: web.Request, handler: Handler) -> web.Stre
     if office.standby and request.path != f"{API_PREFIX}/health":
         active = office.active_server()
         url = active.url if active is not None else None
-        if url and request.method == "GET" and request.path.startswith("/t/"):
-            raise web.HTTPFound(url.rstrip("/") + request.path_qs)  # a phone page
+        if url and request.method == "GET" and not request.path.startswith(API_PREFIX):
+            # a page (/t/ on a phone, /tv, /loket, /admin): the same one on the active server
+            raise web.HTTPFound(url.rstrip("/") + request.path_qs)
         raise ApiFailure(
             503, "standby",
             "this server is a standby; another Antrian server is active on this database",
