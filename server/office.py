@@ -49,6 +49,7 @@ SETTINGS_CHANGED = "settings.changed"  # in the office's record, not sent to dev
 TAKEOVER_POLL_S = 0.2
 LEASE_CHECK_S = 0.05
 LEASE_RETRY_S = 1.0
+ACTIVE_REFRESH_S = 1.0  # a standby reads who is active this often (for /health, off the loop)
 
 
 class SettingsConflict(Exception):
@@ -128,6 +129,10 @@ class Office:
         self.role_changed: list[Callable[[], None]] = []
         self._address: str | None = None
         self._follower: asyncio.Task[None] | None = None
+        # a standby's view of the database, read off the event loop by _follow_lease
+        self._active: ActiveServer | None = None
+        self._active_read_at = float("-inf")
+        self.database_reachable = True
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -142,6 +147,8 @@ class Office:
         else:
             await self._become_active()
         if self.store.takes_over:
+            if self.standby:
+                await self._read_active()
             self._follower = asyncio.get_running_loop().create_task(self._follow_lease())
 
     async def _become_active(self) -> None:
@@ -170,6 +177,11 @@ class Office:
                     if await asyncio.to_thread(self.store.take_over):
                         await self._take_over()
                     else:
+                        self.database_reachable = True
+                        if asyncio.get_running_loop().time() - self._active_read_at >= (
+                            ACTIVE_REFRESH_S
+                        ):
+                            await self._read_active()
                         await asyncio.sleep(TAKEOVER_POLL_S)
                 elif not self.store.holds_lease():
                     await self._step_down()
@@ -177,6 +189,7 @@ class Office:
                     await asyncio.sleep(LEASE_CHECK_S)
                 complained = False
             except StorageError as exc:
+                self.database_reachable = False
                 if not complained:
                     log.warning("cannot look at the database's lease (retrying): %s", exc)
                     complained = True
@@ -201,12 +214,21 @@ class Office:
     async def _step_down(self) -> None:
         log.error("this server lost the database's lease: it writes nothing and is a standby")
         self.standby, self._started = True, False
+        # not known yet whether another server took over or the database is out of reach;
+        # until a read of the lease succeeds, it says it cannot reach the database
+        self._active, self.database_reachable = None, False
+        self._active_read_at = float("-inf")
+        self._tell_role_changed()  # sockets closed and advert withdrawn before the writer
         if self._recovery is not None:
             self._recovery.cancel()
             with contextlib.suppress(asyncio.CancelledError, StorageError):
                 await self._recovery
         await asyncio.to_thread(self.store.stop_writing)  # what is queued fails: 503
-        self._tell_role_changed()
+
+    async def _read_active(self) -> None:
+        self._active_read_at = asyncio.get_running_loop().time()
+        self._active = await asyncio.to_thread(self.store.active_server)
+        self.database_reachable = True
 
     def _tell_role_changed(self) -> None:
         for callback in self.role_changed:
@@ -240,7 +262,9 @@ class Office:
 
     def active_server(self) -> ActiveServer | None:
         """For a standby: the active server of this database, as far as it is known."""
-        return self.store.active_server()
+        if self.store.takes_over:
+            return self._active  # read by _follow_lease: the event loop never waits for it
+        return self.store.active_server()  # SQLite: the lock file on this PC
 
     @property
     def day(self) -> QueueDay:

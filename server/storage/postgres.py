@@ -76,6 +76,7 @@ from server.storage.writer import Writer, WriterOwner
 
 log = logging.getLogger(__name__)
 WATCHDOG_MARGIN_S = 1.0
+IDLE_IN_WRITE = "1s"  # < RENEW_DEADLINE_S: a stuck write never delays a takeover
 READ_TIMEOUT = "10s"  # a read stuck behind another session's lock fails instead of hanging
 VISITS_CHUNK_ROWS = 5000  # the rows of a report read per round trip
 
@@ -298,11 +299,13 @@ class PostgresStore(WriterOwner):
         if connection is None or connection.closed or connection.broken:
             self.close_writer()
             # a commit waiting for another session's lock fails well inside a kiosk's
-            # timeout; durable: the COMMIT returns once the WAL is flushed
+            # timeout; durable: the COMMIT returns once the WAL is flushed. A transaction
+            # whose COMMIT never arrives (this PC's cable pulled) holds the lease row's lock
+            # that a takeover needs: the database ends it after 1 s, before the lease expires
             wait_ms = round(self._lock_timeout_s * 1000)
             connection = connect(
                 self.url, lock_timeout=f"{wait_ms}ms", statement_timeout=f"{2 * wait_ms}ms",
-                synchronous_commit="on", idle_in_transaction_session_timeout="10s",
+                synchronous_commit="on", idle_in_transaction_session_timeout=IDLE_IN_WRITE,
             )  # fmt: skip
             self._write_connection = connection
         return connection

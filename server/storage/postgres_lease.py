@@ -299,7 +299,10 @@ class Lease:
     def _connect(self) -> psycopg.Connection[Any]:
         if self._connection is None or self._connection.closed or self._connection.broken:
             self._drop()
-            self._connection = connect(self._url, lock_timeout="1s", statement_timeout="2s")
+            self._connection = connect(
+                self._url, lock_timeout="1s", statement_timeout="2s",
+                idle_in_transaction_session_timeout="1s",
+            )  # fmt: skip
         return self._connection
 
     def _drop(self) -> None:

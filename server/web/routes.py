@@ -41,6 +41,7 @@ from server.web.public_listener import public_listener_middleware
 from server.web.reports_api import setup_reports
 from server.web.sessions import api_actor
 from server.web.settings_api import setup_settings
+from server.web.standby_text import standby_message, standby_reason
 from server.web.ticket_feed import TicketFeed
 
 log = logging.getLogger(__name__)
@@ -117,12 +118,15 @@ async def health(request: web.Request) -> web.Response:
     office = request.app[OFFICE_KEY]
     if office.standby:
         active = office.active_server()
+        reason = standby_reason(office.database_reachable, active)
         return json_response(
             {
                 "status": "standby",
                 "office": office.config.office_name,
                 "version": __version__,
                 "active": active.as_json() if active is not None else None,
+                "reason": reason,
+                "message": standby_message(request, reason, active),
             }
         )
     return json_response(
@@ -453,9 +457,9 @@ async def standby_middleware(request: web.Request, handler: Handler) -> web.Stre
         if url and request.method == "GET" and not request.path.startswith(API_PREFIX):
             # a page (/t/ on a phone, /tv, /loket, /admin): the same one on the active server
             raise web.HTTPFound(url.rstrip("/") + request.path_qs)
+        reason = standby_reason(office.database_reachable, active)
         raise ApiFailure(
-            503, "standby",
-            "this server is a standby; another Antrian server is active on this database",
+            503, "standby", standby_message(request, reason, active), reason=reason,
             active_url=active.url if active is not None else None,
         )  # fmt: skip
     return await handler(request)

@@ -132,9 +132,11 @@ def wait_for(condition: Any, timeout: float, step: float = 0.02) -> float:
     return time.monotonic() - started
 
 
-def first_ticket_from(server: LiveServer, hall: Hall, since: float) -> float:
+def first_ticket_from(
+    server: LiveServer, hall: Hall, since: float, limit_s: float = TAKEOVER_LIMIT_S
+) -> float:
     """Seconds from `since` until `server` issues a ticket (a kiosk of its own asking)."""
-    deadline = since + TAKEOVER_LIMIT_S + 3
+    deadline = since + limit_s + 3
     while time.monotonic() < deadline:
         status, answer = call(f"{server.api}/tickets", hall.tokens["kiosk"], {"service": "A"}, 2)
         if status == 201:
@@ -142,7 +144,7 @@ def first_ticket_from(server: LiveServer, hall: Hall, since: float) -> float:
                 hall.issued.append((server.name, answer["id"], answer["number"]))
             return time.monotonic() - since
         time.sleep(0.05)
-    pytest.fail(f"{server.name} issued nothing within {TAKEOVER_LIMIT_S + 3} s")
+    pytest.fail(f"{server.name} issued nothing within {limit_s + 3} s")
 
 
 def assert_record_is_whole(server: LiveServer, hall: Hall) -> None:
@@ -242,3 +244,71 @@ def test_a_frozen_active_server_finds_itself_fenced_and_becomes_a_standby_writin
             os.kill(first.process.pid, signal.SIGCONT)
         second.stop()
         first.stop()
+
+
+def test_a_server_cut_off_from_the_database_stops_writing_before_the_standby_takes_over(
+    tmp_path: Path, database_url: str
+) -> None:
+    from psycopg.conninfo import conninfo_to_dict
+
+    from tests.support.relay import Relay
+
+    port = conninfo_to_dict(database_url)["port"]
+    relay = Relay(int(port))  # pc1's cable to the database PC
+    through_relay = database_url.replace(f":{port}/", f":{relay.port}/")
+    first = LiveServer(tmp_path / "pc1", name="pc1", database=through_relay).start()
+    second = LiveServer(tmp_path / "pc2", name="pc2", database=database_url)
+    second.tokens = first.tokens
+    second.start()
+    hall = Hall([first, second], first.tokens)
+    stopped_at = took_over_at = 0.0
+    try:
+        with hall.running():
+            wait_for(lambda: hall.issued_by("pc1") >= 50, timeout=20)
+            relay.black_hole = True  # packets vanish, nothing is cut: the devices still reach it
+            cut = time.monotonic()
+            while not (stopped_at and took_over_at):
+                assert time.monotonic() - cut < 10, "no step-down or no takeover within 10 s"
+                if not stopped_at and health(first).get("status") == "standby":
+                    stopped_at = time.monotonic()
+                    said = health(first)
+                    refused = call(f"{first.api}/tickets", first.tokens["kiosk"], {"service": "A"})
+                if not took_over_at and health(second).get("status") == "ok":
+                    took_over_at = time.monotonic()
+                time.sleep(0.02)
+            wait_for(lambda: hall.issued_by("pc2") >= 50, timeout=20)
+            relay.black_hole = False  # the cable is back
+            wait_for(lambda: (health(first).get("active") or {}).get("url") == second.url, 10)
+        print(
+            f"split: pc1 stopped writing {stopped_at - cut:.2f} s after the cut, "
+            f"pc2 took over {took_over_at - cut:.2f} s after it"
+        )
+        assert stopped_at < took_over_at, "two servers may have written at once"
+        # a write of pc1 stuck without its COMMIT holds the lease row's lock: the database
+        # ends it after 1 s, so the takeover is not delayed by it
+        assert took_over_at - cut < TAKEOVER_LIMIT_S
+        assert said["reason"] == "database_unreachable"
+        assert said["message"].startswith("Server ini terputus dari basis data")
+        assert refused[0] == 503 and refused[1]["error"] == "standby"
+        assert refused[1]["message"] == said["message"]
+        # acknowledged by pc1 only for requests sent before it stopped writing
+        late = [
+            (at - cut, status) for name, at, status, _ in hall.answers
+            if name == "pc1" and at > stopped_at and status in (200, 201)
+        ]  # fmt: skip
+        assert late == []
+        back = health(first)
+        assert (back["status"], back["reason"]) == ("standby", "another_server_active")
+        assert (
+            back["message"]
+            == f"Server ini adalah server cadangan; server yang aktif: {second.url}."
+        )
+        assert call(f"{first.api}/health?lang=en")[1]["message"].startswith(
+            "This server is a standby"
+        )
+        assert_record_is_whole(second, hall)
+    finally:
+        relay.black_hole = False
+        second.stop()
+        first.stop()
+        relay.close()
