@@ -33,7 +33,7 @@ from server.errors import StorageError
 from server.record import clock_event, event_for_change
 from server.settings_document import office_settings_document
 from server.storage import open_store
-from server.storage.port import ActiveServer, Commit, DayState, Event, Store
+from server.storage.port import ActiveServer, ClusterView, Commit, DayState, Event, Store
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -50,6 +50,7 @@ TAKEOVER_POLL_S = 0.2
 LEASE_CHECK_S = 0.05
 LEASE_RETRY_S = 1.0
 ACTIVE_REFRESH_S = 1.0  # a standby reads who is active this often (for /health, off the loop)
+CLUSTER_REFRESH_S = 2.0  # the active server reads its standbys and replicas this often
 
 
 class SettingsConflict(Exception):
@@ -133,6 +134,9 @@ class Office:
         self._active: ActiveServer | None = None
         self._active_read_at = float("-inf")
         self.database_reachable = True
+        self.cluster: ClusterView | None = None  # the active server's view, for /admin, doctor
+        self._cluster_read_at = float("-inf")
+        self._cluster_complained = False
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -186,6 +190,10 @@ class Office:
                 elif not self.store.holds_lease():
                     await self._step_down()
                 else:
+                    if asyncio.get_running_loop().time() - self._cluster_read_at >= (
+                        CLUSTER_REFRESH_S
+                    ):
+                        await self._read_cluster()
                     await asyncio.sleep(LEASE_CHECK_S)
                 complained = False
             except StorageError as exc:
@@ -224,6 +232,23 @@ class Office:
             with contextlib.suppress(asyncio.CancelledError, StorageError):
                 await self._recovery
         await asyncio.to_thread(self.store.stop_writing)  # what is queued fails: 503
+
+    async def _read_cluster(self) -> None:
+        self._cluster_read_at = asyncio.get_running_loop().time()
+        # a read on a thread of its own: the lease check above goes on meanwhile
+        reading = asyncio.ensure_future(asyncio.to_thread(self.store.cluster_view))
+        try:
+            while not reading.done():
+                if not self.store.holds_lease():
+                    return  # the read finishes by itself; stepping down comes first
+                await asyncio.wait({reading}, timeout=LEASE_CHECK_S)
+            self.cluster = reading.result()
+            self._cluster_complained = False
+        except StorageError as exc:
+            if not self._cluster_complained:  # once, until it works again
+                log.warning("cannot read the standbys and replicas: %s", exc)
+                self._cluster_complained = True
+            self.cluster = None
 
     async def _read_active(self) -> None:
         self._active_read_at = asyncio.get_running_loop().time()

@@ -103,6 +103,50 @@ class ActiveServer:
 
 
 @dataclass(frozen=True, slots=True)
+class ReplicaState:
+    """A streaming replica of the database as its primary sees it (pg_stat_replication)."""
+
+    name: str
+    address: str | None
+    state: str | None  # "streaming", "catchup", ...
+    sync: str | None  # "sync", "async", "potential", "quorum"
+    lag_bytes: int | None  # WAL not yet replayed there
+    lag_s: float | None  # how long the last replayed commit took to reach it
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "address": self.address, "state": self.state, "sync": self.sync,
+            "lag_bytes": self.lag_bytes, "lag_s": self.lag_s,
+        }  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterView:
+    """Who serves this database: the active server, the standbys, the replicas (reads only)."""
+
+    active: ActiveServer | None
+    standbys: tuple[str, ...]
+    replicas: tuple[ReplicaState, ...]
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        found = []
+        if not self.standbys:
+            found.append("no_standby")
+        if not self.replicas:
+            found.append("no_replica")
+        return tuple(found)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "active": self.active.as_json() if self.active is not None else None,
+            "standbys": list(self.standbys),
+            "replicas": [replica.as_json() for replica in self.replicas],
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     """One row of the office's record: an append-only, numbered change.
 
@@ -232,6 +276,10 @@ class Store(Protocol):
         ...
 
     def active_server(self) -> ActiveServer | None: ...
+
+    def cluster_view(self) -> ClusterView | None:
+        """For the active server: its standbys and replicas (None: SQLite, no such thing)."""
+        ...
 
     # ------------------------------------------------------------ the day
 

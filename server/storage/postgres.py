@@ -36,11 +36,13 @@ from server.storage.port import (
     AccountRole,
     ActiveServer,
     AuditEntry,
+    ClusterView,
     Commit,
     DayState,
     DeviceToken,
     Event,
     History,
+    ReplicaState,
     Role,
     with_clerks,
 )
@@ -192,6 +194,38 @@ class PostgresStore(WriterOwner):
     def active_server(self) -> ActiveServer | None:
         with self._reading("the lease") as connection:
             return Lease.active(connection)
+
+    def cluster_view(self) -> ClusterView | None:
+        """Reads only: the lease, the standbys' sessions, pg_stat_replication (when visible)."""
+        with self._reading("who serves the database") as connection:
+            active = Lease.active(connection)
+            names = connection.execute(
+                "SELECT DISTINCT application_name FROM pg_stat_activity "
+                "WHERE datname = current_database() AND application_name LIKE 'antrian:%%:standby' "
+                "AND application_name <> %s ORDER BY 1",
+                (self._lease.application_name("standby"),),  # never itself
+            ).fetchall()
+            replicas = connection.execute(
+                "SELECT application_name, client_addr::text, state, sync_state, "
+                "CASE WHEN pg_is_in_recovery() THEN NULL "
+                "ELSE pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint END, "
+                "EXTRACT(EPOCH FROM replay_lag)::float8 FROM pg_stat_replication ORDER BY 1"
+            ).fetchall()
+        return ClusterView(
+            active,
+            tuple(str(name).removeprefix("antrian:").removesuffix(":standby") for (name,) in names),
+            tuple(
+                ReplicaState(
+                    str(name),
+                    address,
+                    state,
+                    sync,
+                    int(lag) if lag is not None else None,
+                    round(float(lag_s), 3) if lag_s is not None else None,
+                )
+                for name, address, state, sync, lag, lag_s in replicas
+            ),
+        )
 
     # ------------------------------------------------------------ reading
 

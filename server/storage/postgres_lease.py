@@ -61,6 +61,14 @@ WATCH_INTERVAL_S = 0.1
 TAKEOVER_POLL_S = 0.2
 assert RENEW_DEADLINE_S < LEASE_TTL_S, "the holder must stop before a standby can take over"
 
+# sessions in a transaction on the lease table for over a second (a fenced writer cut off
+# mid-batch: the database waits for the rest of its pipeline forever, no idle timeout applies)
+END_STUCK_WRITES = (
+    "SELECT pg_terminate_backend(locks.pid) FROM pg_locks AS locks "
+    "JOIN pg_stat_activity AS activity ON activity.pid = locks.pid "
+    "WHERE locks.relation = 'lease'::regclass AND locks.granted "
+    "AND locks.pid <> pg_backend_pid() AND activity.xact_start < now() - interval '1 second'"
+)
 EXPIRED = (
     "SELECT holder IS NULL OR renewed_at IS NULL OR "
     "now() - renewed_at > make_interval(secs => %s) FROM lease WHERE id = 1"
@@ -83,6 +91,8 @@ class Lease:
         self._url = url
         self.holder = str(uuid.uuid4())
         self.server = f"{socket.gethostname()} (pid {os.getpid()})"
+        # seen by the active server in pg_stat_activity: "antrian:<server>:active|standby"
+        self._application = f"antrian:{socket.gethostname()[:32]} pid {os.getpid()}"
         self.epoch: int | None = None
         self.lost = False
         self._valid_until = 0.0  # monotonic: RENEW_DEADLINE_S after the last renewal was sent
@@ -139,6 +149,12 @@ class Lease:
                 row = connection.execute(EXPIRED, (LEASE_TTL_S,)).fetchone()
             if row is None or not row[0]:
                 return False
+            with self._guard:
+                # a write of the old holder whose COMMIT never came (its cable pulled) still
+                # holds the lease row's lock; it was never acknowledged: end it
+                ended = connection.execute(END_STUCK_WRITES).fetchall()
+            if ended:
+                log.warning("ended %d stuck transaction(s) of the old holder", len(ended))
             taken, _ = self._try_take(connection)
         except psycopg.Error as exc:
             self._drop()
@@ -147,8 +163,13 @@ class Lease:
             self._start_renewing()
         return taken
 
+    def application_name(self, role: str) -> str:
+        return f"{self._application}:{role}"
+
     def _start_renewing(self) -> None:
         log.info("took the database's lease (epoch %d)", self.epoch)
+        # the watching connection says "standby": the renewer's says "active"
+        self._drop()
         self.lost = False
         self._stopping = threading.Event()
         self._renewer = threading.Thread(
@@ -216,7 +237,10 @@ class Lease:
                 sent = time.monotonic()
                 try:
                     if connection is None or connection.closed or connection.broken:
-                        connection = connect(self._url, lock_timeout="1s", statement_timeout="1s")
+                        connection = connect(
+                            self._url, application_name=self.application_name("active"),
+                            lock_timeout="1s", statement_timeout="1s",
+                        )  # fmt: skip
                     renewed = connection.execute(FENCE, (self.holder, epoch)).fetchone()
                 except (psycopg.Error, StorageError) as exc:
                     if not self._complained:
@@ -257,6 +281,7 @@ class Lease:
 
     def give_up(self) -> None:
         """Stop renewing a lost lease (it is not freed: it is another's, or it expires)."""
+        self._drop()  # a new watching connection, named standby, when one is needed
         self._stopping.set()
         self._renewer = None
         self.lost = True
@@ -300,7 +325,10 @@ class Lease:
         if self._connection is None or self._connection.closed or self._connection.broken:
             self._drop()
             self._connection = connect(
-                self._url, lock_timeout="1s", statement_timeout="2s",
+                self._url, application_name=self.application_name(
+                    "active" if self.held else "standby"
+                ),
+                lock_timeout="1s", statement_timeout="2s",
                 idle_in_transaction_session_timeout="1s",
             )  # fmt: skip
         return self._connection

@@ -112,6 +112,9 @@ class SqliteStore(WriterOwner):
     def stop_writing(self) -> None:
         return None
 
+    def cluster_view(self) -> None:
+        return None
+
     def open_existing(self) -> None:
         """For the CLIs: create or migrate the database without taking the server's lock."""
         open_database(self.data_dir, durable=self._durable).close()

@@ -138,6 +138,7 @@ async def health(request: web.Request) -> web.Response:
             timezone=office.config.timezone,
             log_id=office.log_id,
             last_event_id=office.last_event_id,
+            ha=office.cluster.as_json() if office.cluster is not None else None,
         )
     )
 

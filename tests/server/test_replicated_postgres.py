@@ -6,9 +6,12 @@ acknowledged ticket is on the new primary.
 
 from __future__ import annotations
 
+import json
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -72,3 +75,67 @@ def test_the_primary_killed_under_load_the_replica_promoted_nothing_acknowledged
         assert stored >= len(hall.issued)
     finally:
         server.stop()
+
+
+def get(url: str, token: str | None = None) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    request = urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(request, timeout=5) as answer:
+        document: dict[str, Any] = json.loads(answer.read())
+        return document
+
+
+def test_dashboard_and_doctor_show_the_active_server_its_standby_and_the_replicas_lag(
+    tmp_path: Path, replicated: tuple[Cluster, Replica], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from launcher.doctor import doctor
+
+    primary, replica = replicated
+    primary.require_synchronous(replica.name)
+    url = multi_host_url("antrian", primary, replica)
+    first = LiveServer(tmp_path / "pc1", name="pc1", database=url).start()
+    second = LiveServer(tmp_path / "pc2", name="pc2", database=url)
+    second.tokens = first.tokens
+    config = tmp_path / "antrian.toml"
+    config.write_text(
+        f'[display]\nserver = "{first.url}"\ndiscovery = false\n'
+        f'token = "{first.tokens["display"]}"\n'
+    )
+    try:
+        # alone: no standby yet, said so
+        wait_for(lambda: get(f"{first.api}/health").get("ha") is not None, timeout=10)
+        alone = get(f"{first.api}/health")["ha"]
+        assert alone["standbys"] == [] and "no_standby" in alone["warnings"]
+        second.start()
+        wait_for(lambda: get(f"{first.api}/health")["ha"]["standbys"], timeout=10)
+        ha = get(f"{first.api}/health")["ha"]
+        assert ha["active"]["url"] == first.url
+        assert len(ha["standbys"]) == 1 and ha["standbys"][0].endswith(
+            f"pid {second.process.pid}" if second.process else ""
+        )
+        assert [(r["name"], r["state"], r["sync"]) for r in ha["replicas"]] == [
+            (replica.name, "streaming", "sync")
+        ]
+        assert ha["replicas"][0]["lag_bytes"] >= 0 and ha["warnings"] == []
+        view = get(f"{first.api}/admin/dashboard", first.tokens["admin"])["servers"]
+        assert view["title"] == "Server dan basis data"
+        assert view["warnings"] == []
+        assert view["lines"][0].startswith(f"Server aktif: {ha['active']['server']} ({first.url})")
+        assert view["lines"][1] == f"Server cadangan: {ha['standbys'][0]}"
+        assert view["lines"][2].startswith(
+            f"Replika {replica.name}: streaming, sinkron, tertinggal"
+        )
+        capsys.readouterr()
+        doctor(str(config), "id", discovery_timeout_s=0.5)
+        said = capsys.readouterr().out
+        assert f"[ OK ] Server aktif basis data: {ha['active']['server']} ({first.url})" in said
+        assert f"[ OK ] Server cadangan siap mengambil alih: {ha['standbys'][0]}" in said
+        assert f"[ OK ] Replika {replica.name}: streaming, sync, tertinggal" in said
+        second.stop()
+        wait_for(lambda: not get(f"{first.api}/health")["ha"]["standbys"], timeout=10)
+        capsys.readouterr()
+        doctor(str(config), "id", discovery_timeout_s=0.5)
+        assert "[ !! ] Tidak ada server cadangan di basis data ini" in capsys.readouterr().out
+    finally:
+        second.stop()
+        first.stop()
