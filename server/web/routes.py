@@ -470,9 +470,11 @@ STANDBY_REASON = b"server is a standby"
 _closing_standby_sockets: set[asyncio.Task[None]] = set()
 
 
-def _close_sockets_of_standby(app: web.Application) -> None:
-    """A server that lost the lease closes its WebSockets: the devices look for the new one."""
+def _follow_role(app: web.Application) -> None:
+    """A server that lost the lease closes its WebSockets: the devices look for the new one.
+    One that took over numbers its device messages on from the record, as at start."""
     if not app[OFFICE_KEY].standby:
+        _number_feed_from_record(app)
         return
     closing = asyncio.get_running_loop().create_task(
         app[AUTH_KEY].close_all(WSCloseCode.GOING_AWAY, STANDBY_REASON)
@@ -492,7 +494,7 @@ def create_app(office: Office) -> web.Application:
     hub = EventHub()
     app[HUB_KEY] = hub
     office.feed = DeviceFeed(hub)
-    office.role_changed.append(lambda: _close_sockets_of_standby(app))
+    office.role_changed.append(lambda: _follow_role(app))
     app.on_startup.append(_start_feed)
     app.router.add_get(f"{API_PREFIX}/health", health)
     app.router.add_get(f"{API_PREFIX}/services", services)
@@ -517,6 +519,10 @@ def create_app(office: Office) -> web.Application:
 
 
 async def _start_feed(app: web.Application) -> None:
+    _number_feed_from_record(app)
+
+
+def _number_feed_from_record(app: web.Application) -> None:
     # resumable from the last stored event: a display that saw it misses nothing
     feed = app[OFFICE_KEY].feed
     hub = app[HUB_KEY]

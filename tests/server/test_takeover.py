@@ -5,6 +5,7 @@ kiosks and counters issuing and calling all along.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -147,6 +148,31 @@ def first_ticket_from(
     pytest.fail(f"{server.name} issued nothing within {limit_s + 3} s")
 
 
+async def next_event_after_snapshot(server: LiveServer, hall: Hall) -> tuple[int, dict[str, Any]]:
+    """The seq of a fresh snapshot from `server`, and the event of the next ticket issued."""
+    import aiohttp
+
+    headers = {"Authorization": f"Bearer {hall.tokens['display']}"}
+    async with (
+        aiohttp.ClientSession() as session,
+        session.ws_connect(f"{server.api}/events", headers=headers) as socket,
+    ):
+        snapshot = json.loads((await socket.receive(timeout=5)).data)
+        assert snapshot["type"] == "snapshot"
+        kiosk = {"Authorization": f"Bearer {hall.tokens['kiosk']}"}
+        async with session.post(
+            f"{server.api}/tickets", json={"service": "C"}, headers=kiosk
+        ) as answer:
+            ticket = await answer.json()
+            assert answer.status == 201
+        with hall._guard:
+            hall.issued.append((server.name, ticket["id"], ticket["number"]))
+        while True:
+            message = json.loads((await socket.receive(timeout=5)).data)
+            if message.get("ticket", {}).get("id") == ticket["id"]:
+                return int(snapshot["seq"]), message
+
+
 def assert_record_is_whole(server: LiveServer, hall: Hall) -> None:
     """Every acknowledged ticket stored once, no number twice, no ticket called twice."""
     stored = dict(server.stored.rows("SELECT id, number FROM tickets"))
@@ -186,6 +212,10 @@ def test_kill_9_of_the_active_server_the_standby_takes_over_within_5_s_losing_no
         assert takeover_s < TAKEOVER_LIMIT_S
         now = health(second)
         assert now["status"] == "ok" and now["last_event_id"] > 0
+        # its device messages follow on from the record: a display that got its snapshot
+        # sees the next event's prev equal to the snapshot's seq (no gap, no extra resync)
+        snapshot_seq, issued = asyncio.run(next_event_after_snapshot(second, hall))
+        assert issued["type"] == "ticket.issued" and issued["prev"] == snapshot_seq
         assert_record_is_whole(second, hall)
         assert "takes over" in second.log()
     finally:
@@ -233,8 +263,8 @@ def test_a_frozen_active_server_finds_itself_fenced_and_becomes_a_standby_writin
             if name == "pc1" and at > frozen and status in (200, 201)
         ]  # fmt: skip
         assert issued_by_pc1_after_takeover == []
-        standby = health(first)
-        assert standby["active"]["url"] == second.url
+        # it reads who is active about every second (off its event loop)
+        wait_for(lambda: (health(first).get("active") or {}).get("url") == second.url, 5)
         status, body = call(f"{first.api}/tickets", first.tokens["kiosk"], {"service": "A"})
         assert (status, body["error"], body["active_url"]) == (503, "standby", second.url)
         assert_record_is_whole(second, hall)
