@@ -35,6 +35,7 @@ MAX_DISCOVERY_TIMEOUT_S = 60
 # The keys every device section has, and their types; a program adds its own.
 COMMON_KEYS: dict[str, type | tuple[type, ...]] = {
     "server": str,
+    "servers": list,
     "token": str,
     "language": str,
     "discovery": bool,
@@ -53,6 +54,8 @@ class ClientConfig:
     program: str
     path: Path | None = None
     server: str | None = None
+    # every address to look for the active server at (`server` first); an HA hall has two
+    servers: tuple[str, ...] = ()
     token: str | None = None
     language: Language = DEFAULT_LANGUAGE
     discovery: bool = True
@@ -258,21 +261,35 @@ def load_config(
         )
         raise _key_error(program, "discovery_timeout_s", problem, language)
 
-    server = None
-    if environment.get(ENV_SERVER):
-        server = normalize_server_url(environment[ENV_SERVER], ENV_SERVER, language)
-    elif parsed.server:
-        try:
-            server = _server_url(parsed.server)
-        except _BadAddress as exc:
-            problem = texts.say(exc.text_id, language, got=texts.show_value(parsed.server))
-            raise _key_error(program, "server", problem, language) from None
+    servers: list[str] = []
+    if environment.get(ENV_SERVER):  # one address, or several separated by commas
+        servers = [
+            normalize_server_url(part, ENV_SERVER, language)
+            for part in environment[ENV_SERVER].split(",")
+            if part.strip()
+        ]
+    else:
+        written = [("server", parsed.server)] if parsed.server else []
+        written += [("servers", value) for value in parsed.servers or ()]
+        for key, value in written:
+            if not isinstance(value, str):
+                problem = texts.say("type", language, expected=texts.say("type.str", language),
+                                    got=texts.show_value(value))  # fmt: skip
+                raise _key_error(program, key, problem, language)
+            try:
+                servers.append(_server_url(value))
+            except _BadAddress as exc:
+                problem = texts.say(exc.text_id, language, got=texts.show_value(value))
+                raise _key_error(program, key, problem, language) from None
+    servers = list(dict.fromkeys(servers))
+    server = servers[0] if servers else None
     token_value = environment.get(ENV_TOKEN) or parsed.token
     program_options = {key: getattr(parsed, key) for key in option_types if key in section}
     return ClientConfig(
         program=program,
         path=file_path,
         server=server,
+        servers=tuple(servers),
         token=str(token_value) if token_value else None,
         language=Language(str(language_value)),
         discovery=parsed.discovery if parsed.discovery is not None else True,

@@ -23,6 +23,7 @@ API_PATH = "/api/v1"
 OFFICE_RECORD_BYTES = 255 - len("office=")  # one TXT string holds "office=<name>"
 SERVICE_INFO_TIMEOUT_MS = 1000
 FALLBACK_PROBE_TIMEOUT_S = 2.0
+PROBE_INTERVAL_S = 0.25  # while searching, the configured addresses are asked this often
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,44 +88,114 @@ def address_from_info(info: AsyncServiceInfo, office: str | None = None) -> Serv
 
 
 async def _browse_or_fallback(
-    timeout_s: float, interfaces: Sequence[str] | None, office: str | None, fallback_url: str
+    timeout_s: float,
+    interfaces: Sequence[str] | None,
+    office: str | None,
+    fallback_urls: Sequence[str],
+    use_zeroconf: bool = True,
 ) -> ServerAddress | None:
-    """Browse, but stop early when the configured server answers first.
+    """Browse, but stop early when a configured server answers as the active one first.
 
     Without this a program with a fixed address would wait the whole discovery timeout
-    on a network that blocks multicast, every time it starts or reconnects.
+    on a network that blocks multicast, every time it starts or reconnects. The addresses
+    are asked again every `PROBE_INTERVAL_S` meanwhile, so a standby that takes over
+    during the search is found within that.
     """
-    search = asyncio.create_task(browse(timeout_s, interfaces, office))
-    probe = asyncio.create_task(_answers(fallback_url, office))
-    done, _ = await asyncio.wait({search, probe}, return_when=asyncio.FIRST_COMPLETED)
-    if search not in done and probe.result():
-        search.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await search
-        return None  # the caller uses the configured address
-    probe.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await probe
-    return await search
+    tasks: set[asyncio.Task[ServerAddress | None]] = set()
+    probe = asyncio.create_task(_probe_until(fallback_urls, office, timeout_s))
+    tasks.add(probe)
+    search = asyncio.create_task(browse(timeout_s, interfaces, office)) if use_zeroconf else None
+    if search is not None:
+        tasks.add(search)
+    found: ServerAddress | None = None
+    try:
+        while tasks and found is None:
+            done, tasks = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                found = found or task.result()
+    finally:
+        for task in tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+    return found
 
 
-async def _answers(url: str, office: str | None) -> bool:
-    """True when the configured address answers /health as an Antrian server (of `office`)."""
-    base = url.rstrip("/").removesuffix(API_PATH)
+async def _probe_until(
+    urls: Sequence[str], office: str | None, timeout_s: float
+) -> ServerAddress | None:
+    """Ask the addresses again and again until one answers as the active server."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while True:
+        url = await first_active(urls, office)
+        if url is not None:
+            return ServerAddress(url=url, office=None, source="config")
+        if asyncio.get_running_loop().time() + PROBE_INTERVAL_S >= deadline:
+            return None
+        await asyncio.sleep(PROBE_INTERVAL_S)
+
+
+async def first_active(urls: Sequence[str], office: str | None) -> str | None:
+    """The first of `urls` (all asked at once) that answers /health as the active server.
+
+    A standby's answer names the active server (`active.url`): that address is asked too,
+    so a client given only one of two servers' addresses still finds the other one.
+    """
+    asked: set[str] = set()
+    pending: set[asyncio.Task[tuple[str, str, str | None]]] = set()
+
+    def ask(url: str) -> None:
+        root = server_root(url)
+        if root not in asked:
+            asked.add(root)
+            pending.add(asyncio.create_task(_health(root, office)))
+
+    for url in urls:
+        ask(url)
+    try:
+        while pending:
+            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                url, status, active_url = task.result()
+                if status == "ok":
+                    return url
+                if status == "standby" and active_url:
+                    ask(active_url)
+        return None
+    finally:
+        for task in pending:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+def server_root(url: str) -> str:
+    """``http://host:port`` of a server or API address."""
+    return url.rstrip("/").removesuffix(API_PATH)
+
+
+async def _health(url: str, office: str | None) -> tuple[str, str, str | None]:
+    """(url, "ok" | "standby" | "no", the active server's url a standby names)."""
     timeout = aiohttp.ClientTimeout(total=FALLBACK_PROBE_TIMEOUT_S)
     try:
         async with (
             aiohttp.ClientSession(timeout=timeout) as session,
-            session.get(f"{base}{API_PATH}/health") as answer,
+            session.get(f"{url}{API_PATH}/health") as answer,
         ):
             if answer.status != 200:
-                return False
+                return url, "no", None
             health = await answer.json()
     except (aiohttp.ClientError, TimeoutError, ValueError):
-        return False
-    if not isinstance(health, dict) or health.get("status") != "ok":
-        return False
-    return office is None or health.get("office") == office
+        return url, "no", None
+    if not isinstance(health, dict):
+        return url, "no", None
+    if office is not None and health.get("office") != office:
+        return url, "no", None
+    if health.get("status") == "standby":
+        active = health.get("active")
+        active_url = active.get("url") if isinstance(active, dict) else None
+        return url, "standby", active_url if isinstance(active_url, str) else None
+    return url, "ok" if health.get("status") == "ok" else "no", None
 
 
 async def browse(
@@ -189,21 +260,32 @@ async def _search(
 
 async def find_server(
     timeout_s: float = 3.0,
-    fallback_url: str | None = None,
+    fallback_url: str | Sequence[str] | None = None,
     interfaces: Sequence[str] | None = None,
     office: str | None = None,
     use_zeroconf: bool = True,
+    hint: str | None = None,
 ) -> ServerAddress:
-    """Find the server: zeroconf first, then ``fallback_url`` from the config.
+    """Find the active server: zeroconf and the configured addresses, then the first address.
 
-    ``office`` keeps only the server of that office when several advertise on one LAN.
-    Raises DiscoveryFailed when no server answers and no fallback is configured.
+    ``fallback_url`` is one address or a list (an HA hall's servers); ``hint`` an address to
+    ask first (a standby's ``active_url``). ``office`` keeps only the server of that office
+    when several advertise on one LAN. Raises DiscoveryFailed when no server answers and no
+    address is configured.
     """
+    urls = addresses(fallback_url)
+    candidates = ([hint] if hint else []) + urls
     problem = "zeroconf is turned off"
-    if use_zeroconf:
+    if not use_zeroconf and len(candidates) > 1:
+        # several servers and no zeroconf: the one that says it is active
+        found = await _browse_or_fallback(timeout_s, interfaces, office, candidates, False)
+        if found is not None:
+            return found
+        problem = "no configured server answered as the active one"
+    elif use_zeroconf:
         try:
-            if fallback_url:
-                address = await _browse_or_fallback(timeout_s, interfaces, office, fallback_url)
+            if candidates:
+                address = await _browse_or_fallback(timeout_s, interfaces, office, candidates)
             else:
                 address = await browse(timeout_s, interfaces, office)
         except OSError as exc:
@@ -212,14 +294,22 @@ async def find_server(
             logger.warning("server discovery: %s", problem)
         else:
             if address is not None:
-                logger.info("found server %s (%s) over zeroconf", address.url, address.office)
+                how = "over zeroconf" if address.source == "zeroconf" else "at its address"
+                logger.info("found server %s (%s) %s", address.url, address.office, how)
                 return address
             problem = f"no server advertised {SERVICE_TYPE} within {timeout_s:g} s"
-    if fallback_url:
-        logger.info("%s; using configured server %s", problem, fallback_url)
-        url = fallback_url.rstrip("/")
-        url = url.removesuffix(API_PATH)
-        return ServerAddress(url=url, office=None, source="config")
+    if urls:
+        logger.info("%s; using configured server %s", problem, urls[0])
+        return ServerAddress(url=server_root(urls[0]), office=None, source="config")
     raise DiscoveryFailed(
         f"{problem}, and no server address is configured (set 'server' in antrian.toml)"
     )
+
+
+def addresses(configured: str | Sequence[str] | None) -> list[str]:
+    """The configured server addresses as a list (one, several or none)."""
+    if configured is None:
+        return []
+    if isinstance(configured, str):
+        return [configured]
+    return list(configured)

@@ -142,8 +142,8 @@ class PairingLink(QObject):
         while True:
             try:
                 address = await find_server(
-                    config.discovery_timeout_s, config.server, office=config.office,
-                    use_zeroconf=config.discovery,
+                    config.discovery_timeout_s, config.servers or config.server,
+                    office=config.office, use_zeroconf=config.discovery,
                 )  # fmt: skip
                 break
             except DiscoveryFailed as exc:

@@ -81,6 +81,8 @@ class Health(msgspec.Struct, frozen=True, omit_defaults=True):
     timezone: str
     log_id: str | None = None
     last_event_id: int | None = None
+    # on PostgreSQL: who serves the database (active, standbys, replicas, warnings)
+    ha: dict[str, Any] | None = None
 
 
 class Service(msgspec.Struct, frozen=True):

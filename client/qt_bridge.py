@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from client.api import ApiClient
     from client.config import ClientConfig
     from client.discovery import ServerAddress
+    from client.events import EventStream
     from client.state import OfficeState
     from client.wire import Event, UnknownEvent
 
@@ -39,7 +40,8 @@ logger = logging.getLogger(__name__)
 
 DISCOVERY_RETRY_S: Final = 5.0
 STOP_TIMEOUT_S: Final = 5.0
-REDISCOVER_AFTER_S: Final = 30.0
+REDISCOVER_AFTER_S: Final = 30.0  # a server that refuses the token is looked for again
+RELOOK_PAUSE_S: Final = 0.25
 
 ResultT = TypeVar("ResultT")
 ApiOperation = Callable[["ApiClient"], Awaitable[ResultT]]
@@ -83,7 +85,7 @@ class ServerLink(QObject):
     def __init__(
         self,
         token: str | None,
-        fallback_url: str | None = None,
+        fallback_url: str | Sequence[str] | None = None,
         *,
         discovery: bool = True,
         discovery_timeout_s: float = 3.0,
@@ -95,7 +97,10 @@ class ServerLink(QObject):
     ) -> None:
         super().__init__(parent)
         self._token = token
-        self._fallback_url = fallback_url
+        # one address, or an HA hall's several: the active one is looked for among them
+        self._fallback_urls: tuple[str, ...] = (
+            (fallback_url,) if isinstance(fallback_url, str) else tuple(fallback_url or ())
+        )
         self._discovery = discovery
         self._discovery_timeout_s = discovery_timeout_s
         self._interfaces = interfaces
@@ -119,7 +124,7 @@ class ServerLink(QObject):
         """A link set up from the program's section of antrian.toml."""
         return cls(
             config.token,
-            config.server,
+            config.servers or config.server,
             discovery=config.discovery,
             discovery_timeout_s=config.discovery_timeout_s,
             office=config.office,
@@ -308,24 +313,26 @@ class ServerLink(QObject):
             self._main_task.cancel()
 
     async def _main(self) -> None:
+        import asyncio
+
         import aiohttp  # here, in the link's thread: see the module docstring
 
         from client.api import ApiClient
 
+        loop = asyncio.get_running_loop()
         session = aiohttp.ClientSession()
         try:
             while True:
                 address = await self._find_server()
                 self._publish_server(address)
                 self._api = ApiClient(address.url, self._token, session)
+                started = loop.time()
                 if not await self._follow(address, session):
                     return
-                logger.warning(
-                    "server %s unreachable for %g s; looking for it again",
-                    address.url,
-                    self._rediscover_after_s,
-                )
+                logger.warning("server %s cannot be reached; looking again", address.url)
                 self._publish_status(ConnectionStatus.SEARCHING)
+                # an address that failed at once (a stale zeroconf record): not in a tight loop
+                await asyncio.sleep(max(0.0, started + RELOOK_PAUSE_S - loop.time()))
         finally:
             self._api = None
             await session.close()
@@ -356,26 +363,33 @@ class ServerLink(QObject):
             on_connection=on_connection,
             **self._stream_options,
         )
-        if address.source != "zeroconf":
+        if address.source != "zeroconf" and not self._has_alternatives():
             await stream.run()  # the configured address is all there is: never give it up
             return False
         stream_task = asyncio.create_task(stream.run())
         try:
-            await self._until_lost(reachable, unreachable, stream_task)
+            await self._until_lost(reachable, unreachable, stream_task, stream)
         finally:
             await stream.stop()
             await stream_task
         return True
+
+    def _has_alternatives(self) -> bool:
+        """Whether another server could be found: zeroconf, or more than one address."""
+        return self._discovery or len(self._fallback_urls) > 1
 
     async def _until_lost(
         self,
         reachable: asyncio.Event,
         unreachable: asyncio.Event,
         stream_task: asyncio.Task[None],
+        stream: EventStream,
     ) -> None:
-        """Return once a server found over zeroconf stays unreachable for a while.
+        """Return once the server cannot be reached, so that it is looked for again.
 
-        Its address may have changed (a new DHCP lease), so it is searched for again.
+        At once when it refused the connection or answered 503 (a standby, or a server that
+        lost the database's lease): another server may be active now (an HA hall), or the
+        address changed (a new DHCP lease). A rejected token waits `rediscover_after_s`.
         """
         import asyncio
 
@@ -384,6 +398,8 @@ class ServerLink(QObject):
             await asyncio.wait({lost, stream_task}, return_when=asyncio.FIRST_COMPLETED)
             lost.cancel()
             if stream_task.done():
+                return
+            if not isinstance(stream.last_error, Unauthorized | Forbidden):
                 return
             try:
                 await asyncio.wait_for(reachable.wait(), self._rediscover_after_s)
@@ -400,7 +416,7 @@ class ServerLink(QObject):
             try:
                 return await find_server(
                     self._discovery_timeout_s,
-                    self._fallback_url,
+                    self._fallback_urls,
                     self._interfaces,
                     self._office,
                     use_zeroconf=self._discovery,

@@ -189,6 +189,41 @@ def _check_health(context: Context) -> list[Finding]:
             context.text("server.ok", url=context.server_url, office=health.office),
         )
     )
+    if health.ha is not None:
+        findings += _check_ha(context, health.ha)
+    return findings
+
+
+def _check_ha(context: Context, ha: Mapping[str, Any]) -> list[Finding]:
+    """On PostgreSQL: the active server, its standby, the database's replicas and their lag."""
+    findings: list[Finding] = []
+    active = ha.get("active") or {}
+    findings.append(
+        Finding(Status.OK, context.text(
+            "ha.active", server=active.get("server", "?"), url=active.get("url") or "—",
+            since=active.get("since") or "?",
+        ))
+    )  # fmt: skip
+    standbys = [str(name) for name in ha.get("standbys") or ()]
+    if standbys:
+        findings.append(Finding(Status.OK, context.text("ha.standbys", names=", ".join(standbys))))
+    else:
+        findings.append(
+            Finding(Status.WARN, context.text("ha.no_standby"), context.text("ha.no_standby.fix"))
+        )
+    replicas = ha.get("replicas") or []
+    for replica in replicas:
+        lag = replica.get("lag_bytes")
+        findings.append(
+            Finding(Status.OK, context.text(
+                "ha.replica", name=replica.get("name"), state=replica.get("state"),
+                sync=replica.get("sync"), lag="?" if lag is None else lag,
+            ))
+        )  # fmt: skip
+    if not replicas:
+        findings.append(
+            Finding(Status.WARN, context.text("ha.no_replica"), context.text("ha.no_replica.fix"))
+        )
     return findings
 
 

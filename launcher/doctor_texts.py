@@ -28,6 +28,19 @@ TEXTS: dict[str, dict[str, str]] = {
             "(sudo systemctl status antrian-server). Galat: {error}"
         ),
         "server.ok": "Server menjawab: {url} ({office})",
+        "ha.active": "Server aktif basis data: {server} ({url}), sejak {since}",
+        "ha.standbys": "Server cadangan siap mengambil alih: {names}",
+        "ha.no_standby": "Tidak ada server cadangan di basis data ini",
+        "ha.no_standby.fix": (
+            "Bila server ini mati, antrean berhenti sampai ada yang menyalakannya lagi. "
+            "Jalankan antrian-server dengan database yang sama di PC kedua (docs/ha.md)."
+        ),
+        "ha.replica": "Replika {name}: {state}, {sync}, tertinggal {lag} bita",
+        "ha.no_replica": "Tidak terlihat replika basis data",
+        "ha.no_replica.fix": (
+            "Tanpa replika, basis data hanya ada di satu PC (atau pengguna server tidak boleh "
+            "melihat pg_stat_replication: beri peran pg_monitor). Lihat docs/ha.md."
+        ),
         "token.missing": "Bagian [{section}] tidak punya token",
         "token.missing.fix": (
             'Di PC server: antrian-server token create --role {section} --name "..."\n'
@@ -91,6 +104,19 @@ TEXTS: dict[str, dict[str, str]] = {
             "(sudo systemctl status antrian-server). Error: {error}"
         ),
         "server.ok": "The server answers: {url} ({office})",
+        "ha.active": "Active server of the database: {server} ({url}), since {since}",
+        "ha.standbys": "Standby servers ready to take over: {names}",
+        "ha.no_standby": "No standby server on this database",
+        "ha.no_standby.fix": (
+            "If this server dies, the queue stops until someone starts it again. Run "
+            "antrian-server on the same database on a second PC (docs/ha.md)."
+        ),
+        "ha.replica": "Replica {name}: {state}, {sync}, behind by {lag} bytes",
+        "ha.no_replica": "No database replica visible",
+        "ha.no_replica.fix": (
+            "Without a replica the database lives on one PC only (or the server's user may not "
+            "see pg_stat_replication: grant it pg_monitor). See docs/ha.md."
+        ),
         "token.missing": "The [{section}] section has no token",
         "token.missing.fix": (
             'On the server PC: antrian-server token create --role {section} --name "..."\n'

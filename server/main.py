@@ -169,30 +169,21 @@ async def serve(config: Config, port_file: Path | None = None, access_log: bool 
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    advertiser: Advertiser | None = None
-    advertising: asyncio.Task[None] | None = None
-    if settings.zeroconf and not office.standby:  # a standby must not be found
-        try:
-            advertiser = Advertiser(
-                config.office_name, port, settings.host, settings.zeroconf_interfaces
-            )
-        except Exception:  # an advert zeroconf refuses must not keep the office closed
-            log.exception("cannot advertise on the LAN; clients must use the configured address")
-        else:
-            advertising = asyncio.create_task(_advertise(advertiser))
-    ticker = asyncio.create_task(_tick(office) if not office.standby else stop.wait())
+    advert = ActiveAdvert(config, port) if settings.zeroconf else None
+    if advert is not None:
+        advert.follow(office)  # a standby must not be found; one that takes over is
+        office.role_changed.append(lambda: advert.follow(office))
+    ticker = asyncio.create_task(_tick(office))  # a standby's tick does nothing
     try:
         await stop.wait()
         log.info("stopping")
     finally:
         started = loop.time()
         ticker.cancel()
-        if advertising is not None:
-            advertising.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await advertising
         # the goodbye on the LAN and closing the connections take a few hundred ms each
-        await asyncio.gather(_withdraw(advertiser), runner.cleanup())
+        await asyncio.gather(
+            advert.stop() if advert is not None else asyncio.sleep(0), runner.cleanup()
+        )
         await office.close()
         log.info("stopped in %.0f ms", (loop.time() - started) * 1000)
 
@@ -216,6 +207,49 @@ async def _listen_publicly(runner: GuardedRunner, settings: ServerSettings) -> i
             site.port,
         )  # fmt: skip
     return site.port
+
+
+class ActiveAdvert:
+    """The zeroconf advert, there while this server is active (a standby is not found)."""
+
+    def __init__(self, config: Config, port: int) -> None:
+        self._config = config
+        self._port = port
+        self._advertiser: Advertiser | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    def follow(self, office: Office) -> None:
+        """Advertise when the office is active, withdraw when it is a standby."""
+        previous = self._task
+        self._task = asyncio.create_task(self._follow(previous, office.standby))
+
+    async def _follow(self, previous: asyncio.Task[None] | None, standby: bool) -> None:
+        if previous is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await previous  # one change after the other, in order
+        if standby:
+            await _withdraw(self._advertiser)
+            self._advertiser = None
+            return
+        if self._advertiser is not None:
+            return
+        settings = self._config.server
+        try:
+            self._advertiser = Advertiser(
+                self._config.office_name, self._port, settings.host, settings.zeroconf_interfaces
+            )
+        except Exception:  # an advert zeroconf refuses must not keep the office closed
+            log.exception("cannot advertise on the LAN; clients must use the configured address")
+            return
+        await _advertise(self._advertiser)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await _withdraw(self._advertiser)
+        self._advertiser = None
 
 
 async def _withdraw(advertiser: Advertiser | None) -> None:

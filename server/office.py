@@ -33,7 +33,7 @@ from server.errors import StorageError
 from server.record import clock_event, event_for_change
 from server.settings_document import office_settings_document
 from server.storage import open_store
-from server.storage.port import ActiveServer, Commit, DayState, Event, Store
+from server.storage.port import ActiveServer, ClusterView, Commit, DayState, Event, Store
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -44,6 +44,13 @@ RECOVERY_RETRY_S = 1.0
 RECOVERY_QUICK_RETRIES = 8
 RECOVERY_QUICK_RETRY_S = 0.05
 SETTINGS_CHANGED = "settings.changed"  # in the office's record, not sent to devices
+# a standby looks at the lease this often (a plain read); the active server checks its own
+# lease (in memory, no I/O) this often, so it stops writing within this of losing it
+TAKEOVER_POLL_S = 0.2
+LEASE_CHECK_S = 0.05
+LEASE_RETRY_S = 1.0
+ACTIVE_REFRESH_S = 1.0  # a standby reads who is active this often (for /health, off the loop)
+CLUSTER_REFRESH_S = 2.0  # the active server reads its standbys and replicas this often
 
 
 class SettingsConflict(Exception):
@@ -119,6 +126,17 @@ class Office:
         self._midnight = datetime.max.replace(tzinfo=UTC)
         self._recovery: asyncio.Task[None] | None = None
         self._started = False
+        # called on the event loop after this server became active or a standby
+        self.role_changed: list[Callable[[], None]] = []
+        self._address: str | None = None
+        self._follower: asyncio.Task[None] | None = None
+        # a standby's view of the database, read off the event loop by _follow_lease
+        self._active: ActiveServer | None = None
+        self._active_read_at = float("-inf")
+        self.database_reachable = True
+        self.cluster: ClusterView | None = None  # the active server's view, for /admin, doctor
+        self._cluster_read_at = float("-inf")
+        self._cluster_complained = False
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -130,7 +148,14 @@ class Office:
                 "another Antrian server is active on %s: this one is a standby and writes nothing",
                 self.store.description,
             )
-            return
+        else:
+            await self._become_active()
+        if self.store.takes_over:
+            if self.standby:
+                await self._read_active()
+            self._follower = asyncio.get_running_loop().create_task(self._follow_lease())
+
+    async def _become_active(self) -> None:
         await self._load_stored_settings()
         now = self.clock()
         state = await asyncio.to_thread(self.store.load_day, local_day(now, self.config.zone))
@@ -138,12 +163,110 @@ class Office:
         self.store.start_writer(asyncio.get_running_loop())
         self._midnight = next_midnight(now, self.config.zone)
         self._started = True
+        self.standby = False
+        if self._address is not None:
+            await asyncio.to_thread(self.store.announce_address, self._address)
         log.info(
             "office record %s on %s: %d events", self.log_id, self.store.description,
             self.last_event_id,
         )  # fmt: skip
 
+    async def _follow_lease(self) -> None:
+        """A standby takes over once the active server's lease expired; an active server
+        that lost its lease (taken, or not renewed in time) stops writing and is a standby."""
+        complained = False
+        while True:
+            try:
+                if self.standby:
+                    if await asyncio.to_thread(self.store.take_over):
+                        await self._take_over()
+                    else:
+                        self.database_reachable = True
+                        if asyncio.get_running_loop().time() - self._active_read_at >= (
+                            ACTIVE_REFRESH_S
+                        ):
+                            await self._read_active()
+                        await asyncio.sleep(TAKEOVER_POLL_S)
+                elif not self.store.holds_lease():
+                    await self._step_down()
+                else:
+                    if asyncio.get_running_loop().time() - self._cluster_read_at >= (
+                        CLUSTER_REFRESH_S
+                    ):
+                        await self._read_cluster()
+                    await asyncio.sleep(LEASE_CHECK_S)
+                complained = False
+            except StorageError as exc:
+                self.database_reachable = False
+                if not complained:
+                    log.warning("cannot look at the database's lease (retrying): %s", exc)
+                    complained = True
+                await asyncio.sleep(LEASE_RETRY_S)
+            except Exception:  # loop boundary: a bug here must not end the watch
+                log.exception("following the database's lease failed")
+                await asyncio.sleep(LEASE_RETRY_S)
+
+    async def _take_over(self) -> None:
+        log.warning("the active server stopped renewing the lease: this server takes over")
+        try:
+            await self._become_active()
+        except BaseException:
+            self.standby, self._started = True, False
+            await asyncio.to_thread(self.store.stop_writing)  # the lease expires again
+            raise
+        # the record moved on under the other server: no client resumes from this
+        # process's earlier messages, each gets a snapshot
+        self.feed.resync(range(1, self.last_event_id + 1))
+        self._tell_role_changed()
+
+    async def _step_down(self) -> None:
+        log.error("this server lost the database's lease: it writes nothing and is a standby")
+        self.standby, self._started = True, False
+        # not known yet whether another server took over or the database is out of reach;
+        # until a read of the lease succeeds, it says it cannot reach the database
+        self._active, self.database_reachable = None, False
+        self._active_read_at = float("-inf")
+        self._tell_role_changed()  # sockets closed and advert withdrawn before the writer
+        if self._recovery is not None:
+            self._recovery.cancel()
+            with contextlib.suppress(asyncio.CancelledError, StorageError):
+                await self._recovery
+        await asyncio.to_thread(self.store.stop_writing)  # what is queued fails: 503
+
+    async def _read_cluster(self) -> None:
+        self._cluster_read_at = asyncio.get_running_loop().time()
+        # a read on a thread of its own: the lease check above goes on meanwhile
+        reading = asyncio.ensure_future(asyncio.to_thread(self.store.cluster_view))
+        try:
+            while not reading.done():
+                if not self.store.holds_lease():
+                    return  # the read finishes by itself; stepping down comes first
+                await asyncio.wait({reading}, timeout=LEASE_CHECK_S)
+            self.cluster = reading.result()
+            self._cluster_complained = False
+        except StorageError as exc:
+            if not self._cluster_complained:  # once, until it works again
+                log.warning("cannot read the standbys and replicas: %s", exc)
+                self._cluster_complained = True
+            self.cluster = None
+
+    async def _read_active(self) -> None:
+        self._active_read_at = asyncio.get_running_loop().time()
+        self._active = await asyncio.to_thread(self.store.active_server)
+        self.database_reachable = True
+
+    def _tell_role_changed(self) -> None:
+        for callback in self.role_changed:
+            try:
+                callback()
+            except Exception:
+                log.exception("a role change callback failed")
+
     async def close(self) -> None:
+        if self._follower is not None:
+            self._follower.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._follower
         if self._recovery is not None:
             # stopping: no use reloading the day, and a database that cannot be reached
             # would hold the shutdown forever (the reload retries every second)
@@ -158,11 +281,15 @@ class Office:
 
     def announce_address(self, url: str) -> None:
         """Where clients reach this (active) server; a standby shows it to its callers."""
-        self.store.announce_address(url)
+        self._address = url
+        if not self.standby:
+            self.store.announce_address(url)
 
     def active_server(self) -> ActiveServer | None:
         """For a standby: the active server of this database, as far as it is known."""
-        return self.store.active_server()
+        if self.store.takes_over:
+            return self._active  # read by _follow_lease: the event loop never waits for it
+        return self.store.active_server()  # SQLite: the lock file on this PC
 
     @property
     def day(self) -> QueueDay:
@@ -439,6 +566,8 @@ class Office:
         Until then every action is refused (503); the writer fails each job queued behind
         the failed batch, because those were computed from the state that was lost.
         """
+        if self.standby or not self.store.holds_lease():
+            return  # it lost the lease: it steps down (_follow_lease), nothing to reload
         if self._recovery is None:
             log.error("a write failed: refusing changes until today's queue is reloaded")
             self._recovery = asyncio.get_running_loop().create_task(self._recover())

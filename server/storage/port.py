@@ -14,7 +14,10 @@ Failure semantics (the same on both engines):
 - A new ticket is inserted and a changed ticket updated by id; a clash (the id exists, the
   row is missing) fails the commit instead of replacing a row.
 - Only the active store writes. `acquire()` decides: a lock file on SQLite, a lease row with
-  a fencing epoch on PostgreSQL; a store that did not acquire is a standby.
+  a fencing epoch on PostgreSQL; a store that did not acquire is a standby. On PostgreSQL a
+  standby takes over (`take_over()`) once the active server stops renewing its lease, and
+  an active store that lost its lease (`holds_lease()` False) stops writing and is a
+  standby again; SQLite's lock file is one PC's, so there is no takeover there.
 """
 
 from __future__ import annotations
@@ -102,6 +105,50 @@ class ActiveServer:
 
     def as_json(self) -> dict[str, Any]:
         return {"server": self.server, "url": self.url, "since": self.since}
+
+
+@dataclass(frozen=True, slots=True)
+class ReplicaState:
+    """A streaming replica of the database as its primary sees it (pg_stat_replication)."""
+
+    name: str
+    address: str | None
+    state: str | None  # "streaming", "catchup", ...
+    sync: str | None  # "sync", "async", "potential", "quorum"
+    lag_bytes: int | None  # WAL not yet replayed there
+    lag_s: float | None  # how long the last replayed commit took to reach it
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "address": self.address, "state": self.state, "sync": self.sync,
+            "lag_bytes": self.lag_bytes, "lag_s": self.lag_s,
+        }  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterView:
+    """Who serves this database: the active server, the standbys, the replicas (reads only)."""
+
+    active: ActiveServer | None
+    standbys: tuple[str, ...]
+    replicas: tuple[ReplicaState, ...]
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        found = []
+        if not self.standbys:
+            found.append("no_standby")
+        if not self.replicas:
+            found.append("no_replica")
+        return tuple(found)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "active": self.active.as_json() if self.active is not None else None,
+            "standbys": list(self.standbys),
+            "replicas": [replica.as_json() for replica in self.replicas],
+            "warnings": list(self.warnings),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,11 +306,32 @@ class Store(Protocol):
         """For the CLIs: create the schema if there is none, without becoming the writer."""
         ...
 
+    @property
+    def takes_over(self) -> bool:
+        """Whether a standby of this engine takes over when the active server dies."""
+        ...
+
+    def take_over(self) -> bool:
+        """For a standby: become the writer if the active server is gone (then migrate)."""
+        ...
+
+    def holds_lease(self) -> bool:
+        """For the active store: still the one writer? Once False, it writes nothing more."""
+        ...
+
+    def stop_writing(self) -> None:
+        """After `holds_lease()` turned False: stop the writer (queued jobs fail)."""
+        ...
+
     def announce_address(self, url: str) -> None:
         """Record where clients reach the active server (for standbys to point at)."""
         ...
 
     def active_server(self) -> ActiveServer | None: ...
+
+    def cluster_view(self) -> ClusterView | None:
+        """For the active server: its standbys and replicas (None: SQLite, no such thing)."""
+        ...
 
     # ------------------------------------------------------------ the day
 

@@ -16,6 +16,7 @@ import logging
 import shutil
 import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
@@ -35,11 +36,13 @@ from server.storage.port import (
     AccountRole,
     ActiveServer,
     AuditEntry,
+    ClusterView,
     Commit,
     DayState,
     DeviceToken,
     Event,
     History,
+    ReplicaState,
     Role,
     SkmSums,
     Suggestion,
@@ -77,6 +80,7 @@ from server.storage.writer import Writer, WriterOwner
 
 log = logging.getLogger(__name__)
 WATCHDOG_MARGIN_S = 1.0
+IDLE_IN_WRITE = "1s"  # < RENEW_DEADLINE_S: a stuck write never delays a takeover
 READ_TIMEOUT = "10s"  # a read stuck behind another session's lock fails instead of hanging
 VISITS_CHUNK_ROWS = 5000  # the rows of a report read per round trip
 
@@ -138,6 +142,42 @@ class PostgresStore(WriterOwner):
             raise
         return True
 
+    def take_over(self) -> bool:
+        """For a standby: take the lease once the active server stopped renewing it."""
+        if not self._lease.take_if_expired():
+            return False
+        try:
+            with self._reading("the schema") as connection:
+                migrate(connection, fence=self._lease.fence)
+        except BaseException:
+            self._lease.release()
+            raise
+        self._log_id = None
+        return True
+
+    @property
+    def takes_over(self) -> bool:
+        return True
+
+    def holds_lease(self) -> bool:
+        return self._lease.held
+
+    def stop_writing(self) -> None:
+        """The lease is lost: stop the writer (what is queued fails) and renew nothing more."""
+        self._lease.give_up()
+        self._stop_writer()
+
+    def _stop_writer(self) -> None:
+        if self._token_snapshot is not None:
+            self._token_snapshot.stop()
+            self._token_snapshot = None
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        if self._watchdog is not None:
+            self._watchdog.stop()
+            self._watchdog = None
+
     def open_existing(self) -> None:
         """For the CLIs: create the schema if there is none, never taking the lease."""
         with self._reading("the schema") as connection:
@@ -156,6 +196,38 @@ class PostgresStore(WriterOwner):
     def active_server(self) -> ActiveServer | None:
         with self._reading("the lease") as connection:
             return Lease.active(connection)
+
+    def cluster_view(self) -> ClusterView | None:
+        """Reads only: the lease, the standbys' sessions, pg_stat_replication (when visible)."""
+        with self._reading("who serves the database") as connection:
+            active = Lease.active(connection)
+            names = connection.execute(
+                "SELECT DISTINCT application_name FROM pg_stat_activity "
+                "WHERE datname = current_database() AND application_name LIKE 'antrian:%%:standby' "
+                "AND application_name <> %s ORDER BY 1",
+                (self._lease.application_name("standby"),),  # never itself
+            ).fetchall()
+            replicas = connection.execute(
+                "SELECT application_name, client_addr::text, state, sync_state, "
+                "CASE WHEN pg_is_in_recovery() THEN NULL "
+                "ELSE pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint END, "
+                "EXTRACT(EPOCH FROM replay_lag)::float8 FROM pg_stat_replication ORDER BY 1"
+            ).fetchall()
+        return ClusterView(
+            active,
+            tuple(str(name).removeprefix("antrian:").removesuffix(":standby") for (name,) in names),
+            tuple(
+                ReplicaState(
+                    str(name),
+                    address,
+                    state,
+                    sync,
+                    int(lag) if lag is not None else None,
+                    round(float(lag_s), 3) if lag_s is not None else None,
+                )
+                for name, address, state, sync, lag, lag_s in replicas
+            ),
+        )
 
     # ------------------------------------------------------------ reading
 
@@ -297,22 +369,26 @@ class PostgresStore(WriterOwner):
         if connection is None or connection.closed or connection.broken:
             self.close_writer()
             # a commit waiting for another session's lock fails well inside a kiosk's
-            # timeout; durable: the COMMIT returns once the WAL is flushed
+            # timeout; durable: the COMMIT returns once the WAL is flushed. A transaction
+            # whose COMMIT never arrives (this PC's cable pulled) holds the lease row's lock
+            # that a takeover needs: the database ends it after 1 s, before the lease expires
             wait_ms = round(self._lock_timeout_s * 1000)
             connection = connect(
                 self.url, lock_timeout=f"{wait_ms}ms", statement_timeout=f"{2 * wait_ms}ms",
-                synchronous_commit="on", idle_in_transaction_session_timeout="10s",
+                synchronous_commit="on", idle_in_transaction_session_timeout=IDLE_IN_WRITE,
             )  # fmt: skip
             self._write_connection = connection
         return connection
 
     def write_batch(self, commits: Sequence[Commit]) -> None:
-        if self._lease.lost:  # known already: do not even send the batch
-            raise Fenced("another server took over this database: this one writes nothing")
+        epoch = self._lease.epoch
+        if not self._lease.held or epoch is None:  # known already: do not even send the batch
+            raise Fenced("this server lost the database's lease: it writes nothing")
         rows = BatchRows.of(commits)
         connection = self._writing()
         watchdog = self._watchdog
         assert watchdog is not None, "start_writer() was not called"
+        sent = time.monotonic()
         try:
             with (
                 watchdog.watching(connection),
@@ -356,6 +432,7 @@ class PostgresStore(WriterOwner):
             # next batch gets a new one
             self.close_writer()
             raise StorageError(f"the database refused the write: {exc}".strip()) from exc
+        self._lease.renewed(sent, epoch)  # its fence renewed the lease as well
 
     def close_writer(self) -> None:
         if self._write_connection is not None:
@@ -504,15 +581,7 @@ class PostgresStore(WriterOwner):
         self._log_id = None
 
     def close(self) -> None:
-        if self._token_snapshot is not None:
-            self._token_snapshot.stop()
-            self._token_snapshot = None
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
-        if self._watchdog is not None:
-            self._watchdog.stop()
-            self._watchdog = None
+        self._stop_writer()
         self._lease.release()
         with self._guard:
             for connection in self._connections:

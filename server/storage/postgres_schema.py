@@ -159,11 +159,13 @@ MIGRATIONS: tuple[Callable[[psycopg.Cursor[Any]], None], ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def connect(url: str, **settings: str) -> psycopg.Connection[Any]:
+def connect(
+    url: str, application_name: str = "antrian-server", **settings: str
+) -> psycopg.Connection[Any]:
     """An autocommit connection with TCP keepalives; `settings` are server parameters."""
     parameters: dict[str, Any] = {
         **KEEPALIVE_OPTIONS, "connect_timeout": CONNECT_TIMEOUT_S,
-        "application_name": "antrian-server",
+        "application_name": application_name,
     }  # fmt: skip
     if settings:
         parameters["options"] = " ".join(f"-c {name}={value}" for name, value in settings.items())

@@ -102,6 +102,22 @@ class SqliteStore(WriterOwner):
         open_database(self.data_dir, durable=self._durable).close()  # create or migrate
         return True
 
+    @property
+    def takes_over(self) -> bool:
+        return False  # a lock file on one PC: a second server there is a double start, not HA
+
+    def take_over(self) -> bool:
+        return False
+
+    def holds_lease(self) -> bool:
+        return True  # the kernel holds the lock until this process ends
+
+    def stop_writing(self) -> None:
+        return None
+
+    def cluster_view(self) -> None:
+        return None
+
     def open_existing(self) -> None:
         """For the CLIs: create or migrate the database without taking the server's lock."""
         open_database(self.data_dir, durable=self._durable).close()

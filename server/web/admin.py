@@ -193,7 +193,7 @@ async def dashboard_page(request: web.Request) -> web.Response:
         return account
     office = office_of(request)
     office.tick()
-    view = dashboard(office.day, office.clock(), language_of(request))
+    view = dashboard(office.day, office.clock(), language_of(request), office.cluster)
     return render(
         request, "admin/dashboard.html",
         {"view": view, "poll_ms": POLL_MS, "done": request.query.get("done"), "error": None},
@@ -204,7 +204,7 @@ async def dashboard_json(request: web.Request) -> web.Response:
     api_actor(request, AccountRole.SUPERVISOR)
     office = office_of(request)
     office.tick()
-    view = dashboard(office.day, office.clock(), language_of(request))
+    view = dashboard(office.day, office.clock(), language_of(request), office.cluster)
     return web.Response(
         text=dumps(view), content_type="application/json", charset="utf-8", headers=NO_STORE
     )
@@ -223,7 +223,7 @@ async def service_action(request: web.Request) -> web.Response:
     try:
         reason = clean_reason(form.get("reason")) if closed else None
     except BadReason:
-        view = dashboard(office.day, office.clock(), language_of(request))
+        view = dashboard(office.day, office.clock(), language_of(request), office.cluster)
         error = TEXTS[language_of(request)]["reason_too_long"]
         return render(
             request, "admin/dashboard.html",

@@ -12,12 +12,17 @@ from typing import Any
 from server.domain.model import TicketStatus
 from server.domain.queue import QueueDay
 from server.domain.schedule import closure
+from server.storage.port import ClusterView
 from server.web.admin_text import TEXTS, clock_text, wait_text
+from server.web.ha_text import servers_view
 from server.web.phone_text import Language
 
 
-def dashboard(day: QueueDay, now: datetime, language: Language) -> dict[str, Any]:
-    """Waiting per service and its longest wait, every loket, today's totals."""
+def dashboard(
+    day: QueueDay, now: datetime, language: Language, cluster: ClusterView | None = None
+) -> dict[str, Any]:
+    """Waiting per service and its longest wait, every loket, today's totals; on
+    PostgreSQL also who serves the database (`servers`: active, standbys, replicas)."""
     texts = TEXTS[language]
     zone = day.config.zone
     oldest: dict[str, datetime] = {}
@@ -88,4 +93,5 @@ def dashboard(day: QueueDay, now: datetime, language: Language) -> dict[str, Any
         "today": totals,
         "services": services,
         "counters": counters,
+        "servers": servers_view(cluster, zone, language) if cluster is not None else None,
     }

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -19,7 +20,7 @@ from server.auth import authorize
 from server.web.device_text import LABELS, Language
 from server.web.errors import ApiFailure
 from server.web.json import dumps
-from server.web.pages import STATIC_KEY, StaticFile, _render, load_static
+from server.web.pages import PAGE_CSP, STATIC_KEY, StaticFile, _render, load_static
 
 ASSETS_DIR = Path(__file__).resolve().parents[2] / "assets"
 VOICE_LANGUAGES = ("id", "en")
@@ -74,7 +75,40 @@ def _device_context(request: web.Request, page: str, language: Language) -> dict
 def _page(request: web.Request, template: str, context: dict[str, Any]) -> web.Response:
     response = _render(request, template, context)
     response.headers["Cache-Control"] = "no-store"
+    others = other_servers(request.query.get("servers", ""))
+    if others:
+        # an HA hall's other servers (?servers=): the page may open their event stream to
+        # find the active one, and nothing else
+        sockets = " ".join(
+            ("wss://" if root.startswith("https:") else "ws://") + root.split("://", 1)[1]
+            for root in others
+        )
+        response.headers["Content-Security-Policy"] = PAGE_CSP.replace(
+            "connect-src 'self'", f"connect-src 'self' {sockets}"
+        )
     return response
+
+
+SERVER_HOST = re.compile(r"[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\]")
+MAX_OTHER_SERVERS = 8
+
+
+def other_servers(listed: str) -> list[str]:
+    """The origins (`http://host:port`) in ?servers=, each checked; anything else left out."""
+    origins: list[str] = []
+    for part in listed.split(",")[:MAX_OTHER_SERVERS]:
+        try:
+            address = urlsplit(part.strip())
+            port = address.port
+        except ValueError:
+            continue
+        host = address.netloc.rsplit(":", 1)[0] if port is not None else address.netloc
+        if address.scheme not in ("http", "https") or not SERVER_HOST.fullmatch(host):
+            continue
+        origin = f"{address.scheme}://{host}" + (f":{port}" if port is not None else "")
+        if origin not in origins:
+            origins.append(origin)
+    return origins
 
 
 async def tv_page(request: web.Request) -> web.Response:

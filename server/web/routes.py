@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 
 from client import protocol
 from server import __version__, auth
@@ -41,6 +41,7 @@ from server.web.public_listener import public_listener_middleware
 from server.web.reports_api import setup_reports
 from server.web.sessions import api_actor
 from server.web.settings_api import setup_settings
+from server.web.standby_text import standby_message, standby_reason
 from server.web.survey_api import setup_survey
 from server.web.ticket_feed import TicketFeed
 
@@ -118,12 +119,15 @@ async def health(request: web.Request) -> web.Response:
     office = request.app[OFFICE_KEY]
     if office.standby:
         active = office.active_server()
+        reason = standby_reason(office.database_reachable, active)
         return json_response(
             {
                 "status": "standby",
                 "office": office.config.office_name,
                 "version": __version__,
                 "active": active.as_json() if active is not None else None,
+                "reason": reason,
+                "message": standby_message(request, reason, active),
             }
         )
     return json_response(
@@ -135,6 +139,7 @@ async def health(request: web.Request) -> web.Response:
             timezone=office.config.timezone,
             log_id=office.log_id,
             last_event_id=office.last_event_id,
+            ha=office.cluster.as_json() if office.cluster is not None else None,
         )
     )
 
@@ -451,14 +456,32 @@ async def standby_middleware(request: web.Request, handler: Handler) -> web.Stre
     if office.standby and request.path != f"{API_PREFIX}/health":
         active = office.active_server()
         url = active.url if active is not None else None
-        if url and request.method == "GET" and request.path.startswith("/t/"):
-            raise web.HTTPFound(url.rstrip("/") + request.path_qs)  # a phone page
+        if url and request.method == "GET" and not request.path.startswith(API_PREFIX):
+            # a page (/t/ on a phone, /tv, /loket, /admin): the same one on the active server
+            raise web.HTTPFound(url.rstrip("/") + request.path_qs)
+        reason = standby_reason(office.database_reachable, active)
         raise ApiFailure(
-            503, "standby",
-            "this server is a standby; another Antrian server is active on this database",
+            503, "standby", standby_message(request, reason, active), reason=reason,
             active_url=active.url if active is not None else None,
         )  # fmt: skip
     return await handler(request)
+
+
+STANDBY_REASON = b"server is a standby"
+_closing_standby_sockets: set[asyncio.Task[None]] = set()
+
+
+def _follow_role(app: web.Application) -> None:
+    """A server that lost the lease closes its WebSockets: the devices look for the new one.
+    One that took over numbers its device messages on from the record, as at start."""
+    if not app[OFFICE_KEY].standby:
+        _number_feed_from_record(app)
+        return
+    closing = asyncio.get_running_loop().create_task(
+        app[AUTH_KEY].close_all(WSCloseCode.GOING_AWAY, STANDBY_REASON)
+    )
+    _closing_standby_sockets.add(closing)
+    closing.add_done_callback(_closing_standby_sockets.discard)
 
 
 def create_app(office: Office) -> web.Application:
@@ -472,6 +495,7 @@ def create_app(office: Office) -> web.Application:
     hub = EventHub()
     app[HUB_KEY] = hub
     office.feed = DeviceFeed(hub)
+    office.role_changed.append(lambda: _follow_role(app))
     app.on_startup.append(_start_feed)
     setup_survey(app, office)  # the SKM survey: before /counters/{n}/{action} takes "survey"
     app.router.add_get(f"{API_PREFIX}/health", health)
@@ -497,6 +521,10 @@ def create_app(office: Office) -> web.Application:
 
 
 async def _start_feed(app: web.Application) -> None:
+    _number_feed_from_record(app)
+
+
+def _number_feed_from_record(app: web.Application) -> None:
     # resumable from the last stored event: a display that saw it misses nothing
     feed = app[OFFICE_KEY].feed
     hub = app[HUB_KEY]

@@ -117,13 +117,13 @@ def test_explicit_path_wins_over_environment(tmp_path: Path) -> None:
         (
             "colour = 'red'",
             'Pengaturan salah di [kiosk]: kunci "colour" tidak dikenal; yang boleh: discovery,'
-            " discovery_timeout_s, idle_seconds, language, office, server, token",
+            " discovery_timeout_s, idle_seconds, language, office, server, servers, token",
         ),
         (
             "tokn = 'x'",
             'Pengaturan salah di [kiosk]: kunci "tokn" tidak dikenal (maksudnya "token"?); yang'
             " boleh: discovery, discovery_timeout_s, idle_seconds, language, office, server,"
-            " token",
+            " servers, token",
         ),
         (
             "token = 12",
@@ -216,3 +216,31 @@ def test_section_that_is_not_a_table_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as raised:
         load_config("kiosk", write(tmp_path, 'kiosk = "x"\n'), environ={})
     assert str(raised.value) == 'Pengaturan salah di [kiosk]: harus tabel [kiosk], tertulis "x"'
+
+
+def test_a_hall_with_two_servers_lists_both_and_the_old_single_key_still_works(
+    tmp_path: Path,
+) -> None:
+    both = write(
+        tmp_path, '[display]\nserver = "10.0.0.5"\nservers = ["10.0.0.6:9000", "10.0.0.5"]\n'
+    )
+    config = load_config("display", both, environ={})
+    assert config.server == "http://10.0.0.5:8470"
+    assert config.servers == ("http://10.0.0.5:8470", "http://10.0.0.6:9000")
+    only_list = write(tmp_path, '[display]\nservers = ["pc1.kantor.lan", "pc2.kantor.lan"]\n')
+    config = load_config("display", only_list, environ={})
+    assert config.server == "http://pc1.kantor.lan:8470"
+    assert len(config.servers) == 2
+    from_environment = load_config(
+        "display", only_list, environ={"ANTRIAN_SERVER": "10.0.0.7, 10.0.0.8:81"}
+    )
+    assert from_environment.servers == ("http://10.0.0.7:8470", "http://10.0.0.8:81")
+
+
+def test_a_server_list_with_a_number_in_it_names_the_key(tmp_path: Path) -> None:
+    path = write(tmp_path, '[kiosk]\nservers = ["10.0.0.5", 8470]\n')
+    with pytest.raises(ConfigError) as raised:
+        load_config("kiosk", path, environ={})
+    assert str(raised.value) == (
+        'Pengaturan salah di [kiosk], kunci "servers": harus teks dalam tanda kutip, tertulis 8470'
+    )

@@ -36,6 +36,23 @@
     view.counters.forEach(function (counter) {
       fill(document.getElementById("counter-" + counter.number), counter);
     });
+    if (view.servers) {
+      list(document.getElementById("servers-warnings"), view.servers.warnings);
+      list(document.getElementById("servers-lines"), view.servers.lines);
+    }
+  }
+
+  function list(element, texts) {
+    if (!element) { return; }
+    var shown = Array.prototype.map.call(element.children, function (item) { return item.textContent; });
+    if (shown.join("\n") === texts.join("\n")) { return; }
+    while (element.firstChild) { element.removeChild(element.firstChild); }
+    texts.forEach(function (text) {
+      var item = document.createElement("li");
+      if (element.id === "servers-warnings") { item.className = "error"; item.setAttribute("role", "alert"); }
+      item.textContent = text;
+      element.appendChild(item);
+    });
   }
 
   function poll() {

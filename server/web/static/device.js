@@ -4,6 +4,12 @@
  * without one the page pairs: it shows a short code until a supervisor approves it.
  * The stream folds the snapshot and each event (`seq`, `prev`, `tickets`); a gap or a day
  * rollover asks for a new snapshot, a drop reconnects with ?after=SEQ&log=LOG_ID.
+ *
+ * An HA hall (two servers on one database): ?servers=URL,URL names the hall's servers
+ * (it stays in the address: the server's security policy lets the page reach only those). When the stream cannot reconnect, the page asks its own server's
+ * /health: a standby names the active server, and the page moves there; a server that does
+ * not answer has the other addresses tried (a WebSocket opens only on the active one, and
+ * WebSockets need no CORS); the page moves to the first that opens, taking its token along.
  */
 (function () {
   "use strict";
@@ -62,8 +68,95 @@
     try { window.localStorage.removeItem(STORE_KEY); } catch (error) { /* nothing kept */ }
   }
 
+  // ---------------------------------------------------------------- other servers (HA)
+
+  var SERVERS_KEY = STORE_KEY + ".servers";
+
+  function origin(url) {
+    try { return new URL(url, window.location.href).origin; } catch (error) { return null; }
+  }
+
+  function otherServers() {
+    var known = [];
+    try { known = JSON.parse(window.localStorage.getItem(SERVERS_KEY) || "[]"); } catch (error) { known = []; }
+    var listed = new URLSearchParams(window.location.search).get("servers");
+    if (listed) known = listed.split(",").concat(known);
+    var seen = {};
+    seen[window.location.origin] = true;
+    var others = [];
+    known.forEach(function (url) {
+      var root = origin(String(url).trim());
+      if (root && !seen[root]) { seen[root] = true; others.push(root); }
+    });
+    return others;
+  }
+
+  function keepServers(others) {
+    try { window.localStorage.setItem(SERVERS_KEY, JSON.stringify(others)); } catch (error) { /* the page keeps them */ }
+  }
+
+  /* True when a WebSocket to that server's stream opens: it is the active one. */
+  function opensStream(root, token) {
+    return new Promise(function (resolve) {
+      var socket = null;
+      var done = false;
+      function finish(opened) {
+        if (done) return;
+        done = true;
+        if (socket) { try { socket.close(); } catch (error) { /* closed already */ } }
+        resolve(opened);
+      }
+      try {
+        socket = new WebSocket(root.replace(/^http/, "ws") + "/api/v1/events?token=" + encodeURIComponent(token));
+      } catch (error) {
+        finish(false);
+        return;
+      }
+      socket.onopen = function () { finish(true); };
+      socket.onerror = function () { finish(false); };
+      socket.onclose = function () { finish(false); };
+      setTimeout(function () { finish(false); }, 2000);
+    });
+  }
+
+  /* Move this page to another server, token and the list of the others along with it. */
+  function moveTo(root, token) {
+    var others = otherServers().filter(function (url) { return url !== root; });
+    others.push(window.location.origin);
+    var query = new URLSearchParams(window.location.search);
+    query.delete("servers");
+    query.set("token", token);
+    query.set("servers", others.join(","));
+    window.location.href = root + window.location.pathname + "?" + query.toString();
+  }
+
+  /* The stream could not reconnect here: find the active server; true if the page moves. */
+  async function lookElsewhere(token) {
+    try {
+      var health = await api("/health", { timeout_ms: 2000 });
+      var active = health.body && health.body.status === "standby" && health.body.active;
+      var root = active && active.url ? origin(active.url) : null;
+      if (root && root !== window.location.origin) {
+        moveTo(root, token);
+        return true;
+      }
+      if (health.status === 200 && health.body && health.body.status === "ok") return false;
+    } catch (error) { /* this server is down: the others are tried */ }
+    var others = otherServers();
+    var answers = await Promise.all(others.map(function (root) { return opensStream(root, token); }));
+    for (var index = 0; index < others.length; index += 1) {
+      if (answers[index]) {
+        moveTo(others[index], token);
+        return true;
+      }
+    }
+    return false;
+  }
+
   function fromAddress() {
     var query = new URLSearchParams(window.location.search);
+    // ?servers= stays in the address: it is what the page's security policy lets it reach
+    if (query.get("servers")) keepServers(otherServers());
     var token = query.get("token");
     if (!token) return null;
     query.delete("token");  // out of the address bar (and of any screenshot)
@@ -353,15 +446,25 @@
         var delay = RECONNECT_MS[Math.min(attempt, RECONNECT_MS.length - 1)];
         attempt += 1;
         if (!opened) {
+          // an HA hall: another server may be active now; ask at once, again every 0.5 s
+          var elsewhere = otherServers().length ? RECONNECT_MS[0] : delay;
           // refused at the handshake: a revoked token is 401 there, seen by /device
           api("/device", { token: found.token }).then(function (who) {
             if (who.status === 401) {
               forget();
               window.location.reload();
+            } else if (who.status === 503) {
+              lookElsewhere(found.token).then(function (moved) {
+                if (!moved) setTimeout(connect, elsewhere);
+              });
             } else {
               setTimeout(connect, delay);
             }
-          }, function () { setTimeout(connect, delay); });
+          }, function () {
+            lookElsewhere(found.token).then(function (moved) {
+              if (!moved) setTimeout(connect, elsewhere);
+            });
+          });
           return;
         }
         setTimeout(connect, delay);

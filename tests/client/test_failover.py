@@ -1,0 +1,85 @@
+"""A Qt client given both servers of an HA hall goes on with the standby that took over."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from client.qt_bridge import ServerLink
+from tests.support.live_server import LiveServer
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.parametrize("database_url", ["postgresql"], indirect=True),
+]
+CLIENT_LIMIT_S = 2.0  # back on the new server within this of its takeover
+
+
+def status_of(server: LiveServer) -> str:
+    try:
+        with urllib.request.urlopen(f"{server.api}/health", timeout=1) as answer:
+            return str(json.loads(answer.read())["status"])
+    except OSError:
+        return "down"
+
+
+@pytest.fixture
+def hall(tmp_path: Path, database_url: str) -> Iterator[tuple[LiveServer, LiveServer]]:
+    first = LiveServer(tmp_path / "pc1", name="pc1", database=database_url).start()
+    second = LiveServer(tmp_path / "pc2", name="pc2", database=database_url)
+    second.tokens = first.tokens
+    second.start()
+    try:
+        yield first, second
+    finally:
+        second.stop()
+        first.kill()
+
+
+def test_a_display_given_both_addresses_is_back_within_2_s_of_the_takeover(
+    qtbot: QtBot, hall: tuple[LiveServer, LiveServer]
+) -> None:
+    first, second = hall
+    # the standby listed first: it answers "standby" and the link goes to the active one
+    link = ServerLink(first.tokens["display"], [second.url, first.url], discovery=False)
+    servers: list[str] = []
+    link.server_found.connect(servers.append)
+    try:
+        link.start()
+        qtbot.waitUntil(lambda: link.status == "connected", timeout=8000)
+        assert link.server_url == first.url
+        first.kill()
+        deadline = time.monotonic() + 10
+        while status_of(second) != "ok":
+            assert time.monotonic() < deadline, "the standby did not take over"
+            qtbot.wait(20)
+        took_over = time.monotonic()
+        qtbot.waitUntil(
+            lambda: link.status == "connected" and link.server_url == second.url, timeout=5000
+        )
+        back_s = time.monotonic() - took_over
+        print(f"display back on the new server {back_s:.2f} s after its takeover")
+        assert back_s < CLIENT_LIMIT_S
+        assert servers == [first.url, second.url]
+        # and what the new server does reaches the display
+        request = urllib.request.Request(
+            f"{second.api}/tickets", data=json.dumps({"service": "B"}).encode(),
+            headers={"Authorization": f"Bearer {first.tokens['kiosk']}"},
+        )  # fmt: skip
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            number = json.loads(answer.read())["number"]
+        qtbot.waitUntil(
+            lambda: (
+                link.state is not None
+                and any(ticket.number == number for ticket in link.state.waiting)
+            ),
+            timeout=3000,
+        )
+    finally:
+        link.stop()

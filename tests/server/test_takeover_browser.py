@@ -1,0 +1,89 @@
+"""The browser TV follows a takeover: real headless Chromium, two real servers, one PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.browser import browser_available
+from tests.support.device_browser import TV_SIZE, desktop_browser
+from tests.support.live_server import LiveServer
+from tests.support.page_driver import text_of, wait_for
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not browser_available(), reason="chromium is not installed"),
+    pytest.mark.parametrize("database_url", ["postgresql"], indirect=True),
+]
+CLIENT_LIMIT_S = 2.0
+
+
+def health_status(server: LiveServer) -> str:
+    try:
+        with urllib.request.urlopen(f"{server.api}/health", timeout=1) as answer:
+            return str(json.loads(answer.read())["status"])
+    except OSError:
+        return "down"
+
+
+def issue(server: LiveServer, service: str) -> str:
+    request = urllib.request.Request(
+        f"{server.api}/tickets", data=json.dumps({"service": service}).encode(),
+        headers={"Authorization": f"Bearer {server.tokens['kiosk']}"},
+    )  # fmt: skip
+    with urllib.request.urlopen(request, timeout=5) as answer:
+        return str(json.loads(answer.read())["number"])
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    with desktop_browser(*TV_SIZE) as driver:
+        yield driver
+
+
+def connected_to(driver: Any, server: LiveServer) -> bool:
+    return bool(
+        driver.current_url.startswith(server.url + "/tv")
+        and driver.execute_script("return document.body.dataset.connection") == "connected"
+    )
+
+
+def test_the_browser_tv_moves_to_the_standby_that_took_over_within_2_s(
+    tmp_path: Path, database_url: str, browser: Any
+) -> None:
+    first = LiveServer(tmp_path / "pc1", name="pc1", database=database_url).start()
+    second = LiveServer(tmp_path / "pc2", name="pc2", database=database_url)
+    second.tokens = first.tokens
+    second.start()
+    try:
+        issue(first, "A")
+        # the hall's two servers, as a kiosk-mode browser is started; the standby sends the
+        # page to the active one
+        servers = f"{first.url},{second.url}"
+        browser.get(f"{second.url}/tv?token={first.tokens['display']}&servers={servers}")
+        wait_for(browser, lambda d: connected_to(d, first), 10)
+        assert "token=" not in browser.current_url
+        wait_for(browser, lambda d: "1 menunggu" in text_of(d, "#waiting"), 5)
+        first.kill()
+        deadline = time.monotonic() + 10
+        while health_status(second) != "ok":
+            assert time.monotonic() < deadline, "the standby did not take over"
+            time.sleep(0.02)
+        took_over = time.monotonic()
+        wait_for(browser, lambda d: connected_to(d, second), 5)
+        back_s = time.monotonic() - took_over
+        print(f"browser TV back on the new server {back_s:.2f} s after its takeover")
+        assert back_s < CLIENT_LIMIT_S
+        # the token went along (no pairing screen), and the new server's calls are shown
+        assert browser.execute_script("return document.getElementById('pairing').hidden")
+        issue(second, "A")
+        wait_for(browser, lambda d: "2 menunggu" in text_of(d, "#waiting"), 5)
+    finally:
+        second.stop()
+        first.kill()
