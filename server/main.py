@@ -29,7 +29,7 @@ from server.office import Office
 from server.pair_cli import add_pair_commands, run_pair
 from server.settings_cli import add_settings_commands, run_settings
 from server.storage import open_store
-from server.storage.port import COUNTER_ROLES, Role
+from server.storage.port import COUNTER_ROLES, History, Role
 from server.storage.schema import DATABASE_FILE
 from server.storage.sqlite import SqliteStore
 from server.user_cli import add_user_parser, manage_users
@@ -363,14 +363,24 @@ def run_migrate(config: Config, url: str) -> int:
     finally:
         source.close()
         target.close()
-    if (len(copied.tickets), len(copied.events)) != (len(history.tickets), len(history.events)):
+    if _counts(copied) != _counts(history):
         raise AntrianError("the copy in PostgreSQL is incomplete: do not switch to it")
     print(
-        f"copied {len(history.tickets)} tickets, {len(history.events)} events and "
-        f"{len(history.tokens)} tokens (record {history.log_id}) to {target.description}"
+        f"copied {len(history.tickets)} tickets, {len(history.events)} events, "
+        f"{len(history.tokens)} tokens and {len(history.surveys)} survey answers "
+        f"(record {history.log_id}) to {target.description}"
     )
     print("now set [server] database (or ANTRIAN_DATABASE_URL) to that URL and start the server")
     return 0
+
+
+def _counts(history: History) -> tuple[int, ...]:
+    """What a copy must hold as many of as its source."""
+    profiles = sum(1 for row, _ in history.surveys if row.has_profile)
+    return (
+        len(history.tickets), len(history.events), len(history.tokens), len(history.accounts),
+        len(history.audit), len(history.surveys), profiles,
+    )  # fmt: skip
 
 
 def import_holidays(config: Config, source: Path) -> int:

@@ -278,6 +278,8 @@ class History:
     audit: Sequence[AuditEntry] = ()
     closed_notes: dict[str, str] = field(default_factory=dict)
     settings: tuple[str, int] | None = None  # the stored settings (JSON) and their event id
+    # the SKM answers with their event id; a profile retention deleted stays empty
+    surveys: Sequence[tuple[SurveyRow, int]] = ()
 
 
 Done = Callable[[BaseException | None], None]

@@ -571,7 +571,7 @@ class PostgresStore(WriterOwner):
                     raise StorageError(f"{self._description} is not empty: it holds {held[0]} rows")
                 cursor.execute(
                     "TRUNCATE tickets, counters, service_states, tokens, events, accounts, audit, "
-                    "settings"
+                    "settings, survey_answers, survey_profiles"
                 )
                 postgres_export.write_history(cursor, history, log_id)
         except psycopg.Error as exc:

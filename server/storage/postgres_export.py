@@ -20,7 +20,7 @@ from psycopg import IsolationLevel
 
 from server.domain.model import Counter, CounterState
 from server.errors import StorageError
-from server.storage import schema
+from server.storage import schema, survey_rows
 from server.storage.port import AuditEntry, History, StoredToken
 from server.storage.postgres_accounts import ACCOUNT_COLUMNS, account_from_row
 from server.storage.postgres_rows import (
@@ -62,6 +62,20 @@ TABLES: tuple[tuple[str, str, str], ...] = (
         "tokens",
         "id, name, role, counter, token_hash, created_at, revoked_at",
         "id, name, role, counter, token_hash, created_at, revoked_at",
+    ),
+    (
+        "survey_answers",
+        ", ".join(survey_rows.ANSWER_COLUMNS),
+        ", ".join(
+            "day::text" if column == "day" else column for column in survey_rows.ANSWER_COLUMNS
+        ),
+    ),
+    (
+        "survey_profiles",
+        ", ".join(survey_rows.PROFILE_COLUMNS),
+        ", ".join(
+            "day::text" if column == "day" else column for column in survey_rows.PROFILE_COLUMNS
+        ),
     ),
     (
         "events",
@@ -172,11 +186,13 @@ def read_history(connection: psycopg.Connection[Any]) -> History:
             ).fetchall()
         ]  # fmt: skip
         stored = connection.execute("SELECT document, event_id FROM settings").fetchone()
+        surveys = survey_rows.read_surveys(connection)
     if log_id is None:
         raise StorageError("the database has no office record (log id): it was not migrated")
     return History(
         str(log_id[0]), tickets, counters, closed, tokens, events, accounts, audit, notes,
         settings=(str(stored[0]), int(stored[1])) if stored is not None else None,
+        surveys=surveys,
     )  # fmt: skip
 
 
@@ -241,5 +257,8 @@ def write_history(cursor: psycopg.Cursor[Any], history: History, log_id: str) ->
         cursor.execute(
             "INSERT INTO settings (id, document, event_id) VALUES (1, %s, %s)", history.settings
         )
+    answers, profiles = survey_rows.history_rows(history.surveys, lambda day: day)
+    cursor.executemany(survey_rows.insert_answer("%s"), answers)
+    cursor.executemany(survey_rows.insert_profile("%s"), profiles)
     cursor.execute("UPDATE meta SET value = %s WHERE key = 'log_id'", (log_id,))
     cursor.execute("UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'tokens_version'")

@@ -344,6 +344,7 @@ class SqliteStore(WriterOwner):
             ]
             people, audit, notes = accounts.read_for_history(connection)
             stored = connection.execute("SELECT document, event_id FROM settings").fetchone()
+            surveys = survey_rows.read_surveys(connection)
             connection.execute("COMMIT")
         except sqlite3.Error as exc:
             raise StorageError(f"cannot read the database {self.path}: {exc}") from exc
@@ -354,6 +355,7 @@ class SqliteStore(WriterOwner):
         return History(
             str(log_id[0]), tickets, counters, closed, tokens, events, people, audit, notes,
             settings=(str(stored[0]), int(stored[1])) if stored is not None else None,
+            surveys=surveys,
         )  # fmt: skip
 
     def import_history(self, history: History) -> None:
@@ -395,6 +397,9 @@ class SqliteStore(WriterOwner):
             )
             if history.settings is not None:
                 connection.execute(UPSERT_SETTINGS, history.settings)
+            answers, profiles = survey_rows.history_rows(history.surveys, date.isoformat)
+            connection.executemany(survey_rows.insert_answer("?"), answers)
+            connection.executemany(survey_rows.insert_profile("?"), profiles)
             connection.execute("UPDATE meta SET value = ? WHERE key = 'log_id'", (history.log_id,))
             connection.execute("COMMIT")
         except sqlite3.Error as exc:

@@ -6,7 +6,8 @@ are ISO text on SQLite and `date` on PostgreSQL; both compare in calendar order.
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from server.storage.port import SkmSums, Suggestion, SurveyRow
@@ -47,6 +48,43 @@ def answer_row(row: SurveyRow, event_id: int, day: object) -> tuple[object, ...]
 
 def profile_row(row: SurveyRow, day: object) -> tuple[object, ...]:
     return (row.ticket, day, row.age, row.gender, row.education, row.occupation, row.comment)
+
+
+def read_surveys(connection: Connection) -> list[tuple[SurveyRow, int]]:
+    """Every answer with its profile (None where retention deleted it) and its event id."""
+    answers = ", ".join(f"answer.{column}" for column in ANSWER_COLUMNS)
+    profile = ", ".join(f"profile.{column}" for column in PROFILE_COLUMNS[2:])
+    rows = connection.execute(
+        f"SELECT {answers}, {profile} FROM survey_answers AS answer "
+        "LEFT JOIN survey_profiles AS profile ON profile.ticket = answer.ticket "
+        "ORDER BY answer.ticket"
+    ).fetchall()
+    return [
+        (
+            SurveyRow(
+                ticket=int(row[0]),
+                day=row[2] if isinstance(row[2], date) else date.fromisoformat(str(row[2])),
+                answered_at=datetime.fromisoformat(str(row[3])),
+                service=str(row[4]),
+                counter=int(row[5]) if row[5] is not None else None,
+                channel=str(row[6]),
+                answers=tuple(int(value) for value in row[7:16]),
+                age=int(row[16]) if row[16] is not None else None,
+                gender=row[17], education=row[18], occupation=row[19], comment=row[20],
+            ),
+            int(row[1]),
+        )
+        for row in rows
+    ]  # fmt: skip
+
+
+def history_rows(
+    surveys: Sequence[tuple[SurveyRow, int]], day: Callable[[date], object]
+) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """The answer rows and the profile rows (only where one is kept) to insert."""
+    answers = [answer_row(row, event_id, day(row.day)) for row, event_id in surveys]
+    profiles = [profile_row(row, day(row.day)) for row, _ in surveys if row.has_profile]
+    return answers, profiles
 
 
 def _period(p: str, service: str | None, table: str = "") -> tuple[str, int]:

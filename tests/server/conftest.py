@@ -93,9 +93,12 @@ async def start_office(tmp_path: Path, database_url: str | None) -> AsyncIterato
         clock: Clock | None = None,
         data_dir: Path | None = None,
         database_url_override: str | None = None,
+        database: Database | None = None,
+        tokens: dict[str, str] | None = None,
     ) -> Running:
-        database = Database(data_dir or tmp_path / "data", database_url)
-        tokens = database.create_tokens(STANDARD_TOKENS)
+        """`database` and `tokens`: start on a record that exists (restored, migrated)."""
+        database = database or Database(data_dir or tmp_path / "data", database_url)
+        tokens = tokens if tokens is not None else database.create_tokens(STANDARD_TOKENS)
         clock = clock or Clock()
         config = parse_config(document or {})
         if database.url:  # the override reaches the same database another way (a relay)
