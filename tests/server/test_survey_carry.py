@@ -5,8 +5,9 @@ day's profile and comment), then is backed up / migrated and started again on th
 The reports read through the API must give the same figures, worked out here by hand:
 
 - day 1: A001 all 3s, profile L/33 and comment "Lama" (deleted by retention)
-- day 2: A002 all 4s, P/SMA/wirausaha, comment "Antrian cepat"; A003 all 2s, D4-S1, no
-  comment; A004 all 3s, no profile; A005 served, no answer
+- day 2, clerk Siti Rahma signed in at loket 1: A002 all 4s, P/SMA/wirausaha, comment
+  "Antrian cepat"; A003 all 2s, D4-S1, no comment; A004 all 3s, no profile; A005 served,
+  no answer
 - each element's answers sum to 3 + 4 + 2 + 3 = 12 over 4 respondents: NRR 3.0 each,
   IKM = 3.0 × 25 = 75.00 (C, Kurang Baik); 5 visitors served.
 """
@@ -25,6 +26,7 @@ from server.config import Config, parse_config
 from server.main import run_backup, run_migrate, run_restore
 from server.web.survey_view import SURVEY_KEY
 from tests.server.conftest import Running, StartOffice
+from tests.server.test_clerk_sign_in import PIN, add_clerk
 from tests.server.test_survey_api import ALL_THREES, answer, report, served, today
 from tests.support.database import Database
 from tests.support.postgres import Cluster
@@ -43,6 +45,10 @@ async def surveyed(start_office: StartOffice) -> tuple[Running, list[dict[str, A
     assert (await answer(office, old, body))[0] == 201
     first = today(office)
     office.clock.now += timedelta(days=31)
+    add_clerk(office, "Siti Rahma")
+    status, _ = await office.post("/counters/1/sign-in", "counter1", {"name": "Siti Rahma",
+                                                                      "pin": PIN})  # fmt: skip
+    assert status == 200
     tickets = [old] + [await served(office) for _ in range(4)]
     bodies = [
         {"answers": ALL, "comment": "Antrian cepat",
@@ -60,7 +66,7 @@ async def figures(office: Running, query: str) -> tuple[dict[str, Any], dict[str
     status, skm = await report(office, query)
     assert status == 200, skm
     async with office.session.get(
-        f"{office.api}/reports/summary?{query}&group=day,service", headers=office.auth("admin")
+        f"{office.api}/reports/summary?{query}&group=day,clerk", headers=office.auth("admin")
     ) as response:
         assert response.status == 200
         summary = await response.json()
@@ -74,7 +80,9 @@ def check_by_hand(skm: dict[str, Any], summary: dict[str, Any]) -> None:
     assert skm["profile"] == {
         "gender": {"P": 1}, "education": {"D4-S1": 1, "SMA": 1}, "occupation": {"wirausaha": 1},
     }  # fmt: skip
-    assert [(row["issued"], row["served"]) for row in summary["rows"]] == [(1, 1), (4, 4)]
+    assert [(row["clerk"], row["issued"], row["served"]) for row in summary["rows"]] == [
+        (None, 1, 1), ("Siti Rahma", 4, 4),
+    ]  # fmt: skip
 
 
 async def stop(office: Running) -> None:
@@ -102,6 +110,10 @@ async def still_the_same_office(
     assert (status, body["error"]) == (409, "already_answered")
     assert (await answer(office, tickets[0], {"answers": ALL_THREES}))[0] == 409
     assert (await answer(office, tickets[4], {"answers": ALL_THREES}))[0] == 201
+    # the clerk's account came along: she signs in at another counter with her PIN
+    status, counter = await office.post("/counters/2/sign-in", "counter2",
+                                        {"name": "Siti Rahma", "pin": PIN})  # fmt: skip
+    assert (status, counter["clerk"]) == (200, "Siti Rahma")
     await stop(office)
 
 
@@ -137,4 +149,5 @@ async def test_migrate_to_postgresql_keeps_the_survey(
     target = Database(tmp_path / "migrated", url)
     target.data_dir.mkdir()
     await still_the_same_office(start_office, target, source, tickets, query, before)
-    assert "5 tickets, 20 events, 6 tokens and 4 survey answers" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert said.startswith("copied 5 tickets, ") and " and 4 survey answers " in said
