@@ -1,15 +1,19 @@
 """Reports benchmark: a year of one office's history, its reports, and a kiosk meanwhile.
 
     python bench/report_bench.py [--database sqlite postgresql] [--repeats 3] [--seconds 8]
+                                 [--answers 20000]
 
 Generates the working days of the 52 weeks up to yesterday (≈ 156,000 tickets, ≈ 480,000
 events: `bench/year_history.py`) and stores them through the real schema, on SQLite and
-on a fresh database of a throwaway PostgreSQL cluster started for the run. Then it starts
+on a fresh database of a throwaway PostgreSQL cluster started for the run; then
+`--answers` of the served visits get an SKM survey answer (events and rows through the
+store's writer: `tests/support/survey_data.py` `add_answers`). Then it starts
 the real server (a child process) on that database and, as a supervisor's browser would,
 times over HTTP (median of `--repeats`):
 - the monthly summary: the last whole month, `group=service,day`;
 - a year's summary by day: the whole year, `group=day`;
-- the visits of a month (JSON) and their CSV download.
+- the visits of a month (JSON) and their CSV download;
+- the SKM report of the whole year (`/reports/skm`).
 Last, a kiosk issues a ticket every 50 ms for `--seconds`, once alone and once while
 another process asks for those reports back to back, and prints the issue latency of both (p50,
 p99, max): the delay the reports add to a ticket. Targets: monthly < 500 ms, a year by
@@ -35,8 +39,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from year_history import ZONE, History, describe, generate_year, write_postgres, write_sqlite
 
+from server.config import parse_config
+from server.storage import open_store
 from tests.support.live_server import LiveServer
 from tests.support.postgres import Cluster, find_bin_dir
+from tests.support.survey_data import add_answers
 
 ISSUE_EVERY_S = 0.05
 
@@ -71,6 +78,7 @@ async def time_reports(api: str, token: str, history: History, repeats: int) -> 
         ("a year's summary by day", f"/reports/summary?{year}&group=day", 2.0),
         ("visits of a month (JSON)", f"/reports/visits?{month}", None),
         ("visits of a month (CSV)", f"/reports/visits?{month}&format=csv", None),
+        ("the SKM report of the year", f"/reports/skm?{year}", None),
     )
     headers = {"Authorization": f"Bearer {token}"}
     async with aiohttp.ClientSession(headers=headers) as session:
@@ -164,6 +172,12 @@ def run_engine(
     else:
         write_postgres(url, history)
     print(f"  stored the year in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    config = parse_config({"server": {"database": url}} if url else {})
+    store = open_store(config, data_dir)
+    assert store.acquire(), "the fresh database is held by another server"
+    answered = add_answers(store, history.tickets, options.answers)  # closes the store
+    print(f"  stored {answered} survey answers in {time.perf_counter() - started:.1f} s")
     server = LiveServer(data_dir, database=url).start()
     try:
         api, tokens = server.api, server.tokens
@@ -184,6 +198,7 @@ def main() -> None:
                         choices=["sqlite", "postgresql"])  # fmt: skip
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--answers", type=int, default=20_000)
     options = parser.parse_args()
     yesterday = datetime.now(ZONE).date() - timedelta(days=1)
     started = time.perf_counter()

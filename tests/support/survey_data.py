@@ -6,7 +6,8 @@ exactly `answers` of them (60 %), a `survey.answered` event with its answer row 
 with a profile, some with a comment), through the store's own batch writer, so both
 engines hold exactly what a running server would have written. Seeded: the same
 arguments give the same data. Call it on a store that `acquire()`d the database and has
-no tickets yet.
+no tickets yet. `add_answers(store, tickets)` answers visits already stored instead (a
+year of `bench/year_history.py`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import random
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -116,6 +118,34 @@ def fill_survey_year(
         store.close()
         loop.close()
     return Filled(ticket_id, written, days[0], days[-1])
+
+
+def add_answers(
+    store: Store, tickets: Sequence[Ticket], answers: int = 20_000, seed: int = 13
+) -> int:
+    """Answer `answers` of the stored, served `tickets` (a year a benchmark made itself),
+    each a `survey.answered` event after the record's head with its answer row, through
+    the store's batch writer (blocking; call it on a store that `acquire()`d the database,
+    which is closed afterwards). Returns how many were written."""
+    chooser = random.Random(seed)
+    served = [t for t in tickets if t.status is TicketStatus.DONE and t.finished_at is not None]
+    chosen = sorted(chooser.sample(range(len(served)), min(answers, len(served))))
+    event_id = store.head_event_id()
+    loop = asyncio.new_event_loop()  # the writer's callbacks would run here; none are used
+    store.start_writer(loop)
+    try:
+        for start in range(0, len(chosen), BATCH):
+            commits = []
+            for index in chosen[start : start + BATCH]:
+                ticket = served[index]
+                assert ticket.finished_at is not None
+                event_id += 1
+                commits.append(_answer(chooser, ticket, event_id, ticket.finished_at))
+            store.write_batch(commits)  # type: ignore[attr-defined]
+    finally:
+        store.close()
+        loop.close()
+    return len(chosen)
 
 
 def _answer(chooser: random.Random, ticket: Ticket, event_id: int, finished: datetime) -> Commit:
