@@ -16,12 +16,13 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from server.errors import AntrianError
-from server.storage.port import Account, AccountRole, Store
+from server.storage.port import Account, AccountRole
 
 MAX_NAME_LENGTH = 64
 MIN_PASSWORD_LENGTH = 8
@@ -133,12 +134,22 @@ class LoginLimiter:
         self._failures.pop((name.casefold(), address), None)
 
 
+class AccountSource(Protocol):
+    """What signing in reads: an office's `Store`, or the city's database."""
+
+    def accounts_version(self) -> int: ...
+
+    def list_accounts(self) -> list[Account]: ...
+
+    def account_credentials(self, name: str) -> tuple[Account, str] | None: ...
+
+
 class Accounts:
     """Signing in and looking accounts up for the running server, with the CLI's changes seen."""
 
     def __init__(
         self,
-        store: Store,
+        store: AccountSource,
         limiter: LoginLimiter | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:

@@ -1,0 +1,5 @@
+import sys
+
+from central.main import main
+
+sys.exit(main())

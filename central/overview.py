@@ -1,0 +1,187 @@
+"""The city dashboard's figures, per office, from the tickets and counters projections.
+
+Today is each office's own date (from the UTC offset its events carry). Waiting times
+are those of the office's reports: `wait_s` = issued → the call that was finally served
+(`called_at` of a done ticket), percentiles by linear interpolation (PostgreSQL's
+`percentile_cont`). Within standard: the share of served tickets whose service has a
+target and whose wait is within it. IKM of the month from `survey.answered` events
+(respondent-weighted: NRR per element = sum ÷ respondents, IKM = Σ NRR ÷ 9 × 25).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from psycopg.types.json import Jsonb
+
+from central.store import CentralStore, Office
+
+STALE_AFTER_S = 120.0
+ELEMENTS = tuple(f"u{index}" for index in range(1, 10))
+
+TODAY_QUERY = """
+SELECT t.office,
+  count(*) FILTER (WHERE t.status <> 'voided'),
+  count(*) FILTER (WHERE t.status = 'done'),
+  count(*) FILTER (WHERE t.status = 'waiting'),
+  count(*) FILTER (WHERE t.status = 'no_show'),
+  min(t.issued_at) FILTER (WHERE t.status = 'waiting'),
+  avg(extract(epoch FROM t.called_at - t.issued_at)) FILTER (WHERE t.status = 'done'),
+  percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM t.called_at - t.issued_at))
+    FILTER (WHERE t.status = 'done'),
+  percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM t.called_at - t.issued_at))
+    FILTER (WHERE t.status = 'done'),
+  max(extract(epoch FROM t.called_at - t.issued_at)) FILTER (WHERE t.status = 'done'),
+  count(*) FILTER (WHERE t.status = 'done' AND d.targets ? t.service),
+  count(*) FILTER (WHERE t.status = 'done' AND d.targets ? t.service
+    AND t.called_at - t.issued_at <= make_interval(mins => (d.targets ->> t.service)::int))
+FROM tickets t
+JOIN (SELECT * FROM unnest(%s::bigint[], %s::date[], %s::jsonb[]) AS u(office, day, targets)) d
+  ON t.office = d.office AND t.day = d.day
+GROUP BY t.office
+"""
+COUNTERS_QUERY = """
+SELECT c.office, count(*) FROM counters c
+JOIN unnest(%s::bigint[], %s::date[]) AS d(office, day) ON c.office = d.office AND c.day = d.day
+WHERE c.state = 'open' GROUP BY c.office
+"""
+_ANSWER = "CASE WHEN jsonb_typeof(data->'answers'->'{key}') = 'number' THEN (data->'answers'->>'{key}')::numeric END"  # noqa: E501
+SURVEY_QUERY = f"""
+SELECT e.office, count(*), {", ".join(f"sum({_ANSWER.format(key=key)})" for key in ELEMENTS)}
+FROM events e
+JOIN unnest(%s::bigint[], %s::date[], %s::date[]) AS d(office, first, last)
+  ON e.office = d.office AND e.day BETWEEN d.first AND d.last
+WHERE e.type = 'survey.answered' GROUP BY e.office
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class OfficeFigures:
+    """One office's row of the city dashboard."""
+
+    office: Office
+    today: date
+    stale: bool
+    issued: int = 0
+    served: int = 0
+    waiting: int = 0
+    no_show: int = 0
+    oldest_waiting: datetime | None = None
+    wait_mean: float | None = None
+    wait_median: float | None = None
+    wait_p90: float | None = None
+    wait_max: float | None = None
+    with_target: int = 0
+    within_target: int = 0
+    counters_open: int = 0
+    ikm_month: float | None = None
+
+    def longest_wait_s(self, now: datetime) -> int | None:
+        if self.oldest_waiting is None:
+            return None
+        return max(0, round((now - self.oldest_waiting).total_seconds()))
+
+    @property
+    def within_standard(self) -> float | None:
+        """The share (0–1) of served visits within their service's target; None: no target."""
+        if not self.with_target:
+            return None
+        return round(self.within_target / self.with_target, 4)
+
+
+def ikm(respondents: int, sums: list[Decimal | None]) -> float | None:
+    """IKM = Σ(NRR × 1/9) × 25, NRR = sum ÷ respondents, rounded half up to 2 decimals."""
+    if respondents <= 0 or any(total is None for total in sums):
+        return None
+    nrr_total = sum((Decimal(total or 0) / respondents for total in sums), Decimal(0))
+    value = nrr_total / 9 * 25
+    return float(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def city_overview(store: CentralStore, now: datetime) -> list[OfficeFigures]:
+    """Every office's figures now (blocking: run it off the event loop)."""
+    offices = store.offices()
+    if not offices:
+        return []
+    ids = [office.id for office in offices]
+    days = [office.today(now) for office in offices]
+    firsts = [day.replace(day=1) for day in days]
+    targets = [office.targets for office in offices]
+    with store.reading("the dashboard") as connection:
+        today_rows = {
+            row[0]: row
+            for row in connection.execute(
+                TODAY_QUERY, (ids, days, [Jsonb(target) for target in targets])
+            ).fetchall()
+        }
+        counter_rows = dict(connection.execute(COUNTERS_QUERY, (ids, days)).fetchall())
+        survey_rows = {
+            row[0]: row for row in connection.execute(SURVEY_QUERY, (ids, firsts, days)).fetchall()
+        }
+    figures = []
+    for office, day in zip(offices, days, strict=True):
+        stale = office.last_seen is None or (now - office.last_seen).total_seconds() > STALE_AFTER_S
+        row: Any = today_rows.get(office.id)
+        survey = survey_rows.get(office.id)
+        values: dict[str, Any] = {}
+        if row is not None:
+            values = {
+                "issued": row[1], "served": row[2], "waiting": row[3], "no_show": row[4],
+                "oldest_waiting": row[5], "wait_mean": _number(row[6]),
+                "wait_median": _number(row[7]), "wait_p90": _number(row[8]),
+                "wait_max": _number(row[9]), "with_target": row[10], "within_target": row[11],
+            }  # fmt: skip
+        figures.append(
+            OfficeFigures(
+                office=office,
+                today=day,
+                stale=stale,
+                counters_open=counter_rows.get(office.id, 0),
+                ikm_month=ikm(int(survey[1]), list(survey[2:])) if survey is not None else None,
+                **values,
+            )
+        )
+    return figures
+
+
+def _number(value: Any) -> float | None:
+    return round(float(value), 1) if value is not None else None
+
+
+def office_json(figures: OfficeFigures, now: datetime) -> dict[str, Any]:
+    """One office as `GET /api/v1/city/offices` gives it (DESIGN.md "The city")."""
+    office = figures.office
+    return {
+        "id": office.id,
+        "name": office.name,
+        "last_event_id": office.last_event_id,
+        "last_seen": office.last_seen.isoformat() if office.last_seen else None,
+        "stale": figures.stale,
+        "conflict": (
+            {"log_id": office.conflict_log_id, "at": office.conflict_at.isoformat()}
+            if office.conflict_log_id and office.conflict_at
+            else None
+        ),
+        "clock_skew_s": round(office.clock_skew_s, 1) if office.clock_skew_s is not None else None,
+        "utc_offset_s": office.utc_offset_s,
+        "day": figures.today.isoformat(),
+        "today": {
+            "issued": figures.issued,
+            "served": figures.served,
+            "waiting": figures.waiting,
+            "no_show": figures.no_show,
+        },
+        "wait_s": {
+            "mean": figures.wait_mean,
+            "median": figures.wait_median,
+            "p90": figures.wait_p90,
+            "max": figures.wait_max,
+        },
+        "longest_wait_s": figures.longest_wait_s(now),
+        "counters_open": figures.counters_open,
+        "within_standard": figures.within_standard,
+        "ikm_month": figures.ikm_month,
+    }

@@ -1,0 +1,369 @@
+"""The central's database: offices, their events exactly once and in order, the projections.
+
+Every method blocks and may be called from any thread (each thread has its own
+connection); the web layer calls them through its executor, never on the event loop.
+
+Ingest (`ingest`) is one transaction per batch with the office's row locked
+(`SELECT … FOR UPDATE`), so two central processes behind one database serialise each
+office's batches: the second sees the first's `last_event_id` and skips the overlap.
+Events go in with COPY; the tickets and counters projections are upserted in the same
+transaction, each row only by a newer event than the one that left it so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import secrets
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import orjson
+import psycopg
+from psycopg.types.json import Jsonb
+
+from central.batch import Batch, TicketState
+from central.errors import IngestConflict, OfficeExists
+from central.schema import migrate
+from server.errors import StorageError
+from server.storage.port import Account
+from server.storage.postgres_accounts import AccountTable
+from server.storage.postgres_schema import connect
+from server.storage.repository import hash_token
+
+log = logging.getLogger(__name__)
+READ_TIMEOUT = "20s"
+OFFICE_COLUMNS = (
+    "id, name, log_id, last_event_id, last_seen, conflict_log_id, conflict_at, utc_offset_s, "
+    "clock_skew_s, targets"
+)
+EVENT_COPY_COLUMNS = (
+    "office, id, v, type, at, at_time, day, ticket, counter, clerk, synthesized, tickets, data"
+)
+UPSERT_TICKET = (
+    "INSERT INTO tickets (office, id, day, number, issued_service, service, priority, status, "
+    "issued_at, called_at, finished_at, counter, requeued, transferred_from, event_id, record) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+    "ON CONFLICT (office, id) DO UPDATE SET day = excluded.day, number = excluded.number, "
+    "issued_service = excluded.issued_service, service = excluded.service, "
+    "priority = excluded.priority, status = excluded.status, issued_at = excluded.issued_at, "
+    "called_at = excluded.called_at, finished_at = excluded.finished_at, "
+    "counter = excluded.counter, requeued = excluded.requeued, "
+    "transferred_from = excluded.transferred_from, event_id = excluded.event_id, "
+    "record = excluded.record WHERE tickets.event_id < excluded.event_id"
+)
+UPSERT_COUNTER = (
+    "INSERT INTO counters (office, number, state, day, event_id) VALUES (%s, %s, %s, %s, %s) "
+    "ON CONFLICT (office, number) DO UPDATE SET state = excluded.state, day = excluded.day, "
+    "event_id = excluded.event_id WHERE counters.event_id < excluded.event_id"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Office:
+    """An office as the central knows it."""
+
+    id: int
+    name: str
+    log_id: str | None
+    last_event_id: int
+    last_seen: datetime | None
+    conflict_log_id: str | None
+    conflict_at: datetime | None
+    utc_offset_s: int | None
+    clock_skew_s: float | None
+    targets: dict[str, int]
+
+    def today(self, now: datetime) -> date:
+        """The office's own date now (from the UTC offset its events carry)."""
+        return (now + timedelta(seconds=self.utc_offset_s or 0)).astimezone(UTC).date()
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """What an accepted batch did: how many events were new, and the newest id held."""
+
+    stored: int
+    last_event_id: int
+
+
+def office_from_row(row: Sequence[Any]) -> Office:
+    return Office(
+        id=int(row[0]), name=str(row[1]), log_id=row[2], last_event_id=int(row[3]),
+        last_seen=row[4], conflict_log_id=row[5], conflict_at=row[6], utc_offset_s=row[7],
+        clock_skew_s=row[8], targets=dict(row[9] or {}),
+    )  # fmt: skip
+
+
+def _json(value: Any) -> str:
+    return orjson.dumps(value).decode("utf-8")
+
+
+class CentralStore:
+    """The city's PostgreSQL database."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._local = threading.local()
+        self._connections: list[psycopg.Connection[Any]] = []
+        self._guard = threading.Lock()
+        self.accounts = AccountTable(self._reading)
+
+    def open(self) -> None:
+        """Connect and migrate (under an advisory lock: several processes may start at once)."""
+        with self._reading("the schema") as connection:
+            migrate(connection)
+
+    def close(self) -> None:
+        with self._guard:
+            for connection in self._connections:
+                with contextlib.suppress(psycopg.Error):
+                    connection.close()
+            self._connections.clear()
+
+    @contextlib.contextmanager
+    def _reading(self, what: str) -> Iterator[psycopg.Connection[Any]]:
+        """This thread's own connection; a PostgreSQL error becomes a StorageError."""
+        connection: psycopg.Connection[Any] | None = getattr(self._local, "connection", None)
+        if connection is None or connection.closed or connection.broken:
+            connection = connect(self.url, statement_timeout=READ_TIMEOUT)
+            self._local.connection = connection
+            with self._guard:
+                self._connections.append(connection)
+        try:
+            yield connection
+        except psycopg.Error as exc:
+            if connection.broken:
+                self._local.connection = None
+            detail = " ".join(str(exc).split())
+            raise StorageError(f"cannot read {what}: {detail}".strip()) from exc
+
+    # ------------------------------------------------------------ offices and tokens
+
+    def add_office(self, name: str, now: datetime) -> tuple[Office, str]:
+        """A new office and its token's secret (shown once, only its hash is kept)."""
+        secret = f"city_{secrets.token_urlsafe(24)}"
+        try:
+            with self._reading("the offices") as connection:
+                row = connection.execute(
+                    "INSERT INTO offices (name, token_hash, created_at) VALUES (%s, %s, %s) "
+                    f"RETURNING {OFFICE_COLUMNS}",
+                    (name, hash_token(secret), now),
+                ).fetchone()
+        except StorageError as exc:
+            if isinstance(exc.__cause__, psycopg.errors.UniqueViolation):
+                raise OfficeExists(f"Kantor bernama {name!r} sudah ada.") from exc
+            raise
+        assert row is not None
+        return office_from_row(row), secret
+
+    def offices(self) -> list[Office]:
+        with self._reading("the offices") as connection:
+            rows = connection.execute(
+                f"SELECT {OFFICE_COLUMNS} FROM offices ORDER BY lower(name), id"
+            ).fetchall()
+        return [office_from_row(row) for row in rows]
+
+    def office(self, office_id: int) -> Office | None:
+        with self._reading("the offices") as connection:
+            row = connection.execute(
+                f"SELECT {OFFICE_COLUMNS} FROM offices WHERE id = %s", (office_id,)
+            ).fetchone()
+        return office_from_row(row) if row is not None else None
+
+    def office_for_token(self, secret: str) -> Office | None:
+        with self._reading("the offices") as connection:
+            row = connection.execute(
+                f"SELECT {OFFICE_COLUMNS} FROM offices WHERE token_hash = %s",
+                (hash_token(secret),),
+            ).fetchone()
+        return office_from_row(row) if row is not None else None
+
+    def create_token(self, name: str, now: datetime) -> str:
+        """A read token for the city API (shown once)."""
+        secret = f"city_{secrets.token_urlsafe(24)}"
+        with self._reading("the tokens") as connection:
+            connection.execute(
+                "INSERT INTO tokens (name, token_hash, created_at) VALUES (%s, %s, %s)",
+                (name, hash_token(secret), now.isoformat()),
+            )
+        return secret
+
+    def reader_for_token(self, secret: str) -> str | None:
+        """The name of the active read token with this secret, or None."""
+        with self._reading("the tokens") as connection:
+            row = connection.execute(
+                "SELECT name FROM tokens WHERE token_hash = %s AND revoked_at IS NULL",
+                (hash_token(secret),),
+            ).fetchone()
+        return str(row[0]) if row is not None else None
+
+    # ------------------------------------------------------------ accounts (for sessions)
+
+    def accounts_version(self) -> int:
+        return self.accounts.version()
+
+    def list_accounts(self) -> list[Account]:
+        return self.accounts.all()
+
+    def account_credentials(self, name: str) -> tuple[Account, str] | None:
+        return self.accounts.credentials(name)
+
+    # ------------------------------------------------------------ ingest
+
+    def heard_from(self, office_id: int, now: datetime, office_clock: datetime | None) -> Office:
+        """The office asked (GET ingest): it is alive; its clock's skew is noted."""
+        skew = (office_clock - now).total_seconds() if office_clock is not None else None
+        with self._reading("the offices") as connection:
+            row = connection.execute(
+                "UPDATE offices SET last_seen = %s, clock_skew_s = COALESCE(%s, clock_skew_s) "
+                f"WHERE id = %s RETURNING {OFFICE_COLUMNS}",
+                (now, skew, office_id),
+            ).fetchone()
+        if row is None:
+            raise StorageError("the office was removed")
+        return office_from_row(row)
+
+    def ingest(
+        self, office_id: int, batch: Batch, now: datetime, office_clock: datetime | None = None
+    ) -> Stored:
+        """Store the batch's new events once, in order, or raise `IngestConflict` (409)."""
+        skew = (office_clock - now).total_seconds() if office_clock is not None else None
+        conflict: IngestConflict | None = None
+        with self._reading("the record") as connection, connection.transaction():
+            row = connection.execute(
+                "SELECT log_id, last_event_id FROM offices WHERE id = %s FOR UPDATE",
+                (office_id,),
+            ).fetchone()
+            if row is None:
+                raise StorageError("the office was removed")
+            held_log, held_last = row[0], int(row[1])
+            connection.execute(
+                "UPDATE offices SET last_seen = %s, clock_skew_s = COALESCE(%s, clock_skew_s) "
+                "WHERE id = %s",
+                (now, skew, office_id),
+            )
+            if held_log is not None and held_log != batch.log_id:
+                # kept (the transaction commits), so the dashboard shows it; nothing else is
+                connection.execute(
+                    "UPDATE offices SET conflict_log_id = %s, conflict_at = %s WHERE id = %s",
+                    (batch.log_id, now, office_id),
+                )
+                conflict = IngestConflict(
+                    "log_mismatch",
+                    "Catatan kantor ini berbeda dari yang disimpan pusat (kantor dipasang "
+                    "ulang?): kiriman ditolak.",
+                    log_id=held_log, last_event_id=held_last,
+                )  # fmt: skip
+            elif batch.events and batch.events[0].id > held_last + 1:
+                conflict = IngestConflict(
+                    "gap",
+                    f"Pusat menyimpan sampai kejadian {held_last}; kiriman harus mulai dari "
+                    f"{held_last + 1}, bukan {batch.events[0].id}.",
+                    log_id=held_log or batch.log_id, last_event_id=held_last,
+                )  # fmt: skip
+            else:
+                fresh = [event for event in batch.events if event.id > held_last]
+                if fresh:
+                    self._store_events(connection, office_id, fresh)
+                last = fresh[-1].id if fresh else held_last
+                offset = fresh[-1].at.utcoffset() if fresh else None
+                connection.execute(
+                    "UPDATE offices SET log_id = %s, last_event_id = %s, "
+                    "utc_offset_s = COALESCE(%s, utc_offset_s), "
+                    "targets = CASE WHEN %s THEN %s ELSE targets END WHERE id = %s",
+                    (
+                        batch.log_id, last,
+                        int(offset.total_seconds()) if offset is not None else None,
+                        bool(batch.targets), Jsonb(batch.targets), office_id,
+                    ),
+                )  # fmt: skip
+                return Stored(len(fresh), last)
+        assert conflict is not None
+        raise conflict
+
+    def _store_events(
+        self, connection: psycopg.Connection[Any], office_id: int, events: Sequence[Any]
+    ) -> None:
+        latest: dict[int, TicketState] = {}
+        counters: dict[int, tuple[str, date, int]] = {}
+        with connection.cursor() as cursor:
+            with cursor.copy(f"COPY events ({EVENT_COPY_COLUMNS}) FROM STDIN") as copy:
+                for event in events:
+                    copy.write_row(
+                        (
+                            office_id, event.id, event.v, event.type, event.at_text, event.at,
+                            event.day, event.ticket, event.counter, event.clerk,
+                            event.synthesized, _json(event.tickets), _json(event.data),
+                        )
+                    )  # fmt: skip
+                    for state in event.ticket_states:
+                        latest[state.id] = state
+                    for counter in _counters_of(event.data):
+                        counters[counter[0]] = (counter[1], event.day, event.id)
+            if latest:
+                cursor.executemany(
+                    UPSERT_TICKET,
+                    [
+                        (
+                            office_id, state.id, state.day, state.number, state.issued_service,
+                            state.service, state.priority, state.status, state.issued_at,
+                            state.called_at, state.finished_at, state.counter, state.requeued,
+                            state.transferred_from, state.event_id, Jsonb(state.record),
+                        )
+                        for state in latest.values()
+                    ],
+                )  # fmt: skip
+            if counters:
+                cursor.executemany(
+                    UPSERT_COUNTER,
+                    [
+                        (office_id, number, state, day, event_id)
+                        for number, (state, day, event_id) in counters.items()
+                    ],
+                )
+
+    # ------------------------------------------------------------ reading the copy
+
+    def events_of(self, office_id: int, after: int, limit: int) -> list[dict[str, Any]]:
+        """An office's events as it sent them (the shape of its own `GET /api/v1/log`)."""
+        with self._reading("the record") as connection:
+            rows = connection.execute(
+                "SELECT e.id, e.v, e.type, e.at, e.day, o.name, e.ticket, e.tickets, e.counter, "
+                "e.clerk, e.data, e.synthesized FROM events e JOIN offices o ON o.id = e.office "
+                "WHERE e.office = %s AND e.id > %s ORDER BY e.id LIMIT %s",
+                (office_id, after, limit),
+            ).fetchall()
+        events = []
+        for row in rows:
+            event: dict[str, Any] = {
+                "id": row[0], "v": row[1], "type": row[2], "at": row[3],
+                "day": row[4].isoformat(), "office": row[5], "ticket": row[6],
+                "tickets": row[7], "counter": row[8], "clerk": row[9], "data": row[10],
+            }  # fmt: skip
+            if row[11]:
+                event["synthesized"] = True
+            events.append(event)
+        return events
+
+    def reading(self, what: str) -> contextlib.AbstractContextManager[psycopg.Connection[Any]]:
+        """This thread's connection, for the dashboard's and reports' queries."""
+        return self._reading(what)
+
+
+def _counters_of(data: dict[str, Any]) -> Iterator[tuple[int, str]]:
+    """(number, state) of each loket an event's data carries; odd entries are skipped."""
+    entries = data.get("counters")
+    if not isinstance(entries, list):
+        return
+    for entry in entries:
+        if not isinstance(entry, dict):
+            continue
+        number, state = entry.get("number"), entry.get("state")
+        if not isinstance(number, int) or isinstance(number, bool) or not isinstance(state, str):
+            continue
+        if 0 <= number < 2**31 and len(state) <= 32:
+            yield number, state

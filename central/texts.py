@@ -1,0 +1,94 @@
+"""The words of the city dashboard, Indonesian first, English a switch away."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from server.web.phone_text import Language
+
+TEXTS: dict[Language, dict[str, str]] = {
+    Language.INDONESIAN: {
+        "title": "Antrian Kota",
+        "heading": "Semua kantor hari ini",
+        "sign_in": "Masuk",
+        "sign_in_title": "Masuk ke dasbor kota",
+        "sign_out": "Keluar",
+        "name": "Nama",
+        "password": "Kata sandi",
+        "wrong": "Nama atau kata sandi salah.",
+        "too_many": "Terlalu banyak percobaan. Coba lagi dalam {minutes} menit.",
+        "forbidden": "Akun ini tidak boleh membuka dasbor kota.",
+        "csrf": "Formulir kedaluwarsa. Muat ulang halaman lalu coba lagi.",
+        "switch": "English",
+        "signed_in_as": "Masuk sebagai",
+        "office": "Kantor",
+        "waiting": "Menunggu",
+        "longest_wait": "Tunggu terlama",
+        "counters_open": "Loket buka",
+        "issued": "Diambil",
+        "served": "Dilayani",
+        "mean_wait": "Rata-rata tunggu",
+        "within_standard": "Sesuai standar",
+        "ikm_month": "IKM bulan ini",
+        "last_seen": "Koneksi",
+        "seen_at": "terakhir terhubung {time}",
+        "never_seen": "belum pernah terhubung",
+        "live": "terhubung",
+        "stale": "tidak terhubung",
+        "conflict": "konflik: kantor dipasang ulang",
+        "clock_skew": "jam kantor selisih {minutes} menit",
+        "none": "—",
+        "minutes": "{value} mnt",
+        "no_offices": "Belum ada kantor. Tambahkan dengan: antrian-central office add NAMA",
+        "total": "Kota",
+        "updated": "Diperbarui {time}",
+    },
+    Language.ENGLISH: {
+        "title": "City queues",
+        "heading": "Every office today",
+        "sign_in": "Sign in",
+        "sign_in_title": "Sign in to the city dashboard",
+        "sign_out": "Sign out",
+        "name": "Name",
+        "password": "Password",
+        "wrong": "Wrong name or password.",
+        "too_many": "Too many attempts. Try again in {minutes} minutes.",
+        "forbidden": "This account may not open the city dashboard.",
+        "csrf": "The form expired. Reload the page and try again.",
+        "switch": "Bahasa Indonesia",
+        "signed_in_as": "Signed in as",
+        "office": "Office",
+        "waiting": "Waiting",
+        "longest_wait": "Longest wait",
+        "counters_open": "Lokets open",
+        "issued": "Issued",
+        "served": "Served",
+        "mean_wait": "Mean wait",
+        "within_standard": "Within standard",
+        "ikm_month": "IKM this month",
+        "last_seen": "Link",
+        "seen_at": "last connected {time}",
+        "never_seen": "never connected",
+        "live": "connected",
+        "stale": "not connected",
+        "conflict": "conflict: office re-installed",
+        "clock_skew": "office clock off by {minutes} min",
+        "none": "—",
+        "minutes": "{value} min",
+        "no_offices": "No office yet. Add one with: antrian-central office add NAME",
+        "total": "City",
+        "updated": "Updated {time}",
+    },
+}
+
+
+def clock_text(moment: datetime, utc_offset_s: int | None) -> str:
+    """`14.02`, in the office's own time (Indonesian writes hours and minutes with a dot)."""
+    zone = timezone(timedelta(seconds=utc_offset_s or 0))
+    return moment.astimezone(zone).strftime("%H.%M")
+
+
+def minutes_text(seconds: float | None, language: Language) -> str:
+    if seconds is None:
+        return TEXTS[language]["none"]
+    return TEXTS[language]["minutes"].format(value=round(seconds / 60))

@@ -1,0 +1,380 @@
+"""The central's HTTP face: the ingest API for offices, the city API, the city dashboard.
+
+Handlers parse, call one store function in the executor (never on the event loop) and
+serialise. Offices authenticate with the token `office add` printed; the city API takes a
+read token (`token create`) or a signed-in supervisor/admin session (the same sessions,
+CSRF protection and sign-in limits as the office's /admin, `server.web.sessions`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+
+from central.batch import parse_batch
+from central.errors import BadBatch, IngestConflict
+from central.overview import city_overview, office_json
+from central.store import CentralStore, Office
+from central.texts import TEXTS, clock_text, minutes_text
+from server.accounts import Accounts, Refusal
+from server.auth import bearer
+from server.storage.port import Account, AccountRole
+from server.web import sessions as session_module
+from server.web.decode import BadJson, decode_json
+from server.web.errors import ApiFailure, error_middleware
+from server.web.json import dumps
+from server.web.pages import STATIC_DIR, STATIC_KEY, load_static, static_file
+from server.web.phone_text import Language
+from server.web.sessions import (
+    SESSIONS_KEY,
+    Session,
+    clear_cookie,
+    current_session,
+    may,
+    set_cookie,
+)
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+PACKAGE_DIR = Path(__file__).parent
+API = "/api/v1"
+MAX_BODY_BYTES = 16 * 1024 * 1024  # 1,000 events of a busy office, with room
+STORE_KEY = web.AppKey("central_store", CentralStore)
+EXECUTOR_KEY = web.AppKey("central_executor", ThreadPoolExecutor)
+CLOCK_KEY: web.AppKey[Callable[[], datetime]] = web.AppKey("central_clock")
+LANGUAGE_COOKIE = "antrian_lang"
+LOG_LIMIT_MAX = 10_000
+POLL_MS = 5000
+PAGE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def json_response(body: Any, status: int = 200) -> web.Response:
+    return web.Response(
+        text=dumps(body), status=status, content_type="application/json", headers=NO_STORE
+    )
+
+
+async def off_loop(request: web.Request, function: Callable[..., T], *arguments: Any) -> T:
+    """Run a blocking store call in the central's executor."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(request.app[EXECUTOR_KEY], function, *arguments)
+
+
+def now_of(request: web.Request) -> datetime:
+    return request.app[CLOCK_KEY]()
+
+
+# ------------------------------------------------------------------ who asks
+
+
+async def office_of(request: web.Request) -> Office:
+    """The office whose token the request carries, else 401."""
+    secret = bearer(request)
+    if not secret or len(secret) > 128:
+        raise ApiFailure(401, "unauthorized", "Perlu token kantor: Authorization: Bearer <token>.")
+    office = await off_loop(request, request.app[STORE_KEY].office_for_token, secret)
+    if office is None:
+        raise ApiFailure(401, "unauthorized", "Token kantor tidak dikenal.")
+    return office
+
+
+async def reader_of(request: web.Request) -> str:
+    """A read token's name or a signed-in supervisor's; else 401/403."""
+    secret = bearer(request)
+    if secret:
+        name = None
+        if len(secret) <= 128:
+            name = await off_loop(request, request.app[STORE_KEY].reader_for_token, secret)
+        if name is None:
+            raise ApiFailure(401, "unauthorized", "Token tidak dikenal atau sudah dicabut.")
+        return f"token {name}"
+    session = current_session(request)
+    account = session.account if session is not None else None
+    if account is None:
+        raise ApiFailure(401, "unauthorized", "Masuk di / atau kirim token baca kota.")
+    if not may(account, AccountRole.SUPERVISOR):
+        raise ApiFailure(403, "forbidden", "Akun ini tidak boleh membaca data kota.")
+    return account.name
+
+
+def office_clock(request: web.Request) -> datetime | None:
+    """The office's clock from its request's `Date` header (for the skew shown)."""
+    header = request.headers.get("Date")
+    if not header or len(header) > 64:
+        return None
+    try:
+        moment = parsedate_to_datetime(header)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+# ------------------------------------------------------------------ ingest
+
+
+async def health(request: web.Request) -> web.Response:
+    return json_response({"status": "ok", "service": "antrian-central"})
+
+
+async def ingest_state(request: web.Request) -> web.Response:
+    office = await office_of(request)
+    office = await off_loop(
+        request, request.app[STORE_KEY].heard_from, office.id, now_of(request),
+        office_clock(request),
+    )  # fmt: skip
+    return json_response({"log_id": office.log_id, "last_event_id": office.last_event_id})
+
+
+async def ingest(request: web.Request) -> web.Response:
+    office = await office_of(request)
+    try:
+        body = decode_json(await request.read())
+        batch = parse_batch(body)
+    except BadJson as exc:
+        raise ApiFailure(400, "bad_json", f"Isi permintaan bukan JSON yang sah: {exc}") from exc
+    except BadBatch as exc:
+        raise ApiFailure(400, "bad_request", str(exc), path=exc.path) from exc
+    try:
+        stored = await off_loop(
+            request, request.app[STORE_KEY].ingest, office.id, batch, now_of(request),
+            office_clock(request),
+        )  # fmt: skip
+    except IngestConflict as exc:
+        raise ApiFailure(409, exc.code, str(exc), **exc.held) from exc
+    return json_response(
+        {"log_id": batch.log_id, "last_event_id": stored.last_event_id, "stored": stored.stored}
+    )
+
+
+# ------------------------------------------------------------------ the city API
+
+
+async def offices_api(request: web.Request) -> web.Response:
+    await reader_of(request)
+    now = now_of(request)
+    figures = await off_loop(request, city_overview, request.app[STORE_KEY], now)
+    return json_response({"offices": [office_json(item, now) for item in figures]})
+
+
+def _query_int(request: web.Request, name: str, default: int, maximum: int, minimum: int) -> int:
+    text = request.query.get(name)
+    if text is None:
+        return default
+    if not (text.isascii() and text.isdigit()) or len(text) > 16:
+        raise ApiFailure(400, "bad_request", f"'{name}' harus bilangan bulat.")
+    value = int(text)
+    if not minimum <= value <= maximum:
+        raise ApiFailure(400, "bad_request", f"'{name}' harus dari {minimum} sampai {maximum}.")
+    return value
+
+
+async def office_log(request: web.Request) -> web.Response:
+    """An office's events as the central holds them (the shape of the office's own /log)."""
+    await reader_of(request)
+    text = request.match_info["office_id"]
+    if not (text.isascii() and text.isdigit()) or len(text) > 16:
+        raise ApiFailure(404, "unknown_office", "Kantor tidak dikenal.")
+    store = request.app[STORE_KEY]
+    office = await off_loop(request, store.office, int(text))
+    if office is None:
+        raise ApiFailure(404, "unknown_office", "Kantor tidak dikenal.")
+    after = _query_int(request, "after", 0, 10**15, 0)
+    limit = _query_int(request, "limit", 1000, LOG_LIMIT_MAX, 1)
+    events = await off_loop(request, store.events_of, office.id, after, limit)
+    return json_response(
+        {
+            "log_id": office.log_id,
+            "events": events,
+            "last_id": events[-1]["id"] if events else after,
+            "head_id": office.last_event_id,
+        }
+    )
+
+
+# ------------------------------------------------------------------ pages
+
+
+def language_of(request: web.Request) -> Language:
+    if "lang" in request.query:
+        return Language.from_query(request.query.get("lang"))
+    return Language.from_query(request.cookies.get(LANGUAGE_COOKIE))
+
+
+def render(
+    request: web.Request,
+    template: str,
+    context: dict[str, Any],
+    status: int = 200,
+    session: Session | None = None,
+) -> web.Response:
+    language = language_of(request)
+    session = session or current_session(request)
+    full = {
+        "lang": str(language),
+        "t": TEXTS[language],
+        "csrf": session.csrf if session is not None else "",
+        "account": session.account if session is not None else None,
+        **context,
+    }
+    response = aiohttp_jinja2.render_template(template, request, full, status=status)
+    response.headers["Content-Security-Policy"] = PAGE_CSP
+    response.headers.update(NO_STORE)
+    if "lang" in request.query:
+        response.set_cookie(LANGUAGE_COOKIE, str(language), path="/", samesite="Strict")
+    return response
+
+
+def redirect(location: str) -> web.Response:
+    return web.Response(status=303, headers={"Location": location, **NO_STORE})
+
+
+def csrf_refused(request: web.Request) -> web.Response:
+    return render(request, "message.html", {"kind": "csrf"}, status=403)
+
+
+def row_view(item: dict[str, Any], office: Office, language: Language) -> dict[str, Any]:
+    """What the dashboard's row shows (the same words the script writes when it refreshes)."""
+    texts = TEXTS[language]
+    if item["last_seen"] is None:
+        link = texts["never_seen"]
+    else:
+        seen = datetime.fromisoformat(item["last_seen"])
+        link = texts["seen_at"].format(time=clock_text(seen, office.utc_offset_s))
+        if not item["stale"]:
+            link = texts["live"]
+    share = item["within_standard"]
+    skew = item["clock_skew_s"]
+    return {
+        **item,
+        "link_text": link,
+        "longest_wait_text": minutes_text(item["longest_wait_s"], language),
+        "mean_wait_text": minutes_text(item["wait_s"]["mean"], language),
+        "within_text": f"{round(share * 100)}%" if share is not None else texts["none"],
+        "ikm_text": f"{item['ikm_month']:.2f}" if item["ikm_month"] is not None else texts["none"],
+        "skew_text": (
+            texts["clock_skew"].format(minutes=round(abs(skew) / 60))
+            if skew is not None and abs(skew) > 300
+            else None
+        ),
+    }
+
+
+async def dashboard_page(request: web.Request) -> web.Response:
+    session = current_session(request)
+    account: Account | None = session.account if session is not None else None
+    if account is None:
+        return redirect("/login")
+    language = language_of(request)
+    if not may(account, AccountRole.SUPERVISOR):
+        return render(request, "message.html", {"kind": "forbidden"}, status=403)
+    now = now_of(request)
+    figures = await off_loop(request, city_overview, request.app[STORE_KEY], now)
+    rows = [row_view(office_json(item, now), item.office, language) for item in figures]
+    return render(
+        request, "dashboard.html",
+        {"rows": rows, "poll_ms": POLL_MS, "updated": clock_text(now, 7 * 3600)},
+    )  # fmt: skip
+
+
+async def login_page(request: web.Request) -> web.Response:
+    session = current_session(request)
+    if session is not None and session.account is not None:
+        return redirect("/")
+    fresh = session is None
+    if session is None:
+        session = request.app[SESSIONS_KEY].new()
+    response = render(request, "login.html", {"error": None, "name": ""}, session=session)
+    if fresh:
+        set_cookie(request, response, session)
+    return response
+
+
+async def login(request: web.Request) -> web.Response:
+    session = current_session(request)
+    if session is None:
+        return csrf_refused(request)
+    form = await request.post()
+    name = str(form.get("name") or "")[:200]
+    password = str(form.get("password") or "")[:300]
+    accounts = request.app[session_module.ACCOUNTS_KEY]
+    address = request.remote or "?"
+    answer = await off_loop(request, accounts.sign_in, name, password, address)
+    texts = TEXTS[language_of(request)]
+    if answer.account is None or not may(answer.account, AccountRole.SUPERVISOR):
+        if answer.refusal is Refusal.TOO_MANY:
+            error = texts["too_many"].format(minutes=max(1, round(answer.wait_s / 60)))
+        elif answer.refusal is Refusal.CLERK:
+            error = texts["forbidden"]
+        else:
+            error = texts["wrong"]
+        return render(request, "login.html", {"error": error, "name": name}, status=401)
+    request.app[SESSIONS_KEY].end(session)
+    fresh = request.app[SESSIONS_KEY].new(answer.account)
+    response = redirect("/")
+    set_cookie(request, response, fresh)
+    return response
+
+
+async def logout(request: web.Request) -> web.Response:
+    session = current_session(request)
+    if session is not None:
+        request.app[SESSIONS_KEY].end(session)
+    response = redirect("/login")
+    clear_cookie(request, response)
+    return response
+
+
+async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+
+
+def create_app(
+    store: CentralStore,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    workers: int = 8,
+) -> web.Application:
+    app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[error_middleware])
+    app[STORE_KEY] = store
+    app[CLOCK_KEY] = clock
+    executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="central-db")
+    app[EXECUTOR_KEY] = executor
+    session_module.install(app, Accounts(store), csrf_refused)
+    app[STATIC_KEY] = {**load_static(STATIC_DIR), **load_static(PACKAGE_DIR / "static")}
+    environment = aiohttp_jinja2.setup(
+        app, loader=jinja2.FileSystemLoader(PACKAGE_DIR / "templates"), autoescape=True,
+        trim_blocks=True, lstrip_blocks=True,
+    )  # fmt: skip
+    files = app[STATIC_KEY]
+    environment.globals["static"] = lambda name: f"/static/{name}?v={files[name].version}"
+    app.on_response_prepare.append(_security_headers)
+
+    async def stop_executor(app: web.Application) -> None:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+    app.on_cleanup.append(stop_executor)
+    app.router.add_get(f"{API}/health", health)
+    app.router.add_get(f"{API}/city/ingest", ingest_state)
+    app.router.add_post(f"{API}/city/ingest", ingest)
+    app.router.add_get(f"{API}/city/offices", offices_api)
+    app.router.add_get(f"{API}/city/offices/{{office_id}}/log", office_log)
+    app.router.add_get("/", dashboard_page)
+    app.router.add_get("/login", login_page)
+    app.router.add_post("/login", login)
+    app.router.add_post("/logout", logout)
+    app.router.add_get("/static/{name}", static_file)
+    return app
