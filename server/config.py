@@ -42,6 +42,7 @@ __all__ = [
     "DEFAULT_PRIORITY_GROUPS",
     "WEEKDAYS",
     "Break",
+    "CitySettings",
     "Config",
     "CounterConfig",
     "Holiday",
@@ -90,11 +91,21 @@ class SurveySettings:
 
 
 @dataclass(frozen=True, slots=True)
+class CitySettings:
+    """Where the office pushes its record ([city]); `url` None: it pushes nowhere."""
+
+    url: str | None = None
+    token: str = ""
+    ca_file: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Config(OfficeSettings):
     """The whole server configuration: the office settings and where the server runs."""
 
     server: ServerSettings = field(default_factory=ServerSettings)
     survey: SurveySettings = field(default_factory=SurveySettings)
+    city: CitySettings = field(default_factory=CitySettings)
 
 
 def default_data_dir() -> Path:
@@ -178,8 +189,14 @@ def parse_config(
         language,
     )
     server = _parse_server(document, environ, language)
+    city = _parse_city(document, environ, language)
     fields = {name: getattr(office, name) for name in OfficeSettings.__dataclass_fields__}
-    return Config(**fields, server=server, survey=_parse_survey(document, language))
+    return Config(
+        **fields,
+        server=server,
+        survey=_parse_survey(document, language),
+        city=city,
+    )
 
 
 def _parse_survey(document: Mapping[str, Any], language: str) -> SurveySettings:
@@ -451,6 +468,32 @@ def _parse_server(
         public_port=section.public_port,
         max_connections_per_address=section.max_connections_per_address,
     )
+
+
+def _parse_city(
+    document: Mapping[str, Any], environ: Mapping[str, str], language: str
+) -> CitySettings:
+    table = document.get("city", {})
+    merged = dict(table) if isinstance(table, Mapping) else table
+    if isinstance(merged, dict):
+        for key in ("url", "token", "ca_file"):  # ANTRIAN_CITY_<KEY>
+            value = environ.get(f"ANTRIAN_CITY_{key.upper()}")
+            if value:
+                merged[key] = value
+    whole = {**document, "city": merged}
+    section: schema.CitySection = decode(merged, schema.CitySection, ("city",), whole, language)
+    if not section.url:
+        return CitySettings()
+    url = section.url.strip().rstrip("/")
+    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", url):
+        fail(whole, ("city",), language, "city.url", key_path=("city", "url"), value=section.url)
+    if not section.token.strip():
+        fail(whole, ("city",), language, "city.token", key_path=("city", "token"))
+    ca_file = Path(section.ca_file).expanduser() if section.ca_file else None
+    if ca_file is not None and not ca_file.is_file():
+        fail(whole, ("city",), language, "city.ca_file", key_path=("city", "ca_file"),
+             value=str(ca_file))  # fmt: skip
+    return CitySettings(url=url, token=section.token.strip(), ca_file=ca_file)
 
 
 def config_path(explicit: str | None, environ: Mapping[str, str] | None = None) -> Path | None:

@@ -21,6 +21,7 @@ from typing import Any
 from aiohttp.log import access_logger as web_logger
 
 from server import __version__
+from server.city import CITY_KEY, CityForwarder
 from server.config import Config, ServerSettings, config_path, configured_language, load_config
 from server.config_texts import say
 from server.discovery import Advertiser
@@ -141,8 +142,13 @@ async def serve(config: Config, port_file: Path | None = None, access_log: bool 
     # out of the collector's full passes, which otherwise walk it at every one
     gc.collect()
     gc.freeze()
+    app = create_app(office)
+    forwarder: CityForwarder | None = None
+    if config.city.url is not None:
+        forwarder = CityForwarder(office, config.city)
+        app[CITY_KEY] = forwarder
     runner = GuardedRunner(
-        create_app(office),
+        app,
         shutdown_timeout=SHUTDOWN_TIMEOUT_S,
         access_log=web_logger if access_log else None,
         access_log_class=RedactingAccessLogger,
@@ -174,6 +180,9 @@ async def serve(config: Config, port_file: Path | None = None, access_log: bool 
         advert.follow(office)  # a standby must not be found; one that takes over is
         office.role_changed.append(lambda: advert.follow(office))
     ticker = asyncio.create_task(_tick(office))  # a standby's tick does nothing
+    if forwarder is not None:
+        forwarder.follow()  # pushes only while this server is the active one
+        office.role_changed.append(forwarder.follow)
     try:
         await stop.wait()
         log.info("stopping")
@@ -184,6 +193,8 @@ async def serve(config: Config, port_file: Path | None = None, access_log: bool 
         await asyncio.gather(
             advert.stop() if advert is not None else asyncio.sleep(0), runner.cleanup()
         )
+        if forwarder is not None:
+            await forwarder.stop()
         await office.close()
         log.info("stopped in %.0f ms", (loop.time() - started) * 1000)
 

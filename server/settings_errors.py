@@ -41,6 +41,7 @@ _TABLES: dict[tuple[str | int, ...], type[msgspec.Struct]] = {
     ("counters", 0): schema.CounterSection,
     ("server",): schema.ServerSection,
     ("survey",): schema.SurveySection,
+    ("city",): schema.CitySection,
 }
 _TYPE_NAMES = {"int": "type.int", "float": "type.float", "str": "type.str", "bool": "type.bool",
                "array": "type.array", "object": "type.object", "date": "type.date"}  # fmt: skip

@@ -121,6 +121,14 @@ class SurveySection(Section, kw_only=True):
     retention_days: Annotated[int, Meta(ge=1, le=3650)] = 365
 
 
+class CitySection(Section, kw_only=True):
+    """Where the office pushes its record (the city's antrian-central); empty url: nowhere."""
+
+    url: str = ""
+    token: str = ""
+    ca_file: str = ""
+
+
 class OfficeDocument(Section, kw_only=True):
     """The office sections: what the run-time settings API reads and replaces."""
 
@@ -134,7 +142,7 @@ class OfficeDocument(Section, kw_only=True):
 
 
 OFFICE_SECTIONS = tuple(OfficeDocument.__struct_fields__)
-SERVER_SECTIONS = ("server", "survey")
+SERVER_SECTIONS = ("server", "survey", "city")
 # Tables that belong to the other programs sharing the same file; they validate them.
 CLIENT_SECTIONS = ("printer", "kiosk", "counter", "display", "client")
 

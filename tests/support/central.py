@@ -1,0 +1,82 @@
+"""A real antrian-central in-process (aiohttp on 127.0.0.1, port 0) on a fresh PostgreSQL
+database of the session's cluster, with helpers to add offices and read the city API."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import aiohttp
+from aiohttp.test_utils import TestServer
+
+from central.store import CentralStore
+from central.web import create_app
+from tests.support.postgres import Cluster
+
+
+@dataclass
+class RunningCentral:
+    store: CentralStore
+    server: TestServer
+    session: aiohttp.ClientSession
+    reader: str  # a read token for the city API
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.port}"
+
+    async def add_office(self, name: str) -> tuple[int, str]:
+        office, secret = await asyncio.to_thread(self.store.add_office, name, datetime.now(UTC))
+        return office.id, secret
+
+    async def call(
+        self, method: str, path: str, token: str | None = None, body: Any = None,
+        raw: bytes | None = None, headers: dict[str, str] | None = None,
+    ) -> tuple[int, Any]:  # fmt: skip
+        sent = {"Authorization": f"Bearer {token or self.reader}", **(headers or {})}
+        async with self.session.request(
+            method, self.url + path, json=body if raw is None else None, data=raw, headers=sent
+        ) as answer:
+            return answer.status, await answer.json(content_type=None)
+
+    async def offices(self) -> dict[str, dict[str, Any]]:
+        status, body = await self.call("GET", "/api/v1/city/offices")
+        assert status == 200, body
+        return {office["name"]: office for office in body["offices"]}
+
+    async def events(self, office_id: int) -> list[dict[str, Any]]:
+        """Every event the central holds of an office, oldest first."""
+        found: list[dict[str, Any]] = []
+        while True:
+            after = found[-1]["id"] if found else 0
+            status, body = await self.call(
+                "GET", f"/api/v1/city/offices/{office_id}/log?after={after}&limit=10000"
+            )
+            assert status == 200, body
+            if not body["events"]:
+                return found
+            found += body["events"]
+
+
+@asynccontextmanager
+async def running_central(
+    cluster: Cluster, clock: Callable[[], datetime] | None = None, port: int = 0
+) -> AsyncIterator[RunningCentral]:
+    url = cluster.create_database()
+    store = CentralStore(url)
+    await asyncio.to_thread(store.open)
+    reader = await asyncio.to_thread(store.create_token, "tests", datetime.now(UTC))
+    app = create_app(store, clock) if clock is not None else create_app(store)
+    server = TestServer(app, host="127.0.0.1", port=port)
+    await server.start_server()
+    session = aiohttp.ClientSession()
+    try:
+        yield RunningCentral(store, server, session, reader)
+    finally:
+        await session.close()
+        await server.close()
+        await asyncio.to_thread(store.close)
