@@ -58,6 +58,7 @@ class IncomingEvent:
     v: int
     type: str
     at_text: str
+    office_name: str | None
     at: datetime
     day: date
     ticket: int | None
@@ -156,6 +157,7 @@ def parse_event(value: object, path: str) -> IncomingEvent:
         raise BadBatch("'synthesized' harus true atau false.", f"{path}.synthesized")
     return IncomingEvent(
         id=event_id, v=version, type=kind or "", at_text=at_text or "", at=at, day=day,
+        office_name=_text(value.get("office"), f"{path}.office"),
         ticket=_optional_whole(value.get("ticket"), f"{path}.ticket"),
         counter=_optional_whole(value.get("counter"), f"{path}.counter"),
         clerk=_text(value.get("clerk"), f"{path}.clerk"), tickets=tickets, data=data,

@@ -2,7 +2,7 @@
 
 - `offices`: one row per office (its token's hash, the record it pushes: `log_id` and the
   newest event id held, when it was last heard of, a refused other record as `conflict_*`).
-- `events`: every office's events as they came, primary key (office, id): a repeat cannot
+- `events`: every office's events as they came (`office_name` the name it sent), primary key (office, id): a repeat cannot
   be stored twice. `at` is the text the office sent (its UTC offset kept), `at_time` the
   same moment as a timestamp for queries.
 - `tickets`: each ticket's latest state (a projection of the events, updated in the same
@@ -44,7 +44,7 @@ def _migrate_1(cursor: psycopg.Cursor[Any]) -> None:
         "CREATE UNIQUE INDEX offices_name ON offices (lower(name))",
         "CREATE UNIQUE INDEX offices_token_hash ON offices (token_hash)",
         "CREATE TABLE events (office bigint NOT NULL REFERENCES offices (id), id bigint NOT NULL, "
-        "v integer NOT NULL, type text NOT NULL, at text NOT NULL, "
+        "v integer NOT NULL, type text NOT NULL, at text NOT NULL, office_name text, "
         "at_time timestamptz NOT NULL, day date NOT NULL, ticket bigint, counter integer, "
         "clerk text, synthesized boolean NOT NULL DEFAULT false, tickets jsonb NOT NULL, "
         "data jsonb NOT NULL, PRIMARY KEY (office, id))",

@@ -40,9 +40,7 @@ OFFICE_COLUMNS = (
     "id, name, log_id, last_event_id, last_seen, conflict_log_id, conflict_at, utc_offset_s, "
     "clock_skew_s, targets"
 )
-EVENT_COPY_COLUMNS = (
-    "office, id, v, type, at, at_time, day, ticket, counter, clerk, synthesized, tickets, data"
-)
+EVENT_COPY_COLUMNS = "office, id, v, type, at, office_name, at_time, day, ticket, counter, clerk, synthesized, tickets, data"
 UPSERT_TICKET = (
     "INSERT INTO tickets (office, id, day, number, issued_service, service, priority, status, "
     "issued_at, called_at, finished_at, counter, requeued, transferred_from, event_id, record) "
@@ -214,14 +212,25 @@ class CentralStore:
 
     # ------------------------------------------------------------ ingest
 
-    def heard_from(self, office_id: int, now: datetime, office_clock: datetime | None) -> Office:
-        """The office asked (GET ingest): it is alive; its clock's skew is noted."""
+    def heard_from(
+        self,
+        office_id: int,
+        now: datetime,
+        office_clock: datetime | None,
+        log_id: str | None = None,
+    ) -> Office:
+        """The office asked (GET ingest): it is alive, its clock's skew is noted, and a
+        record other than the one held (`log_id`) is recorded as a conflict."""
         skew = (office_clock - now).total_seconds() if office_clock is not None else None
         with self._reading("the offices") as connection:
             row = connection.execute(
-                "UPDATE offices SET last_seen = %s, clock_skew_s = COALESCE(%s, clock_skew_s) "
+                "UPDATE offices SET last_seen = %s, clock_skew_s = COALESCE(%s, clock_skew_s), "
+                "conflict_log_id = CASE WHEN log_id IS NOT NULL AND %s::text IS NOT NULL "
+                "AND log_id <> %s::text THEN %s::text ELSE conflict_log_id END, "
+                "conflict_at = CASE WHEN log_id IS NOT NULL AND %s::text IS NOT NULL "
+                "AND log_id <> %s::text THEN %s ELSE conflict_at END "
                 f"WHERE id = %s RETURNING {OFFICE_COLUMNS}",
-                (now, skew, office_id),
+                (now, skew, log_id, log_id, log_id, log_id, log_id, now, office_id),
             ).fetchone()
         if row is None:
             raise StorageError("the office was removed")
@@ -295,7 +304,7 @@ class CentralStore:
                 for event in events:
                     copy.write_row(
                         (
-                            office_id, event.id, event.v, event.type, event.at_text, event.at,
+                            office_id, event.id, event.v, event.type, event.at_text, event.office_name, event.at,
                             event.day, event.ticket, event.counter, event.clerk,
                             event.synthesized, _json(event.tickets), _json(event.data),
                         )
@@ -332,7 +341,7 @@ class CentralStore:
         """An office's events as it sent them (the shape of its own `GET /api/v1/log`)."""
         with self._reading("the record") as connection:
             rows = connection.execute(
-                "SELECT e.id, e.v, e.type, e.at, e.day, o.name, e.ticket, e.tickets, e.counter, "
+                "SELECT e.id, e.v, e.type, e.at, e.day, COALESCE(e.office_name, o.name), e.ticket, e.tickets, e.counter, "
                 "e.clerk, e.data, e.synthesized FROM events e JOIN offices o ON o.id = e.office "
                 "WHERE e.office = %s AND e.id > %s ORDER BY e.id LIMIT %s",
                 (office_id, after, limit),

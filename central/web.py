@@ -21,7 +21,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from central.batch import parse_batch
+from central.batch import parse_batch, parse_log_id
 from central.errors import BadBatch, IngestConflict
 from central.overview import city_overview, office_json
 from central.store import CentralStore, Office
@@ -132,9 +132,15 @@ async def health(request: web.Request) -> web.Response:
 
 async def ingest_state(request: web.Request) -> web.Response:
     office = await office_of(request)
+    log_id = None
+    if "log_id" in request.query:  # the record the office holds: another one is a conflict
+        try:
+            log_id = parse_log_id(request.query["log_id"])
+        except BadBatch as exc:
+            raise ApiFailure(400, "bad_request", str(exc), path=exc.path) from exc
     office = await off_loop(
         request, request.app[STORE_KEY].heard_from, office.id, now_of(request),
-        office_clock(request),
+        office_clock(request), log_id,
     )  # fmt: skip
     return json_response({"log_id": office.log_id, "last_event_id": office.last_event_id})
 

@@ -181,7 +181,7 @@ class CityForwarder:
 
     async def _sync(self, session: aiohttp.ClientSession) -> None:
         """Ask what the central holds, then push everything after it."""
-        answer = await self._call(session, "GET", None)
+        answer = await self._call(session, "GET", None, f"?log_id={self.office.log_id}")
         log_id, held = answer.get("log_id"), answer.get("last_event_id")
         if not isinstance(held, int) or isinstance(held, bool) or held < 0:
             raise ValueError("the central's answer has no last_event_id")
@@ -222,9 +222,13 @@ class CityForwarder:
         }
 
     async def _call(
-        self, session: aiohttp.ClientSession, method: str, body: dict[str, Any] | None
+        self,
+        session: aiohttp.ClientSession,
+        method: str,
+        body: dict[str, Any] | None,
+        query: str = "",
     ) -> dict[str, Any]:
-        url = self.settings.url + INGEST_PATH  # type: ignore[operator]
+        url = f"{self.settings.url}{INGEST_PATH}{query}"
         headers = {"Date": format_datetime(datetime.now(UTC), usegmt=True)}
         async with session.request(method, url, json=body, headers=headers) as response:
             self._note_clock(response.headers.get("Date"))

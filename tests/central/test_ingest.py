@@ -56,7 +56,9 @@ async def test_a_batch_is_stored_once_and_its_repeat_is_a_no_op(central: Running
 async def test_a_gap_is_refused_with_what_the_central_holds(central: RunningCentral) -> None:
     office_id, token = await central.add_office("Kecamatan Karawaci")
     await central.call("POST", INGEST, token, {"log_id": LOG, "events": events(1, 3)})
-    status, body = await central.call("POST", INGEST, token, {"log_id": LOG, "events": events(5, 6)})
+    status, body = await central.call(
+        "POST", INGEST, token, {"log_id": LOG, "events": events(5, 6)}
+    )
     assert status == 409
     assert (body["error"], body["last_event_id"], body["log_id"]) == ("gap", 3, LOG)
     assert "kejadian 3" in body["message"]
@@ -69,7 +71,9 @@ async def test_another_record_of_the_same_office_is_a_visible_conflict(
     office_id, token = await central.add_office("Kecamatan Karawaci")
     await central.call("POST", INGEST, token, {"log_id": LOG, "events": events(1, 3)})
     other = str(uuid.uuid4())
-    status, body = await central.call("POST", INGEST, token, {"log_id": other, "events": events(1, 2)})
+    status, body = await central.call(
+        "POST", INGEST, token, {"log_id": other, "events": events(1, 2)}
+    )
     assert status == 409
     assert (body["error"], body["log_id"], body["last_event_id"]) == ("log_mismatch", LOG, 3)
     assert "dipasang ulang" in body["message"]

@@ -1,0 +1,148 @@
+"""The office's forwarder against a real antrian-central: in order, once, and on after a cut."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import pytest
+
+from server import city
+from server.city import CityForwarder
+from server.config import CitySettings
+from tests.server.conftest import Running, StartOffice
+from tests.support.central import RunningCentral, running_central
+from tests.support.postgres import Cluster
+from tests.support.relay import Relay
+
+
+@pytest.fixture
+async def central(postgres_cluster: Cluster) -> AsyncIterator[RunningCentral]:
+    async with running_central(postgres_cluster) as running:
+        yield running
+
+
+@pytest.fixture(autouse=True)
+def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(city, "POLL_S", 0.05)
+    monkeypatch.setattr(city, "RETRY_FIRST_S", 0.05)
+    monkeypatch.setattr(city, "RETRY_MAX_S", 0.3)
+
+
+@pytest.fixture
+async def forwarders() -> AsyncIterator[Callable[[Running, str, str], CityForwarder]]:
+    started: list[CityForwarder] = []
+
+    def start(office: Running, url: str, token: str) -> CityForwarder:
+        forwarder = CityForwarder(office.office, CitySettings(url=url, token=token))
+        forwarder.start()
+        started.append(forwarder)
+        return forwarder
+
+    yield start
+    for forwarder in started:
+        await forwarder.stop()
+
+
+async def office_log(office: Running) -> list[dict[str, Any]]:
+    async with office.session.get(
+        f"{office.api}/log?after=0&limit=10000", headers=office.auth("admin")
+    ) as answer:
+        assert answer.status == 200
+        return list((await answer.json())["events"])
+
+
+async def until(check: Callable[[], Awaitable[bool]], timeout_s: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not await check():
+        assert time.monotonic() < deadline, "not reached in time"
+        await asyncio.sleep(0.05)
+
+
+async def work(office: Running, tickets: int) -> None:
+    for _ in range(tickets):
+        status, _body = await office.post("/tickets", "kiosk", {"service": "A"})
+        assert status == 201
+
+
+async def test_the_office_record_reaches_the_central_exactly(
+    start_office: StartOffice, central: RunningCentral, forwarders: Any
+) -> None:
+    office = await start_office()
+    office_id, token = await central.add_office("Kecamatan Karawaci")
+    await work(office, 3)
+    assert (await office.post("/counters/1/next", "counter1"))[0] == 200
+    assert (await office.post("/counters/1/done", "counter1"))[0] == 200
+    assert (await office.post("/counters/2/next", "counter2"))[0] == 200
+    forwarder = forwarders(office, central.url, token)
+    expected = await office_log(office)
+
+    async def same() -> bool:
+        return await central.events(office_id) == expected
+
+    await until(same)
+    # what follows is pushed as it happens
+    await work(office, 2)
+    expected = await office_log(office)
+    await until(same)
+    assert forwarder.status.backlog(office.office.last_event_id) == 0
+    assert forwarder.status.error is None
+    figures = (await central.offices())["Kecamatan Karawaci"]
+    # by hand: 5 issued, A001 served, A002 called at loket 2, A003-A005 waiting
+    assert figures["today"] == {"issued": 5, "served": 1, "waiting": 3, "no_show": 0}
+    assert figures["stale"] is False and figures["conflict"] is None
+    assert figures["last_event_id"] == expected[-1]["id"]
+    assert figures["counters_open"] == 2
+    assert figures["ikm_month"] is None
+
+
+async def test_the_office_works_on_while_the_link_is_cut_and_catches_up_in_order(
+    start_office: StartOffice, central: RunningCentral, forwarders: Any
+) -> None:
+    office = await start_office()
+    office_id, token = await central.add_office("Kecamatan Cipondoh")
+    relay = Relay(central.server.port)
+    try:
+        forwarder = forwarders(office, relay.url, token)
+        await work(office, 2)
+
+        async def caught_up() -> bool:
+            return await central.events(office_id) == await office_log(office)
+
+        await until(caught_up)
+        relay.lose_requests = True
+        started = time.monotonic()
+        await work(office, 20)  # every ticket issued at once, the city unreachable
+        assert time.monotonic() - started < 5
+        await until(lambda: asyncio.sleep(0, forwarder.status.error is not None))
+        assert len(await central.events(office_id)) < len(await office_log(office))
+        assert forwarder.status.backlog(office.office.last_event_id)
+        relay.lose_requests = False
+        await until(caught_up)
+        held = await central.events(office_id)
+        assert [event["id"] for event in held] == list(range(1, len(held) + 1))
+        await until(lambda: asyncio.sleep(0, forwarder.status.error is None))
+    finally:
+        relay.close()
+
+
+@pytest.mark.parametrize("database_url", [None])  # two records: two SQLite data dirs
+async def test_a_reinstalled_office_is_refused_and_shown(
+    start_office: StartOffice, central: RunningCentral, forwarders: Any, tmp_path: Any
+) -> None:
+    first = await start_office(data_dir=tmp_path / "first")
+    office_id, token = await central.add_office("Kecamatan Tangerang")
+    forwarder = forwarders(first, central.url, token)
+    await work(first, 1)
+    await until(lambda: asyncio.sleep(0, forwarder.status.backlog(first.office.last_event_id) == 0))
+    await forwarder.stop()
+    second = await start_office(data_dir=tmp_path / "second")  # a new record, the same token
+    again = forwarders(second, central.url, token)
+    await until(lambda: asyncio.sleep(0, again.status.conflict))
+    office = (await central.offices())["Kecamatan Tangerang"]
+    assert office["conflict"]["log_id"] == second.office.log_id
+    assert office["last_event_id"] == first.office.last_event_id
+    # the central keeps the first record only
+    assert await central.events(office_id) == await office_log(first)
