@@ -2,9 +2,9 @@
 
 - `offices`: one row per office (its token's hash, the record it pushes: `log_id` and the
   newest event id held, when it was last heard of, a refused other record as `conflict_*`).
-- `events`: every office's events as they came (`office_name` the name it sent), primary key (office, id): a repeat cannot
-  be stored twice. `at` is the text the office sent (its UTC offset kept), `at_time` the
-  same moment as a timestamp for queries.
+- `events`: every office's events as they came (`office_name`: the name it sent), primary
+  key (office, id): a repeat cannot be stored twice. `at` is the text the office sent (its
+  UTC offset kept), `at_time` the same moment as a timestamp for queries.
 - `tickets`: each ticket's latest state (a projection of the events, updated in the same
   transaction), for the dashboard and reports; `counters` likewise for each loket.
 - `tokens` (read tokens for the city API), `accounts`, `audit` and `meta` as on the office

@@ -40,7 +40,10 @@ OFFICE_COLUMNS = (
     "id, name, log_id, last_event_id, last_seen, conflict_log_id, conflict_at, utc_offset_s, "
     "clock_skew_s, targets"
 )
-EVENT_COPY_COLUMNS = "office, id, v, type, at, office_name, at_time, day, ticket, counter, clerk, synthesized, tickets, data"
+EVENT_COPY_COLUMNS = (
+    "office, id, v, type, at, office_name, at_time, day, ticket, counter, clerk, synthesized, "
+    "tickets, data"
+)
 UPSERT_TICKET = (
     "INSERT INTO tickets (office, id, day, number, issued_service, service, priority, status, "
     "issued_at, called_at, finished_at, counter, requeued, transferred_from, event_id, record) "
@@ -304,7 +307,8 @@ class CentralStore:
                 for event in events:
                     copy.write_row(
                         (
-                            office_id, event.id, event.v, event.type, event.at_text, event.office_name, event.at,
+                            office_id, event.id, event.v, event.type, event.at_text,
+                            event.office_name, event.at,
                             event.day, event.ticket, event.counter, event.clerk,
                             event.synthesized, _json(event.tickets), _json(event.data),
                         )
@@ -341,7 +345,8 @@ class CentralStore:
         """An office's events as it sent them (the shape of its own `GET /api/v1/log`)."""
         with self._reading("the record") as connection:
             rows = connection.execute(
-                "SELECT e.id, e.v, e.type, e.at, e.day, COALESCE(e.office_name, o.name), e.ticket, e.tickets, e.counter, "
+                "SELECT e.id, e.v, e.type, e.at, e.day, COALESCE(e.office_name, o.name), e.ticket, "
+                "e.tickets, e.counter, "
                 "e.clerk, e.data, e.synthesized FROM events e JOIN offices o ON o.id = e.office "
                 "WHERE e.office = %s AND e.id > %s ORDER BY e.id LIMIT %s",
                 (office_id, after, limit),

@@ -91,4 +91,5 @@ def clock_text(moment: datetime, utc_offset_s: int | None) -> str:
 def minutes_text(seconds: float | None, language: Language) -> str:
     if seconds is None:
         return TEXTS[language]["none"]
-    return TEXTS[language]["minutes"].format(value=round(seconds / 60))
+    # half a minute up, as the page's script (Math.round) does
+    return TEXTS[language]["minutes"].format(value=int(seconds / 60 + 0.5))

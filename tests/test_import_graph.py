@@ -13,7 +13,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("server", "client", "kiosk", "counter_display", "printer_drivers", "launcher")
+PACKAGES = (
+    "central",
+    "server",
+    "client",
+    "kiosk",
+    "counter_display",
+    "printer_drivers",
+    "launcher",
+)
 
 
 def module_files() -> dict[str, Path]:
@@ -102,4 +110,10 @@ def test_the_domain_imports_only_itself_and_the_errors(module: str) -> None:
 @pytest.mark.parametrize("module", ["launcher.doctor", "launcher.doctor_texts"])
 def test_the_doctor_does_not_import_the_server(module: str) -> None:
     wrong = sorted(name for name in reachable(module) if under(name, "server"))
+    assert wrong == [], f"{module} reaches {wrong}"
+
+
+@pytest.mark.parametrize("module", modules_of("server"))
+def test_the_office_server_never_reaches_the_central(module: str) -> None:
+    wrong = sorted(name for name in reachable(module) if under(name, "central"))
     assert wrong == [], f"{module} reaches {wrong}"

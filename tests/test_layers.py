@@ -12,7 +12,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT = ("server", "client", "kiosk", "counter_display", "printer_drivers", "launcher")
+PROJECT = (
+    "central",
+    "server",
+    "client",
+    "kiosk",
+    "counter_display",
+    "printer_drivers",
+    "launcher",
+)
 
 
 def module_name(path: Path) -> str:
@@ -78,6 +86,8 @@ RULES = [
     ("server/web", ("sqlite3", "psycopg", "server.storage.sqlite", "server.storage.postgres",
                     "server.storage.repository", "server.storage.schema",
                     "server.storage.writer")),
+    ("server", ("central",)),  # the city's central may use the server, never the reverse
+    ("central", ("client", "kiosk", "counter_display", "launcher", "printer_drivers")),
     ("client", ("server", "kiosk", "counter_display", "launcher", "PySide6.QtWidgets")),
     ("printer_drivers", ("server", "client", "kiosk", "counter_display", "launcher")),
     ("kiosk", ("server", "counter_display", "launcher")),

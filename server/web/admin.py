@@ -18,6 +18,7 @@ from aiohttp import web
 
 from server.accounts import AccountError, Accounts, Refusal
 from server.auth import AUTH_KEY
+from server.city import CITY_KEY
 from server.office import Office
 from server.pairing import PAIRABLE_ROLES, AlreadyApproved, UnknownPairing, display_code
 from server.storage.port import COUNTER_ROLES, Account, AccountRole
@@ -25,7 +26,7 @@ from server.web import admin_actions
 from server.web import sessions as session_module
 from server.web.admin_actions import OFFICE_KEY, BadReason, clean_reason
 from server.web.admin_text import LANGUAGE_COOKIE, TEXTS, date_time_text
-from server.web.dashboard import dashboard
+from server.web.dashboard import city_text, dashboard
 from server.web.json import dumps
 from server.web.pairing_api import PAIRINGS_KEY
 from server.web.phone_text import Language
@@ -187,13 +188,22 @@ async def switch_language(request: web.Request) -> web.Response:
 # ------------------------------------------------------------------ dashboard and services
 
 
+def dashboard_view(request: web.Request, office: Office) -> dict[str, Any]:
+    language = language_of(request)
+    view = dashboard(office.day, office.clock(), language, office.cluster)
+    forwarder = request.app.get(CITY_KEY)
+    status = forwarder.status if forwarder is not None else None
+    view["city_text"] = city_text(status, office.last_event_id, office.config.zone, language)
+    return view
+
+
 async def dashboard_page(request: web.Request) -> web.Response:
     account = person(request, AccountRole.SUPERVISOR)
     if isinstance(account, web.Response):
         return account
     office = office_of(request)
     office.tick()
-    view = dashboard(office.day, office.clock(), language_of(request), office.cluster)
+    view = dashboard_view(request, office)
     return render(
         request, "admin/dashboard.html",
         {"view": view, "poll_ms": POLL_MS, "done": request.query.get("done"), "error": None},
@@ -204,7 +214,7 @@ async def dashboard_json(request: web.Request) -> web.Response:
     api_actor(request, AccountRole.SUPERVISOR)
     office = office_of(request)
     office.tick()
-    view = dashboard(office.day, office.clock(), language_of(request), office.cluster)
+    view = dashboard_view(request, office)
     return web.Response(
         text=dumps(view), content_type="application/json", charset="utf-8", headers=NO_STORE
     )

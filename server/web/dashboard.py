@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from server.city import CityStatus
 from server.domain.model import TicketStatus
 from server.domain.queue import QueueDay
 from server.domain.schedule import closure
@@ -16,6 +18,8 @@ from server.storage.port import ClusterView
 from server.web.admin_text import TEXTS, clock_text, wait_text
 from server.web.ha_text import servers_view
 from server.web.phone_text import Language
+
+SKEW_SHOWN_S = 300.0
 
 
 def dashboard(
@@ -95,3 +99,25 @@ def dashboard(
         "counters": counters,
         "servers": servers_view(cluster, zone, language) if cluster is not None else None,
     }
+
+
+def city_text(
+    status: CityStatus | None, office_last_id: int, zone: ZoneInfo, language: Language
+) -> str | None:
+    """The link to the city's central in one line: last push, backlog, what is wrong."""
+    if status is None:
+        return None
+    texts = TEXTS[language]
+    backlog = status.backlog(office_last_id)
+    if status.last_push_at is None or backlog is None:
+        text = texts["city_never"].format(backlog=office_last_id)
+    else:
+        moment = clock_text(status.last_push_at, zone, language)
+        text = texts["city_pushed"].format(time=moment, backlog=backlog)
+    if status.conflict:
+        text += texts["city_conflict"]
+    elif status.error:
+        text += texts["city_error"].format(error=status.error[:120])
+    if status.clock_skew_s is not None and abs(status.clock_skew_s) > SKEW_SHOWN_S:
+        text += texts["city_skew"].format(minutes=round(abs(status.clock_skew_s) / 60))
+    return text

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
+import aiohttp
 import pytest
+from aiohttp.test_utils import TestServer
 
 from server import city
-from server.city import CityForwarder
-from server.config import CitySettings
-from tests.server.conftest import Running, StartOffice
+from server.city import CITY_KEY, CityForwarder
+from server.config import CitySettings, parse_config
+from server.errors import ConfigError
+from server.office import Office
+from server.web.routes import create_app
+from tests.server.conftest import STANDARD_TOKENS, Running, StartOffice
 from tests.support.central import RunningCentral, running_central
+from tests.support.database import Database
 from tests.support.postgres import Cluster
 from tests.support.relay import Relay
 
@@ -146,3 +153,80 @@ async def test_a_reinstalled_office_is_refused_and_shown(
     assert office["last_event_id"] == first.office.last_event_id
     # the central keeps the first record only
     assert await central.events(office_id) == await office_log(first)
+
+
+async def test_admin_shows_the_last_push_and_the_backlog(
+    central: RunningCentral, tmp_path: Any
+) -> None:
+    database = Database(tmp_path / "data")
+    tokens = database.create_tokens(STANDARD_TOKENS)
+    office = Office(parse_config({}), database.data_dir)
+    await office.start()
+    _office_id, token = await central.add_office("Kecamatan Batuceper")
+    relay = Relay(central.server.port)
+    relay.lose_requests = True  # the city cannot be reached at first
+    forwarder = CityForwarder(office, CitySettings(url=relay.url, token=token))
+    app = create_app(office)
+    app[CITY_KEY] = forwarder
+    server = TestServer(app, host="127.0.0.1", port=0)
+    await server.start_server()
+    forwarder.start()
+    headers = {"Authorization": f"Bearer {tokens['admin']}"}
+    base = f"http://127.0.0.1:{server.port}/api/v1"
+    try:
+        async with aiohttp.ClientSession(headers=headers) as session:
+            for _ in range(3):
+                async with session.post(
+                    f"{base}/tickets", json={"service": "A"},
+                    headers={"Authorization": f"Bearer {tokens['kiosk']}"},
+                ) as answer:  # fmt: skip
+                    assert answer.status == 201
+
+            async def city_line() -> str:
+                async with session.get(f"{base}/admin/dashboard") as answer:
+                    return str((await answer.json())["city_text"])
+
+            await until(lambda: _contains(city_line(), "gagal"))
+            assert (await city_line()).startswith(
+                "Kota: belum terhubung ke pusat (3 kejadian belum terkirim)"
+            )
+            relay.lose_requests = False
+            await until(lambda: _contains(city_line(), "0 kejadian belum terkirim"))
+            assert re.fullmatch(
+                r"Kota: terakhir terkirim \d\d[.:]\d\d(:\d\d)?, 0 kejadian belum terkirim",
+                await city_line(),
+            )
+    finally:
+        await forwarder.stop()
+        await server.close()
+        await office.close()
+        relay.close()
+
+
+async def _contains(text: Awaitable[str], part: str) -> bool:
+    return part in await text
+
+
+@pytest.mark.parametrize(
+    ("section", "words"),
+    [
+        ({"url": "ftp://10.0.0.5", "token": "x"}, 'url "ftp://10.0.0.5" bukan alamat http://'),
+        ({"url": "https://10.0.0.5:8480"}, "token wajib diisi bila url diisi"),
+        ({"url": "https://10.0.0.5", "token": "x", "ca_file": "/tidak/ada.pem"},
+         "berkas CA /tidak/ada.pem tidak ada"),
+        ({"alamat": "https://10.0.0.5"}, 'kunci "alamat" tidak dikenal'),
+    ],
+)  # fmt: skip
+def test_a_city_setting_mistake_is_named_in_indonesian(section: Any, words: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config({"city": section})
+    assert str(caught.value).startswith("Pengaturan salah di [city]")
+    assert words in str(caught.value)
+
+
+def test_the_city_settings_come_from_the_environment_too() -> None:
+    config = parse_config(
+        {"city": {"url": "https://kota.example:8480/"}}, {"ANTRIAN_CITY_TOKEN": "city_abc"}
+    )
+    assert config.city == CitySettings(url="https://kota.example:8480", token="city_abc")
+    assert parse_config({}).city.url is None  # no [city]: the office pushes nowhere

@@ -23,6 +23,7 @@
 
   function show(view) {
     setText(document.getElementById("time"), view.time_text);
+    if (view.city_text) { setText(document.getElementById("city-link"), view.city_text); }
     for (var key in view.today) {
       if (Object.prototype.hasOwnProperty.call(view.today, key)) {
         setText(document.getElementById("total-" + key), view.today[key]);

@@ -1,0 +1,67 @@
+"""`antrian-central office|token|user`: what the city's administrator types, and its mistakes."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from central.main import main
+from central.store import CentralStore
+from tests.support.postgres import Cluster
+
+
+@pytest.fixture
+def database(postgres_cluster: Cluster) -> str:
+    return postgres_cluster.create_database()
+
+
+def test_office_add_prints_a_token_that_the_central_knows(
+    database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--database", database, "office", "add", "Kecamatan Karawaci"]) == 0
+    token = capsys.readouterr().out.strip()
+    assert token.startswith("city_")
+    store = CentralStore(database)
+    try:
+        office = store.office_for_token(token)
+        assert office is not None and office.name == "Kecamatan Karawaci"
+    finally:
+        store.close()
+    assert main(["--database", database, "office", "list"]) == 0
+    assert "\tKecamatan Karawaci\t0\t-" in capsys.readouterr().out
+    assert main(["--database", database, "office", "add", "kecamatan karawaci"]) == 2
+    assert "sudah ada" in capsys.readouterr().err
+
+
+def test_token_and_user_create(
+    database: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert main(["--database", database, "token", "create", "--name", "Bappeda"]) == 0
+    assert capsys.readouterr().out.strip().startswith("city_")
+    monkeypatch.setattr("sys.stdin", io.StringIO("rahasia-kota-1\n"))
+    assert main(["--database", database, "user", "create", "walikota", "--role", "supervisor"]) == 0
+    assert "akun walikota (supervisor) dibuat" in capsys.readouterr().out
+    monkeypatch.setattr("sys.stdin", io.StringIO("pendek\n"))
+    assert main(["--database", database, "user", "create", "lain", "--role", "admin"]) == 2
+    assert "Kata sandi minimal 8 karakter" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("arguments", "words"),
+    [
+        (["office", "list"], "Perlu --database"),
+        (["--database", "mysql://x/y", "office", "list"], "harus URL postgresql://"),
+        (["--database", "postgresql://nobody@127.0.0.1:1/none", "office", "list"],
+         "basis data PostgreSQL bermasalah"),
+    ],
+)  # fmt: skip
+def test_a_mistake_is_one_indonesian_line_and_exit_2(
+    arguments: list[str], words: str, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.delenv("ANTRIAN_CENTRAL_DATABASE_URL", raising=False)
+    assert main(arguments) == 2
+    error = capsys.readouterr().err
+    assert words in error
+    assert error.count("\n") == 1

@@ -1,0 +1,165 @@
+"""The city dashboard and `GET /api/v1/city/offices`: figures from the pushed events."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import aiohttp
+import pytest
+
+from central.store import CentralStore
+from server.accounts import hash_secret
+from server.storage.port import AccountRole
+from tests.support.central import RunningCentral, running_central
+from tests.support.postgres import Cluster
+
+INGEST = "/api/v1/city/ingest"
+LOG = str(uuid.uuid4())
+PASSWORD = "rahasia-kota-1"
+
+
+@dataclass
+class Clock:
+    now: datetime = field(default_factory=lambda: datetime.fromisoformat("2026-12-01T09:00+07:00"))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def ticket(ticket_id: int, status: str, issued: str, called: str | None = None) -> dict[str, Any]:
+    return {
+        "id": ticket_id, "day": "2026-12-01", "number": f"A{ticket_id:03d}",
+        "issued_service": "A", "service": "A", "priority": False, "status": status,
+        "issued_at": f"2026-12-01T{issued}:00+07:00", "counter": 1 if called else None,
+        "called_at": f"2026-12-01T{called}:00+07:00" if called else None, "finished_at": None,
+        "recalls": 0, "requeued": False, "transferred_from": None,
+    }  # fmt: skip
+
+
+def event(
+    event_id: int, kind: str, at: str, tickets: list[dict[str, Any]], **data: Any
+) -> dict[str, Any]:
+    return {
+        "id": event_id, "v": 1, "type": kind, "at": f"2026-12-01T{at}:00+07:00",
+        "day": "2026-12-01", "office": "Kecamatan Karawaci",
+        "ticket": tickets[0]["id"] if tickets else None, "tickets": tickets, "counter": None,
+        "clerk": None, "data": data,
+    }  # fmt: skip
+
+
+# by hand: A001 waited 5 min, A002 20 min (both served), A003 waits since 08:20;
+# loket 1 open, loket 2 paused; two survey answers (all 4s, all 3s)
+EVENTS = [
+    event(1, "ticket.issued", "08:00", [ticket(1, "waiting", "08:00")]),
+    event(2, "ticket.issued", "08:10", [ticket(2, "waiting", "08:10")]),
+    event(3, "ticket.called", "08:05", [ticket(1, "called", "08:00", "08:05")],
+          counters=[{"number": 1, "state": "open", "current": 1}]),
+    event(4, "ticket.issued", "08:20", [ticket(3, "waiting", "08:20")]),
+    event(5, "ticket.done", "08:15", [ticket(1, "done", "08:00", "08:05")]),
+    event(6, "ticket.called", "08:30", [ticket(2, "called", "08:10", "08:30")]),
+    event(7, "ticket.done", "08:40", [ticket(2, "done", "08:10", "08:30")],
+          counters=[{"number": 1, "state": "open", "current": None}]),
+    event(8, "counter.changed", "08:41", [], counters=[{"number": 2, "state": "paused"}]),
+    event(9, "survey.answered", "08:42", [], answers={f"u{i}": 4 for i in range(1, 10)}),
+    event(10, "survey.answered", "08:43", [], answers={f"u{i}": 3 for i in range(1, 10)}),
+]  # fmt: skip
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def central(postgres_cluster: Cluster, clock: Clock) -> AsyncIterator[RunningCentral]:
+    async with running_central(postgres_cluster, clock) as running:
+        _office_id, token = await running.add_office("Kecamatan Karawaci")
+        await running.add_office("Kecamatan Cipondoh")  # never connected
+        batch = {"log_id": LOG, "events": EVENTS, "targets": {"A": 10}}
+        assert (await running.call("POST", INGEST, token, batch))[0] == 200
+        yield running
+
+
+async def test_the_offices_api_gives_each_office_s_figures(central: RunningCentral) -> None:
+    offices = await central.offices()
+    karawaci = offices["Kecamatan Karawaci"]
+    assert karawaci["today"] == {"issued": 3, "served": 2, "waiting": 1, "no_show": 0}
+    assert karawaci["wait_s"] == {"mean": 750.0, "median": 750.0, "p90": 1110.0, "max": 1200.0}
+    assert karawaci["longest_wait_s"] == 40 * 60
+    assert karawaci["counters_open"] == 1
+    assert karawaci["within_standard"] == 0.5
+    assert karawaci["ikm_month"] == 87.5  # NRR 3.5 for each element × 25
+    assert karawaci["last_event_id"] == 10
+    assert karawaci["stale"] is False
+    assert karawaci["day"] == "2026-12-01"
+    cipondoh = offices["Kecamatan Cipondoh"]
+    assert cipondoh["last_seen"] is None and cipondoh["stale"] is True
+    assert cipondoh["today"] == {"issued": 0, "served": 0, "waiting": 0, "no_show": 0}
+    assert cipondoh["wait_s"]["mean"] is None and cipondoh["ikm_month"] is None
+
+
+async def test_an_office_not_heard_of_for_minutes_is_stale(
+    central: RunningCentral, clock: Clock
+) -> None:
+    clock.now += timedelta(minutes=3)
+    assert (await central.offices())["Kecamatan Karawaci"]["stale"] is True
+
+
+async def sign_in(central: RunningCentral, session: aiohttp.ClientSession) -> None:
+    store: CentralStore = central.store
+    store.accounts.create("walikota", AccountRole.SUPERVISOR, hash_secret(PASSWORD), Clock()())
+    async with session.get(central.url + "/login") as answer:
+        page = await answer.text()
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert csrf is not None
+    form = {"csrf": csrf[1], "name": "walikota", "password": PASSWORD}
+    async with session.post(central.url + "/login", data=form, allow_redirects=False) as answer:
+        assert answer.status == 303
+
+
+async def test_the_dashboard_shows_every_office_side_by_side(
+    central: RunningCentral, clock: Clock
+) -> None:
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+        async with session.get(central.url + "/", allow_redirects=False) as answer:
+            assert (answer.status, answer.headers["Location"]) == (303, "/login")
+        await sign_in(central, session)
+        clock.now += timedelta(minutes=5)  # Karawaci last heard of at 09.00
+        async with session.get(central.url + "/") as answer:
+            assert answer.status == 200
+            page = await answer.text()
+        async with session.get(central.url + "/api/v1/city/offices") as answer:
+            assert answer.status == 200  # the session reads the API the page polls
+    rows = dict(
+        re.findall(
+            r'<tr data-office="\d+" class="[^"]*">\s*<td class="name">([^<]+)</td>(.*?)</tr>',
+            page,
+            re.S,
+        )
+    )
+    cells = dict(re.findall(r'<td class="(\w+)">([^<]*)', rows["Kecamatan Karawaci"]))
+    assert cells == {
+        "waiting": "1", "longest_wait": "45 mnt", "counters_open": "1", "issued": "3",
+        "served": "2", "mean_wait": "13 mnt", "within_standard": "50%", "ikm_month": "87.50",
+        "link": "terakhir terhubung 09.00",
+    }  # fmt: skip
+    assert "belum pernah terhubung" in rows["Kecamatan Cipondoh"]
+
+
+async def test_a_conflict_shows_on_the_dashboard(central: RunningCentral) -> None:
+    office_id = (await central.offices())["Kecamatan Karawaci"]["id"]
+    office, token = central.store.add_office("Kecamatan Larangan", Clock()())
+    await central.call("POST", INGEST, token, {"log_id": LOG, "events": EVENTS[:1]})
+    await central.call("POST", INGEST, token, {"log_id": str(uuid.uuid4()), "events": EVENTS[:1]})
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+        await sign_in(central, session)
+        async with session.get(central.url + "/") as answer:
+            page = await answer.text()
+    row = page.split(f'data-office="{office.id}"', 1)[1].split("</tr>", 1)[0]
+    assert "konflik: kantor dipasang ulang" in row
+    assert office_id != office.id
