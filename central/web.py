@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,10 +24,25 @@ from aiohttp import web
 from central.batch import parse_batch, parse_log_id
 from central.errors import BadBatch, IngestConflict
 from central.overview import city_overview, office_json
+from central.reports import (
+    OFFICE_GROUP,
+    city_summary,
+    city_summary_csv,
+    office_summary,
+    office_visits,
+)
 from central.store import CentralStore, Office
 from central.texts import TEXTS, clock_text, minutes_text
 from server.accounts import Accounts, Refusal
 from server.auth import bearer
+from server.reports.csv_text import summary_csv, visits_csv
+from server.reports.request import (
+    BadReportRequest,
+    parse_counter,
+    parse_groups,
+    parse_range,
+    parse_service,
+)
 from server.storage.port import Account, AccountRole
 from server.web import sessions as session_module
 from server.web.decode import BadJson, decode_json
@@ -211,6 +226,118 @@ async def office_log(request: web.Request) -> web.Response:
     )
 
 
+# ------------------------------------------------------------------ reports
+
+
+def _report_failure(request: web.Request, exc: BadReportRequest) -> ApiFailure:
+    return ApiFailure(400, "bad_request", exc.message(str(language_of(request))))
+
+
+def _csv_wanted(request: web.Request) -> bool:
+    wanted = request.query.get("format", "json").strip().lower()
+    if wanted not in {"json", "csv"}:
+        raise _report_failure(
+            request,
+            BadReportRequest(
+                f"format tidak dikenal: {wanted[:20]!r} (pilihan: json, csv)",
+                f"unknown format {wanted[:20]!r} (choose from: json, csv)",
+            ),
+        )
+    return wanted == "csv"
+
+
+def _csv(body: bytes, name: str, first: date, last: date) -> web.Response:
+    return web.Response(
+        body=body,
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{name}-{first}-{last}.csv"',
+            **NO_STORE,
+        },
+    )
+
+
+def _city_groups(text: str | None) -> tuple[str, ...]:
+    parts = [part.strip().lower() for part in (text or "").split(",") if part.strip()]
+    inner = parse_groups(",".join(part for part in parts if part != OFFICE_GROUP))
+    if parts.count(OFFICE_GROUP) > 1:
+        raise BadReportRequest("pengelompokan office disebut dua kali", "group office is twice")
+    if inner and OFFICE_GROUP not in parts:
+        raise BadReportRequest(
+            "laporan kota dikelompokkan per kantor dulu: tambahkan 'office' (mis. office,month)",
+            "city reports group by office first: add 'office' (e.g. office,month)",
+        )
+    return (OFFICE_GROUP, *(str(group) for group in inner)) if parts else ()
+
+
+async def city_report_summary(request: web.Request) -> web.Response:
+    await reader_of(request)
+    try:
+        first, last = parse_range(request.query.get("from"), request.query.get("to"))
+        groups = _city_groups(request.query.get("group"))
+        service = parse_service(request.query.get("service"))
+    except BadReportRequest as exc:
+        raise _report_failure(request, exc) from exc
+    csv_wanted = _csv_wanted(request)
+    result = await off_loop(
+        request, city_summary, request.app[STORE_KEY], first, last, groups, now_of(request),
+        service,
+    )  # fmt: skip
+    if csv_wanted:
+        body = city_summary_csv(result, str(language_of(request)))
+        return _csv(body, "ringkasan-kota", first, last)
+    return json_response(result.to_json())
+
+
+async def _drilled_office(request: web.Request) -> Office:
+    await reader_of(request)
+    text = request.match_info["office_id"]
+    if not (text.isascii() and text.isdigit()) or len(text) > 16:
+        raise ApiFailure(404, "unknown_office", "Kantor tidak dikenal.")
+    office = await off_loop(request, request.app[STORE_KEY].office, int(text))
+    if office is None:
+        raise ApiFailure(404, "unknown_office", "Kantor tidak dikenal.")
+    return office
+
+
+async def office_report_summary(request: web.Request) -> web.Response:
+    """An office's summary as its own /admin gives it (read-only, from the central's copy)."""
+    office = await _drilled_office(request)
+    try:
+        first, last = parse_range(request.query.get("from"), request.query.get("to"))
+        groups = parse_groups(request.query.get("group"))
+        service = parse_service(request.query.get("service"))
+        counter = parse_counter(request.query.get("counter"))
+    except BadReportRequest as exc:
+        raise _report_failure(request, exc) from exc
+    csv_wanted = _csv_wanted(request)
+    result = await off_loop(
+        request, office_summary, request.app[STORE_KEY], office, first, last, groups,
+        now_of(request), service, counter,
+    )  # fmt: skip
+    if csv_wanted:
+        return _csv(summary_csv(result, str(language_of(request))), "ringkasan", first, last)
+    return json_response(result.to_json())
+
+
+async def office_report_visits(request: web.Request) -> web.Response:
+    office = await _drilled_office(request)
+    try:
+        first, last = parse_range(request.query.get("from"), request.query.get("to"))
+        service = parse_service(request.query.get("service"))
+        counter = parse_counter(request.query.get("counter"))
+    except BadReportRequest as exc:
+        raise _report_failure(request, exc) from exc
+    csv_wanted = _csv_wanted(request)
+    result = await off_loop(
+        request, office_visits, request.app[STORE_KEY], office, first, last, now_of(request),
+        service, counter,
+    )  # fmt: skip
+    if csv_wanted:
+        return _csv(visits_csv(result, str(language_of(request))), "kunjungan", first, last)
+    return json_response(result.to_json())
+
+
 # ------------------------------------------------------------------ pages
 
 
@@ -378,6 +505,9 @@ def create_app(
     app.router.add_post(f"{API}/city/ingest", ingest)
     app.router.add_get(f"{API}/city/offices", offices_api)
     app.router.add_get(f"{API}/city/offices/{{office_id}}/log", office_log)
+    app.router.add_get(f"{API}/city/reports/summary", city_report_summary)
+    app.router.add_get(f"{API}/city/offices/{{office_id}}/reports/summary", office_report_summary)
+    app.router.add_get(f"{API}/city/offices/{{office_id}}/reports/visits", office_report_visits)
     app.router.add_get("/", dashboard_page)
     app.router.add_get("/login", login_page)
     app.router.add_post("/login", login)

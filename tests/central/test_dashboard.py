@@ -163,3 +163,62 @@ async def test_a_conflict_shows_on_the_dashboard(central: RunningCentral) -> Non
     row = page.split(f'data-office="{office.id}"', 1)[1].split("</tr>", 1)[0]
     assert "konflik: kantor dipasang ulang" in row
     assert office_id != office.id
+
+
+async def test_the_city_summary_by_office_and_its_csv(central: RunningCentral) -> None:
+    status, body = await central.call(
+        "GET", "/api/v1/city/reports/summary?from=2026-12-01&to=2026-12-31&group=office"
+    )
+    assert status == 200, body
+    rows = {row["office_name"]: row for row in body["rows"]}
+    karawaci = rows["Kecamatan Karawaci"]
+    assert (karawaci["issued"], karawaci["served"]) == (3, 2)
+    assert karawaci["wait_s"] == {"mean": 750.0, "median": 750.0, "p90": 1110.0, "max": 1200.0}
+    assert karawaci["within_standard"] == 0.5
+    assert rows["Kecamatan Cipondoh"]["issued"] == 0
+    assert body["total"]["issued"] == 3 and body["total"]["within_standard"] == 0.5
+    async with central.session.get(
+        central.url + "/api/v1/city/reports/summary?from=2026-12-01&to=2026-12-31"
+        "&group=office,month&format=csv",
+        headers={"Authorization": f"Bearer {central.reader}"},
+    ) as answer:
+        assert answer.status == 200
+        text = (await answer.read()).decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0].startswith('"Kantor","Bulan"')
+    assert lines[1].startswith('"Kecamatan Karawaci","2026-12","3","2"')
+    assert lines[-1].startswith('"Jumlah","","3","2"')
+
+
+async def test_the_drill_down_gives_an_office_s_own_reports(central: RunningCentral) -> None:
+    office_id = (await central.offices())["Kecamatan Karawaci"]["id"]
+    base = f"/api/v1/city/offices/{office_id}/reports"
+    status, body = await central.call("GET", f"{base}/visits?from=2026-12-01&to=2026-12-01")
+    assert status == 200, body
+    assert [(row["number"], row["status"], row["wait_s"]) for row in body["rows"]] == [
+        ("A001", "done", 300.0), ("A002", "done", 1200.0), ("A003", "waiting", None),
+    ]  # fmt: skip
+    assert body["rows"][0]["issued_at"] == "2026-12-01T08:00:00+07:00"
+    status, body = await central.call(
+        "GET", f"{base}/summary?from=2026-12-01&to=2026-12-01&group=hour"
+    )
+    assert status == 200, body
+    assert [(row["hour"], row["issued"]) for row in body["rows"]] == [(8, 3)]
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ("from=2026-12-01&to=2026-11-01&group=office", "lebih awal"),
+        ("from=2026-12-01&to=2026-12-31&group=month", "tambahkan 'office'"),
+        ("from=2026-12-01&to=2026-12-31&group=office,planet", "tidak dikenal"),
+        ("from=kemarin&to=2026-12-31", "YYYY-MM-DD"),
+        ("from=2026-12-01&to=2026-12-31&format=docx", "format tidak dikenal"),
+    ],
+)
+async def test_a_bad_city_report_request_is_a_400_in_indonesian(
+    central: RunningCentral, query: str, words: str
+) -> None:
+    status, body = await central.call("GET", f"/api/v1/city/reports/summary?{query}")
+    assert (status, body["error"]) == (400, "bad_request")
+    assert words in body["message"]

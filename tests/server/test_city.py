@@ -230,3 +230,29 @@ def test_the_city_settings_come_from_the_environment_too() -> None:
     )
     assert config.city == CitySettings(url="https://kota.example:8480", token="city_abc")
     assert parse_config({}).city.url is None  # no [city]: the office pushes nowhere
+
+
+async def test_the_drill_down_equals_the_office_s_own_reports(
+    start_office: StartOffice, central: RunningCentral, forwarders: Any
+) -> None:
+    office = await start_office()
+    office_id, token = await central.add_office("Kecamatan Karawaci")
+    await work(office, 4)
+    for action in ("next", "done", "next", "no-show", "next"):
+        assert (await office.post(f"/counters/1/{action}", "counter1"))[0] == 200
+    forwarders(office, central.url, token)
+
+    async def caught_up() -> bool:
+        return await central.events(office_id) == await office_log(office)
+
+    await until(caught_up)
+    day = office.office.day.day.isoformat()
+    for path in (f"visits?from={day}&to={day}", f"summary?from={day}&to={day}&group=service,hour"):
+        async with office.session.get(
+            f"{office.api}/reports/{path}", headers=office.auth("admin")
+        ) as answer:
+            assert answer.status == 200
+            own = await answer.json()
+        status, copy = await central.call("GET", f"/api/v1/city/offices/{office_id}/reports/{path}")
+        assert status == 200
+        assert copy == own

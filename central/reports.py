@@ -1,0 +1,180 @@
+"""City reports: the office reports' own arithmetic over the visits the central rebuilt.
+
+Visits come from the tickets projection (each ticket's latest state, as the office's
+events carried it) and go through `server.reports` unchanged: `Visit`, `ended`,
+`summarize` and the CSV writers — no second copy of the figures. What the city adds is
+the `office` group: each office's visits are summarised in its own time zone with its
+own targets, and the city's total is taken over all visits at once (each visit measured
+against its own office's target).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from typing import Any
+
+from central.store import CentralStore, Office
+from server.reports.csv_text import summary_csv
+from server.reports.summary import Group, SummaryResult, VisitsResult, summarize
+from server.reports.visit import Visit, VisitStatus, ended
+
+OFFICE_GROUP = "office"
+VISIT_QUERY = """
+SELECT office, number, service, issued_service, priority, status, day, issued_at, called_at,
+  finished_at, counter, record->>'clerk', COALESCE((record->>'transfers')::int,
+  CASE WHEN transferred_from IS NOT NULL THEN 1 ELSE 0 END),
+  COALESCE((record->>'requeues')::int, CASE WHEN requeued THEN 1 ELSE 0 END)
+FROM tickets WHERE office = ANY(%s) AND day BETWEEN %s AND %s {extra}
+ORDER BY office, issued_at, id
+"""
+OFFICE_HEADER = {"id": "Kantor", "en": "Office"}
+
+
+def zone_of(office: Office) -> tzinfo:
+    """The office's UTC offset as its events carry it."""
+    return timezone(timedelta(seconds=office.utc_offset_s or 0))
+
+
+def targets_of(office: Office) -> dict[str, float]:
+    return {code: minutes * 60.0 for code, minutes in office.targets.items()}
+
+
+def read_visits(
+    store: CentralStore,
+    offices: Sequence[Office],
+    first: date,
+    last: date,
+    now: datetime,
+    service: str | None = None,
+    counter: int | None = None,
+) -> dict[int, list[Visit]]:
+    """Each office's visits issued from `first` to `last`, as of the office's today."""
+    extra, parameters = "", [[office.id for office in offices], first, last]
+    if service is not None:
+        extra += " AND service = %s"
+        parameters.append(service)
+    if counter is not None:
+        extra += " AND counter = %s"
+        parameters.append(counter)
+    found: dict[int, list[Visit]] = {office.id: [] for office in offices}
+    with store.reading("the reports") as connection:
+        rows = connection.execute(VISIT_QUERY.format(extra=extra), parameters).fetchall()
+    for row in rows:
+        found[row[0]].append(
+            Visit(
+                number=row[1], service=row[2], issued_service=row[3], priority=row[4],
+                status=VisitStatus(row[5]), day=row[6], issued_at=row[7], called_at=row[8],
+                finished_at=row[9], counter=row[10], clerk=row[11], transfers=row[12] or 0,
+                requeues=row[13] or 0,
+            )
+        )  # fmt: skip
+    by_id = {office.id: office for office in offices}
+    return {
+        office_id: ended(visits, by_id[office_id].today(now)) for office_id, visits in found.items()
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class CitySummary:
+    """`GET /api/v1/city/reports/summary`: rows per office (and the other groups), a total."""
+
+    first: date
+    last: date
+    groups: tuple[str, ...]
+    by_office: tuple[tuple[Office, SummaryResult], ...]
+    total: SummaryResult
+
+    def to_json(self) -> dict[str, Any]:
+        rows: list[dict[str, Any]] = []
+        if OFFICE_GROUP in self.groups:
+            for office, result in self.by_office:
+                head = {"office": office.id, "office_name": office.name}
+                if result.groups:
+                    rows += [head | row.to_json() for row in result.rows]
+                else:
+                    rows.append(head | result.total.to_json())
+        return {
+            "from": self.first.isoformat(),
+            "to": self.last.isoformat(),
+            "group": list(self.groups),
+            "rows": rows,
+            "total": self.total.total.to_json(),
+        }
+
+
+def city_summary(
+    store: CentralStore,
+    first: date,
+    last: date,
+    groups: Sequence[str],
+    now: datetime,
+    service: str | None = None,
+) -> CitySummary:
+    """The city's figures from `first` to `last`, grouped by office and/or office groups."""
+    offices = store.offices()
+    visits = read_visits(store, offices, first, last, now, service=service)
+    inner = tuple(Group(group) for group in groups if group != OFFICE_GROUP)
+    by_office = tuple(
+        (office, summarize(visits[office.id], first, last, inner, targets_of(office),
+                           zone_of(office)))
+        for office in offices
+    )  # fmt: skip
+    # the total: every visit against its own office's target (the service key made unique
+    # per office for the measure only)
+    tagged = [
+        replace(visit, service=f"{office.id}/{visit.service}")
+        for office in offices
+        for visit in visits[office.id]
+    ]
+    targets = {
+        f"{office.id}/{code}": seconds
+        for office in offices
+        for code, seconds in targets_of(office).items()
+    }
+    total = summarize(tagged, first, last, (), targets, UTC)
+    return CitySummary(first, last, tuple(groups), by_office, total)
+
+
+def office_visits(
+    store: CentralStore, office: Office, first: date, last: date, now: datetime,
+    service: str | None = None, counter: int | None = None,
+) -> VisitsResult:  # fmt: skip
+    """An office's visits, as its own `/api/v1/reports/visits` gives them."""
+    visits = read_visits(store, [office], first, last, now, service, counter)[office.id]
+    return VisitsResult(first, last, tuple(visits), zone_of(office))
+
+
+def office_summary(
+    store: CentralStore, office: Office, first: date, last: date, groups: Sequence[Group],
+    now: datetime, service: str | None = None, counter: int | None = None,
+) -> SummaryResult:  # fmt: skip
+    """An office's summary, as its own `/api/v1/reports/summary` gives it."""
+    visits = read_visits(store, [office], first, last, now, service, counter)[office.id]
+    return summarize(visits, first, last, groups, targets_of(office), zone_of(office))
+
+
+def city_summary_csv(result: CitySummary, language: str = "id") -> bytes:
+    """The offices' summaries (the office reports' CSV) under an office column, then the
+    city's total."""
+    lang = "en" if language == "en" else "id"
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    inner = len(result.by_office[0][1].groups) if result.by_office else 0
+    header: list[str] | None = None
+    for office, summary in result.by_office if OFFICE_GROUP in result.groups else ():
+        lines = list(csv.reader(io.StringIO(summary_csv(summary, lang).decode("utf-8-sig"))))
+        if header is None:
+            header = [OFFICE_HEADER[lang], *(lines[0] if inner else lines[0][1:])]
+            writer.writerow(header)
+        for line in lines[1:-1] if inner else lines[-1:]:
+            writer.writerow([office.name, *(line if inner else line[1:])])
+    totals = list(csv.reader(io.StringIO(summary_csv(result.total, lang).decode("utf-8-sig"))))
+    if header is None:
+        writer.writerow(["", *totals[0][1:]])
+    writer.writerow([totals[-1][0], *[""] * inner, *totals[-1][1:]])
+    return out.getvalue().encode("utf-8")
