@@ -8,6 +8,7 @@
 #   sudo ./install.sh --kiosk              this PC is a ticket kiosk (autostart, printer rule)
 #   sudo ./install.sh --counter 2          this PC is the terminal of loket 2
 #   sudo ./install.sh --display            this PC drives the waiting-room TV
+#   sudo ./install.sh --central            this machine is the city's antrian-central (PostgreSQL)
 #   sudo ./install.sh --uninstall          remove services and autostart entries (keeps data)
 #
 # Roles can be combined (a small office: --server --display on one PC).
@@ -49,7 +50,7 @@ say() { printf '[antrian] %s\n' "$*"; }
 fail() { printf '[antrian] error: %s\n' "$*" >&2; exit 1; }
 
 usage() {
-  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
   cat <<'USAGE'
 Options:
   --dev             also install test tools and test libraries
@@ -59,6 +60,8 @@ Options:
   --kiosk           start the kiosk at login, full screen; allow USB ticket printers
   --counter N       start the counter terminal of loket N at login
   --display         start the waiting-room display at login, full screen
+  --central         run the city's antrian-central here (unit antrian-central.service,
+                    PostgreSQL database "antrian_kota"; see docs/city.md)
   --token TOKEN     the device token for --kiosk/--counter/--display (else asked for;
                     none: the program shows a pairing code at first start)
   --server-url URL  the server's address, if zeroconf cannot find it on this network
@@ -73,7 +76,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --dev) DEV=1 ;;
     --no-system) SYSTEM=0 ;;
-    --server|--kiosk|--display) ROLES+=("${1#--}") ;;
+    --server|--kiosk|--display|--central) ROLES+=("${1#--}") ;;
     --counter)
       [ $# -ge 2 ] || fail "--counter needs the loket number, e.g. --counter 2"
       [[ "$2" =~ ^[1-9][0-9]{0,2}$ ]] || fail "--counter needs a loket number from 1 to 999, not '$2'"
@@ -120,6 +123,7 @@ install_system_packages() {
   local wanted=("${RUNTIME_PACKAGES[@]}")
   [ "$DEV" -eq 1 ] && wanted+=("${DEV_PACKAGES[@]}")
   [ "$POSTGRESQL" -eq 1 ] && wanted+=(postgresql)
+  [[ " ${ROLES[*]} " == *" central "* ]] && wanted+=(postgresql)
   python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || wanted+=(python3-venv)
   if ! command -v dpkg-query >/dev/null 2>&1; then
     say "not a Debian-like system: install these yourself if missing: ${wanted[*]}"
@@ -190,6 +194,9 @@ CONFIG_FILE="$ETC_DIR/antrian.toml"
 DATA_DIR="$ROOT/var/lib/antrian"
 UNIT_FILE="$ROOT/etc/systemd/system/antrian-server.service"
 UDEV_RULE="$ROOT/etc/udev/rules.d/60-antrian-printer.rules"
+CENTRAL_UNIT_FILE="$ROOT/etc/systemd/system/antrian-central.service"
+CENTRAL_ENV_FILE="$ETC_DIR/central.env"
+CENTRAL_URL="postgresql:///antrian_kota?host=/var/run/postgresql"
 
 # The desktop user whose session starts the kiosk/counter/display.
 DESKTOP_USER="${SUDO_USER:-$(id -un)}"
@@ -256,6 +263,19 @@ DESKTOP
 # A local PostgreSQL for the office's record: the server's user gets a role of its own
 # (peer authentication over the local socket, no password) and owns the database "antrian".
 setup_postgresql() {
+  create_local_database antrian
+  if grep -q '^database *=' "$CONFIG_FILE"; then
+    say "$CONFIG_FILE already names a database: left as it is"
+  elif grep -q '^\[server\]' "$CONFIG_FILE"; then
+    sed -i "s|^\[server\]\$|[server]\ndatabase = \"$POSTGRESQL_URL\"|" "$CONFIG_FILE"
+  else
+    printf '\n[server]\ndatabase = "%s"\n' "$POSTGRESQL_URL" >> "$CONFIG_FILE"
+  fi
+}
+
+# The PostgreSQL role of $DESKTOP_USER and a database it owns (nothing under --root).
+create_local_database() {
+  local database="$1"
   if [ -z "$ROOT" ]; then
     if systemd_running; then
       systemctl enable --now postgresql.service
@@ -269,18 +289,66 @@ setup_postgresql() {
       runuser -u postgres -- createuser "$DESKTOP_USER" \
         || fail "cannot create the PostgreSQL role $DESKTOP_USER"
     fi
-    if [ "$("${sql[@]}" "SELECT 1 FROM pg_database WHERE datname = 'antrian'")" != "1" ]; then
-      runuser -u postgres -- createdb --owner "$DESKTOP_USER" antrian \
-        || fail "cannot create the PostgreSQL database antrian"
+    if [ "$("${sql[@]}" "SELECT 1 FROM pg_database WHERE datname = '$database'")" != "1" ]; then
+      runuser -u postgres -- createdb --owner "$DESKTOP_USER" "$database" \
+        || fail "cannot create the PostgreSQL database $database"
     fi
-    say "PostgreSQL database antrian, owned by $DESKTOP_USER"
+    say "PostgreSQL database $database, owned by $DESKTOP_USER"
   fi
-  if grep -q '^database *=' "$CONFIG_FILE"; then
-    say "$CONFIG_FILE already names a database: left as it is"
-  elif grep -q '^\[server\]' "$CONFIG_FILE"; then
-    sed -i "s|^\[server\]\$|[server]\ndatabase = \"$POSTGRESQL_URL\"|" "$CONFIG_FILE"
+}
+
+# The city's antrian-central: its database, its options file and its systemd unit.
+setup_central() {
+  create_local_database antrian_kota
+  mkdir -p "$ETC_DIR" "$(dirname "$CENTRAL_UNIT_FILE")"
+  if [ ! -f "$CENTRAL_ENV_FILE" ]; then
+    cat > "$CENTRAL_ENV_FILE" <<ENV
+# antrian-central's options (see docs/city.md); the unit reads this file
+ANTRIAN_CENTRAL_DATABASE_URL=$CENTRAL_URL
+CENTRAL_OPTIONS=--port 8480
+# HTTPS (the norm): a certificate signed by the city CA, with the IP addresses offices use
+# CENTRAL_OPTIONS=--port 8480 --tls-cert /etc/antrian/central.crt --tls-key /etc/antrian/central.key
+ENV
+    chmod 640 "$CENTRAL_ENV_FILE"
+    say "wrote $CENTRAL_ENV_FILE: set the TLS certificate there"
   else
-    printf '\n[server]\ndatabase = "%s"\n' "$POSTGRESQL_URL" >> "$CONFIG_FILE"
+    say "$CENTRAL_ENV_FILE exists: left as it is"
+  fi
+  cat > "$CENTRAL_UNIT_FILE" <<UNIT
+[Unit]
+Description=Antrian city central
+Wants=network-online.target postgresql.service
+After=network-online.target postgresql.service
+
+[Service]
+User=$DESKTOP_USER
+EnvironmentFile=$CENTRAL_ENV_FILE
+ExecStart=$VENV/bin/antrian-central \$CENTRAL_OPTIONS
+Restart=always
+RestartSec=2
+TimeoutStopSec=20
+# every office pushes and every dashboard polls over its own connection
+LimitNOFILE=65536
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+  say "systemd unit: $CENTRAL_UNIT_FILE"
+  if [ -z "$ROOT" ]; then
+    local central=(env "ANTRIAN_CENTRAL_DATABASE_URL=$CENTRAL_URL" "$VENV/bin/antrian-central")
+    local password
+    password=$(head -c 24 /dev/urandom | base64 | tr -d '/+=' | cut -c1-20)
+    if printf '%s\n' "$password" \
+        | runuser -u "$DESKTOP_USER" -- "${central[@]}" user create admin --role admin >/dev/null 2>&1
+    then
+      say "first account of the city dashboard (shown once, keep it safe): admin / $password"
+    fi
+  fi
+  if systemd_running; then
+    systemctl daemon-reload
+    systemctl enable --now antrian-central.service
+  elif [ -z "$ROOT" ]; then
+    say "systemd is not running here: start it with $VENV/bin/antrian-central --database $CENTRAL_URL"
   fi
 }
 
@@ -375,7 +443,10 @@ uninstall() {
   if systemd_running && [ -f "$UNIT_FILE" ]; then
     systemctl disable --now antrian-server.service || true
   fi
-  rm -f "$UNIT_FILE" "$UDEV_RULE" "$AUTOSTART_DIR"/antrian-*.desktop
+  if systemd_running && [ -f "$CENTRAL_UNIT_FILE" ]; then
+    systemctl disable --now antrian-central.service || true
+  fi
+  rm -f "$UNIT_FILE" "$CENTRAL_UNIT_FILE" "$UDEV_RULE" "$AUTOSTART_DIR"/antrian-*.desktop
   if systemd_running; then systemctl daemon-reload || true; fi
   say "removed the server service, the autostart entries and the udev rule"
   say "kept the database in $DATA_DIR and the config $CONFIG_FILE (delete them by hand)"
@@ -398,6 +469,7 @@ if [ "$VENV_SETUP" -eq 1 ]; then create_venv; generate_voice_clips; fi
 for role in "${ROLES[@]}"; do
   case "$role" in
     server) setup_server ;;
+    central) setup_central ;;
     kiosk)
       add_device_section kiosk '# admin_pin = "2468"   # to leave the kiosk (see docs/kiosk.md)'
       setup_printer_access

@@ -156,3 +156,22 @@ def test_the_first_admin_account_is_created_once_with_a_password_printed_once(
         assert verify_secret(credentials[1], password)
     finally:
         store.close()
+
+
+def test_the_central_role_writes_its_unit_and_options(tmp_path: Path) -> None:
+    result = install("--root", str(tmp_path), "--central")
+    assert result.returncode == 0, result.stderr
+    unit = (tmp_path / "etc/systemd/system/antrian-central.service").read_text()
+    assert "antrian-central $CENTRAL_OPTIONS" in unit and "Restart=always" in unit
+    assert "\nLimitNOFILE=65536\n" in unit
+    assert "After=network-online.target postgresql.service" in unit
+    options = tmp_path / "etc/antrian/central.env"
+    assert f"EnvironmentFile={options}" in unit
+    text = options.read_text()
+    assert "ANTRIAN_CENTRAL_DATABASE_URL=postgresql:///antrian_kota" in text
+    assert "\nCENTRAL_OPTIONS=--port 8480\n" in text
+    # run again: the options file (where the TLS paths are set) is kept
+    options.write_text(text + "# edited\n")
+    assert install("--root", str(tmp_path), "--central").returncode == 0
+    assert options.read_text().endswith("# edited\n")
+    assert not (tmp_path / "etc/systemd/system/antrian-server.service").exists()
