@@ -1,0 +1,334 @@
+"""City benchmark: ingest rate, the dashboard and a month report on two years of 13 offices,
+and an office catching up after a day offline.
+
+    python bench/city_bench.py [--events 1000000] [--years 2] [--per-day 430] [--visitors 600]
+
+On a throwaway PostgreSQL cluster (tests/support/postgres.py):
+
+1. ingest: a real `antrian-central` process; 13 offices push `--events` events in all
+   (issued, called, done per ticket, as the office's log has them) concurrently, in
+   batches of 1,000, over HTTP; events per second from the first request to the last
+   answer.
+2. history: 13 offices × `--years` years × `--per-day` tickets a day written with COPY
+   straight into the central's tickets table (a fresh database), then the time of
+   `GET /api/v1/city/offices` (the dashboard) and of a city month report
+   (`/api/v1/city/reports/summary?group=office` over one month), median of 5.
+3. catch-up: a real office (`antrian-server`'s Office on SQLite, in this process) serves
+   `--visitors` visitors (issue, call, done) while its central is away, then its forwarder
+   starts: the time until the central holds its whole log.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import aiohttp
+import orjson
+import psycopg
+
+from central.store import CentralStore
+from tests.support.postgres import Cluster, find_bin_dir
+
+OFFICES = 13
+BATCH = 1000
+ROOT = Path(__file__).resolve().parents[1]
+WIB = "+07:00"
+
+
+def moment(day: date, seconds: int) -> str:
+    hours, rest = divmod(8 * 3600 + seconds, 3600)
+    return f"{day.isoformat()}T{hours:02d}:{rest // 60:02d}:{rest % 60:02d}{WIB}"
+
+
+def ticket_events(first_id: int, count: int, name: str) -> Iterator[list[dict[str, Any]]]:
+    """`count` events of whole visits (issued, called, done), ids from `first_id`, in
+    batches (made as they are sent: a million events at once would not fit in memory)."""
+    events: list[dict[str, Any]] = []
+    sent = 0
+    day = date(2025, 1, 2)
+    ticket_id = 1
+    per_day = 430
+    while sent + len(events) < count:
+        if len(events) >= BATCH:
+            yield events[:BATCH]
+            sent += BATCH
+            events = events[BATCH:]
+            continue
+        issued_s = (ticket_id % per_day) * 60
+        record = {
+            "id": ticket_id, "day": day.isoformat(), "number": f"A{ticket_id % per_day:03d}",
+            "issued_service": "A", "service": "A", "priority": False, "status": "waiting",
+            "issued_at": moment(day, issued_s), "counter": None, "called_at": None,
+            "finished_at": None, "recalls": 0, "requeued": False, "transferred_from": None,
+        }  # fmt: skip
+        called = dict(record, status="called", counter=1, called_at=moment(day, issued_s + 600))
+        done = dict(called, status="done", finished_at=moment(day, issued_s + 900))
+        for kind, state, offset in (
+            ("ticket.issued", record, 0), ("ticket.called", called, 600),
+            ("ticket.done", done, 900),
+        ):  # fmt: skip
+            events.append(
+                {
+                    "id": first_id + len(events),
+                    "v": 1,
+                    "type": kind,
+                    "at": moment(day, issued_s + offset),
+                    "day": day.isoformat(),
+                    "office": name,
+                    "ticket": ticket_id,
+                    "tickets": [state],
+                    "counter": 1,
+                    "clerk": None,
+                    "data": {"counters": [{"number": 1, "state": "open", "current": None}]},
+                }
+            )
+        ticket_id += 1
+        if ticket_id % per_day == 0:
+            day += timedelta(days=1)
+    yield events[: count - sent]
+
+
+def start_central(url: str, workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port_file = workdir / "central.port"
+    port_file.unlink(missing_ok=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "central", "--database", url, "--host", "127.0.0.1",
+         "--port", "0", "--port-file", str(port_file)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while not port_file.exists() or not port_file.read_text():
+        if time.monotonic() > deadline or process.poll() is not None:
+            raise RuntimeError("antrian-central did not start")
+        time.sleep(0.05)
+    return process, f"http://127.0.0.1:{port_file.read_text()}"
+
+
+async def push_office(
+    session: aiohttp.ClientSession, base: str, token: str,
+    batches: Iterator[list[dict[str, Any]]],
+) -> None:  # fmt: skip
+    log_id = str(uuid.uuid4())
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    for batch in batches:
+        body = orjson.dumps({"log_id": log_id, "events": batch})
+        async with session.post(f"{base}/api/v1/city/ingest", data=body, headers=headers) as answer:
+            if answer.status != 200:
+                raise RuntimeError(f"ingest answered {answer.status}: {await answer.text()}")
+
+
+def bench_ingest(cluster: Cluster, total: int, workdir: Path) -> None:
+    url = cluster.create_database()
+    store = CentralStore(url)
+    store.open()
+    tokens = [store.add_office(f"Kecamatan {index + 1}", datetime.now(UTC))[1]
+              for index in range(OFFICES)]  # fmt: skip
+    reader = store.create_token("bench", datetime.now(UTC))
+    store.close()
+    per_office = total // OFFICES
+    events = [ticket_events(1, per_office, f"Kecamatan {index + 1}") for index in range(OFFICES)]
+    process, base = start_central(url, workdir)
+    try:
+
+        async def run() -> float:
+            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=600)) as session:
+                started = time.perf_counter()
+                await asyncio.gather(
+                    *(push_office(session, base, token, office_events)
+                      for token, office_events in zip(tokens, events, strict=True))
+                )  # fmt: skip
+                elapsed = time.perf_counter() - started
+                headers = {"Authorization": f"Bearer {reader}"}
+                async with session.get(f"{base}/api/v1/city/offices", headers=headers) as answer:
+                    offices = (await answer.json())["offices"]
+                held = sum(office["last_event_id"] for office in offices)
+                assert held == per_office * OFFICES, held
+                return elapsed
+
+        elapsed = asyncio.run(run())
+    finally:
+        process.terminate()
+        process.wait(10)
+    count = per_office * OFFICES
+    print(f"ingest: {count:,} events from {OFFICES} offices in {elapsed:.1f} s = "
+          f"{count / elapsed:,.0f} events/s (batches of {BATCH}, over HTTP)")  # fmt: skip
+
+
+def fill_history(url: str, years: int, per_day: int) -> tuple[list[int], date]:
+    """13 offices' tickets of `years` years, COPYed into the central's tables."""
+    store = CentralStore(url)
+    store.open()
+    ids = [store.add_office(f"Kecamatan {index + 1}", datetime.now(UTC))[0].id
+           for index in range(OFFICES)]  # fmt: skip
+    store.close()
+    last = date.today()
+    first = last - timedelta(days=365 * years - 1)
+    rows = 0
+    with psycopg.connect(url, autocommit=True) as connection:
+        for office_id in ids:
+            buffer = io.StringIO()
+            day = first
+            ticket_id = 1
+            while day <= last:
+                for index in range(per_day):
+                    issued = datetime(day.year, day.month, day.day, 1, tzinfo=UTC) + timedelta(
+                        seconds=index * 50
+                    )
+                    wait = 120 + (index * 37) % 1500
+                    status = "done" if index % 20 else "no_show"
+                    called = issued + timedelta(seconds=wait)
+                    finished = called + timedelta(seconds=300)
+                    buffer.write(
+                        f"{office_id}\t{ticket_id}\t{day}\tA{index:03d}\tA\tA\tf\t{status}\t"
+                        f"{issued.isoformat()}\t{called.isoformat()}\t"
+                        f"{finished.isoformat() if status == 'done' else chr(92) + 'N'}\t1\tf\t"
+                        f"\\N\t{ticket_id * 3}\t{{}}\n"
+                    )
+                    ticket_id += 1
+                day += timedelta(days=1)
+            rows += ticket_id - 1
+            buffer.seek(0)
+            with (
+                connection.cursor() as cursor,
+                cursor.copy(
+                    "COPY tickets (office, id, day, number, issued_service, service, priority, "
+                    "status, issued_at, called_at, finished_at, counter, requeued, "
+                    "transferred_from, event_id, record) FROM STDIN"
+                ) as copy,
+            ):
+                while chunk := buffer.read(1 << 20):
+                    copy.write(chunk)
+            connection.execute(
+                "UPDATE offices SET last_seen = now(), utc_offset_s = 25200, "
+                "targets = '{\"A\": 15}', last_event_id = %s WHERE id = %s",
+                (ticket_id * 3, office_id),
+            )
+        connection.execute("ANALYZE")
+    print(f"history: {rows:,} tickets of {OFFICES} offices × {years} years written with COPY")
+    return ids, last
+
+
+def bench_history(cluster: Cluster, years: int, per_day: int, workdir: Path) -> None:
+    url = cluster.create_database()
+    started = time.perf_counter()
+    _ids, last = fill_history(url, years, per_day)
+    print(f"  (generated and copied in {time.perf_counter() - started:.0f} s)")
+    store = CentralStore(url)
+    reader = store.create_token("bench", datetime.now(UTC))
+    store.close()
+    month_first = last.replace(day=1) - timedelta(days=1)
+    month = month_first.replace(day=1)
+    process, base = start_central(url, workdir)
+    try:
+
+        async def timed(path: str) -> list[float]:
+            headers = {"Authorization": f"Bearer {reader}"}
+            times = []
+            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as session:
+                for _ in range(5):
+                    started = time.perf_counter()
+                    async with session.get(base + path, headers=headers) as answer:
+                        await answer.read()
+                        assert answer.status == 200, await answer.text()
+                    times.append(time.perf_counter() - started)
+            return times
+
+        dashboard = asyncio.run(timed("/api/v1/city/offices"))
+        report = asyncio.run(
+            timed(f"/api/v1/city/reports/summary?from={month}&to={month_first}&group=office")
+        )
+    finally:
+        process.terminate()
+        process.wait(10)
+    print(f"dashboard (GET /api/v1/city/offices): median {statistics.median(dashboard):.3f} s, "
+          f"max {max(dashboard):.3f} s")  # fmt: skip
+    print(f"city month report ({month:%Y-%m}, group=office): median "
+          f"{statistics.median(report):.3f} s, max {max(report):.3f} s")  # fmt: skip
+
+
+def bench_catch_up(cluster: Cluster, visitors: int, workdir: Path) -> None:
+    from server import city
+    from server.city import CityForwarder
+    from server.config import CitySettings, parse_config
+    from server.office import Office
+
+    url = cluster.create_database()
+    store = CentralStore(url)
+    store.open()
+    _office, token = store.add_office("Kecamatan Karawaci", datetime.now(UTC))
+    store.close()
+    process, base = start_central(url, workdir)
+    city.POLL_S = 0.2
+
+    async def run() -> tuple[int, float]:
+        office = Office(parse_config({}), workdir / "office")
+        await office.start()
+        try:
+            for _ in range(visitors):  # a day while the central is away
+                await office.perform(lambda day, now: day.issue("A", False, now))
+                await office.perform(lambda day, now: day.call_next(1, now))
+                await office.perform(lambda day, now: day.finish(1, now))
+            head = office.last_event_id
+            forwarder = CityForwarder(office, CitySettings(url=base, token=token))
+            started = time.perf_counter()
+            forwarder.start()
+            while forwarder.status.central_last_id != head:
+                await asyncio.sleep(0.05)
+            elapsed = time.perf_counter() - started
+            await forwarder.stop()
+            return head, elapsed
+        finally:
+            await office.close()
+
+    try:
+        events, elapsed = asyncio.run(run())
+    finally:
+        process.terminate()
+        process.wait(10)
+    print(f"catch-up: an office's day offline ({visitors} visitors, {events:,} events) "
+          f"in sync {elapsed:.2f} s after the link is back")  # fmt: skip
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--years", type=int, default=2)
+    parser.add_argument("--per-day", type=int, default=430)
+    parser.add_argument("--visitors", type=int, default=600)
+    parser.add_argument("--only", choices=["ingest", "history", "catch-up"])
+    arguments = parser.parse_args()
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        print("PostgreSQL is not installed (install.sh --dev installs it)", file=sys.stderr)
+        return 1
+    cluster = Cluster(bin_dir).start()
+    try:
+        with tempfile.TemporaryDirectory(prefix="city-bench-") as directory:
+            workdir = Path(directory)
+            if arguments.only in (None, "ingest"):
+                bench_ingest(cluster, arguments.events, workdir)
+            if arguments.only in (None, "history"):
+                bench_history(cluster, arguments.years, arguments.per_day, workdir)
+            if arguments.only in (None, "catch-up"):
+                bench_catch_up(cluster, arguments.visitors, workdir)
+    finally:
+        cluster.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
