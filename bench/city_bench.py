@@ -83,7 +83,7 @@ def ticket_events(first_id: int, count: int, name: str) -> Iterator[list[dict[st
         ):  # fmt: skip
             events.append(
                 {
-                    "id": first_id + len(events),
+                    "id": first_id + sent + len(events),
                     "v": 1,
                     "type": kind,
                     "at": moment(day, issued_s + offset),
