@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import re
+import ssl
+import subprocess
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
+from central.main import tls_context
 from server import city
 from server.city import CITY_KEY, CityForwarder
 from server.config import CitySettings, parse_config
@@ -23,6 +28,8 @@ from tests.support.central import RunningCentral, running_central
 from tests.support.database import Database
 from tests.support.postgres import Cluster
 from tests.support.relay import Relay
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -256,3 +263,54 @@ async def test_the_drill_down_equals_the_office_s_own_reports(
         status, copy = await central.call("GET", f"/api/v1/city/offices/{office_id}/reports/{path}")
         assert status == 200
         assert copy == own
+
+
+def city_certificates(directory: Path) -> None:
+    """Run docs/city.md's openssl recipe (for 127.0.0.1) in `directory`."""
+    text = (ROOT / "docs" / "city.md").read_text(encoding="utf-8")
+    recipe = text.split("## TLS", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    script = recipe.replace("10.20.0.5", "127.0.0.1")
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script], cwd=directory, capture_output=True,
+        text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "central.crt: OK" in done.stdout
+
+
+@pytest.mark.parametrize("database_url", [None])
+async def test_https_with_the_city_ca_of_the_documented_recipe(
+    start_office: StartOffice, postgres_cluster: Cluster, tmp_path: Path, forwarders: Any
+) -> None:
+    city_certificates(tmp_path)
+    tls = tls_context(
+        argparse.Namespace(tls_cert=str(tmp_path / "central.crt"),
+                           tls_key=str(tmp_path / "central.key"))
+    )  # fmt: skip
+    assert tls is not None
+    client = ssl.create_default_context(cafile=str(tmp_path / "kota-ca.crt"))
+    async with running_central(postgres_cluster, tls=tls, client_ssl=client) as central:
+        office = await start_office()
+        office_id, token = await central.add_office("Kecamatan Karawaci")
+        await work(office, 2)
+        url = central.url
+        assert url.startswith("https://127.0.0.1:")
+        # without the city CA the certificate is refused: nothing is sent
+        stranger = CityForwarder(office.office, CitySettings(url=url, token=token))
+        stranger.start()
+        try:
+            await until(lambda: asyncio.sleep(0, stranger.status.error is not None))
+            assert "certificate" in (stranger.status.error or "").lower()
+        finally:
+            await stranger.stop()
+        trusted = CityForwarder(
+            office.office, CitySettings(url=url, token=token, ca_file=tmp_path / "kota-ca.crt")
+        )
+        trusted.start()
+        try:
+            await until(
+                lambda: asyncio.sleep(0, trusted.status.backlog(office.office.last_event_id) == 0)
+            )
+        finally:
+            await trusted.stop()
+        assert await central.events(office_id) == await office_log(office)

@@ -4,6 +4,7 @@ database of the session's cluster, with helpers to add offices and read the city
 from __future__ import annotations
 
 import asyncio
+import ssl
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -24,10 +25,11 @@ class RunningCentral:
     server: TestServer
     session: aiohttp.ClientSession
     reader: str  # a read token for the city API
+    client_ssl: ssl.SSLContext | None = None  # how this test's client verifies HTTPS
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.port}"
+        return f"{self.server.scheme}://127.0.0.1:{self.server.port}"
 
     async def add_office(self, name: str) -> tuple[int, str]:
         office, secret = await asyncio.to_thread(self.store.add_office, name, datetime.now(UTC))
@@ -39,7 +41,12 @@ class RunningCentral:
     ) -> tuple[int, Any]:  # fmt: skip
         sent = {"Authorization": f"Bearer {token or self.reader}", **(headers or {})}
         async with self.session.request(
-            method, self.url + path, json=body if raw is None else None, data=raw, headers=sent
+            method,
+            self.url + path,
+            json=body if raw is None else None,
+            data=raw,
+            headers=sent,
+            ssl=self.client_ssl if self.client_ssl is not None else True,
         ) as answer:
             return answer.status, await answer.json(content_type=None)
 
@@ -64,7 +71,11 @@ class RunningCentral:
 
 @asynccontextmanager
 async def running_central(
-    cluster: Cluster, clock: Callable[[], datetime] | None = None, port: int = 0
+    cluster: Cluster,
+    clock: Callable[[], datetime] | None = None,
+    port: int = 0,
+    tls: ssl.SSLContext | None = None,
+    client_ssl: ssl.SSLContext | None = None,
 ) -> AsyncIterator[RunningCentral]:
     url = cluster.create_database()
     store = CentralStore(url)
@@ -72,10 +83,10 @@ async def running_central(
     reader = await asyncio.to_thread(store.create_token, "tests", datetime.now(UTC))
     app = create_app(store, clock) if clock is not None else create_app(store)
     server = TestServer(app, host="127.0.0.1", port=port)
-    await server.start_server()
+    await server.start_server(ssl=tls)
     session = aiohttp.ClientSession()
     try:
-        yield RunningCentral(store, server, session, reader)
+        yield RunningCentral(store, server, session, reader, client_ssl)
     finally:
         await session.close()
         await server.close()
