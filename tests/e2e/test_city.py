@@ -207,7 +207,7 @@ def test_thirteen_offices_reach_the_central_whole_through_cuts_restarts_and_a_ki
     try:
         with ThreadPoolExecutor(max_workers=OFFICES) as pool:
             list(pool.map(lambda office: office.start(), offices))
-        asyncio.run(drive(city_lan, central, offices))
+        asyncio.run(drive(city_lan, central, offices, added[0][0].id, reader))
         asyncio.run(check(central, offices, [office.id for office, _ in added], reader))
     finally:
         for office in offices:
@@ -215,7 +215,9 @@ def test_thirteen_offices_reach_the_central_whole_through_cuts_restarts_and_a_ki
         central.stop()
 
 
-async def drive(lan: CityLan, central: Central, offices: list[NamespacedServer]) -> None:
+async def drive(
+    lan: CityLan, central: Central, offices: list[NamespacedServer], cut_id: int, reader: str
+) -> None:
     started = time.monotonic()
     until = started + WORK_S
     timeout = aiohttp.ClientTimeout(total=5)
@@ -234,6 +236,17 @@ async def drive(lan: CityLan, central: Central, offices: list[NamespacedServer])
         await asyncio.sleep(1)
         await asyncio.to_thread(offices[1].start)
         await asyncio.sleep(max(0.0, started + 3 + CUT_S - time.monotonic()))
+        # the cut office went on working; the central has not seen it since the cut
+        # (its API is behind the cut too: its database says how far it got)
+        ((head,),) = await asyncio.to_thread(
+            offices[0].stored.rows, "SELECT COALESCE(MAX(id), 0) FROM events"
+        )
+        async with session.get(
+            f"http://127.0.0.1:{central.port}/api/v1/city/offices",
+            headers={"Authorization": f"Bearer {reader}"},
+        ) as answer:
+            held = {row["id"]: row for row in (await answer.json())["offices"]}[cut_id]
+        assert held["last_event_id"] < head, "the cut did not stop the pushes"
         lan.cut(0, False)
         await asyncio.gather(*workers)
 
