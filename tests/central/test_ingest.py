@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
+from aiohttp.test_utils import TestServer
+
+from central.store import CentralStore
+from central.web import create_app
 from tests.support.central import RunningCentral
 
 INGEST = "/api/v1/city/ingest"
@@ -30,7 +35,7 @@ def issued(event_id: int, ticket_id: int, at: str) -> dict[str, Any]:
 
 
 def events(first: int, last: int) -> list[dict[str, Any]]:
-    return [issued(number, number, f"2026-12-01T08:{number:02d}:00+07:00")
+    return [issued(number, number, f"2026-12-01T{8 + number // 60:02d}:{number % 60:02d}:00+07:00")
             for number in range(first, last + 1)]  # fmt: skip
 
 
@@ -104,3 +109,34 @@ async def test_an_older_event_version_is_accepted(central: RunningCentral) -> No
     assert (status, body["stored"]) == (200, 1)
     held = await central.events(office_id)
     assert held[0]["day"] == "2026-12-01" and held[0]["tickets"] == [] and held[0]["data"] == {}
+
+
+async def test_two_central_processes_on_one_database_store_each_event_once(
+    central: RunningCentral,
+) -> None:
+    office_id, token = await central.add_office("Kecamatan Karawaci")
+    second = CentralStore(central.store.url)  # another process's connections and app
+    app = create_app(second)
+    server = TestServer(app, host="127.0.0.1", port=0)
+    await server.start_server()
+    try:
+        other = f"http://127.0.0.1:{server.port}"
+        batches = [{"log_id": LOG, "events": events(first, first + 99)} for first in (1, 101, 201)]
+        headers = {"Authorization": f"Bearer {token}"}
+
+        async def push(base: str) -> int:
+            stored = 0
+            for batch in batches:  # both push the same batches at the same time
+                async with central.session.post(
+                    f"{base}{INGEST}", json=batch, headers=headers
+                ) as answer:
+                    assert answer.status == 200, await answer.text()
+                    stored += (await answer.json())["stored"]
+            return stored
+
+        counts = await asyncio.gather(push(central.url), push(other))
+        assert sum(counts) == 300
+        assert [event["id"] for event in await central.events(office_id)] == list(range(1, 301))
+    finally:
+        await server.close()
+        await asyncio.to_thread(second.close)
