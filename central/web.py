@@ -43,6 +43,7 @@ from server.reports.request import (
     parse_range,
     parse_service,
 )
+from server.reports.summary import Group
 from server.storage.port import Account, AccountRole
 from server.web import sessions as session_module
 from server.web.decode import BadJson, decode_json
@@ -423,6 +424,64 @@ async def dashboard_page(request: web.Request) -> web.Response:
     )  # fmt: skip
 
 
+async def office_page(request: web.Request) -> web.Response:
+    """One office's reports, read-only: its summary by service for a range, its CSVs."""
+    session = current_session(request)
+    account: Account | None = session.account if session is not None else None
+    if account is None:
+        return redirect("/login")
+    if not may(account, AccountRole.SUPERVISOR):
+        return render(request, "message.html", {"kind": "forbidden"}, status=403)
+    language = language_of(request)
+    text = request.match_info["office_id"]
+    office = None
+    if text.isascii() and text.isdigit() and len(text) <= 16:
+        office = await off_loop(request, request.app[STORE_KEY].office, int(text))
+    if office is None:
+        return render(request, "message.html", {"kind": "unknown_office"}, status=404)
+    now = now_of(request)
+    today = office.today(now)
+    error = None
+    try:
+        if "from" in request.query or "to" in request.query:
+            first, last = parse_range(request.query.get("from"), request.query.get("to"))
+        else:
+            first, last = today.replace(day=1), today
+    except BadReportRequest as exc:
+        error = exc.message(str(language))
+        first, last = today.replace(day=1), today
+    result = await off_loop(
+        request, office_summary, request.app[STORE_KEY], office, first, last,
+        (Group.SERVICE,), now,
+    )  # fmt: skip
+    texts = TEXTS[language]
+    rows = [
+        summary_row(str(row.keys[0][1]), row.figures.to_json(), language) for row in result.rows
+    ]
+    rows.append(summary_row(texts["all_services"], result.total.to_json(), language, total=True))
+    return render(
+        request, "office.html",
+        {"office": office, "first": first.isoformat(), "last": last.isoformat(), "rows": rows,
+         "error": error},
+        status=400 if error else 200,
+    )  # fmt: skip
+
+
+def summary_row(
+    label: str, figures: dict[str, Any], language: Language, total: bool = False
+) -> dict[str, Any]:
+    share = figures["within_standard"]
+    wait = figures["wait_s"]
+    return {
+        "label": label, "total": total, "issued": figures["issued"],
+        "served": figures["served"], "no_show": figures["no_show"],
+        "mean": minutes_text(wait["mean"], language),
+        "median": minutes_text(wait["median"], language),
+        "p90": minutes_text(wait["p90"], language),
+        "within": f"{round(share * 100)}%" if share is not None else TEXTS[language]["none"],
+    }  # fmt: skip
+
+
 async def login_page(request: web.Request) -> web.Response:
     session = current_session(request)
     if session is not None and session.account is not None:
@@ -509,6 +568,7 @@ def create_app(
     app.router.add_get(f"{API}/city/offices/{{office_id}}/reports/summary", office_report_summary)
     app.router.add_get(f"{API}/city/offices/{{office_id}}/reports/visits", office_report_visits)
     app.router.add_get("/", dashboard_page)
+    app.router.add_get("/offices/{office_id}", office_page)
     app.router.add_get("/login", login_page)
     app.router.add_post("/login", login)
     app.router.add_post("/logout", logout)

@@ -47,7 +47,11 @@
       const row = document.createElement("tr");
       row.dataset.office = String(office.id);
       row.className = (office.stale ? "stale" : "") + (office.conflict ? " conflict" : "");
-      cell(row, "name", office.name);
+      const name = cell(row, "name", "");
+      const anchor = document.createElement("a");
+      anchor.href = "/offices/" + office.id;
+      anchor.textContent = office.name;
+      name.appendChild(anchor);
       cell(row, "waiting", String(office.today.waiting));
       cell(row, "longest_wait", minutes(office.longest_wait_s));
       cell(row, "counters_open", String(office.counters_open));

@@ -137,7 +137,8 @@ async def test_the_dashboard_shows_every_office_side_by_side(
             assert answer.status == 200  # the session reads the API the page polls
     rows = dict(
         re.findall(
-            r'<tr data-office="\d+" class="[^"]*">\s*<td class="name">([^<]+)</td>(.*?)</tr>',
+            r'<tr data-office="\d+" class="[^"]*">\s*<td class="name">'
+            r'<a href="/offices/\d+">([^<]+)</a></td>(.*?)</tr>',
             page,
             re.S,
         )
@@ -222,3 +223,33 @@ async def test_a_bad_city_report_request_is_a_400_in_indonesian(
     status, body = await central.call("GET", f"/api/v1/city/reports/summary?{query}")
     assert (status, body["error"]) == (400, "bad_request")
     assert words in body["message"]
+
+
+async def test_an_office_s_reports_page_is_read_only_and_in_indonesian(
+    central: RunningCentral, clock: Clock
+) -> None:
+    office_id = (await central.offices())["Kecamatan Karawaci"]["id"]
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(cookie_jar=jar) as session:
+        await sign_in(central, session)
+        async with session.get(f"{central.url}/offices/{office_id}") as answer:
+            assert answer.status == 200
+            page = await answer.text()
+        cells = re.findall(r"<td[^>]*>([^<]*)</td>", page.split('id="summary"', 1)[1])
+        # by hand: A001 waited 5 min, A002 20 min; the median 12.5 min, p90 18.5 min
+        assert cells[:8] == ["A", "3", "2", "0", "13 mnt", "13 mnt", "19 mnt", "50%"]
+        assert cells[8:16] == ["Semua layanan", "3", "2", "0", "13 mnt", "13 mnt", "19 mnt", "50%"]
+        assert '<form method="post"' not in page.split("</header>", 1)[1]  # nothing to change
+        link = re.search(r'id="visits-csv" href="([^"]+)"', page)
+        assert link is not None
+        async with session.get(central.url + link[1].replace("&amp;", "&")) as answer:
+            assert answer.status == 200
+            assert (await answer.read()).decode("utf-8-sig").count("\n") == 4  # header + 3
+        async with session.get(
+            f"{central.url}/offices/{office_id}?from=2026-12-09&to=2026-12-01"
+        ) as answer:
+            assert answer.status == 400
+            assert "lebih awal" in await answer.text()
+        async with session.get(f"{central.url}/offices/999") as answer:
+            assert answer.status == 404
+            assert "Kantor tidak dikenal" in await answer.text()

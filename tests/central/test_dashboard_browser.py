@@ -88,6 +88,8 @@ async def test_the_dashboard_lives_and_sorts_in_a_browser(
     cipondoh = ["Kecamatan Cipondoh", "0", "—", "0", "0", "0", "—", "—", "—",
                 "belum pernah terhubung"]  # fmt: skip
     assert await asyncio.to_thread(rows, driver) == [cipondoh, karawaci]  # by name
+    # the script runs (a syntax error would leave the server's rows, unsorted, forever)
+    assert [entry["message"] for entry in driver.get_log("browser")] == []
     # the column headings are readable: dark text on the table's white
     colour = driver.execute_script(
         "return getComputedStyle(document.querySelector('th[data-key=waiting] button')).color"
@@ -95,9 +97,9 @@ async def test_the_dashboard_lives_and_sorts_in_a_browser(
     assert colour not in {"rgb(255, 255, 255)", "rgba(0, 0, 0, 0)"}
     assert driver.find_element("css selector", 'th[data-key="waiting"]').text == "Menunggu"
     await asyncio.to_thread(sort_by, driver, "waiting")  # most waiting first
-    assert await asyncio.to_thread(rows, driver) == [karawaci, cipondoh]
+    await asyncio.to_thread(wait_for, driver, lambda d: rows(d) == [karawaci, cipondoh])
     await asyncio.to_thread(sort_by, driver, "waiting")
-    assert await asyncio.to_thread(rows, driver) == [cipondoh, karawaci]
+    await asyncio.to_thread(wait_for, driver, lambda d: rows(d) == [cipondoh, karawaci])
     # a new ticket at Karawaci shows at the next refresh (every 5 s), without a reload
     new = event(11, "ticket.issued", "08:50", [ticket(4, "waiting", "08:50")])
     assert (await central.call("POST", INGEST, token, {"log_id": LOG, "events": [new]}))[0] == 200
