@@ -253,3 +253,15 @@ async def test_an_office_s_reports_page_is_read_only_and_in_indonesian(
         async with session.get(f"{central.url}/offices/999") as answer:
             assert answer.status == 404
             assert "Kantor tidak dikenal" in await answer.text()
+
+
+async def test_the_pages_speak_english_a_click_away(central: RunningCentral) -> None:
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(cookie_jar=jar) as session:
+        async with session.get(central.url + "/login") as answer:
+            assert "Masuk ke dasbor kota" in await answer.text()
+        async with session.get(central.url + "/login?lang=en") as answer:
+            page = await answer.text()
+        assert "Sign in to the city dashboard" in page and 'lang="en"' in page
+        async with session.get(central.url + "/login") as answer:  # the choice is kept
+            assert "Sign in to the city dashboard" in await answer.text()
