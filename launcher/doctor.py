@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import ssl
 import subprocess
 import tomllib
+import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -24,8 +27,10 @@ from launcher.doctor_texts import say
 PROGRAM_SECTIONS = ("kiosk", "counter", "display")
 # the sections only the server reads
 SERVER_SECTIONS = ("office", "priority", "hours", "breaks", "holidays", "services", "counters",
-                   "server")  # fmt: skip
+                   "server", "city")  # fmt: skip
 CLOCK_SKEW_LIMIT_S = 60.0
+CITY_SKEW_LIMIT_S = 300.0  # what the office's forwarder flags too
+CITY_TIMEOUT_S = 5.0
 VOICE_DIR = Path(__file__).resolve().parents[1] / "assets" / "voice"
 
 
@@ -428,8 +433,54 @@ def check_clock(context: Context) -> list[Finding]:
     return findings
 
 
+def check_city(context: Context) -> list[Finding]:
+    """On an office server with [city]: the city's central answers, and its clock agrees."""
+    section = context.document.get("city")
+    if not isinstance(section, Mapping) or not isinstance(section.get("url"), str):
+        return []
+    url = section["url"].rstrip("/")
+    ca_file = section.get("ca_file")
+    try:
+        tls = ssl.create_default_context(cafile=ca_file if isinstance(ca_file, str) else None)
+        request = urllib.request.Request(f"{url}/api/v1/health")
+        with urllib.request.urlopen(request, timeout=CITY_TIMEOUT_S, context=tls) as answer:
+            header = answer.headers.get("Date")
+    except (OSError, ValueError, ssl.SSLError) as exc:
+        reason = getattr(exc, "reason", exc)
+        return [
+            Finding(
+                Status.WARN, context.text("city.unreachable", url=url),
+                context.text("city.unreachable.fix", reason=reason),
+            )
+        ]  # fmt: skip
+    findings = [Finding(Status.OK, context.text("city.ok", url=url))]
+    try:
+        central_time = parsedate_to_datetime(header) if header else None
+    except (TypeError, ValueError):
+        central_time = None
+    return findings + city_clock_findings(context, central_time, datetime.now(UTC))
+
+
+def city_clock_findings(
+    context: Context, central_time: datetime | None, now: datetime
+) -> list[Finding]:
+    """A PC clock more than 5 minutes off the city's breaks its certificate and reports."""
+    if central_time is None:
+        return []
+    skew = abs((central_time - now).total_seconds())
+    if skew > CITY_SKEW_LIMIT_S:
+        return [
+            Finding(
+                Status.FAIL, context.text("city.skew", minutes=round(skew / 60)),
+                context.text("clock.skew.fix"),
+            )
+        ]  # fmt: skip
+    return [Finding(Status.OK, context.text("city.in_step"))]
+
+
 CHECKS: tuple[Check, ...] = (
     check_config, check_server, check_tokens, check_printer, check_audio, check_clock,
+    check_city,
 )  # fmt: skip
 
 

@@ -13,7 +13,6 @@ import asyncio
 import os
 import random
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -28,6 +27,7 @@ import pytest
 
 from central.store import CentralStore
 from tests.e2e.netns import cannot_create_namespaces, ip
+from tests.support.central import CentralProcess
 from tests.support.live_server import LiveServer
 from tests.support.postgres import Cluster
 
@@ -97,38 +97,6 @@ class CityLan:
             subprocess.run(["ip", "netns", "del", namespace], capture_output=True)
 
 
-class Central:
-    """`antrian-central` in a child process, restartable on the same port."""
-
-    def __init__(self, url: str, directory: Path) -> None:
-        self.url = url
-        self.directory = directory
-        self.port = 0
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        port_file = self.directory / "central.port"
-        port_file.unlink(missing_ok=True)
-        with (self.directory / "central.log").open("ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "central", "--database", self.url, "--host", "0.0.0.0",
-                 "--port", str(self.port), "--port-file", str(port_file)],
-                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-        deadline = time.monotonic() + 20
-        while not (port_file.exists() and port_file.read_text()):
-            assert self.process.poll() is None, (self.directory / "central.log").read_text()
-            assert time.monotonic() < deadline, "antrian-central did not start"
-            time.sleep(0.05)
-        self.port = int(port_file.read_text())
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(15)
-            self.process = None
-
-
 @pytest.fixture
 def city_lan() -> Iterator[CityLan]:
     reason = cannot_create_namespaces()
@@ -192,7 +160,7 @@ def test_thirteen_offices_reach_the_central_whole_through_cuts_restarts_and_a_ki
     added = [store.add_office(f"Kecamatan {index + 1}", now) for index in range(OFFICES)]
     reader = store.create_token("e2e", now)
     store.close()
-    central = Central(url, tmp_path)
+    central = CentralProcess(url, tmp_path)
     central.start()
     offices = [
         NamespacedServer(
@@ -216,7 +184,7 @@ def test_thirteen_offices_reach_the_central_whole_through_cuts_restarts_and_a_ki
 
 
 async def drive(
-    lan: CityLan, central: Central, offices: list[NamespacedServer], cut_id: int, reader: str
+    lan: CityLan, central: CentralProcess, offices: list[NamespacedServer], cut_id: int, reader: str
 ) -> None:
     started = time.monotonic()
     until = started + WORK_S
@@ -252,7 +220,7 @@ async def drive(
 
 
 async def check(
-    central: Central, offices: list[NamespacedServer], ids: list[int], reader: str
+    central: CentralProcess, offices: list[NamespacedServer], ids: list[int], reader: str
 ) -> None:
     headers = {"Authorization": f"Bearer {reader}"}
     base = f"http://127.0.0.1:{central.port}/api/v1/city"

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from launcher.doctor import Context, Status, city_clock_findings
+from tests.support.central import CentralProcess
 from tests.support.live_server import LiveServer
+from tests.support.postgres import Cluster
 
 
 def run_doctor(config: Path, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -120,3 +124,33 @@ def test_doctor_on_a_server_that_does_not_advertise_asks_it_directly(
     )
     assert f"[ OK ] Server menjawab: http://127.0.0.1:{port}" in out
     assert "Pengaturan server salah" not in out
+
+
+def test_doctor_reaches_the_city_central_and_compares_clocks(
+    postgres_cluster: Cluster, tmp_path: Path
+) -> None:
+    central = CentralProcess(postgres_cluster.create_database(), tmp_path)
+    central.start()
+    try:
+        config = tmp_path / "antrian.toml"
+        config.write_text(f'[city]\nurl = "http://127.0.0.1:{central.port}"\ntoken = "city_x"\n')
+        result = run_doctor(config)
+        assert f"[ OK ] Pusat kota menjawab: http://127.0.0.1:{central.port}" in result.stdout
+        assert "[ OK ] Jam PC ini sama dengan jam pusat kota" in result.stdout
+    finally:
+        central.stop()
+    result = run_doctor(config, "--language", "en")  # the central is gone now
+    assert f"[ !! ] The city's central http://127.0.0.1:{central.port} cannot be reached" in (
+        result.stdout
+    )
+    assert "The office works on and sends later" in result.stdout
+
+
+def test_a_clock_minutes_off_the_city_fails() -> None:
+    context = Context(language="id")
+    now = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
+    (finding,) = city_clock_findings(context, now + timedelta(minutes=7), now)
+    assert finding.status is Status.FAIL
+    assert finding.title == "Jam PC ini selisih 7 menit dengan jam pusat kota"
+    (finding,) = city_clock_findings(context, now - timedelta(minutes=4), now)
+    assert finding.status is Status.OK

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+import subprocess
+import sys
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -17,6 +21,8 @@ from aiohttp.test_utils import TestServer
 from central.store import CentralStore
 from central.web import create_app
 from tests.support.postgres import Cluster
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -91,3 +97,35 @@ async def running_central(
         await session.close()
         await server.close()
         await asyncio.to_thread(store.close)
+
+
+class CentralProcess:
+    """`antrian-central` in a child process, restartable on the same port."""
+
+    def __init__(self, url: str, directory: Path) -> None:
+        self.url = url
+        self.directory = directory
+        self.port = 0
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        port_file = self.directory / "central.port"
+        port_file.unlink(missing_ok=True)
+        with (self.directory / "central.log").open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "central", "--database", self.url, "--host", "0.0.0.0",
+                 "--port", str(self.port), "--port-file", str(port_file)],
+                cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        deadline = time.monotonic() + 20
+        while not (port_file.exists() and port_file.read_text()):
+            assert self.process.poll() is None, (self.directory / "central.log").read_text()
+            assert time.monotonic() < deadline, "antrian-central did not start"
+            time.sleep(0.05)
+        self.port = int(port_file.read_text())
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(15)
+            self.process = None
