@@ -2,9 +2,10 @@
 one antrian-central on a real PostgreSQL while kiosks and counters work.
 
 Meanwhile one office's link is cut (`ANTRIAN_E2E_CUT_S`, 10 s by default) while a kiosk on
-its own LAN (its namespace) issues tickets, the central is stopped and started again, and an office is killed with SIGKILL and restarted. Afterwards
-every office's events at the central equal its own `GET /api/v1/log` exactly, and the
-dashboard's figures for today equal those the offices' own APIs give.
+its own LAN (its namespace) issues tickets, the central is stopped and started again, and
+an office is killed with SIGKILL and restarted. Afterwards every office's events at the
+central equal its own `GET /api/v1/log` exactly, and the dashboard's figures for today
+equal those the offices' own APIs give.
 """
 
 from __future__ import annotations
