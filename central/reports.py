@@ -67,7 +67,7 @@ def read_visits(
         rows = connection.execute(VISIT_QUERY.format(extra=extra), parameters).fetchall()
     for row in rows:
         found[row[0]].append(
-            Visit(
+            Visit.of(
                 number=row[1], service=row[2], issued_service=row[3], priority=row[4],
                 status=STATUSES[row[5]], day=row[6], issued_at=row[7], called_at=row[8],
                 finished_at=row[9], counter=row[10], clerk=row[11], transfers=row[12] or 0,
