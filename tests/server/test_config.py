@@ -449,7 +449,7 @@ MISTAKES: list[tuple[dict[str, object], str, str]] = [
         "layanan",
         'Pengaturan salah: bagian [layanan] tidak dikenal (maksudnya "services"?); yang ada:'
         " office, priority, hours, breaks, holidays, services, counters, server, survey,"
-        " city,        " printer, kiosk, counter, display, client",
+        " city, printer, kiosk, counter, display, client",
     ),
 ]  # fmt: skip
 
