@@ -314,3 +314,27 @@ async def test_https_with_the_city_ca_of_the_documented_recipe(
         finally:
             await trusted.stop()
         assert await central.events(office_id) == await office_log(office)
+
+
+@pytest.mark.parametrize("database_url", [None])
+async def test_only_the_active_server_pushes(
+    start_office: StartOffice, central: RunningCentral
+) -> None:
+    office = await start_office()
+    office_id, token = await central.add_office("Kecamatan Karawaci")
+    forwarder = CityForwarder(office.office, CitySettings(url=central.url, token=token))
+    await work(office, 1)
+    office.office.standby = True  # as a standby sees itself
+    forwarder.follow()
+    await asyncio.sleep(0.5)
+    assert await central.events(office_id) == []  # a standby pushes nothing
+    office.office.standby = False  # it took over: its role_changed callbacks run
+    forwarder.follow()
+    try:
+
+        async def caught_up() -> bool:
+            return await central.events(office_id) == await office_log(office)
+
+        await until(caught_up)
+    finally:
+        await forwarder.stop()
