@@ -40,8 +40,9 @@ RUNTIME_PACKAGES=(
 # What the tests use: a virtual X server for screenshots, a virtual serial port for printers,
 # network namespaces for the multi-machine test, PostgreSQL for the server tests on PostgreSQL
 # (they start a cluster of their own: the packaged one need not run), Patroni and etcd for
-# the automatic database failover smoke test (it starts its own etcd and Patroni nodes).
-DEV_PACKAGES=(xvfb xauth socat iproute2 postgresql patroni etcd-server)
+# the automatic database failover smoke test (it starts its own etcd and Patroni nodes), poppler-utils
+# (pdftotext, pdfinfo) to read the PDF reports back.
+DEV_PACKAGES=(xvfb xauth socat iproute2 postgresql patroni etcd-server poppler-utils)
 # A headless browser for the web page tests (Debian's names; Ubuntu ships Chromium as a snap
 # only: there these tests are skipped with the reason).
 BROWSER_PACKAGES=(chromium chromium-driver)

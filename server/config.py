@@ -28,6 +28,7 @@ from server.domain.settings import (
     Break,
     CounterSettings,
     Holiday,
+    Letterhead,
     OfficeSettings,
     ServiceSettings,
     TimeRange,
@@ -60,6 +61,8 @@ ENV_LANGUAGE = "ANTRIAN_LANG"
 SERVICE_CODE = re.compile(r"^[A-Z]$")
 _CLOCK = r"(\d{1,2})[:.](\d{2})"
 TIME_OF_DAY = re.compile(rf"^{_CLOCK}$")
+NIP_LENGTH = 18
+LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
 HOURS_RANGE = re.compile(rf"^{_CLOCK}\s*(?:-|–|—|s\.?d\.?|s/d|sampai)\s*{_CLOCK}$", re.IGNORECASE)
 
 # the names other modules and tests know these values by
@@ -249,6 +252,27 @@ class _Builder:
             holidays=self._holidays(parsed.holidays),
             services=services,
             counters=counters,
+            letterhead=self._letterhead(office),
+        )
+
+    def _letterhead(self, office: schema.OfficeSection) -> Letterhead:
+        nip = "".join(office.head_nip.split())
+        if nip and not (nip.isascii() and nip.isdigit() and len(nip) == NIP_LENGTH):
+            self.fail(("office", "head_nip"), "nip", value=office.head_nip)
+        logo = office.logo.strip()
+        if logo and (
+            not logo.lower().endswith(LOGO_SUFFIXES)
+            or Path(logo).name != logo
+            or logo.startswith(".")
+        ):
+            self.fail(("office", "logo"), "logo", value=office.logo)
+        return Letterhead(
+            region=office.region.strip(),
+            address=office.address.strip(),
+            head_title=office.head_title.strip() or "Camat",
+            head_name=office.head_name.strip(),
+            head_nip=office.head_nip.strip(),
+            logo=logo,
         )
 
     def _check_zone(self, name: str) -> None:

@@ -34,6 +34,13 @@ class OfficeSection(Section, kw_only=True):
     requeue_after: Annotated[int, Meta(ge=0)] = 3
     # today's average wait and the latest IKM on the TV (the display's ticker and /tv)
     show_figures: bool = True
+    # the letterhead and signature block of the printed reports
+    region: str = ""
+    address: str = ""
+    head_title: str = "Camat"
+    head_name: str = ""
+    head_nip: str = ""
+    logo: str = ""
 
 
 class PrioritySection(Section, kw_only=True):

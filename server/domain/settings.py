@@ -48,6 +48,18 @@ class Holiday:
 
 
 @dataclass(frozen=True, slots=True)
+class Letterhead:
+    """The kop surat and signature block of the office's printed reports."""
+
+    region: str = ""  # "Pemerintah Kota Tangerang"
+    address: str = ""
+    head_title: str = "Camat"
+    head_name: str = ""
+    head_nip: str = ""  # 18 digits, or empty
+    logo: str = ""  # a PNG/JPEG file name in the data dir, or empty
+
+
+@dataclass(frozen=True, slots=True)
 class ServiceSettings:
     """One service line (layanan) with its letter code and its service standards."""
 
@@ -104,6 +116,7 @@ class OfficeSettings:
     holidays: tuple[Holiday, ...] = ()
     services: tuple[ServiceSettings, ...] = ()
     counters: tuple[CounterSettings, ...] = ()
+    letterhead: Letterhead = field(default_factory=Letterhead)
 
     @property
     def zone(self) -> ZoneInfo:

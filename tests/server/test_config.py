@@ -388,7 +388,8 @@ MISTAKES: list[tuple[dict[str, object], str, str]] = [
         {"office": {"nama": "x"}},
         "office.nama",
         'Pengaturan salah di [office]: kunci "nama" tidak dikenal (maksudnya "name"?);'
-        " yang boleh: name, timezone, requeue_after, show_figures",
+        " yang boleh: name, timezone, requeue_after, show_figures, region, address, head_title,"
+        " head_name, head_nip, logo",
     ),
     (
         {"office": "Kecamatan"},
@@ -573,3 +574,48 @@ def test_any_document_is_either_settings_or_a_config_error_with_a_path(
         except ConfigError as error:
             assert error.message.startswith(("Pengaturan salah", "Setting error"))
             assert "\n" not in error.message and "Traceback" not in error.message
+
+
+def test_the_letterhead_and_signature_of_the_printed_reports_are_read() -> None:
+    config = parse_config(
+        {
+            "office": {
+                "name": "Kecamatan Karawaci",
+                "region": "Pemerintah Kota Tangerang",
+                "address": "Jl. Raya Karawaci No. 1",
+                "head_name": "Drs. H. Ahmad Fauzi, M.Si.",
+                "head_nip": "19800101 200501 1 001",
+                "logo": "logo.png",
+            }
+        }
+    )
+    letterhead = config.letterhead
+    assert letterhead.region == "Pemerintah Kota Tangerang"
+    assert letterhead.address == "Jl. Raya Karawaci No. 1"
+    assert letterhead.head_title == "Camat"  # the default title
+    assert letterhead.head_name == "Drs. H. Ahmad Fauzi, M.Si."
+    assert letterhead.head_nip == "19800101 200501 1 001"
+    assert letterhead.logo == "logo.png"
+
+
+@pytest.mark.parametrize(
+    ("office", "message"),
+    [
+        (
+            {"head_nip": "19800101"},
+            'Pengaturan salah di [office], kunci "head_nip": NIP "19800101" harus 18 angka',
+        ),
+        (
+            {"head_nip": "١٩٨٠٠١٠١٢٠٠٥٠١١٠٠١"},  # 18 Arabic-Indic digits are not a NIP
+            'kunci "head_nip": NIP "١٩٨٠٠١٠١٢٠٠٥٠١١٠٠١" harus 18 angka',
+        ),
+        ({"logo": "../../etc/logo.png"}, 'kunci "logo": logo "../../etc/logo.png" harus nama'),
+        ({"logo": "logo.gif"}, 'kunci "logo": logo "logo.gif" harus nama berkas PNG atau JPEG'),
+    ],
+)
+def test_a_wrong_nip_or_logo_is_refused_in_indonesian(
+    office: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config({"office": office})
+    assert message in str(caught.value)
