@@ -133,7 +133,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "waiting_time": "Waktu tunggu",
         "mean": "Rata-rata",
         "median": "Median",
-        "p90": "90% pengunjung paling lama",
+        "p90": "Persentil ke-90",
         "within_standard_title": "Dilayani sesuai standar waktu tunggu",
         "target": "Standar",
         "target_minutes": "{minutes} menit",
