@@ -6,7 +6,9 @@ these are only the labels around them, the month names (Babel) and the SKM eleme
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from babel.dates import format_date
 
@@ -308,3 +310,18 @@ def decimal_text(value: float | None, digits: int, language: str) -> str:
         return "—"
     text = f"{value:.{digits}f}"
     return text.replace(".", ",") if language_of(language) == "id" else text
+
+
+def suggestions_of(skm: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """(day, service, text) of each suggestion of an SKM result (`suggestions` of
+    `/api/v1/reports/skm`: objects with `day`, `service`, `comment`)."""
+    found: list[tuple[str, str, str]] = []
+    for item in skm.get("suggestions") or []:
+        if isinstance(item, Mapping):
+            found.append(
+                (str(item.get("day") or ""), str(item.get("service") or ""),
+                 str(item.get("comment") or ""))
+            )  # fmt: skip
+        else:
+            found.append(("", "", str(item)))
+    return found

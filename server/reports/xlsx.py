@@ -26,6 +26,7 @@ from server.reports.export_text import (
     WEEKDAYS,
     language_of,
     month_name,
+    suggestions_of,
 )
 from server.reports.monthly import MonthlyReport, daily_mean_wait
 
@@ -382,13 +383,15 @@ def skm_workbook(skm: Figures, language: str = "id", period: str = "") -> bytes:
         sheet["A2"] = f"{texts['period']}: {period}"
     _profile_sheet(book.create_sheet(texts["profile"]), skm, language)
     comments = book.create_sheet(texts["suggestions"])
-    _header(comments, 1, [texts["action_no"], texts["suggestion"]])
-    for line, text in enumerate(skm.get("comments") or [], start=2):
+    _header(comments, 1, [texts["action_no"], texts["day"], texts["service"], texts["suggestion"]])
+    for line, (day, service, text) in enumerate(suggestions_of(skm), start=2):
         comments.cell(row=line, column=1, value=line - 1)
+        comments.cell(row=line, column=2, value=day)
+        comments.cell(row=line, column=3, value=service)
         # a suggestion is text, never a formula a spreadsheet would run
-        comments.cell(row=line, column=2, value=str(text)).data_type = "s"
-        comments.cell(row=line, column=2).alignment = Alignment(wrap_text=True)
-    _widths(comments, [6, 90])
+        comments.cell(row=line, column=4, value=text).data_type = "s"
+        comments.cell(row=line, column=4).alignment = Alignment(wrap_text=True)
+    _widths(comments, [6, 12, 9, 90])
     comments.freeze_panes = "A2"
     plan = book.create_sheet(texts["action_plan"])
     labels = [texts[key] for key in ("action_no", "action_element", "action_program",

@@ -59,7 +59,11 @@ SKM = {
     "performance": "Baik",
     "required_respondents": 100,
     "profile": {"gender": {"L": 70, "P": 50}, "education": {"SMA": 80, "S1": 40}},
-    "comments": ["Ruang tunggu panas", '<script>alert("x")</script>', "=1+1"],
+    "suggestions": [
+        {"day": "2026-11-02", "service": "A", "comment": "Ruang tunggu panas"},
+        {"day": "2026-11-03", "service": "B", "comment": '<script>alert("x")</script>'},
+        {"day": "2026-11-04", "service": "A", "comment": "=1+1"},
+    ],
 }
 
 

@@ -119,7 +119,8 @@ def test_skm_workbook_in_the_published_layout() -> None:
         pytest.approx(70 / 120),
     ]
     comments = book["Saran dan masukan"]
-    assert comments["B4"].value == "=1+1" and comments["B4"].data_type == "s"  # text, not a formula
+    assert [cell.value for cell in comments[2]] == [1, "2026-11-02", "A", "Ruang tunggu panas"]
+    assert comments["D4"].value == "=1+1" and comments["D4"].data_type == "s"  # not a formula
     plan = book["Rencana tindak lanjut"]
     assert plan["C1"].value == "Program / kegiatan"
     assert [plan.cell(row=r, column=1).value for r in range(2, 7)] == [1, 2, 3, 4, 5]
