@@ -41,6 +41,7 @@ from server.web.public_listener import public_listener_middleware
 from server.web.reports_api import setup_reports
 from server.web.sessions import api_actor
 from server.web.settings_api import setup_settings
+from server.web.skm_pages import setup_skm_pages
 from server.web.standby_text import standby_message, standby_reason
 from server.web.survey_api import setup_survey
 from server.web.ticket_feed import TicketFeed
@@ -514,6 +515,7 @@ def create_app(office: Office) -> web.Application:
     setup_pages(app, TicketFeed(office, hub))  # the phone page /t/{id}, its feed, static files
     setup_pairing(app, office)  # /api/v1/pairings: a new device gets its token
     setup_device_pages(app)  # the browser TV /tv and counter /loket, their voice clips
+    setup_skm_pages(app, office)  # /admin/skm (before /admin's catch-all)
     setup_admin(app, office)  # /admin: sessions, CSRF, dashboard, devices, accounts, audit
     setup_settings(app, office)  # /api/v1/settings: read and replace the office settings
     setup_reports(app, office)  # /api/v1/reports/visits and /summary: JSON or CSV

@@ -1,0 +1,124 @@
+"""The /admin SKM page and the SKM downloads (`&format=xlsx|pdf` on `/api/v1/reports/skm`).
+
+The SKM figures of a period come from the survey's report (`/api/v1/reports/skm` JSON),
+set as a blocking function on the app's `SkmSource` (`app[SKM_SOURCE_KEY].figures = …`);
+reading and rendering run in a worker thread, never on the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from server.domain.schedule import local_day
+from server.office import Office
+from server.reports.export_text import long_date
+from server.reports.pdf import skm_pdf
+from server.reports.xlsx import skm_workbook
+from server.storage.port import AccountRole
+from server.web.admin import language_of, person, render
+from server.web.report_text import REPORT_TEXTS
+from server.web.report_views import BadPeriod, Period, PeriodKind, period_of, skm_view
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF_TYPE = "application/pdf"
+# the SKM result of a period as `/api/v1/reports/skm` gives it (blocking), or None
+SkmFigures = Callable[[date, date], Mapping[str, Any] | None]
+
+
+@dataclass
+class SkmSource:
+    """Where the SKM pages and downloads read a period's figures; None: no survey yet."""
+
+    figures: SkmFigures | None = None
+
+
+SKM_SOURCE_KEY = web.AppKey("skm_source", SkmSource)
+SKM_OFFICE_KEY = web.AppKey("skm_pages_office", Office)
+
+
+def today_of(office: Office) -> date:
+    return local_day(office.clock(), office.config.zone)
+
+
+def logo_of(office: Office) -> Path | None:
+    """The letterhead's logo file in the data dir, if it is there."""
+    name = office.config.letterhead.logo
+    path = Path(office.data_dir) / name if name else None
+    return path if path is not None and path.is_file() else None
+
+
+def skm_download(
+    office: Office, figures: Mapping[str, Any], first: date, last: date, wanted: str,
+    language: str,
+) -> tuple[bytes, str, str]:  # fmt: skip
+    """The SKM tables of a period as (body, content type, file name); blocking.
+    `wanted` is "xlsx" or "pdf"; the file is named `skm-2026-11-01-2026-11-30.pdf`."""
+    period = f"{long_date(first, language)} – {long_date(last, language)}"
+    name = f"skm-{first.isoformat()}-{last.isoformat()}.{wanted}"
+    if wanted == "pdf":
+        settings = office.config
+        body = skm_pdf(figures, settings.office_name, settings.letterhead, period,
+                       today_of(office), language, logo_of(office))  # fmt: skip
+        return body, PDF_TYPE, name
+    return skm_workbook(figures, language, period), XLSX_TYPE, name
+
+
+def picker_context(
+    request: web.Request, office: Office, period: Period | None, error: str | None
+) -> dict[str, Any]:
+    """What the period picker of a report page shows."""
+    language = language_of(request)
+    today = today_of(office)
+    shown = period or Period(PeriodKind.MONTH, today.replace(day=1), today)
+    lang = str(language)
+    return {
+        "r": REPORT_TEXTS[language],
+        "chosen": str(shown.kind),
+        "first": shown.first.isoformat(),
+        "last": shown.last.isoformat(),
+        "period_text": f"{long_date(shown.first, lang)} – {long_date(shown.last, lang)}",
+        "error": error,
+        "view": None,
+    }
+
+
+def period_from(request: web.Request, office: Office) -> tuple[Period | None, str | None]:
+    """The picker's period, or the message saying why it cannot be read."""
+    try:
+        return period_of(request.query, today_of(office)), None
+    except BadPeriod as exc:
+        return None, REPORT_TEXTS[language_of(request)]["bad_period"].format(problem=exc)
+
+
+async def skm_page(request: web.Request) -> web.Response:
+    account = person(request, AccountRole.SUPERVISOR)
+    if isinstance(account, web.Response):
+        return account
+    office = request.app[SKM_OFFICE_KEY]
+    period, error = period_from(request, office)
+    context = picker_context(request, office, period, error)
+    if period is None:
+        return render(request, "admin/skm.html", context, status=400)
+    figures_of = request.app[SKM_SOURCE_KEY].figures
+    figures = None
+    if figures_of is not None:
+        figures = await asyncio.to_thread(figures_of, period.first, period.last)
+    context["view"] = skm_view(figures, period, language_of(request))
+    return render(request, "admin/skm.html", context)
+
+
+def setup_skm_pages(app: web.Application, office: Office) -> None:
+    """Register /admin/skm (before /admin's catch-all)."""
+    app[SKM_OFFICE_KEY] = office
+    app[SKM_SOURCE_KEY] = SkmSource()
+    app.router.add_get("/admin/skm", skm_page)
+
+
+__all__ = ["SKM_SOURCE_KEY", "SkmSource", "logo_of", "setup_skm_pages", "skm_download", "today_of"]
