@@ -14,8 +14,10 @@ from typing import Any
 
 from server.domain.settings import OfficeSettings
 from server.reports.csv_text import summary_csv, visits_csv
+from server.reports.xlsx import summary_workbook, visits_workbook
 
 CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,5 +35,19 @@ def _summary_csv(result: Any, settings: OfficeSettings, language: str) -> bytes:
     return summary_csv(result, language)
 
 
-VISITS_FORMATS: dict[str, Format] = {"csv": Format(CSV_TYPE, "csv", _visits_csv)}
-SUMMARY_FORMATS: dict[str, Format] = {"csv": Format(CSV_TYPE, "csv", _summary_csv)}
+def _visits_xlsx(result: Any, settings: OfficeSettings, language: str) -> bytes:
+    return visits_workbook(result.to_json(), settings.zone, language)
+
+
+def _summary_xlsx(result: Any, settings: OfficeSettings, language: str) -> bytes:
+    return summary_workbook(result.to_json(), language)
+
+
+VISITS_FORMATS: dict[str, Format] = {
+    "csv": Format(CSV_TYPE, "csv", _visits_csv),
+    "xlsx": Format(XLSX_TYPE, "xlsx", _visits_xlsx),
+}
+SUMMARY_FORMATS: dict[str, Format] = {
+    "csv": Format(CSV_TYPE, "csv", _summary_csv),
+    "xlsx": Format(XLSX_TYPE, "xlsx", _summary_xlsx),
+}

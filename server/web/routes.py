@@ -38,6 +38,7 @@ from server.web.json import dumps
 from server.web.pages import TICKET_FEED_KEY, phone_url, setup_pages
 from server.web.pairing_api import setup_pairing
 from server.web.public_listener import public_listener_middleware
+from server.web.report_pages import setup_report_pages
 from server.web.reports_api import setup_reports
 from server.web.sessions import api_actor
 from server.web.settings_api import setup_settings
@@ -515,6 +516,7 @@ def create_app(office: Office) -> web.Application:
     setup_pages(app, TicketFeed(office, hub))  # the phone page /t/{id}, its feed, static files
     setup_pairing(app, office)  # /api/v1/pairings: a new device gets its token
     setup_device_pages(app)  # the browser TV /tv and counter /loket, their voice clips
+    setup_report_pages(app, office)  # /api/v1/reports/monthly, XLSX downloads, /admin/reports
     setup_skm_pages(app, office)  # /admin/skm (before /admin's catch-all)
     setup_admin(app, office)  # /admin: sessions, CSRF, dashboard, devices, accounts, audit
     setup_settings(app, office)  # /api/v1/settings: read and replace the office settings
