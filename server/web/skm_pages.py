@@ -40,6 +40,16 @@ class SkmSource:
 
 
 SKM_SOURCE_KEY = web.AppKey("skm_source", SkmSource)
+
+
+def skm_source(app: web.Application) -> SkmSource:
+    """The app's SKM source, made on first use: the survey sets `.figures` on it (before the
+    app starts), whichever of the two is set up first."""
+    if SKM_SOURCE_KEY not in app:
+        app[SKM_SOURCE_KEY] = SkmSource()
+    return app[SKM_SOURCE_KEY]
+
+
 SKM_OFFICE_KEY = web.AppKey("skm_pages_office", Office)
 
 
@@ -117,8 +127,16 @@ async def skm_page(request: web.Request) -> web.Response:
 def setup_skm_pages(app: web.Application, office: Office) -> None:
     """Register /admin/skm (before /admin's catch-all)."""
     app[SKM_OFFICE_KEY] = office
-    app[SKM_SOURCE_KEY] = SkmSource()
+    skm_source(app)
     app.router.add_get("/admin/skm", skm_page)
 
 
-__all__ = ["SKM_SOURCE_KEY", "SkmSource", "logo_of", "setup_skm_pages", "skm_download", "today_of"]
+__all__ = [
+    "SKM_SOURCE_KEY",
+    "SkmSource",
+    "skm_source",
+    "logo_of",
+    "setup_skm_pages",
+    "skm_download",
+    "today_of",
+]
