@@ -134,9 +134,9 @@ def setup_skm_pages(app: web.Application, office: Office) -> None:
 __all__ = [
     "SKM_SOURCE_KEY",
     "SkmSource",
-    "skm_source",
     "logo_of",
     "setup_skm_pages",
     "skm_download",
+    "skm_source",
     "today_of",
 ]
