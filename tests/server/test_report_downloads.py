@@ -168,3 +168,27 @@ async def test_downloads_need_a_supervisor_and_the_page_shows_the_figures(
             assert answer.status == 200  # the page's download link works with the session
     finally:
         await browser.close()
+
+
+async def test_workbooks_and_pdfs_are_rendered_off_the_event_loop(
+    office: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A render of seconds must not hold up a ticket: it runs in a worker thread."""
+    import threading
+
+    from server.web import reports_api
+
+    loop_thread = threading.get_ident()
+    seen: list[int] = []
+    content_type, extension, render = reports_api.SUMMARY_RENDERERS["xlsx"]
+
+    def spy(result: Any, office_: Any, language: str) -> bytes:
+        seen.append(threading.get_ident())
+        return render(result, office_, language)
+
+    monkeypatch.setitem(reports_api.SUMMARY_RENDERERS, "xlsx", (content_type, extension, spy))
+    status, _, _ = await download(
+        office, "/reports/summary?from=2026-11-23&to=2026-11-24&format=xlsx"
+    )
+    assert status == 200
+    assert seen and loop_thread not in seen
