@@ -192,3 +192,22 @@ async def test_workbooks_and_pdfs_are_rendered_off_the_event_loop(
     )
     assert status == 200
     assert seen and loop_thread not in seen
+
+
+async def test_the_letterhead_is_changed_through_the_settings_api(office: Running) -> None:
+    from tests.server.test_settings_api import put_settings, read_settings
+
+    _, document, _ = await read_settings(office)
+    assert document["office"]["head_nip"] == "19800101 200501 1 001"
+    document["office"]["head_nip"] = "1980 0101"
+    status, answer, _ = await put_settings(office, document)
+    assert status == 422 and answer["path"] == "office.head_nip"
+    assert 'NIP "1980 0101" harus 18 angka' in answer["message"]
+    document["office"].update(head_nip="197501012000031002", head_name="Hj. Siti Aminah, S.Sos.")
+    status, _, _ = await put_settings(office, document)
+    assert status == 200
+    _, _, body = await download(office, "/reports/monthly?month=2026-11")
+    letterhead = json.loads(body)["letterhead"]
+    assert (letterhead["head_name"], letterhead["head_nip"]) == (
+        "Hj. Siti Aminah, S.Sos.", "197501012000031002",
+    )  # fmt: skip
