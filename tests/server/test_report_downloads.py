@@ -211,3 +211,23 @@ async def test_the_letterhead_is_changed_through_the_settings_api(office: Runnin
     assert (letterhead["head_name"], letterhead["head_nip"]) == (
         "Hj. Siti Aminah, S.Sos.", "197501012000031002",
     )  # fmt: skip
+
+
+@poppler
+async def test_a_month_without_visitors_still_gives_a_page_and_a_workbook(
+    office: Running, tmp_path: Path
+) -> None:
+    status, _, body = await download(office, "/reports/monthly?month=2026-10&format=pdf")
+    assert status == 200
+    path = tmp_path / "oktober.pdf"
+    path.write_bytes(body)
+    done = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True)  # fmt: skip
+    text = " ".join(done.stdout.split())
+    assert "Laporan Pelayanan Bulan Oktober 2026" in text
+    assert "0 0 0 0" in text and "— — — —" in text  # no visitors, no waiting times
+    assert "Belum ada data" in text  # the chart of the days
+    status, _, body = await download(office, "/reports/monthly?month=2026-10&format=xlsx")
+    assert status == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(body))["Ringkasan"]
+    assert sheet["A5"].value == "Jumlah" and sheet["B5"].value == 0
