@@ -231,3 +231,23 @@ async def test_a_month_without_visitors_still_gives_a_page_and_a_workbook(
     assert status == 200
     sheet = openpyxl.load_workbook(io.BytesIO(body))["Ringkasan"]
     assert sheet["A5"].value == "Jumlah" and sheet["B5"].value == 0
+
+
+async def test_the_report_page_groups_by_each_choice(office: Running) -> None:
+    add_account(office, "rina", AccountRole.SUPERVISOR)
+    browser = Browser(office)
+    try:
+        await browser.sign_in("rina")
+        base = "/admin/reports?period=range&from=2026-11-23&to=2026-11-24&group="
+        expected = {
+            "day": "<td>2026-11-23</td>", "week": "<td>2026-W48</td>",
+            "month": "<td>2026-11</td>", "weekday": "<td>Senin</td>", "hour": "<td>08.00</td>",
+            "service": "<td>B Perizinan</td>", "counter": "<td>Loket 2</td>",
+            "clerk": "<td>—</td>",  # no clerk signed in at a counter
+        }  # fmt: skip
+        for group, cell in expected.items():
+            status, page = await browser.get(base + group)
+            assert status == 200, group
+            assert cell in page, group
+    finally:
+        await browser.close()
