@@ -1,4 +1,5 @@
-"""The /admin SKM page and the SKM downloads (`&format=xlsx|pdf` on `/api/v1/reports/skm`).
+"""The /admin SKM page and the SKM downloads (`&format=xlsx|pdf` on `/api/v1/reports/skm`:
+its handler answers with `skm_file`).
 
 The SKM figures of a period come from the survey's report (`/api/v1/reports/skm` JSON),
 set as a blocking function on the app's `SkmSource` (`app[SKM_SOURCE_KEY].figures = …`);
@@ -23,11 +24,13 @@ from server.reports.pdf import skm_pdf
 from server.reports.xlsx import skm_workbook
 from server.storage.port import AccountRole
 from server.web.admin import language_of, person, render
+from server.web.errors import ApiFailure
 from server.web.report_text import REPORT_TEXTS
 from server.web.report_views import BadPeriod, Period, PeriodKind, period_of, skm_view
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_TYPE = "application/pdf"
+SKM_FORMATS = ("json", "xlsx", "pdf")
 # the SKM result of a period as `/api/v1/reports/skm` gives it (blocking), or None
 SkmFigures = Callable[[date, date], Mapping[str, Any] | None]
 
@@ -78,6 +81,37 @@ def skm_download(
                        today_of(office), language, logo_of(office))  # fmt: skip
         return body, PDF_TYPE, name
     return skm_workbook(figures, language, period), XLSX_TYPE, name
+
+
+def skm_format(request: web.Request) -> str:
+    """`format=` of `/api/v1/reports/skm`: json (the default), xlsx or pdf; else a 400."""
+    wanted = request.query.get("format", "json").strip().lower()
+    if wanted not in SKM_FORMATS:
+        known = ", ".join(SKM_FORMATS)
+        message = (f"unknown format {wanted[:20]!r} (choose from: {known})"
+                   if str(language_of(request)) == "en"
+                   else f"format tidak dikenal: {wanted[:20]!r} (pilihan: {known})")  # fmt: skip
+        raise ApiFailure(400, "bad_request", message)
+    return wanted
+
+
+async def skm_file(
+    request: web.Request, office: Office, figures: Mapping[str, Any], first: date, last: date
+) -> web.Response | None:
+    """The SKM tables as the download `format=xlsx|pdf` asks for (rendered in a worker
+    thread), or None for JSON."""
+    wanted = skm_format(request)
+    if wanted == "json":
+        return None
+    language = str(language_of(request))
+    body, content_type, name = await asyncio.to_thread(
+        skm_download, office, figures, first, last, wanted, language
+    )
+    return web.Response(
+        body=body,
+        headers={"Content-Type": content_type, "Cache-Control": "no-store",
+                 "Content-Disposition": f'attachment; filename="{name}"'},
+    )  # fmt: skip
 
 
 def picker_context(
@@ -137,6 +171,8 @@ __all__ = [
     "logo_of",
     "setup_skm_pages",
     "skm_download",
+    "skm_file",
+    "skm_format",
     "skm_source",
     "today_of",
 ]

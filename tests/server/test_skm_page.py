@@ -85,3 +85,45 @@ async def test_the_skm_downloads_are_the_published_tables(start_office: StartOff
     body, content_type, name = skm_download(office.office, SKM, first, last, "pdf", "id")
     assert (content_type, name) == ("application/pdf", "skm-2026-11-01-2026-11-30.pdf")
     assert body.startswith(b"%PDF")
+
+
+async def test_skm_file_answers_the_format_asked_for(start_office: StartOffice) -> None:
+    """What the survey's `GET /api/v1/reports/skm` answers with `format=`: a download,
+    None for JSON, a 400 in Indonesian for anything else."""
+    from aiohttp import ClientSession, web
+    from aiohttp.test_utils import TestServer
+
+    from server.web.errors import error_middleware
+    from server.web.skm_pages import skm_file
+
+    office = await start_office()
+    first, last = date(2026, 11, 1), date(2026, 11, 30)
+
+    async def handler(request: web.Request) -> web.Response:
+        answer = await skm_file(request, office.office, SKM, first, last)
+        return answer if answer is not None else web.json_response({"json": True})
+
+    app = web.Application(middlewares=[error_middleware])
+    app.router.add_get("/skm", handler)
+    server = TestServer(app, host="127.0.0.1", port=0)
+    await server.start_server()
+    try:
+        async with ClientSession() as session:
+            base = f"http://127.0.0.1:{server.port}/skm"
+            async with session.get(base) as answer:
+                assert await answer.json() == {"json": True}
+            async with session.get(base + "?format=pdf") as answer:
+                assert answer.status == 200
+                assert answer.headers["Content-Disposition"] == (
+                    'attachment; filename="skm-2026-11-01-2026-11-30.pdf"'
+                )
+                assert (await answer.read()).startswith(b"%PDF")
+            async with session.get(base + "?format=xlsx&lang=en") as answer:
+                book = openpyxl.load_workbook(io.BytesIO(await answer.read()))
+                assert book.sheetnames[0] == "SKM summary"
+            async with session.get(base + "?format=docx") as answer:
+                assert answer.status == 400
+                body = await answer.json()
+                assert body["message"] == "format tidak dikenal: 'docx' (pilihan: json, xlsx, pdf)"
+    finally:
+        await server.close()
