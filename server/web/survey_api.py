@@ -18,13 +18,14 @@ from server.auth import authorize
 from server.domain.model import Ticket
 from server.domain.survey import BadSurvey, Channel, parse_answer
 from server.office import Office
-from server.survey import AlreadyAnswered, NotDone, SkmReport, SurveyDesk
+from server.survey import AlreadyAnswered, NotDone, SkmReport, SurveyDesk, build_skm_report
 from server.web import survey_text
 from server.web.device_text import LABELS as DEVICE_LABELS
 from server.web.device_text import Language as DeviceLanguage
 from server.web.errors import ApiFailure
 from server.web.json import dumps
 from server.web.pages import _render
+from server.web.skm_pages import skm_file, skm_format, skm_source
 from server.web.survey_view import SURVEY_KEY, form_context
 
 MAX_PERIOD_DAYS = 366
@@ -279,8 +280,11 @@ async def skm_report(request: web.Request) -> web.Response:
     desk = _desk(request)
     if service is not None and desk.office.config.service(service) is None:
         raise _failure(404, "unknown_service", request, service=service[:8])
+    skm_format(request)  # a bad format is refused before the database is read
     report = await desk.report(first, last, service)
-    return _json(report_json(report, _language(request)))
+    body = report_json(report, _language(request))
+    download = await skm_file(request, desk.office, body, first, last)
+    return download if download is not None else _json(body)
 
 
 # ------------------------------------------------------------------ setup
@@ -297,6 +301,10 @@ async def _stop_retention(app: web.Application) -> None:
 def setup_survey(app: web.Application, office: Office) -> None:
     """Register the survey's routes (before the generic `/counters/{n}/{action}`)."""
     app[SURVEY_KEY] = SurveyDesk(office)
+    # the /admin SKM page and the monthly report read the same figures
+    skm_source(app).figures = lambda first, last: report_json(
+        build_skm_report(office.store, first, last)
+    )
     app.on_startup.append(_start_retention)
     app.on_cleanup.append(_stop_retention)
     app.router.add_post("/api/v1/tickets/{ticket_id}/survey", ticket_survey)
