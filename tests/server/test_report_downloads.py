@@ -170,30 +170,6 @@ async def test_downloads_need_a_supervisor_and_the_page_shows_the_figures(
         await browser.close()
 
 
-async def test_workbooks_and_pdfs_are_rendered_off_the_event_loop(
-    office: Running, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A render of seconds must not hold up a ticket: it runs in a worker thread."""
-    import threading
-
-    from server.web import reports_api
-
-    loop_thread = threading.get_ident()
-    seen: list[int] = []
-    content_type, extension, render = reports_api.SUMMARY_RENDERERS["xlsx"]
-
-    def spy(result: Any, office_: Any, language: str) -> bytes:
-        seen.append(threading.get_ident())
-        return render(result, office_, language)
-
-    monkeypatch.setitem(reports_api.SUMMARY_RENDERERS, "xlsx", (content_type, extension, spy))
-    status, _, _ = await download(
-        office, "/reports/summary?from=2026-11-23&to=2026-11-24&format=xlsx"
-    )
-    assert status == 200
-    assert seen and loop_thread not in seen
-
-
 async def test_the_letterhead_is_changed_through_the_settings_api(office: Running) -> None:
     from tests.server.test_settings_api import put_settings, read_settings
 
