@@ -1,4 +1,5 @@
-"""A Qt client given both servers of an HA hall goes on with the standby that took over."""
+"""Qt clients (display, kiosk, counter) given both servers of an HA hall go on with the standby
+that took over."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
 
+from client.errors import QueueEmpty
 from client.qt_bridge import ServerLink
 from tests.support.live_server import LiveServer
 
@@ -83,3 +86,48 @@ def test_a_display_given_both_addresses_is_back_within_2_s_of_the_takeover(
         )
     finally:
         link.stop()
+
+
+def test_a_kiosk_and_a_counter_given_both_addresses_go_on_with_the_new_server(
+    qtbot: QtBot, hall: tuple[LiveServer, LiveServer]
+) -> None:
+    first, second = hall
+    kiosk = ServerLink(first.tokens["kiosk"], [second.url, first.url], discovery=False)
+    counter = ServerLink(first.tokens["counter1"], [second.url, first.url], discovery=False)
+    links = (kiosk, counter)
+
+    def on(server: LiveServer) -> bool:
+        return all(link.status == "connected" and link.server_url == server.url for link in links)
+
+    def result(handle: Any) -> tuple[Any, Any]:
+        results: list[Any] = []
+        errors: list[Any] = []
+        handle.finished.connect(results.append)
+        handle.failed.connect(errors.append)
+        qtbot.waitUntil(lambda: bool(results or errors), timeout=5000)
+        return (results[0] if results else None), (errors[0] if errors else None)
+
+    try:
+        for link in links:
+            link.start()
+        qtbot.waitUntil(lambda: on(first), timeout=8000)
+        before, error = result(kiosk.submit(lambda api: api.issue_ticket("A")))
+        assert error is None and before.number == "A001"
+        first.kill()  # the ticket it acknowledged is in the database
+        deadline = time.monotonic() + 10
+        while status_of(second) != "ok":
+            assert time.monotonic() < deadline, "the standby did not take over"
+            qtbot.wait(20)
+        took_over = time.monotonic()
+        qtbot.waitUntil(lambda: on(second), timeout=5000)
+        back_s = time.monotonic() - took_over
+        print(f"kiosk and counter back on the new server {back_s:.2f} s after its takeover")
+        assert back_s < CLIENT_LIMIT_S
+        after, error = result(kiosk.submit(lambda api: api.issue_ticket("A")))
+        assert error is None and after.number == "A002"  # the number goes on, none reused
+        called = [result(counter.submit(lambda api: api.call_next(1))) for _ in range(3)]
+        assert [ticket.number for ticket, _ in called[:2]] == ["A001", "A002"]
+        assert called[2][0] is None and isinstance(called[2][1], QueueEmpty)
+    finally:
+        for link in links:
+            link.stop()
