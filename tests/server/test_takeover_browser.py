@@ -1,4 +1,5 @@
-"""The browser TV follows a takeover: real headless Chromium, two real servers, one PostgreSQL."""
+"""The browser TV and /loket follow a takeover: real headless Chromium, two real servers, one
+PostgreSQL."""
 
 from __future__ import annotations
 
@@ -47,9 +48,9 @@ def browser() -> Iterator[Any]:
         yield driver
 
 
-def connected_to(driver: Any, server: LiveServer) -> bool:
+def connected_to(driver: Any, server: LiveServer, page: str = "tv") -> bool:
     return bool(
-        driver.current_url.startswith(server.url + "/tv")
+        driver.current_url.startswith(f"{server.url}/{page}")
         and driver.execute_script("return document.body.dataset.connection") == "connected"
     )
 
@@ -84,6 +85,46 @@ def test_the_browser_tv_moves_to_the_standby_that_took_over_within_2_s(
         assert browser.execute_script("return document.getElementById('pairing').hidden")
         issue(second, "A")
         wait_for(browser, lambda d: "2 menunggu" in text_of(d, "#waiting"), 5)
+    finally:
+        second.stop()
+        first.kill()
+
+
+def counter_now(server: LiveServer, number: int) -> dict[str, Any]:
+    request = urllib.request.Request(
+        f"{server.api}/counters", headers={"Authorization": f"Bearer {server.tokens['display']}"}
+    )
+    with urllib.request.urlopen(request, timeout=5) as answer:
+        counters: list[dict[str, Any]] = json.loads(answer.read())["counters"]
+    return next(counter for counter in counters if counter["number"] == number)
+
+
+def test_the_browser_loket_moves_to_the_standby_and_calls_there_within_2_s(
+    tmp_path: Path, database_url: str, browser: Any
+) -> None:
+    first = LiveServer(tmp_path / "pc1", name="pc1", database=database_url).start()
+    second = LiveServer(tmp_path / "pc2", name="pc2", database=database_url)
+    second.tokens = first.tokens
+    second.start()
+    try:
+        assert issue(first, "A") == "A001"  # acknowledged by the server that will die
+        servers = f"{first.url},{second.url}"
+        browser.get(f"{second.url}/loket?token={first.tokens['counter2']}&servers={servers}")
+        wait_for(browser, lambda d: connected_to(d, first, "loket"), 10)
+        first.kill()
+        deadline = time.monotonic() + 10
+        while health_status(second) != "ok":
+            assert time.monotonic() < deadline, "the standby did not take over"
+            time.sleep(0.02)
+        took_over = time.monotonic()
+        wait_for(browser, lambda d: connected_to(d, second, "loket"), 5)
+        back_s = time.monotonic() - took_over
+        print(f"browser loket back on the new server {back_s:.2f} s after its takeover")
+        assert back_s < CLIENT_LIMIT_S
+        # the clerk presses "next" on the new server: the ticket of the dead one is called
+        browser.find_element("css selector", '#actions button[data-action="next"]').click()
+        wait_for(browser, lambda d: text_of(d, "#current-number") == "A001", 5)
+        assert counter_now(second, 2)["current"]["number"] == "A001"
     finally:
         second.stop()
         first.kill()
