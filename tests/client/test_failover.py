@@ -131,3 +131,43 @@ def test_a_kiosk_and_a_counter_given_both_addresses_go_on_with_the_new_server(
     finally:
         for link in links:
             link.stop()
+
+
+def test_a_display_leaves_a_server_cut_off_from_the_database_for_the_one_that_took_over(
+    qtbot: QtBot, tmp_path: Path, database_url: str
+) -> None:
+    from psycopg.conninfo import conninfo_to_dict
+
+    from tests.support.relay import Relay
+
+    port = int(conninfo_to_dict(database_url)["port"])
+    relay = Relay(port)  # pc1's cable to the database PC; its clients still reach it
+    through_relay = database_url.replace(f":{port}/", f":{relay.port}/")
+    first = LiveServer(tmp_path / "pc1", name="pc1", database=through_relay).start()
+    second = LiveServer(tmp_path / "pc2", name="pc2", database=database_url)
+    second.tokens = first.tokens
+    second.start()
+    link = ServerLink(first.tokens["display"], [first.url, second.url], discovery=False)
+    try:
+        link.start()
+        qtbot.waitUntil(lambda: link.status == "connected", timeout=8000)
+        assert link.server_url == first.url
+        relay.black_hole = True
+        deadline = time.monotonic() + 10
+        while status_of(second) != "ok":
+            assert time.monotonic() < deadline, "the standby did not take over"
+            qtbot.wait(20)
+        took_over = time.monotonic()
+        assert status_of(first) == "standby"  # alive, answering, writing nothing
+        qtbot.waitUntil(
+            lambda: link.status == "connected" and link.server_url == second.url, timeout=5000
+        )
+        back_s = time.monotonic() - took_over
+        print(f"display left the cut-off server {back_s:.2f} s after the takeover")
+        assert back_s < CLIENT_LIMIT_S
+    finally:
+        link.stop()
+        relay.black_hole = False
+        second.stop()
+        first.stop()
+        relay.close()
