@@ -1,10 +1,11 @@
-"""The supervisor's dashboard warns, in red, when the active server has no standby and no
-replica is visible (PostgreSQL alone on one PC): real server in-process, real PostgreSQL."""
+"""The supervisor's dashboard and `antrian doctor` warn when the active server has no standby
+and no replica is visible (PostgreSQL alone on one PC): real server in-process, real PostgreSQL."""
 
 from __future__ import annotations
 
 import asyncio
 import html
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,7 +35,7 @@ async def servers_block(office: Running, query: str = "") -> dict[str, Any]:
 
 @on_postgresql
 async def test_a_lone_server_without_a_replica_is_shown_in_red_on_the_dashboard(
-    start_office: StartOffice,
+    start_office: StartOffice, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     office = await start_office()
     block = await servers_block(office)
@@ -57,3 +58,17 @@ async def test_a_lone_server_without_a_replica_is_shown_in_red_on_the_dashboard(
     assert status == 200
     for warning in (NO_STANDBY, NO_REPLICA):
         assert f'<li class="error" role="alert">{html.escape(warning)}</li>' in page
+    # and the doctor of a PC whose display uses this server
+    from launcher.doctor import doctor
+
+    config = tmp_path / "antrian.toml"
+    config.write_text(
+        f'[display]\nserver = "http://127.0.0.1:{office.server.port}"\ndiscovery = false\n'
+        f'token = "{office.tokens["display"]}"\n'
+    )
+    capsys.readouterr()
+    await asyncio.to_thread(doctor, str(config), "id", 0.5)
+    said = capsys.readouterr().out
+    assert "[ OK ] Server aktif basis data: " in said
+    assert "[ !! ] Tidak ada server cadangan di basis data ini" in said
+    assert "[ !! ] Tidak terlihat replika basis data" in said
