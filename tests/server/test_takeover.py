@@ -57,6 +57,7 @@ class Hall:
     called: list[tuple[str, int]] = field(default_factory=list)  # (server, ticket id)
     # (server, monotonic time the request was sent, status, error)
     answers: list[tuple[str, float, int, str]] = field(default_factory=list)
+    presses: list[float] = field(default_factory=list)  # monotonic times of counters' "next"
     _stop: threading.Event = field(default_factory=threading.Event)
     _guard: threading.Lock = field(default_factory=threading.Lock)
 
@@ -86,6 +87,8 @@ class Hall:
     def _counter(self, number: int) -> None:
         while not self._stop.is_set():
             path = f"/counters/{number}/next"
+            with self._guard:
+                self.presses.append(time.monotonic())
             name, status, answer = self._send(path, self.tokens[f"counter{number}"], {})
             if status == 200:
                 with self._guard:
@@ -108,6 +111,10 @@ class Hall:
     def issued_by(self, name: str) -> int:
         with self._guard:
             return sum(1 for server, _, _ in self.issued if server == name)
+
+    def called_by(self, name: str) -> int:
+        with self._guard:
+            return sum(1 for server, _ in self.called if server == name)
 
 
 def two_servers(tmp_path: Path, database_url: str) -> tuple[LiveServer, LiveServer]:
@@ -208,8 +215,14 @@ def test_kill_9_of_the_active_server_the_standby_takes_over_within_5_s_losing_no
             first.port = 0  # the hall stops trying a dead PC's address
             takeover_s = first_ticket_from(second, hall, killed)
             wait_for(lambda: hall.issued_by("pc2") >= 100, timeout=20)
+            wait_for(lambda: hall.called_by("pc2") >= 3, timeout=10)
         print(f"takeover (kill -9 -> first ticket from the new server): {takeover_s:.2f} s")
         assert takeover_s < TAKEOVER_LIMIT_S
+        # the counters called on both sides of the takeover, and kept pressing "next" while
+        # it was under way (the calls that race it)
+        assert hall.called_by("pc1") > 0
+        racing = [at for at in hall.presses if killed <= at <= killed + takeover_s]
+        assert racing, "no counter pressed next while the takeover was under way"
         now = health(second)
         assert now["status"] == "ok" and now["last_event_id"] > 0
         # its device messages follow on from the record: a display that got its snapshot
