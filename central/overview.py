@@ -4,23 +4,23 @@ Today is each office's own date (from the UTC offset its events carry). Waiting 
 are those of the office's reports: `wait_s` = issued → the call that was finally served
 (`called_at` of a done ticket), percentiles by linear interpolation (PostgreSQL's
 `percentile_cont`). Within standard: the share of served tickets whose service has a
-target and whose wait is within it. IKM of the month from `survey.answered` events
-(respondent-weighted: NRR per element = sum ÷ respondents, IKM = Σ NRR ÷ 9 × 25).
+target and whose wait is within it. The IKM of the month (visit days from the 1st to
+today) is `server.reports.skm`'s over the office's answers (`central.skm`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from psycopg.types.json import Jsonb
 
+from central.skm import answer_sums
 from central.store import CentralStore, Office
+from server.reports import skm
 
 STALE_AFTER_S = 120.0
-ELEMENTS = tuple(f"u{index}" for index in range(1, 10))
 
 TODAY_QUERY = """
 SELECT t.office,
@@ -47,14 +47,6 @@ COUNTERS_QUERY = """
 SELECT c.office, count(*) FROM counters c
 JOIN unnest(%s::bigint[], %s::date[]) AS d(office, day) ON c.office = d.office AND c.day = d.day
 WHERE c.state = 'open' GROUP BY c.office
-"""
-_ANSWER = "CASE WHEN jsonb_typeof(data->'answers'->'{key}') = 'number' THEN (data->'answers'->>'{key}')::numeric END"  # noqa: E501
-SURVEY_QUERY = f"""
-SELECT e.office, count(*), {", ".join(f"sum({_ANSWER.format(key=key)})" for key in ELEMENTS)}
-FROM events e
-JOIN unnest(%s::bigint[], %s::date[], %s::date[]) AS d(office, first, last)
-  ON e.office = d.office AND e.day BETWEEN d.first AND d.last
-WHERE e.type = 'survey.answered' GROUP BY e.office
 """
 
 
@@ -92,15 +84,6 @@ class OfficeFigures:
         return round(self.within_target / self.with_target, 4)
 
 
-def ikm(respondents: int, sums: list[Decimal | None]) -> float | None:
-    """IKM = Σ(NRR × 1/9) × 25, NRR = sum ÷ respondents, rounded half up to 2 decimals."""
-    if respondents <= 0 or any(total is None for total in sums):
-        return None
-    nrr_total = sum((Decimal(total or 0) / respondents for total in sums), Decimal(0))
-    value = nrr_total / 9 * 25
-    return float(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-
-
 def city_overview(store: CentralStore, now: datetime) -> list[OfficeFigures]:
     """Every office's figures now (blocking: run it off the event loop)."""
     offices = store.offices()
@@ -118,14 +101,12 @@ def city_overview(store: CentralStore, now: datetime) -> list[OfficeFigures]:
             ).fetchall()
         }
         counter_rows = dict(connection.execute(COUNTERS_QUERY, (ids, days)).fetchall())
-        survey_rows = {
-            row[0]: row for row in connection.execute(SURVEY_QUERY, (ids, firsts, days)).fetchall()
-        }
+    answers = answer_sums(store, list(zip(ids, firsts, days, strict=True)))
     figures = []
     for office, day in zip(offices, days, strict=True):
         stale = office.last_seen is None or (now - office.last_seen).total_seconds() > STALE_AFTER_S
         row: Any = today_rows.get(office.id)
-        survey = survey_rows.get(office.id)
+        month = skm.index_of(answers[office.id]).ikm
         values: dict[str, Any] = {}
         if row is not None:
             values = {
@@ -140,7 +121,7 @@ def city_overview(store: CentralStore, now: datetime) -> list[OfficeFigures]:
                 today=day,
                 stale=stale,
                 counters_open=counter_rows.get(office.id, 0),
-                ikm_month=ikm(int(survey[1]), list(survey[2:])) if survey is not None else None,
+                ikm_month=float(month) if month is not None else None,
                 **values,
             )
         )

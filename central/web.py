@@ -31,6 +31,7 @@ from central.reports import (
     office_summary,
     office_visits,
 )
+from central.skm import city_skm, city_skm_csv
 from central.store import CentralStore, Office
 from central.texts import TEXTS, clock_text, minutes_text
 from server.accounts import Accounts, Refusal
@@ -287,6 +288,36 @@ async def city_report_summary(request: web.Request) -> web.Response:
     if csv_wanted:
         body = city_summary_csv(result, str(language_of(request)))
         return _csv(body, "ringkasan-kota", first, last)
+    return json_response(result.to_json())
+
+
+def _office_id(text: str | None) -> int | None:
+    """`office=ID` of a city report (None: every office)."""
+    if text is None or not text.strip():
+        return None
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 16:
+        raise BadReportRequest(
+            f"parameter 'office' harus nomor kantor: {text[:20]!r}",
+            f"'office' must be an office number: {text[:20]!r}",
+        )
+    return int(text)
+
+
+async def city_report_skm(request: web.Request) -> web.Response:
+    """The SKM per office and for the city (all respondents pooled)."""
+    await reader_of(request)
+    try:
+        first, last = parse_range(request.query.get("from"), request.query.get("to"))
+        office_id = _office_id(request.query.get("office"))
+    except BadReportRequest as exc:
+        raise _report_failure(request, exc) from exc
+    csv_wanted = _csv_wanted(request)
+    result = await off_loop(request, city_skm, request.app[STORE_KEY], first, last, office_id)
+    if result is None:
+        raise ApiFailure(404, "unknown_office", "Kantor tidak dikenal.")
+    if csv_wanted:
+        return _csv(city_skm_csv(result, str(language_of(request))), "skm-kota", first, last)
     return json_response(result.to_json())
 
 
@@ -565,6 +596,7 @@ def create_app(
     app.router.add_get(f"{API}/city/offices", offices_api)
     app.router.add_get(f"{API}/city/offices/{{office_id}}/log", office_log)
     app.router.add_get(f"{API}/city/reports/summary", city_report_summary)
+    app.router.add_get(f"{API}/city/reports/skm", city_report_skm)
     app.router.add_get(f"{API}/city/offices/{{office_id}}/reports/summary", office_report_summary)
     app.router.add_get(f"{API}/city/offices/{{office_id}}/reports/visits", office_report_visits)
     app.router.add_get("/", dashboard_page)

@@ -229,7 +229,7 @@ def report_json(report: SkmReport, language: str = "id") -> dict[str, Any]:
         "from": report.first.isoformat(),
         "to": report.last.isoformat(),
         "service": report.service,
-        **_index_json(index),
+        **index_json(index),
         "weakest": [
             {"element": key, "name": names[key], "nrr": _fraction(index.nrr[key])}
             for key in index.weakest
@@ -241,7 +241,7 @@ def report_json(report: SkmReport, language: str = "id") -> dict[str, Any]:
         "required_respondents": report.required_respondents,
         "enough_respondents": index.respondents >= report.required_respondents,
         "services": [
-            {"service": item.service, **_index_json(item.index)} for item in report.services
+            {"service": item.service, **index_json(item.index)} for item in report.services
         ],
         "suggestions": [
             {"day": item.day.isoformat(), "service": item.service, "comment": item.comment}
@@ -252,7 +252,7 @@ def report_json(report: SkmReport, language: str = "id") -> dict[str, Any]:
     return body
 
 
-def _index_json(index: Any) -> dict[str, Any]:
+def index_json(index: Any) -> dict[str, Any]:
     return {
         "respondents": index.respondents,
         "nrr": {key: _fraction(value) for key, value in index.nrr.items()}

@@ -1,0 +1,138 @@
+"""The city's SKM: the offices' `survey.answered` events through `server.reports.skm`.
+
+The central only adds up: per office, how many answered and the sum of each element's
+answers (u1..u9), over the answers whose visit day (`data.visit_day`, as the office's own
+report counts them; else the event's day) lies in the period. NRR, IKM, rounding and grade
+are `server.reports.skm.index_of`, unchanged — for each office, for the city (every
+respondent pooled: the respondent-weighted IKM, not the mean of the offices' IKMs) and for
+the dashboard's IKM of the month. An answer that is not 1–4 for all nine elements is not
+counted (the office never records one).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from central.store import CentralStore, Office
+from server.reports import skm
+from server.reports.csv_text import BOM, FORMULA_STARTS
+from server.web.survey_api import index_json
+
+_ANSWERS = "e.data->'answers'"
+_VALID = " AND ".join(
+    f"({_ANSWERS}->'{key}') = ANY('{{1,2,3,4}}'::jsonb[])" for key in skm.ELEMENTS
+)
+_SUMS = ", ".join(f"sum(({_ANSWERS}->>'{key}')::numeric)" for key in skm.ELEMENTS)
+_VISIT_DAY = (
+    "CASE WHEN e.data->>'visit_day' ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' "
+    "THEN e.data->>'visit_day' ELSE to_char(e.day, 'YYYY-MM-DD') END"
+)
+# an answer comes on or after its visit day: `e.day >= first` narrows the index scan
+SUMS_QUERY = f"""
+SELECT e.office, count(*), {_SUMS}
+FROM events e
+JOIN unnest(%s::bigint[], %s::date[], %s::text[], %s::text[]) AS d(office, first, first_text,
+  last_text) ON e.office = d.office AND e.day >= d.first
+WHERE e.type = 'survey.answered' AND {_VISIT_DAY} BETWEEN d.first_text AND d.last_text
+  AND {_VALID}
+GROUP BY e.office
+"""
+
+
+def answer_sums(
+    store: CentralStore, periods: Sequence[tuple[int, date, date]]
+) -> dict[int, skm.AnswerSums]:
+    """Per office id, the answers of visits from its `first` to its `last` day (blocking)."""
+    if not periods:
+        return {}
+    ids = [office for office, _first, _last in periods]
+    firsts = [first for _office, first, _last in periods]
+    parameters = (
+        ids, firsts, [first.isoformat() for first in firsts],
+        [last.isoformat() for _office, _first, last in periods],
+    )  # fmt: skip
+    with store.reading("the survey") as connection:
+        rows = connection.execute(SUMS_QUERY, parameters).fetchall()
+    found = {office: skm.NO_ANSWERS for office in ids}
+    for row in rows:
+        found[row[0]] = skm.AnswerSums(int(row[1]), tuple(int(value) for value in row[2:]))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class CitySkm:
+    """`GET /api/v1/city/reports/skm`: each office's index and the city's (pooled)."""
+
+    first: date
+    last: date
+    by_office: tuple[tuple[Office, skm.Index], ...]
+    city: skm.Index
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "from": self.first.isoformat(),
+            "to": self.last.isoformat(),
+            "offices": [
+                {"office": office.id, "office_name": office.name, **index_json(index)}
+                for office, index in self.by_office
+            ],
+            "city": index_json(self.city),
+        }
+
+
+def city_skm(
+    store: CentralStore, first: date, last: date, office_id: int | None = None
+) -> CitySkm | None:
+    """The SKM of every office (or one; None: unknown) from `first` to `last` (blocking)."""
+    offices = store.offices()
+    if office_id is not None:
+        offices = [office for office in offices if office.id == office_id]
+        if not offices:
+            return None
+    sums = answer_sums(store, [(office.id, first, last) for office in offices])
+    by_office = tuple((office, skm.index_of(sums[office.id])) for office in offices)
+    city = skm.index_of(skm.total(sums[office.id] for office in offices))
+    return CitySkm(first, last, by_office, city)
+
+
+CSV_HEADER = {
+    "id": ["Kantor", "Responden", *(f"NRR {key.upper()}" for key in skm.ELEMENTS),
+           "IKM", "Mutu", "Kinerja"],
+    "en": ["Office", "Respondents", *(f"NRR {key.upper()}" for key in skm.ELEMENTS),
+           "IKM", "Grade", "Performance"],
+}  # fmt: skip
+CITY_ROW = {"id": "Kota", "en": "City"}
+
+
+def _row(name: str, index: skm.Index, language: str) -> list[str]:
+    nrr = index.nrr or {}
+    performance = index.performance
+    if language == "en" and index.grade is not None:
+        performance = skm.PERFORMANCE_EN[index.grade]
+    return [
+        name,
+        str(index.respondents),
+        *(f"{float(nrr[key]):.4f}" if key in nrr else "" for key in skm.ELEMENTS),
+        f"{index.ikm:.2f}" if index.ikm is not None else "",
+        index.grade or "",
+        performance or "",
+    ]
+
+
+def city_skm_csv(result: CitySkm, language: str = "id") -> bytes:
+    """One row per office (NRR per element, IKM, grade, performance), then the city's."""
+    lang = "en" if language == "en" else "id"
+    out = io.StringIO()
+    out.write(BOM)
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER[lang])
+    for office, index in result.by_office:
+        name = "'" + office.name if office.name.startswith(FORMULA_STARTS) else office.name
+        writer.writerow(_row(name, index, lang))
+    writer.writerow(_row(CITY_ROW[lang], result.city, lang))
+    return out.getvalue().encode("utf-8")
