@@ -19,7 +19,7 @@ from typing import Any
 
 from central.store import CentralStore, Office
 from server.reports.csv_text import summary_csv
-from server.reports.figures import figures_of
+from server.reports.figures import SHARE_DECIMALS, figures_of
 from server.reports.summary import Group, SummaryResult, VisitsResult, summarize
 from server.reports.visit import Visit, VisitStatus, ended
 
@@ -105,7 +105,36 @@ class CitySummary:
             "group": list(self.groups),
             "rows": rows,
             "total": self.total.total.to_json(),
+            "ranking": self.ranking(),
         }
+
+    def ranking(self) -> list[dict[str, Any]]:
+        """The offices by their share of visits within standard, highest first (equal
+        shares share a rank; offices without a measured visit last, without a rank)."""
+        ranked = sorted(
+            self.by_office,
+            key=lambda item: (
+                item[1].total.within_standard is None,
+                -(item[1].total.within_standard or 0.0),
+                item[0].name.lower(),
+                item[0].id,
+            ),
+        )
+        rows: list[dict[str, Any]] = []
+        previous: float | None = None
+        rank = 0
+        for position, (office, result) in enumerate(ranked, start=1):
+            share = result.total.within_standard
+            if share is not None and share != previous:
+                rank, previous = position, share
+            rows.append({
+                "rank": rank if share is not None else None,
+                "office": office.id,
+                "office_name": office.name,
+                "served": result.total.served,
+                "within_standard": round(share, SHARE_DECIMALS) if share is not None else None,
+            })  # fmt: skip
+        return rows
 
 
 def city_summary(

@@ -1,5 +1,5 @@
-"""The city's SKM (`/api/v1/city/reports/skm`) and the dashboard's IKM of the month, from
-pushed events on a real PostgreSQL."""
+"""The city's SKM (`/api/v1/city/reports/skm`), the dashboard's IKM of the month and the
+within-standard ranking of the city summary, from pushed events on a real PostgreSQL."""
 
 from __future__ import annotations
 
@@ -185,6 +185,27 @@ async def test_one_office_the_csv_and_bad_requests(
         assert words in body["message"], (query, body)
     status, body = await central.call("GET", f"{SKM}?from=2026-12-01&to=2026-12-31", "wrong")
     assert status == 401
+
+
+async def test_the_city_summary_ranks_the_offices_by_within_standard(
+    city: tuple[RunningCentral, dict[str, int]],
+) -> None:
+    central, ids = city
+    status, body = await central.call(
+        "GET", "/api/v1/city/reports/summary?from=2026-12-01&to=2026-12-31&group=office"
+    )
+    assert status == 200, body
+    # by hand: Cipondoh 2/3, Karawaci and Periuk 1/2 (the same rank, by name), Ciledug none
+    assert [
+        (row["rank"], row["office_name"], row["served"], row["within_standard"])
+        for row in body["ranking"]
+    ] == [
+        (1, "Kecamatan Cipondoh", 3, 0.6667),
+        (2, "Kecamatan Karawaci", 2, 0.5),
+        (2, "Kecamatan Periuk", 2, 0.5),
+        (None, "Kecamatan Ciledug", 1, None),
+    ]
+    assert body["ranking"][0]["office"] == ids["Kecamatan Cipondoh"]
 
 
 # 24 respondents whose element sums are 75,96,75,83,83,89,80,29,65 = 675:
