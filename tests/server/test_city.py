@@ -9,6 +9,7 @@ import ssl
 import subprocess
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from server.errors import ConfigError
 from server.office import Office
 from server.web.routes import create_app
 from tests.server.conftest import STANDARD_TOKENS, Running, StartOffice
+from tests.server.test_survey_api import answer, report, served
 from tests.support.central import RunningCentral, running_central
 from tests.support.database import Database
 from tests.support.postgres import Cluster
@@ -263,6 +265,40 @@ async def test_the_drill_down_equals_the_office_s_own_reports(
         status, copy = await central.call("GET", f"/api/v1/city/offices/{office_id}/reports/{path}")
         assert status == 200
         assert copy == own
+
+
+async def test_the_city_s_ikm_equals_the_office_s_own_skm_report(
+    start_office: StartOffice, central: RunningCentral, forwarders: Any
+) -> None:
+    office = await start_office()
+    office_id, token = await central.add_office("Kecamatan Karawaci")
+    # sums 9,10,9,8,11,10,10,9,10 = 86 → IKM = 25 × 86 / (9 × 3) = 79.629… → 79.63 B
+    for values in ([4, 4, 3, 3, 4, 4, 4, 3, 4], [3, 3, 3, 2, 4, 3, 3, 3, 3],
+                   [2, 3, 3, 3, 3, 3, 3, 3, 3]):  # fmt: skip
+        ticket = await served(office)
+        body = {"answers": {f"u{index}": value for index, value in enumerate(values, 1)}}
+        assert (await answer(office, ticket, body))[0] == 201
+    forwarders(office, central.url, token)
+
+    async def caught_up() -> bool:
+        return await central.events(office_id) == await office_log(office)
+
+    await until(caught_up)
+    day = office.office.day.day
+    first = day.replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    status, own = await report(office, f"from={first}&to={last}")
+    assert status == 200 and (own["respondents"], own["ikm"], own["grade"]) == (3, 79.63, "B")
+    assert (await central.offices())["Kecamatan Karawaci"]["ikm_month"] == own["ikm"]
+    status, city_skm = await central.call("GET", f"/api/v1/city/reports/skm?from={first}&to={last}")
+    assert status == 200, city_skm
+    [copy] = city_skm["offices"]
+    assert {key: copy[key] for key in ("respondents", "nrr", "nrr_weighted", "ikm", "grade",
+                                       "performance")} == {
+        key: own[key] for key in ("respondents", "nrr", "nrr_weighted", "ikm", "grade",
+                                  "performance")
+    }  # fmt: skip
+    assert city_skm["city"]["ikm"] == own["ikm"]
 
 
 def city_certificates(directory: Path) -> None:
