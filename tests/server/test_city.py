@@ -293,11 +293,8 @@ async def test_the_city_s_ikm_equals_the_office_s_own_skm_report(
     status, city_skm = await central.call("GET", f"/api/v1/city/reports/skm?from={first}&to={last}")
     assert status == 200, city_skm
     [copy] = city_skm["offices"]
-    assert {key: copy[key] for key in ("respondents", "nrr", "nrr_weighted", "ikm", "grade",
-                                       "performance")} == {
-        key: own[key] for key in ("respondents", "nrr", "nrr_weighted", "ikm", "grade",
-                                  "performance")
-    }  # fmt: skip
+    fields = ("respondents", "nrr", "nrr_weighted", "ikm", "grade", "performance")
+    assert {key: copy[key] for key in fields} == {key: own[key] for key in fields}
     assert city_skm["city"]["ikm"] == own["ikm"]
 
 
