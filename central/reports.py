@@ -22,6 +22,7 @@ from server.reports.csv_text import summary_csv
 from server.reports.figures import SHARE_DECIMALS, figures_of
 from server.reports.summary import Group, SummaryResult, VisitsResult, summarize
 from server.reports.visit import Visit, VisitStatus, ended
+from server.reports.xlsx import summary_workbook
 
 OFFICE_GROUP = "office"
 VISIT_QUERY = """
@@ -222,3 +223,14 @@ def city_summary_csv(result: CitySummary, language: str = "id") -> bytes:
         writer.writerow(["", *totals[0][1:]])
     writer.writerow([totals[-1][0], *[""] * inner, *totals[-1][1:]])
     return out.getvalue().encode("utf-8")
+
+
+def city_summary_workbook(result: CitySummary, language: str = "id") -> bytes:
+    """The city summary as the office's summary workbook, the office's name first."""
+    body = result.to_json()
+    rows = [
+        {key: value for key, value in row.items() if key != "office_name"}
+        | {"office": row["office_name"]}
+        for row in body["rows"]
+    ]
+    return summary_workbook({"rows": rows, "total": body["total"]}, language)

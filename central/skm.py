@@ -18,9 +18,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from openpyxl import Workbook
+
 from central.store import CentralStore, Office
 from server.reports import skm
 from server.reports.csv_text import BOM, FORMULA_STARTS
+from server.reports.export_text import TEXTS, language_of
+from server.reports.xlsx import BOX, NRR_FORMAT, TOTAL_FONT, _header, _save, _skm_summary, _widths
 from server.web.survey_api import index_json
 
 _ANSWERS = "e.data->'answers'"
@@ -136,3 +140,39 @@ def city_skm_csv(result: CitySkm, language: str = "id") -> bytes:
         writer.writerow(_row(name, index, lang))
     writer.writerow(_row(CITY_ROW[lang], result.city, lang))
     return out.getvalue().encode("utf-8")
+
+
+def city_skm_workbook(result: CitySkm, language: str = "id") -> bytes:
+    """A sheet of the offices (respondents, NRR per element, IKM, grade, performance) and
+    the city's row, then the city's rekapitulasi in the office's SKM layout."""
+    lang = language_of(language)
+    texts = TEXTS[lang]
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = texts["office"]
+    header = CSV_HEADER[lang]
+    _header(sheet, 1, header)
+    body = result.to_json()
+    rows = [(row["office_name"], row) for row in body["offices"]]
+    for line, (name, row) in enumerate([*rows, (CITY_ROW[lang], body["city"])], start=2):
+        nrr = row["nrr"] or {}
+        performance = row["performance"]
+        if lang == "en" and row["grade"] is not None:
+            performance = skm.PERFORMANCE_EN[row["grade"]]
+        values = [name, row["respondents"], *(nrr.get(key) for key in skm.ELEMENTS),
+                  row["ikm"], row["grade"], performance]  # fmt: skip
+        for column, value in enumerate(values, start=1):
+            cell = sheet.cell(row=line, column=column, value=value)
+            cell.border = BOX
+            if 3 <= column <= 3 + len(skm.ELEMENTS):
+                cell.number_format = NRR_FORMAT
+            if line == len(rows) + 2:
+                cell.font = TOTAL_FONT
+        sheet.cell(row=line, column=1).data_type = "s"  # a name is text, never a formula
+    _widths(sheet, [28, 11, *[9] * len(skm.ELEMENTS), 9, 8, 16])
+    sheet.freeze_panes = "B2"
+    city = book.create_sheet(texts["skm_sheet"])
+    _skm_summary(city, body["city"] | {"required_respondents": None}, lang)
+    city["A2"] = f"{texts['period']}: {result.first.isoformat()} – {result.last.isoformat()}"
+    return _save(book)

@@ -28,15 +28,17 @@ from central.reports import (
     OFFICE_GROUP,
     city_summary,
     city_summary_csv,
+    city_summary_workbook,
     office_summary,
     office_visits,
 )
-from central.skm import city_skm, city_skm_csv
+from central.skm import city_skm, city_skm_csv, city_skm_workbook
 from central.store import CentralStore, Office
 from central.texts import TEXTS, clock_text, minutes_text
 from server.accounts import Accounts, Refusal
 from server.auth import bearer
 from server.reports.csv_text import summary_csv, visits_csv
+from server.reports.formats import XLSX_TYPE
 from server.reports.request import (
     BadReportRequest,
     parse_counter,
@@ -77,6 +79,7 @@ PAGE_CSP = (
     "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 NO_STORE = {"Cache-Control": "no-store"}
+DOWNLOADS = ("json", "csv", "xlsx")  # the city reports' formats
 
 
 def json_response(body: Any, status: int = 200) -> web.Response:
@@ -235,17 +238,33 @@ def _report_failure(request: web.Request, exc: BadReportRequest) -> ApiFailure:
     return ApiFailure(400, "bad_request", exc.message(str(language_of(request))))
 
 
-def _csv_wanted(request: web.Request) -> bool:
+def _format_wanted(request: web.Request, choices: tuple[str, ...] = ("json", "csv")) -> str:
     wanted = request.query.get("format", "json").strip().lower()
-    if wanted not in {"json", "csv"}:
+    if wanted not in choices:
+        listed = ", ".join(choices)
         raise _report_failure(
             request,
             BadReportRequest(
-                f"format tidak dikenal: {wanted[:20]!r} (pilihan: json, csv)",
-                f"unknown format {wanted[:20]!r} (choose from: json, csv)",
+                f"format tidak dikenal: {wanted[:20]!r} (pilihan: {listed})",
+                f"unknown format {wanted[:20]!r} (choose from: {listed})",
             ),
         )
-    return wanted == "csv"
+    return wanted
+
+
+def _csv_wanted(request: web.Request) -> bool:
+    return _format_wanted(request) == "csv"
+
+
+def _xlsx(body: bytes, name: str, first: date, last: date) -> web.Response:
+    return web.Response(
+        body=body,
+        headers={
+            "Content-Type": XLSX_TYPE,
+            "Content-Disposition": f'attachment; filename="{name}-{first}-{last}.xlsx"',
+            **NO_STORE,
+        },
+    )
 
 
 def _csv(body: bytes, name: str, first: date, last: date) -> web.Response:
@@ -280,14 +299,17 @@ async def city_report_summary(request: web.Request) -> web.Response:
         service = parse_service(request.query.get("service"))
     except BadReportRequest as exc:
         raise _report_failure(request, exc) from exc
-    csv_wanted = _csv_wanted(request)
+    wanted = _format_wanted(request, DOWNLOADS)
     result = await off_loop(
         request, city_summary, request.app[STORE_KEY], first, last, groups, now_of(request),
         service,
     )  # fmt: skip
-    if csv_wanted:
-        body = city_summary_csv(result, str(language_of(request)))
-        return _csv(body, "ringkasan-kota", first, last)
+    language = str(language_of(request))
+    if wanted == "csv":
+        return _csv(city_summary_csv(result, language), "ringkasan-kota", first, last)
+    if wanted == "xlsx":
+        body = await off_loop(request, city_summary_workbook, result, language)
+        return _xlsx(body, "ringkasan-kota", first, last)
     return json_response(result.to_json())
 
 
@@ -312,12 +334,16 @@ async def city_report_skm(request: web.Request) -> web.Response:
         office_id = _office_id(request.query.get("office"))
     except BadReportRequest as exc:
         raise _report_failure(request, exc) from exc
-    csv_wanted = _csv_wanted(request)
+    wanted = _format_wanted(request, DOWNLOADS)
     result = await off_loop(request, city_skm, request.app[STORE_KEY], first, last, office_id)
     if result is None:
         raise ApiFailure(404, "unknown_office", "Kantor tidak dikenal.")
-    if csv_wanted:
-        return _csv(city_skm_csv(result, str(language_of(request))), "skm-kota", first, last)
+    language = str(language_of(request))
+    if wanted == "csv":
+        return _csv(city_skm_csv(result, language), "skm-kota", first, last)
+    if wanted == "xlsx":
+        body = await off_loop(request, city_skm_workbook, result, language)
+        return _xlsx(body, "skm-kota", first, last)
     return json_response(result.to_json())
 
 

@@ -45,7 +45,8 @@ TOTAL_FONT = Font(bold=True)
 TITLE_FONT = Font(bold=True, size=14)
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-GROUP_KEYS = ("day", "week", "month", "weekday", "hour", "service", "counter", "clerk")
+# "office": the city's summary (antrian-central) groups by office first
+GROUP_KEYS = ("office", "day", "week", "month", "weekday", "hour", "service", "counter", "clerk")
 COUNT_KEYS = ("issued", "served", "no_show", "voided", "unserved", "transferred", "requeued")
 STAT_KEYS = ("mean", "median", "p90", "max")
 ACTION_PLAN_ROWS = 5

@@ -3,11 +3,13 @@ within-standard ranking of the city summary, from pushed events on a real Postgr
 
 from __future__ import annotations
 
+import io
 import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
+import openpyxl
 import pytest
 
 from tests.support.central import RunningCentral, running_central
@@ -206,6 +208,53 @@ async def test_the_city_summary_ranks_the_offices_by_within_standard(
         (None, "Kecamatan Ciledug", 1, None),
     ]
     assert body["ranking"][0]["office"] == ids["Kecamatan Cipondoh"]
+
+
+async def download(central: RunningCentral, path: str) -> tuple[int, dict[str, str], bytes]:
+    async with central.session.get(
+        central.url + path, headers={"Authorization": f"Bearer {central.reader}"}
+    ) as answer:
+        return answer.status, dict(answer.headers), await answer.read()
+
+
+async def test_the_city_s_skm_and_summary_as_xlsx(
+    city: tuple[RunningCentral, dict[str, int]],
+) -> None:
+    central, _ids = city
+    period = "from=2026-12-01&to=2026-12-31"
+    status, headers, body = await download(central, f"{SKM}?{period}&format=xlsx")
+    assert status == 200
+    assert headers["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert 'filename="skm-kota-2026-12-01-2026-12-31.xlsx"' in headers["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(body))
+    sheet = book["Kantor"]
+    table = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=1)]
+    assert table[0][:3] == ["Kantor", "Responden", "NRR U1"]
+    by_name = {row[0]: row for row in table[1:]}
+    assert by_name["Kecamatan Karawaci"][:3] == ["Kecamatan Karawaci", 2, 3.5]
+    assert by_name["Kecamatan Karawaci"][-3:] == [83.33, "B", "Baik"]
+    assert by_name["Kecamatan Periuk"][1:3] == [0, None]
+    assert table[-1][:2] == ["Kota", 5] and table[-1][-3:] == [92.78, "A", "Sangat Baik"]
+    # the city's rekapitulasi, in the office's SKM layout
+    rekap = book["Rekapitulasi SKM"]
+    facts = {row[1]: row[2] for row in rekap.iter_rows(values_only=True) if row[1]}
+    assert facts["IKM (Indeks Kepuasan Masyarakat)"] == 92.78
+    assert facts["Jumlah responden"] == 5
+    status, _headers, body = await download(
+        central, f"/api/v1/city/reports/summary?{period}&group=office&format=xlsx&lang=en"
+    )
+    assert status == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(body)).worksheets[0]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0][:3] == ["Office", "Issued", "Served"]
+    assert [row[:3] for row in rows[1:]] == [
+        ["Kecamatan Ciledug", 1, 1], ["Kecamatan Cipondoh", 3, 3],
+        ["Kecamatan Karawaci", 2, 2], ["Kecamatan Periuk", 2, 2], ["Total", 8, 8],
+    ]  # fmt: skip
+    # within standard, by hand: (1 + 2 + 1) of (2 + 3 + 2) measured = 4/7
+    assert rows[-1][-1] == round(4 / 7, 4)
+    status, _headers, body = await download(central, f"{SKM}?{period}&format=pdf")
+    assert status == 400 and "pilihan: json, csv, xlsx" in body.decode()
 
 
 # 24 respondents whose element sums are 75,96,75,83,83,89,80,29,65 = 675:
