@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from typing import Any
 
+from central.skm import CitySkm, city_skm
 from central.store import CentralStore, Office
 from server.reports.csv_text import summary_csv
 from server.reports.figures import SHARE_DECIMALS, figures_of
@@ -171,6 +172,16 @@ def city_summary(
     combined = within / measured if measured else None
     total = replace(total, total=replace(total.total, within_standard=combined))
     return CitySummary(first, last, tuple(groups), by_office, total)
+
+
+def city_reports(
+    store: CentralStore, first: date, last: date, now: datetime
+) -> tuple[CitySummary, CitySkm]:
+    """The city reports page: the summary by office (its ranking) and the SKM (blocking)."""
+    summary = city_summary(store, first, last, (OFFICE_GROUP,), now)
+    skm = city_skm(store, first, last)
+    assert skm is not None  # every office: never unknown
+    return summary, skm
 
 
 def _summary(

@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,6 +26,7 @@ from central.errors import BadBatch, IngestConflict
 from central.overview import city_overview, office_json
 from central.reports import (
     OFFICE_GROUP,
+    city_reports,
     city_summary,
     city_summary_csv,
     city_summary_workbook,
@@ -46,6 +47,7 @@ from server.reports.request import (
     parse_range,
     parse_service,
 )
+from server.reports.skm import PERFORMANCE_EN
 from server.reports.summary import Group
 from server.storage.port import Account, AccountRole
 from server.web import sessions as session_module
@@ -524,6 +526,70 @@ async def office_page(request: web.Request) -> web.Response:
     )  # fmt: skip
 
 
+CITY_ZONE = timezone(timedelta(hours=7))  # the city's own date (WIB) for the default month
+
+
+async def city_reports_page(request: web.Request) -> web.Response:
+    """The city's reports for a range: the within-standard ranking and the SKM per office."""
+    session = current_session(request)
+    account: Account | None = session.account if session is not None else None
+    if account is None:
+        return redirect("/login")
+    if not may(account, AccountRole.SUPERVISOR):
+        return render(request, "message.html", {"kind": "forbidden"}, status=403)
+    language = language_of(request)
+    now = now_of(request)
+    today = now.astimezone(CITY_ZONE).date()
+    error = None
+    try:
+        if "from" in request.query or "to" in request.query:
+            first, last = parse_range(request.query.get("from"), request.query.get("to"))
+        else:
+            first, last = today.replace(day=1), today
+    except BadReportRequest as exc:
+        error = exc.message(str(language))
+        first, last = today.replace(day=1), today
+    summary, skm = await off_loop(request, city_reports, request.app[STORE_KEY], first, last, now)
+    texts = TEXTS[language]
+    ranking = [
+        {
+            "rank": row["rank"] if row["rank"] is not None else texts["none"],
+            "name": row["office_name"],
+            "served": row["served"],
+            "within": share_text(row["within_standard"], language),
+        }
+        for row in summary.ranking()
+    ]
+    body = skm.to_json()
+    skm_rows = [skm_row(row["office_name"], row, language) for row in body["offices"]] + [
+        skm_row(texts["total"], body["city"], language, total=True)
+    ]
+    return render(
+        request, "reports.html",
+        {"first": first.isoformat(), "last": last.isoformat(), "ranking": ranking,
+         "skm": skm_rows, "error": error},
+        status=400 if error else 200,
+    )  # fmt: skip
+
+
+def share_text(share: float | None, language: Language) -> str:
+    return f"{round(share * 100)}%" if share is not None else TEXTS[language]["none"]
+
+
+def skm_row(
+    label: str, index: dict[str, Any], language: Language, total: bool = False
+) -> dict[str, Any]:
+    none = TEXTS[language]["none"]
+    performance = index["performance"]
+    if language is Language.ENGLISH and index["grade"] is not None:
+        performance = PERFORMANCE_EN[index["grade"]]
+    return {
+        "name": label, "total": total, "respondents": index["respondents"],
+        "ikm": f"{index['ikm']:.2f}" if index["ikm"] is not None else none,
+        "grade": index["grade"] or none, "performance": performance or none,
+    }  # fmt: skip
+
+
 def summary_row(
     label: str, figures: dict[str, Any], language: Language, total: bool = False
 ) -> dict[str, Any]:
@@ -535,7 +601,7 @@ def summary_row(
         "mean": minutes_text(wait["mean"], language),
         "median": minutes_text(wait["median"], language),
         "p90": minutes_text(wait["p90"], language),
-        "within": f"{round(share * 100)}%" if share is not None else TEXTS[language]["none"],
+        "within": share_text(share, language),
     }  # fmt: skip
 
 
@@ -627,6 +693,7 @@ def create_app(
     app.router.add_get(f"{API}/city/offices/{{office_id}}/reports/visits", office_report_visits)
     app.router.add_get("/", dashboard_page)
     app.router.add_get("/offices/{office_id}", office_page)
+    app.router.add_get("/reports", city_reports_page)
     app.router.add_get("/login", login_page)
     app.router.add_post("/login", login)
     app.router.add_post("/logout", logout)

@@ -3,15 +3,19 @@ within-standard ranking of the city summary, from pushed events on a real Postgr
 
 from __future__ import annotations
 
+import html
 import io
+import re
 import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
+import aiohttp
 import openpyxl
 import pytest
 
+from tests.central.test_dashboard import sign_in
 from tests.support.central import RunningCentral, running_central
 from tests.support.postgres import Cluster
 
@@ -255,6 +259,58 @@ async def test_the_city_s_skm_and_summary_as_xlsx(
     assert rows[-1][-1] == round(4 / 7, 4)
     status, _headers, body = await download(central, f"{SKM}?{period}&format=pdf")
     assert status == 400 and "pilihan: json, csv, xlsx" in body.decode()
+
+
+def table_rows(page: str, table: str) -> list[list[str]]:
+    body = page.split(f'id="{table}"', 1)[1].split("</table>", 1)[0].split("<tbody>", 1)[1]
+    return [
+        [html.unescape(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+    ]
+
+
+async def test_the_city_reports_page_shows_the_ranking_and_the_skm(
+    city: tuple[RunningCentral, dict[str, int]],
+) -> None:
+    central, _ids = city
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+        async with session.get(central.url + "/reports", allow_redirects=False) as answer:
+            assert (answer.status, answer.headers["Location"]) == (303, "/login")
+        await sign_in(central, session)
+        async with session.get(central.url + "/") as answer:
+            assert 'href="/reports"' in await answer.text()
+        async with session.get(central.url + "/reports?from=2026-12-01&to=2026-12-31") as answer:
+            assert answer.status == 200
+            page = await answer.text()
+        assert table_rows(page, "ranking") == [
+            ["1", "Kecamatan Cipondoh", "3", "67%"],
+            ["2", "Kecamatan Karawaci", "2", "50%"],
+            ["2", "Kecamatan Periuk", "2", "50%"],
+            ["—", "Kecamatan Ciledug", "1", "—"],
+        ]
+        assert table_rows(page, "skm") == [
+            ["Kecamatan Ciledug", "0", "—", "—", "—"],
+            ["Kecamatan Cipondoh", "3", "99.07", "A", "Sangat Baik"],
+            ["Kecamatan Karawaci", "2", "83.33", "B", "Baik"],
+            ["Kecamatan Periuk", "0", "—", "—", "—"],
+            ["Kota", "5", "92.78", "A", "Sangat Baik"],
+        ]
+        link = re.search(r'id="skm-xlsx" href="([^"]+)"', page)
+        assert link is not None
+        async with session.get(central.url + html.unescape(link[1])) as answer:
+            assert answer.status == 200  # the download with the dashboard's session
+            book = openpyxl.load_workbook(io.BytesIO(await answer.read()))
+            assert book["Kantor"].cell(row=6, column=1).value == "Kota"
+        async with session.get(
+            central.url + "/reports?from=2026-12-01&to=2026-12-31&lang=en"
+        ) as answer:
+            page = await answer.text()
+        assert table_rows(page, "skm")[-1] == ["City", "5", "92.78", "A", "Very good"]
+        async with session.get(
+            central.url + "/reports?from=2026-12-31&to=2026-12-01&lang=id"
+        ) as answer:
+            assert answer.status == 400
+            assert "lebih awal" in await answer.text()
 
 
 # 24 respondents whose element sums are 75,96,75,83,83,89,80,29,65 = 675:
