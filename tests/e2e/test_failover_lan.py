@@ -152,9 +152,46 @@ def whole_log(server: LiveServer) -> list[dict[str, Any]]:
         events += found
 
 
-def test_kill_9_of_pc1_pc2_takes_over_and_the_hall_goes_on_losing_nothing(
-    hall_lan: HallLan, postgres_cluster: Cluster, tmp_path: Path
-) -> None:
+@dataclass
+class Hall:
+    """PC 1 active and PC 2 standby on one database, the hall's devices working on them."""
+
+    lan: HallLan
+    first: PcServer
+    second: PcServer
+    out: Path
+
+    def lines(self, kind: str, server: LiveServer | None = None) -> list[dict[str, Any]]:
+        return [
+            line for line in read_lines(self.out)
+            if line["kind"] == kind and (server is None or line["server"] == server.url)
+        ]  # fmt: skip
+
+    def assert_record_is_whole(self) -> None:
+        """Every ticket the hall was given is in the new server's record, no number was
+        given twice and no ticket called twice (by the hall's account and by the record's)."""
+        issued_lines = self.lines("issued")
+        acknowledged = {(line["id"], line["number"]) for line in issued_lines}
+        assert len(acknowledged) == len(issued_lines), "one ticket acknowledged twice"
+        called_ids = [line["id"] for line in self.lines("called")]
+        assert len(set(called_ids)) == len(called_ids), "the hall saw a ticket called twice"
+        events = whole_log(self.second)
+        tickets = [
+            next(ticket for ticket in event["tickets"] if ticket["id"] == event["ticket"])
+            for event in events
+            if event["type"] == "ticket.issued"
+        ]
+        recorded = {(ticket["id"], ticket["number"]) for ticket in tickets}
+        assert acknowledged <= recorded, f"lost: {sorted(acknowledged - recorded)[:10]}"
+        numbers = [(ticket["day"], ticket["number"]) for ticket in tickets]
+        assert len(set(numbers)) == len(numbers), "a number was given out twice"
+        calls = [event["ticket"] for event in events if event["type"] == "ticket.called"]
+        assert len(set(calls)) == len(calls), "the record calls a ticket twice"
+        assert set(called_ids) <= set(calls)
+
+
+@pytest.fixture
+def hall(hall_lan: HallLan, postgres_cluster: Cluster, tmp_path: Path) -> Iterator[Hall]:
     from psycopg.conninfo import conninfo_to_dict
 
     url = postgres_cluster.create_database()
@@ -178,57 +215,9 @@ def test_kill_9_of_pc1_pc2_takes_over_and_the_hall_goes_on_losing_nothing(
                  json.dumps(tokens), str(out), str(stop)],
                 cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
             )  # fmt: skip
-
-        def issued_by(server: LiveServer, since: float = 0.0) -> list[dict[str, Any]]:
-            return [
-                line for line in read_lines(out)
-                if line["kind"] == "issued" and line["server"] == server.url and line["at"] >= since
-            ]  # fmt: skip
-
-        def called_by(server: LiveServer) -> list[dict[str, Any]]:
-            return [
-                line for line in read_lines(out)
-                if line["kind"] == "called" and line["server"] == server.url
-            ]  # fmt: skip
-
-        wait_for(lambda: len(issued_by(first)) >= 30 and len(called_by(first)) >= 3, 30, "pc1")
-        killed = time.monotonic()
-        first.kill()
-        while health(second).get("status") != "ok":
-            assert time.monotonic() - killed < TAKEOVER_LIMIT_S + 5, "pc2 did not take over"
-            time.sleep(0.02)
-        took_over = time.monotonic()
-        wait_for(lambda: bool(issued_by(second, took_over - 1)), 10, "the hall's kiosk on pc2")
-        first_on_second = min(line["at"] for line in issued_by(second))
-        wait_for(lambda: len(issued_by(second)) >= 20 and len(called_by(second)) >= 3, 20, "pc2")
+        yield Hall(hall_lan, first, second, out)
         stop.touch()
         assert desk.wait(timeout=20) == 0, (tmp_path / "hall.log").read_text()
-        takeover_s, client_s = took_over - killed, first_on_second - took_over
-        print(
-            f"kill -9 of pc1 -> pc2 active: {takeover_s:.2f} s; "
-            f"-> the hall's kiosk issuing on pc2: {client_s:.2f} s more"
-        )
-        assert takeover_s < TAKEOVER_LIMIT_S
-        assert client_s < CLIENT_LIMIT_S
-        lines = read_lines(out)
-        acknowledged = {(line["id"], line["number"]) for line in lines if line["kind"] == "issued"}
-        assert len(acknowledged) == len([line for line in lines if line["kind"] == "issued"])
-        called_ids = [line["id"] for line in lines if line["kind"] == "called"]
-        assert len(set(called_ids)) == len(called_ids), "the hall saw a ticket called twice"
-        # the record, as the new active server gives it
-        events = whole_log(second)
-        issued = [event for event in events if event["type"] == "ticket.issued"]
-        tickets = [
-            next(ticket for ticket in event["tickets"] if ticket["id"] == event["ticket"])
-            for event in issued
-        ]
-        recorded = {(ticket["id"], ticket["number"]) for ticket in tickets}
-        assert acknowledged <= recorded, f"lost: {sorted(acknowledged - recorded)[:10]}"
-        numbers = [(ticket["day"], ticket["number"]) for ticket in tickets]
-        assert len(set(numbers)) == len(numbers), "a number was given out twice"
-        calls = [event["ticket"] for event in events if event["type"] == "ticket.called"]
-        assert len(set(calls)) == len(calls), "the record calls a ticket twice"
-        assert set(called_ids) <= set(calls)
     finally:
         stop.touch()
         if desk is not None and desk.poll() is None:
@@ -238,7 +227,79 @@ def test_kill_9_of_pc1_pc2_takes_over_and_the_hall_goes_on_losing_nothing(
         relay.close()
 
 
-async def hall(urls: list[str], tokens: dict[str, str], out: Path, stop: Path) -> None:
+def wait_until_active(server: LiveServer, since: float) -> float:
+    while health(server).get("status") != "ok":
+        assert time.monotonic() - since < TAKEOVER_LIMIT_S + 5, f"{server.name} did not take over"
+        time.sleep(0.02)
+    return time.monotonic()
+
+
+def test_kill_9_of_pc1_pc2_takes_over_and_the_hall_goes_on_losing_nothing(hall: Hall) -> None:
+    first, second = hall.first, hall.second
+    wait_for(
+        lambda: len(hall.lines("issued", first)) >= 30 and len(hall.lines("called", first)) >= 3,
+        30, "the hall working on pc1",
+    )  # fmt: skip
+    killed = time.monotonic()
+    first.kill()
+    took_over = wait_until_active(second, killed)
+    wait_for(lambda: bool(hall.lines("issued", second)), 10, "the hall's kiosk on pc2")
+    first_on_second = min(line["at"] for line in hall.lines("issued", second))
+    wait_for(
+        lambda: len(hall.lines("issued", second)) >= 20 and len(hall.lines("called", second)) >= 3,
+        20, "the hall working on pc2",
+    )  # fmt: skip
+    takeover_s, client_s = took_over - killed, first_on_second - took_over
+    print(
+        f"kill -9 of pc1 -> pc2 active: {takeover_s:.2f} s; "
+        f"-> the hall's kiosk issuing on pc2: {client_s:.2f} s more"
+    )
+    assert takeover_s < TAKEOVER_LIMIT_S
+    assert client_s < CLIENT_LIMIT_S
+    hall.assert_record_is_whole()
+
+
+def test_pc1_cut_off_from_the_database_says_standby_to_its_hall_before_pc2_takes_over(
+    hall: Hall,
+) -> None:
+    first, second = hall.first, hall.second
+    wait_for(lambda: len(hall.lines("issued", first)) >= 30, 30, "the hall working on pc1")
+    # inside PC 1: packets to the database PC vanish; the hall (the same LAN) still reaches it
+    cut = time.monotonic()
+    ip(
+        "-n",
+        hall.lan.namespace("pc1"),
+        "route",
+        "add",
+        "blackhole",
+        f"{hall.lan.switch_address}/32",
+    )
+    took_over = wait_until_active(second, cut)
+    wait_for(lambda: bool(hall.lines("issued", second)), 10, "the hall's kiosk on pc2")
+    first_on_second = min(line["at"] for line in hall.lines("issued", second))
+    wait_for(lambda: bool(hall.lines("refused", first)), 10, "pc1's refusal seen by the hall")
+    said = hall.lines("health", first)
+    stepped_down = next(line for line in said if line["at"] > cut and line["status"] == "standby")
+    refused = hall.lines("refused", first)[0]
+    print(
+        f"cut of pc1's link to the database -> pc1 says standby to the hall: "
+        f"{stepped_down['at'] - cut:.2f} s; -> pc2 active: {took_over - cut:.2f} s; "
+        f"-> the hall's kiosk issuing on pc2: {first_on_second - took_over:.2f} s more"
+    )
+    assert stepped_down["at"] < took_over, "pc2 took over before pc1 stopped writing"
+    assert took_over - cut < TAKEOVER_LIMIT_S
+    assert first_on_second - took_over < CLIENT_LIMIT_S
+    assert stepped_down["reason"] == "database_unreachable"
+    assert stepped_down["message"].startswith("Server ini terputus dari basis data")
+    assert (refused["status"], refused["error"]) == (503, "standby")
+    assert refused["reason"] == "database_unreachable"
+    # nothing acknowledged by pc1 once it said so, and pc1's last before pc2's first
+    last_on_first = max(line["at"] for line in hall.lines("issued", first))
+    assert last_on_first < stepped_down["at"] < first_on_second
+    hall.assert_record_is_whole()
+
+
+async def hall_devices(urls: list[str], tokens: dict[str, str], out: Path, stop: Path) -> None:
     """A kiosk issuing and counters 1 and 2 calling, each looking again for the active
     server (client/'s first_active over both addresses) after a standby answer or a
     refused connection, as the Qt programs' link does."""
@@ -279,11 +340,39 @@ async def hall(urls: list[str], tokens: dict[str, str], out: Path, stop: Path) -
             await asyncio.sleep(0.05)
         await client.close()
 
+    async def watch(url: str) -> None:
+        """What the server says of itself, on each change; a kiosk's try when it turns standby."""
+        import aiohttp
+
+        said: tuple[str, str | None] = ("", None)
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=0.5)) as session:
+            while not stop.exists():
+                try:
+                    async with session.get(f"{url}/api/v1/health") as answer:
+                        body = await answer.json()
+                except (aiohttp.ClientError, TimeoutError):
+                    body = {"status": "down"}
+                now = (body.get("status", ""), body.get("reason"))
+                if now != said:
+                    note(kind="health", server=url, status=now[0], reason=now[1],
+                         message=body.get("message", ""))  # fmt: skip
+                    if now[0] == "standby" and said[0] == "ok":
+                        async with session.post(
+                            f"{url}/api/v1/tickets", json={"service": "A"},
+                            headers={"Authorization": f"Bearer {tokens['kiosk']}"},
+                        ) as answer:  # fmt: skip
+                            refusal = await answer.json()
+                        note(kind="refused", server=url, status=answer.status,
+                             error=refusal.get("error"), reason=refusal.get("reason"))  # fmt: skip
+                    said = now
+                await asyncio.sleep(0.05)
+
     await asyncio.gather(
-        device(tokens["kiosk"], None), device(tokens["counter1"], 1), device(tokens["counter2"], 2)
-    )
+        device(tokens["kiosk"], None), device(tokens["counter1"], 1),
+        device(tokens["counter2"], 2), *(watch(url) for url in urls),
+    )  # fmt: skip
 
 
 if __name__ == "__main__":
-    asyncio.run(hall(json.loads(sys.argv[1]), json.loads(sys.argv[2]), Path(sys.argv[3]),
+    asyncio.run(hall_devices(json.loads(sys.argv[1]), json.loads(sys.argv[2]), Path(sys.argv[3]),
                      Path(sys.argv[4])))  # fmt: skip
