@@ -6,6 +6,8 @@ first_active, given both servers' addresses) work from a third namespace, the ha
 kill -9 of the active server: the standby takes over within 5 s, the hall's clients go on
 with it within 2 s more without anyone touching them, and the new server's record
 (`GET /api/v1/log`) holds every acknowledged ticket, no number twice, no ticket called twice.
+PC 1's link to the database cut inside its namespace while the hall still reaches it: PC 1
+says `503 standby` (`database_unreachable`) before PC 2 takes over, with the same record.
 
 Run as a module (`python -m tests.e2e.test_failover_lan URLS TOKENS OUT STOP`) it is the
 hall's devices, inside the hall's namespace.
