@@ -17,12 +17,12 @@ class Relay:
     froze or whose network vanished silently.
     """
 
-    def __init__(self, target_port: int) -> None:
+    def __init__(self, target_port: int, host: str = "127.0.0.1") -> None:
         self.target_port = target_port
         self.lose_requests = False
         self.lose_answers = False
         self.black_hole = False
-        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener = socket.create_server((host, 0))  # host: where clients reach it
         self.port = self._listener.getsockname()[1]
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
