@@ -21,6 +21,19 @@ from client.pyside_fix import apply_reference_fix
 apply_reference_fix()
 
 
+# Tests that advertise or browse over zeroconf on this machine's loopback would see each
+# other's servers when two test workers run them at once: they share one worker, in turn.
+ZEROCONF_MODULES = frozenset(
+    {"test_discovery", "test_qt_bridge", "test_takeover_advert", "test_process"}
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.module is not None and item.module.__name__.rsplit(".", 1)[-1] in ZEROCONF_MODULES:
+            item.add_marker(pytest.mark.xdist_group("zeroconf"))
+
+
 @pytest.fixture(autouse=True)
 def restore_logging() -> Iterator[None]:
     """A program's main() run in-process sets up logging (root level, handlers, a disabled

@@ -14,6 +14,7 @@ from tests.support.patroni import PatroniCluster, patroni_available
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.serial,  # Patroni's timings (ttl 10 s) miss under a second test worker's load
     pytest.mark.skipif(
         not patroni_available(),
         reason="patroni, etcd or PostgreSQL is not installed (install.sh --dev installs them)",
