@@ -181,7 +181,22 @@ class PatroniCluster:
         self.wait_for(lambda: self.nodes[0].role() == "primary", 60, "node1 never became primary")
         self.nodes[1].start()
         self.wait_for(lambda: self.nodes[1].role() == "replica", 60, "node2 never replicated")
+        if self.synchronous:
+            # Patroni fails over only to the node it lists as synchronous, which it does a
+            # loop or two after the replica streams: before that, a dead leader stays dead
+            self.wait_for(self._replica_is_synchronous, 60, "node2 never became synchronous")
         return self
+
+    def _replica_is_synchronous(self) -> bool:
+        import psycopg
+
+        try:
+            url = f"postgresql://{SUPERUSER}@127.0.0.1:{self.nodes[0].port}/postgres"
+            with psycopg.connect(url, connect_timeout=2) as connection:
+                states = connection.execute("SELECT sync_state FROM pg_stat_replication").fetchall()
+        except psycopg.Error:
+            return False
+        return ("sync",) in states
 
     def _wait_for_etcd(self) -> None:
         def healthy() -> bool:
