@@ -28,10 +28,30 @@ ZEROCONF_MODULES = frozenset(
 )
 
 
+# Tests that time a takeover or a reconnect, or wait a few seconds for a busy Qt program,
+# missed their bounds when a second worker kept both cores busy: ./run-tests runs them on
+# their own after the rest (like the tests marked `serial` in their module).
+SERIAL_MODULES = frozenset(
+    {
+        "test_takeover",
+        "test_takeover_browser",
+        "test_failover",
+        "test_storage_faults",
+        "test_counter_reconnect",
+        "test_counter_clerk",
+        "test_counter_window",
+    }
+)
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` picks the tests by their marks
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if item.module is not None and item.module.__name__.rsplit(".", 1)[-1] in ZEROCONF_MODULES:
+        module = item.module.__name__.rsplit(".", 1)[-1] if item.module is not None else ""
+        if module in ZEROCONF_MODULES:
             item.add_marker(pytest.mark.xdist_group("zeroconf"))
+        if module in SERIAL_MODULES:
+            item.add_marker(pytest.mark.serial)
 
 
 @pytest.fixture(autouse=True)
