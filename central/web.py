@@ -51,6 +51,8 @@ from server.reports.skm import PERFORMANCE_EN
 from server.reports.summary import Group
 from server.storage.port import Account, AccountRole
 from server.web import sessions as session_module
+from server.web.admin import language_of
+from server.web.admin_text import LANGUAGE_COOKIE
 from server.web.decode import BadJson, decode_json
 from server.web.errors import ApiFailure, error_middleware
 from server.web.json import dumps
@@ -73,7 +75,6 @@ MAX_BODY_BYTES = 16 * 1024 * 1024  # 1,000 events of a busy office, with room
 STORE_KEY = web.AppKey("central_store", CentralStore)
 EXECUTOR_KEY = web.AppKey("central_executor", ThreadPoolExecutor)
 CLOCK_KEY: web.AppKey[Callable[[], datetime]] = web.AppKey("central_clock")
-LANGUAGE_COOKIE = "antrian_lang"
 LOG_LIMIT_MAX = 10_000
 POLL_MS = 5000
 PAGE_CSP = (
@@ -399,12 +400,6 @@ async def office_report_visits(request: web.Request) -> web.Response:
 
 
 # ------------------------------------------------------------------ pages
-
-
-def language_of(request: web.Request) -> Language:
-    if "lang" in request.query:
-        return Language.from_query(request.query.get("lang"))
-    return Language.from_query(request.cookies.get(LANGUAGE_COOKIE))
 
 
 def render(
