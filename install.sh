@@ -309,6 +309,7 @@ ANTRIAN_CENTRAL_DATABASE_URL=$CENTRAL_URL
 CENTRAL_OPTIONS=--port 8480
 # HTTPS (the norm): a certificate signed by the city CA, with the IP addresses offices use
 # CENTRAL_OPTIONS=--port 8480 --tls-cert /etc/antrian/central.crt --tls-key /etc/antrian/central.key
+# the city PDFs' letterhead and signer (see docs/city.md): --letterhead /etc/antrian/kota.toml
 ENV
     chmod 640 "$CENTRAL_ENV_FILE"
     say "wrote $CENTRAL_ENV_FILE: set the TLS certificate there"

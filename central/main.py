@@ -22,6 +22,7 @@ from pathlib import Path
 from aiohttp import web
 
 from central.errors import CentralError
+from central.letterhead import CityLetterhead, load_letterhead
 from central.store import CentralStore
 from central.web import create_app
 from server.accounts import AccountError, clean_name, hash_secret
@@ -47,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--port-file", help="write the bound port into this file")
     parser.add_argument("--tls-cert", help="the server certificate (PEM) for HTTPS")
     parser.add_argument("--tls-key", help="its private key (PEM)")
+    parser.add_argument(
+        "--letterhead", help="a TOML file with the kop surat and signer of the city's PDFs"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     commands = parser.add_subparsers(dest="command")
     office = commands.add_parser("office", help="the offices that push their record")
@@ -132,13 +136,17 @@ def tls_context(arguments: argparse.Namespace) -> ssl.SSLContext | None:
     return context
 
 
-async def serve(store: CentralStore, arguments: argparse.Namespace) -> None:
+async def serve(
+    store: CentralStore, arguments: argparse.Namespace, letterhead: CityLetterhead | None
+) -> None:
     """Run until SIGTERM or SIGINT."""
     context = tls_context(arguments)
     open_files = raise_open_file_limit(OPEN_FILES_WANTED)
     if open_files is not None and open_files < 4096:
         log.warning("only %d open files allowed: set LimitNOFILE= higher", open_files)
-    runner = GuardedRunner(create_app(store), shutdown_timeout=SHUTDOWN_TIMEOUT_S)
+    runner = GuardedRunner(
+        create_app(store, letterhead=letterhead), shutdown_timeout=SHUTDOWN_TIMEOUT_S
+    )
     await runner.setup()
     site = web.TCPSite(runner, arguments.host, arguments.port, ssl_context=context,
                        reuse_address=True, backlog=1024)  # fmt: skip
@@ -165,6 +173,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:
+        letterhead = None
+        if arguments.command is None and arguments.letterhead:
+            letterhead = load_letterhead(Path(arguments.letterhead))  # before the database
         store = open_store(database_url(arguments))
         try:
             if arguments.command == "office":
@@ -174,7 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 0
             if arguments.command == "user":
                 return create_user(store, arguments)
-            asyncio.run(serve(store, arguments))
+            asyncio.run(serve(store, arguments, letterhead))
             return 0
         finally:
             store.close()

@@ -23,7 +23,9 @@ from aiohttp import web
 
 from central.batch import parse_batch, parse_log_id
 from central.errors import BadBatch, IngestConflict
+from central.letterhead import CityLetterhead
 from central.overview import city_overview, office_json
+from central.pdf import city_skm_pdf, city_summary_report_pdf, signed_on
 from central.reports import (
     OFFICE_GROUP,
     city_reports,
@@ -39,7 +41,7 @@ from central.texts import TEXTS, clock_text, minutes_text
 from server.accounts import Accounts, Refusal
 from server.auth import bearer
 from server.reports.csv_text import summary_csv, visits_csv
-from server.reports.formats import XLSX_TYPE
+from server.reports.formats import PDF_TYPE, XLSX_TYPE
 from server.reports.request import (
     BadReportRequest,
     parse_counter,
@@ -75,6 +77,7 @@ MAX_BODY_BYTES = 16 * 1024 * 1024  # 1,000 events of a busy office, with room
 STORE_KEY = web.AppKey("central_store", CentralStore)
 EXECUTOR_KEY = web.AppKey("central_executor", ThreadPoolExecutor)
 CLOCK_KEY: web.AppKey[Callable[[], datetime]] = web.AppKey("central_clock")
+LETTERHEAD_KEY = web.AppKey("central_letterhead", CityLetterhead)
 LOG_LIMIT_MAX = 10_000
 POLL_MS = 5000
 PAGE_CSP = (
@@ -82,7 +85,7 @@ PAGE_CSP = (
     "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 NO_STORE = {"Cache-Control": "no-store"}
-DOWNLOADS = ("json", "csv", "xlsx")  # the city reports' formats
+DOWNLOADS = ("json", "csv", "xlsx", "pdf")  # the city reports' formats
 
 
 def json_response(body: Any, status: int = 200) -> web.Response:
@@ -259,23 +262,16 @@ def _csv_wanted(request: web.Request) -> bool:
     return _format_wanted(request) == "csv"
 
 
-def _xlsx(body: bytes, name: str, first: date, last: date) -> web.Response:
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX_TYPE, "pdf": PDF_TYPE}
+
+
+def _file(body: bytes, extension: str, name: str, first: date, last: date) -> web.Response:
+    """A report download: `ringkasan-kota-2026-12-01-2026-12-31.pdf`."""
     return web.Response(
         body=body,
         headers={
-            "Content-Type": XLSX_TYPE,
-            "Content-Disposition": f'attachment; filename="{name}-{first}-{last}.xlsx"',
-            **NO_STORE,
-        },
-    )
-
-
-def _csv(body: bytes, name: str, first: date, last: date) -> web.Response:
-    return web.Response(
-        body=body,
-        headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="{name}-{first}-{last}.csv"',
+            "Content-Type": CONTENT_TYPES[extension],
+            "Content-Disposition": f'attachment; filename="{name}-{first}-{last}.{extension}"',
             **NO_STORE,
         },
     )
@@ -309,10 +305,16 @@ async def city_report_summary(request: web.Request) -> web.Response:
     )  # fmt: skip
     language = str(language_of(request))
     if wanted == "csv":
-        return _csv(city_summary_csv(result, language), "ringkasan-kota", first, last)
+        return _file(city_summary_csv(result, language), "csv", "ringkasan-kota", first, last)
     if wanted == "xlsx":
         body = await off_loop(request, city_summary_workbook, result, language)
-        return _xlsx(body, "ringkasan-kota", first, last)
+        return _file(body, "xlsx", "ringkasan-kota", first, last)
+    if wanted == "pdf":
+        body = await off_loop(
+            request, city_summary_report_pdf, request.app[STORE_KEY], result,
+            request.app[LETTERHEAD_KEY], signed_on(now_of(request), last), language,
+        )  # fmt: skip
+        return _file(body, "pdf", "ringkasan-kota", first, last)
     return json_response(result.to_json())
 
 
@@ -343,10 +345,16 @@ async def city_report_skm(request: web.Request) -> web.Response:
         raise ApiFailure(404, "unknown_office", "Kantor tidak dikenal.")
     language = str(language_of(request))
     if wanted == "csv":
-        return _csv(city_skm_csv(result, language), "skm-kota", first, last)
+        return _file(city_skm_csv(result, language), "csv", "skm-kota", first, last)
     if wanted == "xlsx":
         body = await off_loop(request, city_skm_workbook, result, language)
-        return _xlsx(body, "skm-kota", first, last)
+        return _file(body, "xlsx", "skm-kota", first, last)
+    if wanted == "pdf":
+        body = await off_loop(
+            request, city_skm_pdf, result, request.app[LETTERHEAD_KEY],
+            signed_on(now_of(request), last), language,
+        )  # fmt: skip
+        return _file(body, "pdf", "skm-kota", first, last)
     return json_response(result.to_json())
 
 
@@ -377,7 +385,8 @@ async def office_report_summary(request: web.Request) -> web.Response:
         now_of(request), service, counter,
     )  # fmt: skip
     if csv_wanted:
-        return _csv(summary_csv(result, str(language_of(request))), "ringkasan", first, last)
+        body = summary_csv(result, str(language_of(request)))
+        return _file(body, "csv", "ringkasan", first, last)
     return json_response(result.to_json())
 
 
@@ -395,7 +404,7 @@ async def office_report_visits(request: web.Request) -> web.Response:
         service, counter,
     )  # fmt: skip
     if csv_wanted:
-        return _csv(visits_csv(result, str(language_of(request))), "kunjungan", first, last)
+        return _file(visits_csv(result, str(language_of(request))), "csv", "kunjungan", first, last)
     return json_response(result.to_json())
 
 
@@ -657,9 +666,11 @@ def create_app(
     store: CentralStore,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     workers: int = 8,
+    letterhead: CityLetterhead | None = None,
 ) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[error_middleware])
     app[STORE_KEY] = store
+    app[LETTERHEAD_KEY] = letterhead or CityLetterhead()
     app[CLOCK_KEY] = clock
     executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="central-db")
     app[EXECUTOR_KEY] = executor

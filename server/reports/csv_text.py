@@ -132,20 +132,22 @@ def _figures(figures: Figures) -> list[Cell]:
     ]  # fmt: skip
 
 
+def group_cell(group: Group, value: Cell, language: str) -> Cell:
+    """A group's value as people read it: "Senin" for weekday 1, "08:00" for hour 8."""
+    if group is Group.WEEKDAY and isinstance(value, int):
+        return WEEKDAYS[_language(language)][value - 1]
+    if group is Group.HOUR and isinstance(value, int):
+        return f"{value:02d}:00"
+    return value
+
+
 def summary_csv(result: SummaryResult, language: str = "id") -> bytes:
     """One line per group, then the total (`Jumlah`)."""
     lang = _language(language)
     header = [GROUP_HEADERS[lang][group] for group in result.groups]
     rows: list[list[Cell]] = []
     for row in result.rows:
-        keys: list[Cell] = [
-            WEEKDAYS[lang][value - 1]
-            if group is Group.WEEKDAY and isinstance(value, int)
-            else f"{value:02d}:00"
-            if group is Group.HOUR and isinstance(value, int)
-            else value
-            for group, value in row.keys
-        ]
+        keys: list[Cell] = [group_cell(group, value, lang) for group, value in row.keys]
         rows.append(keys + _figures(row.figures))
     label: list[Cell] = [TOTAL[lang]]
     label += [None] * (len(result.groups) - 1)

@@ -18,6 +18,7 @@ from server.reports.xlsx import summary_workbook, visits_workbook
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF_TYPE = "application/pdf"
 
 
 @dataclass(frozen=True, slots=True)

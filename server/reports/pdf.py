@@ -39,6 +39,7 @@ FONT = "DejaVu"
 PAGE_WIDTH_MM = 210
 MARGIN_MM = 18
 CONTENT_MM = PAGE_WIDTH_MM - 2 * MARGIN_MM
+LOGO_ROOM_MM = 26.0  # the logo (22 mm high) and a gap
 SERVICES_SHOWN = 10  # rows of the service table that fit beside everything else
 ACTION_PLAN_ROWS = 4
 INK = (33, 37, 41)
@@ -51,7 +52,7 @@ REGION_PREFIXES = ("Pemerintah Kota ", "Pemerintah Kabupaten ", "Pemkot ", "Pemk
 OFFICE_PREFIXES = ("Kantor Kecamatan ", "Kecamatan ", "Kantor ")
 
 
-class _Page(FPDF):
+class ReportPage(FPDF):
     """An A4 page with DejaVu Sans (regular and bold) and nothing automatic."""
 
     def __init__(self) -> None:
@@ -103,18 +104,30 @@ def signer_title(letterhead: Letterhead, office: str) -> str:
     return f"{letterhead.head_title} {_short_office(office)}".strip()
 
 
-def _letterhead(page: _Page, letterhead: Letterhead, office: str, logo: Path | None) -> None:
+def draw_letterhead(
+    page: ReportPage, region: str, name: str, address: str, logo: Path | None
+) -> None:
+    """The kop surat: the logo at the left, the region, the office (or city unit) and its
+    address centred, then the double rule."""
     top = page.get_y()
+    inset = 0.0
     if logo is not None:
         try:
             page.image(str(logo), x=MARGIN_MM, y=top, h=22)
+            inset = LOGO_ROOM_MM  # the lines stay centred, clear of the logo on both sides
         except Exception:  # a broken logo file must not cost the report: print without it
             log.warning("the logo %s cannot be drawn; the report is made without it", logo)
-    if letterhead.region:
-        page.text_line(letterhead.region.upper(), 13, bold=True, align="C", height=6.5)
-    page.text_line(office.upper(), 15, bold=True, align="C", height=7.5)
-    if letterhead.address:
-        page.text_line(letterhead.address, 9, align="C", height=5)
+    lines = ((region.upper(), 13, True, 6.5), (name.upper(), 15, True, 7.5),
+             (address, 9, False, 5.0))  # fmt: skip
+    for text, size, bold, height in lines:
+        if not text:
+            continue
+        width = CONTENT_MM - 2 * inset
+        page.set_font(FONT, "B" if bold else "", size)
+        wide = page.get_string_width(text)
+        page.set_x(MARGIN_MM + inset)
+        page.text_line(text, size * min(1.0, width / wide) if wide else size, bold=bold,
+                       align="C", width=width, height=height)  # fmt: skip
     page.set_y(max(page.get_y() + 1.5, top + 24))
     page.set_draw_color(*INK)
     page.set_line_width(0.8)
@@ -124,7 +137,11 @@ def _letterhead(page: _Page, letterhead: Letterhead, office: str, logo: Path | N
     page.ln(4)
 
 
-def _boxes(page: _Page, items: Sequence[tuple[str, str]]) -> None:
+def _letterhead(page: ReportPage, letterhead: Letterhead, office: str, logo: Path | None) -> None:
+    draw_letterhead(page, letterhead.region, office, letterhead.address, logo)
+
+
+def draw_boxes(page: ReportPage, items: Sequence[tuple[str, str]]) -> None:
     """Big figures side by side: (value, label)."""
     width = CONTENT_MM / len(items)
     top = page.get_y()
@@ -144,7 +161,7 @@ def _boxes(page: _Page, items: Sequence[tuple[str, str]]) -> None:
     page.set_xy(MARGIN_MM, top + 17)
 
 
-def _service_table(page: _Page, report: MonthlyReport, language: str) -> None:
+def _service_table(page: ReportPage, report: MonthlyReport, language: str) -> None:
     texts = TEXTS[language]
     columns = [(texts["service"], 58.0, "L"), (texts["issued"], 18.0, "R"),
                (texts["served"], 20.0, "R"), (texts["wait_mean"], 30.0, "R"),
@@ -162,7 +179,7 @@ def _service_table(page: _Page, report: MonthlyReport, language: str) -> None:
         target = line.target_wait_minutes
         share = figures.get("within_standard")
         values = [
-            _fit(page, f"{line.code}  {name}", columns[0][1] - 1),
+            fit(page, f"{line.code}  {name}", columns[0][1] - 1),
             str(figures.get("issued", 0)),
             str(figures.get("served", 0)),
             minutes_text((figures.get("wait_s") or {}).get("mean"), language),
@@ -185,7 +202,7 @@ def _service_table(page: _Page, report: MonthlyReport, language: str) -> None:
         page.text_line(more, 8, color=MUTED, height=4.5)
 
 
-def _fit(page: _Page, text: str, width: float) -> str:
+def fit(page: ReportPage, text: str, width: float) -> str:
     """`text` cut with an ellipsis to fit `width` mm in the current font."""
     if page.get_string_width(text) <= width:
         return text
@@ -194,7 +211,7 @@ def _fit(page: _Page, text: str, width: float) -> str:
     return text + "…"
 
 
-def _wait_chart(page: _Page, days: Sequence[tuple[str, float | None]], language: str) -> None:
+def _wait_chart(page: ReportPage, days: Sequence[tuple[str, float | None]], language: str) -> None:
     """Bars of the mean wait per day, in minutes, with a scale; one bar a day."""
     texts = TEXTS[language]
     height, axis = 38.0, 10.0
@@ -241,35 +258,46 @@ def _whole_month(report: MonthlyReport) -> list[tuple[str, float | None]]:
     return [(day, known.get(day)) for day in days]
 
 
-def _signature(
-    page: _Page, letterhead: Letterhead, office: str, signed_on: date, language: str, top: float
-) -> None:
+def draw_signature(
+    page: ReportPage, place: str, title: str, name: str, nip: str, signed_on: date,
+    language: str, top: float,
+) -> None:  # fmt: skip
+    """The signature block at the right: "Tangerang, 30 November 2026", the signer's title,
+    room to sign, the name underlined and the NIP (dotted lines where they are not set)."""
     texts = TEXTS[language]
     left = MARGIN_MM + CONTENT_MM * 0.55
     width = CONTENT_MM * 0.45
     page.set_xy(left, top)
-    place = place_of(letterhead, office)
     page.set_font(FONT, "", 10)
     lines = [texts["signature_place_date"].format(place=place, date=long_date(signed_on, language)),
-             signer_title(letterhead, office)]  # fmt: skip
+             title]  # fmt: skip
     for text in lines:
         page.set_x(left)
-        page.cell(width, 5.5, text, align=Align.C, new_x=XPos.LEFT, new_y=YPos.NEXT)
+        page.cell(width, 5.5, fit(page, text, width), align=Align.C, new_x=XPos.LEFT,
+                  new_y=YPos.NEXT)  # fmt: skip
     page.set_xy(left, page.get_y() + 18)
     page.set_font(FONT, "B", 10)
-    name = letterhead.head_name or "(.................................................)"
-    page.cell(width, 5.5, name, align=Align.C, new_x=XPos.LEFT, new_y=YPos.NEXT)
-    if letterhead.head_name:
-        name_width = page.get_string_width(name)
+    shown = name or "(.................................................)"
+    page.cell(width, 5.5, shown, align=Align.C, new_x=XPos.LEFT, new_y=YPos.NEXT)
+    if name:
+        name_width = page.get_string_width(shown)
         under = page.get_y() - 0.6
         page.set_draw_color(*INK)
         page.line(left + (width - name_width) / 2, under, left + (width + name_width) / 2, under)
     page.set_font(FONT, "", 10)
-    nip = letterhead.head_nip or "...................................."
-    page.cell(width, 5.5, texts["nip"].format(nip=nip), align=Align.C)
+    page.cell(width, 5.5, texts["nip"].format(nip=nip or "...................................."),
+              align=Align.C)  # fmt: skip
 
 
-def _footer(page: _Page, language: str) -> None:
+def _signature(
+    page: ReportPage, letterhead: Letterhead, office: str, signed_on: date, language: str,
+    top: float,
+) -> None:  # fmt: skip
+    draw_signature(page, place_of(letterhead, office), signer_title(letterhead, office),
+                   letterhead.head_name, letterhead.head_nip, signed_on, language, top)  # fmt: skip
+
+
+def draw_footer(page: ReportPage, language: str) -> None:
     page.set_xy(MARGIN_MM, 287)
     page.text_line(TEXTS[language]["generated"], 7, color=MUTED, height=3)
 
@@ -278,7 +306,7 @@ def monthly_pdf(report: MonthlyReport, language: str = "id", logo: Path | None =
     """The camat's one-page monthly report."""
     language = language_of(language)
     texts = TEXTS[language]
-    page = _Page()
+    page = ReportPage()
     page.set_title(texts["month_title"].format(month=month_name(report.month, language)))
     _letterhead(page, report.letterhead, report.office, logo)
     title = texts["month_title"].format(month=month_name(report.month, language))
@@ -286,11 +314,11 @@ def monthly_pdf(report: MonthlyReport, language: str = "id", logo: Path | None =
     page.ln(1)
     total = report.total
     page.heading(texts["totals"])
-    _boxes(page, [(str(total.get(key) or 0), texts[key])
+    draw_boxes(page, [(str(total.get(key) or 0), texts[key])
                   for key in ("issued", "served", "no_show", "unserved")])  # fmt: skip
     wait: Mapping[str, Any] = total.get("wait_s") or {}
     page.heading(texts["waiting_time"])
-    _boxes(page, [(minutes_text(wait.get("mean"), language), texts["mean"]),
+    draw_boxes(page, [(minutes_text(wait.get("mean"), language), texts["mean"]),
                   (minutes_text(wait.get("median"), language), texts["median"]),
                   (minutes_text(wait.get("p90"), language), texts["p90"]),
                   (percent_text(total.get("within_standard"), language),
@@ -313,7 +341,7 @@ def monthly_pdf(report: MonthlyReport, language: str = "id", logo: Path | None =
         page.text_line(line, 10, bold=True, height=6)
     _signature(page, report.letterhead, report.office, report.signature_date, language,
                top=max(page.get_y() + 4, 236))  # fmt: skip
-    _footer(page, language)
+    draw_footer(page, language)
     return bytes(page.output())
 
 
@@ -331,7 +359,7 @@ def skm_pdf(
     language = language_of(language)
     texts = TEXTS[language]
     names = SKM_ELEMENTS[language]
-    page = _Page()
+    page = ReportPage()
     page.set_title(texts["skm_title"])
     _letterhead(page, letterhead, office, logo)
     page.text_line(texts["skm_title"], 12.5, bold=True, align="C", height=7)
@@ -401,5 +429,5 @@ def skm_pdf(
             page.cell(width, 8, str(number) if index == 0 else "", border=1, align=Align.C)
         page.ln(8)
     _signature(page, letterhead, office, signed_on, language, top=max(page.get_y() + 6, 236))
-    _footer(page, language)
+    draw_footer(page, language)
     return bytes(page.output())

@@ -17,6 +17,7 @@ import asyncio
 from aiohttp import web
 
 from server.office import Office
+from server.reports.formats import PDF_TYPE
 from server.reports.monthly import monthly_json
 from server.reports.monthly_query import gather_monthly, page_figures
 from server.reports.pdf import monthly_pdf
@@ -30,7 +31,6 @@ from server.web.json import dumps
 from server.web.report_views import group_of, report_view
 from server.web.sessions import api_actor
 from server.web.skm_pages import (
-    PDF_TYPE,
     SKM_SOURCE_KEY,
     XLSX_TYPE,
     logo_of,

@@ -20,6 +20,7 @@ from aiohttp import web
 from server.domain.schedule import local_day
 from server.office import Office
 from server.reports.export_text import long_date
+from server.reports.formats import PDF_TYPE
 from server.reports.pdf import skm_pdf
 from server.reports.xlsx import skm_workbook
 from server.storage.port import AccountRole
@@ -29,7 +30,6 @@ from server.web.report_text import REPORT_TEXTS
 from server.web.report_views import BadPeriod, Period, PeriodKind, period_of, skm_view
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PDF_TYPE = "application/pdf"
 SKM_FORMATS = ("json", "xlsx", "pdf")
 # the SKM result of a period as `/api/v1/reports/skm` gives it (blocking), or None
 SkmFigures = Callable[[date, date], Mapping[str, Any] | None]

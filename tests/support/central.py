@@ -18,6 +18,7 @@ from typing import Any
 import aiohttp
 from aiohttp.test_utils import TestServer
 
+from central.letterhead import CityLetterhead
 from central.store import CentralStore
 from central.web import create_app
 from tests.support.postgres import Cluster
@@ -82,12 +83,13 @@ async def running_central(
     port: int = 0,
     tls: ssl.SSLContext | None = None,
     client_ssl: ssl.SSLContext | None = None,
+    letterhead: CityLetterhead | None = None,
 ) -> AsyncIterator[RunningCentral]:
     url = cluster.create_database()
     store = CentralStore(url)
     await asyncio.to_thread(store.open)
     reader = await asyncio.to_thread(store.create_token, "tests", datetime.now(UTC))
-    app = create_app(store, clock) if clock is not None else create_app(store)
+    app = create_app(store, clock or (lambda: datetime.now(UTC)), letterhead=letterhead)
     server = TestServer(app, host="127.0.0.1", port=port)
     await server.start_server(ssl=tls)
     session = aiohttp.ClientSession()

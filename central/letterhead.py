@@ -1,0 +1,104 @@
+"""The kop surat and signer of the city's printed reports: `antrian-central --letterhead FILE`.
+
+A small TOML file, in the office's letterhead words (README "Configuration"):
+
+    region = "Pemerintah Kota Tangerang"
+    unit = "Bagian Organisasi Sekretariat Daerah"
+    address = "Jl. Satria Sudirman No. 1, Tangerang"
+    head_title = "Kepala Bagian Organisasi"
+    head_name = "Dra. Siti Aminah, M.Si."
+    head_nip = "19750101 200003 2 001"
+    logo = "logo-kota.png"        # PNG/JPEG, beside this file (or an absolute path)
+
+Every key is optional. A mistake is a `CentralError` that names the key and what to write,
+so `antrian-central` stops at start with one line instead of printing a wrong report later.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import msgspec
+
+from central.errors import CentralError
+from server.config import LOGO_SUFFIXES, NIP_LENGTH
+from server.reports.pdf import REGION_PREFIXES
+
+
+class _File(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    region: str = ""
+    unit: str = ""
+    address: str = ""
+    head_title: str = ""
+    head_name: str = ""
+    head_nip: str = ""
+    logo: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CityLetterhead:
+    """What the city PDFs print above and below their tables (empty: left out or dotted)."""
+
+    region: str = ""
+    unit: str = ""
+    address: str = ""
+    head_title: str = ""
+    head_name: str = ""
+    head_nip: str = ""
+    logo: Path | None = None
+
+    @property
+    def place(self) -> str:
+        """Where the report is signed: "Tangerang" of "Pemerintah Kota Tangerang"."""
+        for prefix in REGION_PREFIXES:
+            if self.region.startswith(prefix):
+                return self.region[len(prefix) :].strip()
+        return self.region or "......................"
+
+
+def load_letterhead(path: Path) -> CityLetterhead:
+    """The letterhead file at `path`, checked (CentralError in Indonesian on a mistake)."""
+    where = f"Berkas kop surat {path}"
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CentralError(f"{where} tidak dapat dibaca: {exc.strerror or exc}.") from exc
+    except UnicodeDecodeError as exc:
+        raise CentralError(f"{where} bukan teks UTF-8; simpan ulang sebagai UTF-8.") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise CentralError(f"{where} bukan TOML yang sah: {exc}.") from exc
+    try:
+        parsed = msgspec.convert(raw, _File)
+    except msgspec.ValidationError as exc:
+        raise CentralError(f"{where}: {_validation_text(exc)}") from exc
+    nip = "".join(parsed.head_nip.split())
+    if nip and not (nip.isascii() and nip.isdigit() and len(nip) == NIP_LENGTH):
+        raise CentralError(
+            f"{where}: head_nip harus {NIP_LENGTH} angka (spasi boleh), "
+            f"bukan {parsed.head_nip[:40]!r}."
+        )
+    logo: Path | None = None
+    if parsed.logo.strip():
+        logo = path.parent / parsed.logo.strip()
+        if logo.suffix.lower() not in LOGO_SUFFIXES:
+            raise CentralError(f"{where}: logo harus berkas PNG atau JPEG, bukan {logo.name!r}.")
+        if not logo.is_file():
+            raise CentralError(f"{where}: berkas logo {logo} tidak ada.")
+    return CityLetterhead(
+        region=parsed.region.strip(), unit=parsed.unit.strip(), address=parsed.address.strip(),
+        head_title=parsed.head_title.strip(), head_name=parsed.head_name.strip(),
+        head_nip=parsed.head_nip.strip(), logo=logo,
+    )  # fmt: skip
+
+
+def _validation_text(exc: msgspec.ValidationError) -> str:
+    """msgspec's English into the file's words: the key and what it must be."""
+    text = str(exc)
+    if text.startswith("Object contains unknown field"):
+        key = text.split("`")[1] if "`" in text else "?"
+        known = ", ".join(_File.__struct_fields__)
+        return f"kunci {key!r} tidak dikenal (yang dikenal: {known})."
+    key = text.rsplit("$.", 1)[-1].rstrip("`") if "$." in text else "?"
+    return f'kunci {key!r} harus teks dalam tanda kutip, mis. {key} = "...".'
