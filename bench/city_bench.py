@@ -12,7 +12,8 @@ On a throwaway PostgreSQL cluster (tests/support/postgres.py):
 2. history: 13 offices × `--years` years × `--per-day` tickets a day written with COPY
    straight into the central's tickets table (a fresh database), then the time of
    `GET /api/v1/city/offices` (the dashboard) and of a city month report
-   (`/api/v1/city/reports/summary?group=office` over one month), median of 5.
+   (`/api/v1/city/reports/summary?group=office` over one month, as JSON and as the
+   printable PDF), median of 5.
 3. catch-up: a real office (`antrian-server`'s Office on SQLite, in this process) serves
    `--visitors` visitors (issue, call, done) while its central is away, then its forwarder
    starts: the time until the central holds its whole log.
@@ -248,9 +249,9 @@ def bench_history(cluster: Cluster, years: int, per_day: int, workdir: Path) -> 
             return times
 
         dashboard = asyncio.run(timed("/api/v1/city/offices"))
-        report = asyncio.run(
-            timed(f"/api/v1/city/reports/summary?from={month}&to={month_first}&group=office")
-        )
+        summary = f"/api/v1/city/reports/summary?from={month}&to={month_first}&group=office"
+        report = asyncio.run(timed(summary))
+        printed = asyncio.run(timed(summary + "&format=pdf"))
     finally:
         process.terminate()
         process.wait(10)
@@ -258,6 +259,8 @@ def bench_history(cluster: Cluster, years: int, per_day: int, workdir: Path) -> 
           f"max {max(dashboard):.3f} s")  # fmt: skip
     print(f"city month report ({month:%Y-%m}, group=office): median "
           f"{statistics.median(report):.3f} s, max {max(report):.3f} s")  # fmt: skip
+    print(f"city month report as PDF (with each office's IKM): median "
+          f"{statistics.median(printed):.3f} s, max {max(printed):.3f} s")  # fmt: skip
 
 
 def bench_catch_up(cluster: Cluster, visitors: int, workdir: Path) -> None:

@@ -17,7 +17,6 @@ so `antrian-central` stops at start with one line instead of printing a wrong re
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
@@ -27,7 +26,10 @@ from server.config import LOGO_SUFFIXES, NIP_LENGTH
 from server.reports.pdf import REGION_PREFIXES
 
 
-class _File(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class CityLetterhead(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """What the city PDFs print above and below their tables (empty: left out or dotted);
+    `logo` is the image's path once loaded."""
+
     region: str = ""
     unit: str = ""
     address: str = ""
@@ -36,19 +38,6 @@ class _File(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     head_nip: str = ""
     logo: str = ""
 
-
-@dataclass(frozen=True, slots=True)
-class CityLetterhead:
-    """What the city PDFs print above and below their tables (empty: left out or dotted)."""
-
-    region: str = ""
-    unit: str = ""
-    address: str = ""
-    head_title: str = ""
-    head_name: str = ""
-    head_nip: str = ""
-    logo: Path | None = None
-
     @property
     def place(self) -> str:
         """Where the report is signed: "Tangerang" of "Pemerintah Kota Tangerang"."""
@@ -56,6 +45,10 @@ class CityLetterhead:
             if self.region.startswith(prefix):
                 return self.region[len(prefix) :].strip()
         return self.region or "......................"
+
+    @property
+    def logo_path(self) -> Path | None:
+        return Path(self.logo) if self.logo else None
 
 
 def load_letterhead(path: Path) -> CityLetterhead:
@@ -70,7 +63,7 @@ def load_letterhead(path: Path) -> CityLetterhead:
     except tomllib.TOMLDecodeError as exc:
         raise CentralError(f"{where} bukan TOML yang sah: {exc}.") from exc
     try:
-        parsed = msgspec.convert(raw, _File)
+        parsed = msgspec.convert(raw, CityLetterhead)
     except msgspec.ValidationError as exc:
         raise CentralError(f"{where}: {_validation_text(exc)}") from exc
     nip = "".join(parsed.head_nip.split())
@@ -79,13 +72,16 @@ def load_letterhead(path: Path) -> CityLetterhead:
             f"{where}: head_nip harus {NIP_LENGTH} angka (spasi boleh), "
             f"bukan {parsed.head_nip[:40]!r}."
         )
-    logo: Path | None = None
+    logo = ""
     if parsed.logo.strip():
-        logo = path.parent / parsed.logo.strip()
-        if logo.suffix.lower() not in LOGO_SUFFIXES:
-            raise CentralError(f"{where}: logo harus berkas PNG atau JPEG, bukan {logo.name!r}.")
-        if not logo.is_file():
-            raise CentralError(f"{where}: berkas logo {logo} tidak ada.")
+        path_of_logo = path.parent / parsed.logo.strip()
+        if path_of_logo.suffix.lower() not in LOGO_SUFFIXES:
+            raise CentralError(
+                f"{where}: logo harus berkas PNG atau JPEG, bukan {path_of_logo.name!r}."
+            )
+        if not path_of_logo.is_file():
+            raise CentralError(f"{where}: berkas logo {path_of_logo} tidak ada.")
+        logo = str(path_of_logo)
     return CityLetterhead(
         region=parsed.region.strip(), unit=parsed.unit.strip(), address=parsed.address.strip(),
         head_title=parsed.head_title.strip(), head_name=parsed.head_name.strip(),
@@ -98,7 +94,7 @@ def _validation_text(exc: msgspec.ValidationError) -> str:
     text = str(exc)
     if text.startswith("Object contains unknown field"):
         key = text.split("`")[1] if "`" in text else "?"
-        known = ", ".join(_File.__struct_fields__)
+        known = ", ".join(CityLetterhead.__struct_fields__)
         return f"kunci {key!r} tidak dikenal (yang dikenal: {known})."
     key = text.rsplit("$.", 1)[-1].rstrip("`") if "$." in text else "?"
     return f'kunci {key!r} harus teks dalam tanda kutip, mis. {key} = "...".'

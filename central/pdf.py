@@ -162,7 +162,7 @@ def _start(
     page = CityPage(title, language)
     if letterhead.region or letterhead.unit or letterhead.address or letterhead.logo:
         draw_letterhead(page, letterhead.region, letterhead.unit, letterhead.address,
-                        letterhead.logo)  # fmt: skip
+                        letterhead.logo_path)  # fmt: skip
     page.text_line(title, 13, bold=True, align="C", height=7)
     period = f"{long_date(first, language)} – {long_date(last, language)}"
     page.text_line(f"{texts['period']}: {period}", 10, align="C", height=5.5)

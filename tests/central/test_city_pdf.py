@@ -15,15 +15,23 @@ import subprocess
 import uuid
 import zlib
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from pathlib import Path
 
 import aiohttp
+import msgspec
 import pytest
 
 from central.letterhead import CityLetterhead
 from central.main import main
-from tests.central.test_city_skm import INGEST, NOW, OFFICES, SKM, download, events, served
+from tests.central.test_city_skm import (
+    INGEST,
+    NOW,
+    SKM,
+    download,
+    events,
+    push_offices,
+    served,
+)
 from tests.central.test_dashboard import sign_in
 from tests.support.central import RunningCentral, running_central
 from tests.support.postgres import Cluster
@@ -59,16 +67,9 @@ def png(path: Path, width: int = 40, height: int = 40) -> Path:
 
 @pytest.fixture
 async def city(postgres_cluster: Cluster, tmp_path: Path) -> AsyncIterator[RunningCentral]:
-    letterhead = replace(LETTERHEAD, logo=png(tmp_path / "logo.png"))
+    letterhead = msgspec.structs.replace(LETTERHEAD, logo=str(png(tmp_path / "logo.png")))
     async with running_central(postgres_cluster, lambda: NOW, letterhead=letterhead) as running:
-        for name, ((tickets, answers), targets) in OFFICES.items():
-            _id, token = await running.add_office(name)
-            batch = {
-                "log_id": str(uuid.uuid4()), "events": events(name, tickets, answers),
-                "targets": targets,
-            }  # fmt: skip
-            status, body = await running.call("POST", INGEST, token, batch)
-            assert status == 200, body
+        await push_offices(running)
         yield running
 
 

@@ -100,19 +100,24 @@ OFFICES = {
 }
 
 
+async def push_offices(running: RunningCentral) -> dict[str, int]:
+    """Add OFFICES to the central and push each one's events; their ids by name."""
+    ids = {}
+    for name, ((tickets, answers), targets) in OFFICES.items():
+        ids[name], token = await running.add_office(name)
+        batch = {
+            "log_id": str(uuid.uuid4()), "events": events(name, tickets, answers),
+            "targets": targets,
+        }  # fmt: skip
+        status, body = await running.call("POST", INGEST, token, batch)
+        assert status == 200, body
+    return ids
+
+
 @pytest.fixture
 async def city(postgres_cluster: Cluster) -> AsyncIterator[tuple[RunningCentral, dict[str, int]]]:
     async with running_central(postgres_cluster, lambda: NOW) as running:
-        ids = {}
-        for name, ((tickets, answers), targets) in OFFICES.items():
-            ids[name], token = await running.add_office(name)
-            batch = {
-                "log_id": str(uuid.uuid4()), "events": events(name, tickets, answers),
-                "targets": targets,
-            }  # fmt: skip
-            status, body = await running.call("POST", INGEST, token, batch)
-            assert status == 200, body
-        yield running, ids
+        yield running, await push_offices(running)
 
 
 async def test_each_office_s_skm_and_the_city_s_pooled_over_respondents(
