@@ -1,11 +1,9 @@
 """The kiosk from its first frame: the pairing screen while it has no token, then the kiosk.
 
-With a token in antrian.toml (or ANTRIAN_TOKEN), or one stored by an earlier pairing, the
-kiosk window comes at once. Without, the pairing screen shows a code until a supervisor
-approves it; the token is stored and the kiosk window replaces the pairing screen, in the
-same process. When the server refuses a stored token (revoked in /admin), the file is
-removed and the kiosk pairs again; a token written in antrian.toml is left to the
-"token rejected" message.
+The sequence (the pairing screen, the token stored, pairing again when the server refuses
+it) is `qt_common.first_start.FirstStart`'s, shared with the counter and the display. The
+kiosk comes at once with a setup error too (a bad printer setting), token or not: the
+error is what it must show.
 """
 
 from __future__ import annotations
@@ -14,38 +12,30 @@ import dataclasses
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypedDict
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
-from client.pairing import DeviceGrant, default_token_path, with_stored_token
-from client.pairing_link import PairingLink
+from client.config import ClientConfig
+from client.pairing import DeviceGrant
 from client.qt_bridge import ServerLink
 from kiosk.controller import KioskController
-from kiosk.pairing_screen import PairingScreen
 from kiosk.printing import PrinterService
 from kiosk.settings import KioskSettings
+from kiosk.style import BLUE
 from kiosk.window import KioskWindow
+from qt_common.first_start import FirstStart, PairingOptions, ShowWindow
 
 logger = logging.getLogger(__name__)
-
-ShowWindow = Callable[[QWidget], None]
-
-
-class PairingOptions(TypedDict, total=False):
-    """Timings of the pairing (tests make them short)."""
-
-    poll_wait_s: float
-    retry_s: float
-
 
 LinkFactory = Callable[[KioskSettings], ServerLink]
 
 
-class KioskStart(QObject):
+class KioskStart(FirstStart):
     """Builds the kiosk, pairing it first when it has no token."""
 
+    program = "kiosk"
+    pairing_background = BLUE
     kiosk_shown = Signal()  # the kiosk window is up (at once, or after the pairing)
 
     def __init__(
@@ -59,72 +49,49 @@ class KioskStart(QObject):
         make_link: LinkFactory | None = None,
         pairing_options: PairingOptions | None = None,
     ) -> None:
-        super().__init__()
-        self.token_path = token_path or default_token_path("kiosk")
+        super().__init__(
+            settings.client, show, token_path=token_path, pairing_options=pairing_options
+        )
         self.settings = settings
-        self._configured = settings
+        self._configured_settings = settings
         self._printer_service = printer_service
-        self._show = show
         self._setup_error = setup_error
         self._make_link = make_link or (lambda chosen: ServerLink.from_config(chosen.client))
-        self._pairing_options: PairingOptions = pairing_options or {}
-        self.pairing: PairingLink | None = None
-        self.pairing_screen: PairingScreen | None = None
         self.link: ServerLink | None = None
         self.controller: KioskController | None = None
         self.window: KioskWindow | None = None
 
-    def begin(self) -> None:
-        """Show the kiosk, or the pairing screen when there is no token to start with."""
-        client, grant = with_stored_token(self.settings.client, self.token_path)
-        if client.token or self._setup_error is not None:
-            self._open_kiosk(dataclasses.replace(self.settings, client=client), grant is not None)
-            return
-        logger.info("no token: pairing this kiosk with the server")
-        self.pairing = PairingLink(self.settings.client, self.token_path, **self._pairing_options)
-        self.pairing_screen = PairingScreen("kiosk", self.settings.language)
-        self.pairing_screen.attach(self.pairing)
-        self.pairing.paired.connect(self._on_paired)
-        self._show(self.pairing_screen)
-        self.pairing.start()
+    def needs_pairing(self, client: ClientConfig) -> bool:
+        return super().needs_pairing(client) and self._setup_error is None
 
-    def _on_paired(self, grant: DeviceGrant) -> None:
-        client = dataclasses.replace(self.settings.client, token=grant.token)
-        self._open_kiosk(dataclasses.replace(self.settings, client=client), True)
-        if self.pairing_screen is not None:
-            self.pairing_screen.close()
-        if self.pairing is not None:
-            self.pairing.stop()
-
-    def _open_kiosk(self, settings: KioskSettings, paired: bool) -> None:
-        self.settings = settings
-        self.link = self._make_link(settings)
-        if paired:  # a token from a pairing: paired again when the server refuses it
-            self.link.connection_changed.connect(self._on_connection_changed)
+    def open_window(self, client: ClientConfig, grant: DeviceGrant | None) -> QWidget:
+        self.settings = dataclasses.replace(self.settings, client=client)
+        self.link = self._make_link(self.settings)
         self.controller = KioskController(
-            settings, self.link, self._printer_service, setup_error=self._setup_error
+            self.settings, self.link, self._printer_service, setup_error=self._setup_error
         )
         self.window = KioskWindow(self.controller)
-        self._show(self.window)
-        self.window.refresh()
+        return self.window
+
+    def window_shown(self, window: QWidget) -> None:
+        if self.window is not None:
+            self.window.refresh()
         self.kiosk_shown.emit()
 
-    def _on_connection_changed(self, _status: object) -> None:
-        if self.link is None or not self.link.token_rejected:
-            return
-        logger.warning("the server refuses the stored token (revoked?): pairing again")
-        self.token_path.unlink(missing_ok=True)
-        self.link.stop()
+    def server_link(self) -> ServerLink | None:
+        return self.link
+
+    def close_program(self) -> None:
+        if self.link is not None:
+            self.link.stop()
         if self.window is not None:
             self.window.close()
             self.window.deleteLater()
         self.link, self.controller, self.window = None, None, None
-        self.settings = self._configured
-        self.begin()
+        self.settings = self._configured_settings
 
     def stop(self) -> None:
-        if self.pairing is not None:
-            self.pairing.stop()
+        super().stop()
         if self.link is not None:
             self.link.stop()
         if self._printer_service is not None:

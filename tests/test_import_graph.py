@@ -21,6 +21,7 @@ PACKAGES = (
     "counter_display",
     "printer_drivers",
     "launcher",
+    "qt_common",
 )
 
 

@@ -1,7 +1,8 @@
 """The intended layers, held by reading every module's imports (no code is run).
 
 domain ← application (office, record) ← storage adapters and web edge; `client/` never
-imports `server/`; `printer_drivers/` imports no other project package.
+imports `server/`; `printer_drivers/` imports no other project package; `qt_common/` (the
+Qt widgets the programs share) imports neither program nor the server.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ PROJECT = (
     "counter_display",
     "printer_drivers",
     "launcher",
+    "qt_common",
 )
 
 
@@ -86,12 +88,18 @@ RULES = [
     ("server/web", ("sqlite3", "psycopg", "server.storage.sqlite", "server.storage.postgres",
                     "server.storage.repository", "server.storage.schema",
                     "server.storage.writer")),
-    ("server", ("central",)),  # the city's central may use the server, never the reverse
-    ("central", ("client", "kiosk", "counter_display", "launcher", "printer_drivers")),
-    ("client", ("server", "kiosk", "counter_display", "launcher", "PySide6.QtWidgets")),
-    ("printer_drivers", ("server", "client", "kiosk", "counter_display", "launcher")),
+    # the city's central may use the server, never the reverse; the server has no Qt
+    ("server", ("central", "qt_common")),
+    ("central", ("client", "kiosk", "counter_display", "launcher", "printer_drivers",
+                 "qt_common")),
+    ("client", ("server", "kiosk", "counter_display", "launcher", "qt_common",
+                "PySide6.QtWidgets")),
+    ("printer_drivers", ("server", "client", "kiosk", "counter_display", "launcher",
+                         "qt_common")),
     ("kiosk", ("server", "counter_display", "launcher")),
     ("counter_display", ("server", "kiosk", "launcher")),
+    # what the Qt programs share: neither program's own code, nor the server
+    ("qt_common", ("server", "central", "kiosk", "counter_display", "launcher")),
 ]  # fmt: skip
 
 

@@ -26,8 +26,8 @@ from counter_display.display.audio_player import AnnouncementPlayer
 from counter_display.display.controller import DisplayController
 from counter_display.display.presenter import DisplayUpdate
 from counter_display.display.window import DEFAULT_HIGHLIGHT_S, DisplayWindow
-from counter_display.first_start import FirstStart, ShowWindow
 from counter_display.startup_error import report_startup_error
+from qt_common.first_start import FirstStart, ShowWindow
 
 logger = logging.getLogger(__name__)
 
@@ -179,7 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             widget.setCursor(Qt.CursorShape.BlankCursor)
             widget.showFullScreen()
 
-    # without a token: the pairing screen first, then the display (see first_start.py)
+    # without a token: the pairing screen first, then the display (see qt_common/first_start.py)
     start = DisplayStart(config, settings, show, use_audio_device=not arguments.no_sound)
 
     def on_opened() -> None:

@@ -18,7 +18,8 @@ from pytestqt.qtbot import QtBot
 from client.config import ClientConfig
 from counter_display.counter.main import CounterSettings
 from counter_display.display.main import DisplaySettings, DisplayStart
-from counter_display.first_start import CounterStart, FirstStart
+from counter_display.first_start import CounterStart
+from qt_common.first_start import FirstStart
 from tests.counter_display.counter_fixtures import issue
 from tests.support.live_server import LiveServer
 from tests.support.pairing import (

@@ -1,8 +1,9 @@
-"""The kiosk's first-start screen: the pairing code, big.
+"""The first-start screen of the kiosk, the counter and the display: the pairing code, big.
 
-Shown instead of the service buttons while the kiosk has no token: the code the server
+Shown instead of the normal window while the program has no token: the code the server
 gave, what to do with it, and what went wrong when a code expired or the server cannot be
-reached. It is fed by a `client.pairing_link.PairingLink`.
+reached. It is fed by a `client.pairing_link.PairingLink`. Each program gives its own
+background colour (the kiosk its blue); the rest is the same everywhere.
 """
 
 from __future__ import annotations
@@ -14,9 +15,8 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from client.i18n import tr
 from client.pairing import PairingCode, PairingEvent
 from client.pairing_link import PairingLink
-from kiosk.style import BLUE
 
-BACKGROUND = BLUE
+DEFAULT_BACKGROUND = "#0b1f3a"  # the dark blue of the counter and the display
 INK = "#ffffff"
 CODE_INK = "#ffd54f"
 NOTE_INK = "#ffab91"
@@ -30,12 +30,18 @@ EVENT_TEXTS = {
 class PairingScreen(QWidget):
     """Kode pemasangan: the code a supervisor approves in /admin → Perangkat."""
 
-    def __init__(self, program: str, language: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        program: str,
+        language: str,
+        background: str = DEFAULT_BACKGROUND,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._language = language
         self._device = tr(f"pairing.device.{program}", language)
         self.setObjectName("pairing-screen")
-        self.setStyleSheet(f"#pairing-screen {{ background: {BACKGROUND}; }}")
+        self.setStyleSheet(f"#pairing-screen {{ background: {background}; }}")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setWindowTitle(f"Antrian — {tr('pairing.title', language, device=self._device)}")
         self.title = self._label(INK)
