@@ -18,7 +18,7 @@ from client.first_frame import after_first_frame
 from client.pairing import DeviceGrant
 from client.qt_bridge import ServerLink
 from counter_display.counter.main import CounterSettings, build_window
-from qt_common.first_start import FirstStart, ShowWindow
+from qt_common.first_start import FirstStart, ShowWindow, close_window
 
 logger = logging.getLogger(__name__)
 
@@ -56,11 +56,7 @@ class CounterStart(FirstStart):
         return self.link
 
     def close_program(self) -> None:
-        if self.link is not None:
-            self.link.stop()
-        if self.window is not None:
-            self.window.close()
-            self.window.deleteLater()
+        close_window(self.link, self.window)
         self.link, self.window = None, None
 
     def stop(self) -> None:

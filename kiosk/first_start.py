@@ -24,7 +24,7 @@ from kiosk.printing import PrinterService
 from kiosk.settings import KioskSettings
 from kiosk.style import BLUE
 from kiosk.window import KioskWindow
-from qt_common.first_start import FirstStart, PairingOptions, ShowWindow
+from qt_common.first_start import FirstStart, PairingOptions, ShowWindow, close_window
 
 logger = logging.getLogger(__name__)
 
@@ -82,11 +82,7 @@ class KioskStart(FirstStart):
         return self.link
 
     def close_program(self) -> None:
-        if self.link is not None:
-            self.link.stop()
-        if self.window is not None:
-            self.window.close()
-            self.window.deleteLater()
+        close_window(self.link, self.window)
         self.link, self.controller, self.window = None, None, None
         self.settings = self._configured_settings
 

@@ -40,6 +40,15 @@ class PairingOptions(TypedDict, total=False):
     retry_s: float
 
 
+def close_window(link: ServerLink | None, window: QWidget | None) -> None:
+    """Stop a program's server link and close its window for good (before it pairs again)."""
+    if link is not None:
+        link.stop()
+    if window is not None:
+        window.close()
+        window.deleteLater()
+
+
 class FirstStart(QObject):
     """The pairing screen while the program has no token, then its normal window."""
 
