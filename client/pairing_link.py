@@ -9,38 +9,35 @@ normal window with that token, without a restart.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 
+from client.async_worker import AsyncWorker
 from client.errors import DiscoveryFailed
 from client.pairing import DeviceGrant, PairingCode, PairingEvent, store_grant
 
 if TYPE_CHECKING:
-    import asyncio
-
     from client.config import ClientConfig
 
 logger = logging.getLogger(__name__)
 
-STOP_TIMEOUT_S: Final = 5.0
 # the long poll's wait plus a margin: the HTTP call must outlast the server's hold
 POLL_TIMEOUT_MARGIN_S: Final = 10.0
 
 
-class PairingLink(QObject):
+class PairingLink(AsyncWorker):
     """Pairs this device in a worker thread; every signal is emitted on the Qt thread."""
+
+    worker_name = "pairing"
+    thread_name = "antrian-pairing"
 
     code_received = Signal(object)  # a PairingCode to show
     interrupted = Signal(object)  # a PairingEvent: expired, wrong role, unreachable
     paired = Signal(object)  # the DeviceGrant, stored in `token_path`
-
-    _posted = Signal(object)
 
     def __init__(
         self,
@@ -56,76 +53,10 @@ class PairingLink(QObject):
         self.token_path = token_path
         self._poll_wait_s = poll_wait_s
         self._retry_s = retry_s
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._task: asyncio.Task[None] | None = None
-        self._stopped = False
-        self._posted.connect(self._run_posted, Qt.ConnectionType.QueuedConnection)
-
-    def start(self) -> None:
-        if self._thread is not None:
-            return
-        import asyncio
-
-        self._stopped = False
-        loop = asyncio.new_event_loop()
-        self._loop = loop
-        self._thread = threading.Thread(
-            target=self._thread_main, args=(loop,), name="antrian-pairing", daemon=True
-        )
-        self._thread.start()
-
-    def stop(self, timeout_s: float = STOP_TIMEOUT_S) -> None:
-        thread, loop = self._thread, self._loop
-        if thread is None or loop is None:
-            return
-        self._stopped = True
-        with contextlib.suppress(RuntimeError):  # the loop may have finished already
-            loop.call_soon_threadsafe(self._cancel)
-        thread.join(timeout_s)
-        if thread.is_alive():
-            logger.error("the pairing thread did not stop within %.1f s", timeout_s)
-        self._thread = None
-        self._loop = None
-
-    # -- Qt thread side -------------------------------------------------------------------
-
-    def _post(self, function: Callable[[], None]) -> None:
-        self._posted.emit(function)
 
     def _run_posted(self, function: Callable[[], None]) -> None:
-        if self._stopped:
-            return
-        try:
-            function()
-        except Exception:
-            # Slot boundary: a bug in a screen must not take the pairing down.
-            logger.exception("error in a pairing signal receiver")
-
-    # -- worker thread side ---------------------------------------------------------------
-
-    def _cancel(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-
-    def _thread_main(self, loop: asyncio.AbstractEventLoop) -> None:
-        import asyncio
-
-        asyncio.set_event_loop(loop)
-        try:
-            self._task = loop.create_task(self._main())
-            loop.run_until_complete(self._task)
-        except asyncio.CancelledError:
-            pass
-        except Exception:
-            logger.exception("pairing stopped on an unexpected error")
-        finally:
-            try:
-                loop.run_until_complete(loop.shutdown_asyncgens())
-                loop.run_until_complete(loop.shutdown_default_executor())
-            finally:
-                asyncio.set_event_loop(None)
-                loop.close()
+        if not self._stopped:  # a stopped pairing tells its screen nothing more
+            super()._run_posted(function)
 
     async def _main(self) -> None:
         import asyncio

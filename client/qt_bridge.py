@@ -7,14 +7,13 @@ program draws its first frame without waiting for it (hence the imports in funct
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import threading
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 
+from client.async_worker import AsyncWorker
 from client.connection import ConnectionStatus
 from client.errors import (
     ClientError,
@@ -39,7 +38,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DISCOVERY_RETRY_S: Final = 5.0
-STOP_TIMEOUT_S: Final = 5.0
 REDISCOVER_AFTER_S: Final = 30.0  # a server that refuses the token is looked for again
 RELOOK_PAUSE_S: Final = 0.25
 
@@ -67,7 +65,7 @@ class RequestHandle(QObject):
             self.failed.emit(error)
 
 
-class ServerLink(QObject):
+class ServerLink(AsyncWorker):
     """One program's link to the server: discovery, API calls and the event stream.
 
     Create it on the Qt thread, connect its signals, then ``start()``. Every signal is
@@ -75,12 +73,12 @@ class ServerLink(QObject):
     thread (call it before the application quits).
     """
 
+    worker_name = "server link"
+    thread_name = "antrian-server-link"
+
     connection_changed = Signal(object)  # a ConnectionStatus
     state_changed = Signal(object, object)  # OfficeState, Event | UnknownEvent | None
     server_found = Signal(str)  # the server's root URL, e.g. "http://192.168.1.10:8470"
-
-    # Internal: a callable posted from the worker thread, run on the Qt thread.
-    _posted = Signal(object)
 
     def __init__(
         self,
@@ -111,13 +109,8 @@ class ServerLink(QObject):
         self._last_error: ClientError | None = None
         self._state: OfficeState | None = None
         self._server: ServerAddress | None = None
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._main_task: asyncio.Task[None] | None = None
         self._api: ApiClient | None = None
-        self._stopped = False
         self._pending: set[RequestHandle] = set()
-        self._posted.connect(self._run_posted, Qt.ConnectionType.QueuedConnection)
 
     @classmethod
     def from_config(cls, config: ClientConfig, parent: QObject | None = None) -> ServerLink:
@@ -165,34 +158,10 @@ class ServerLink(QObject):
 
     # -- life cycle -----------------------------------------------------------------------
 
-    def start(self) -> None:
-        """Start the worker thread: discovery, then the event stream."""
-        if self._thread is not None:
-            return
-        import asyncio
+    # start() runs discovery, then the event stream, in the worker thread (AsyncWorker)
 
-        self._stopped = False
-        loop = asyncio.new_event_loop()
-        self._loop = loop
-        self._thread = threading.Thread(
-            target=self._thread_main, args=(loop,), name="antrian-server-link", daemon=True
-        )
-        self._thread.start()
-
-    def stop(self, timeout_s: float = STOP_TIMEOUT_S) -> None:
-        """Stop the worker thread and close connections; pending requests are dropped."""
-        thread, loop = self._thread, self._loop
-        if thread is None or loop is None:
-            return
-        self._stopped = True
-        with contextlib.suppress(RuntimeError):  # the loop may have finished already
-            loop.call_soon_threadsafe(self._cancel_main)
-        thread.join(timeout_s)
-        if thread.is_alive():
-            logger.error("the server link thread did not stop within %.1f s", timeout_s)
-        self._thread = None
-        self._loop = None
-        self._pending.clear()
+    def _after_stop(self) -> None:
+        self._pending.clear()  # requests still in flight are dropped with the link
 
     # -- requests -------------------------------------------------------------------------
 
@@ -228,16 +197,6 @@ class ServerLink(QObject):
         return handle
 
     # -- Qt thread side -------------------------------------------------------------------
-
-    def _post(self, function: Callable[[], None]) -> None:
-        self._posted.emit(function)
-
-    def _run_posted(self, function: Callable[[], None]) -> None:
-        try:
-            function()
-        except Exception:
-            # Slot boundary: a bug in a receiver must not take the link down.
-            logger.exception("error in a server link signal receiver")
 
     def _deliver_later(
         self, handle: RequestHandle, result: object, error: ClientError | None
@@ -284,33 +243,6 @@ class ServerLink(QObject):
         self._post(emit)
 
     # -- worker thread side ---------------------------------------------------------------
-
-    def _thread_main(self, loop: asyncio.AbstractEventLoop) -> None:
-        import asyncio
-
-        asyncio.set_event_loop(loop)
-        try:
-            self._main_task = loop.create_task(self._main())
-            loop.run_until_complete(self._main_task)
-        except asyncio.CancelledError:
-            pass
-        except Exception:
-            logger.exception("the server link stopped on an unexpected error")
-        finally:
-            try:
-                pending = asyncio.all_tasks(loop)
-                for task in pending:
-                    task.cancel()
-                loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-                loop.run_until_complete(loop.shutdown_asyncgens())
-                loop.run_until_complete(loop.shutdown_default_executor())
-            finally:
-                asyncio.set_event_loop(None)
-                loop.close()
-
-    def _cancel_main(self) -> None:
-        if self._main_task is not None:
-            self._main_task.cancel()
 
     async def _main(self) -> None:
         import asyncio
