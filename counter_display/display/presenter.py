@@ -34,7 +34,7 @@ class CallView:
 
     number: str
     counter: int
-    counter_text: str  # "LOKET 3"
+    counter_text: str  # the name the office gave the counter ("Loket Kependudukan"), or "LOKET 3"
     service_text: str  # the service's name, small, under the counter
     recall: bool
 
@@ -44,7 +44,7 @@ class CounterRow:
     """One line of the recent-calls list: a counter and the last number it called."""
 
     counter: int
-    counter_text: str  # "Loket 3"
+    counter_text: str  # the name the office gave the counter, or "Loket 3"
     number_text: str  # "A123", or "—" before its first call
     note: str  # "istirahat" for a paused counter, else ""
     latest: bool  # the counter of the "now calling" panel
@@ -92,6 +92,18 @@ class DisplayUpdate:
     announcement: AnnouncementRequest | None
     # calls made while the display was reconnecting, oldest first (from a resync snapshot)
     missed: tuple[AnnouncementRequest, ...] = ()
+
+
+def office_counter_name(counter: Counter | None) -> str | None:
+    """The name the office gave this counter in its settings; None when it gave none.
+
+    The server names a counter without a name "Loket 3" (as /tv shows it); the display says
+    that in its own words instead ("LOKET 3", in English "COUNTER 3").
+    """
+    if counter is None:
+        return None
+    name = counter.name.strip()
+    return name if name and name != f"Loket {counter.number}" else None
 
 
 def call_identity(ticket: Ticket) -> str:
@@ -238,7 +250,8 @@ class DisplayPresenter:
         return CallView(
             number=ticket.number,
             counter=ticket.counter,
-            counter_text=text("counter", self.language, number=ticket.counter),
+            counter_text=office_counter_name(state.counter(ticket.counter))
+            or text("counter", self.language, number=ticket.counter),
             service_text=service_name(service, self.language) if service else "",
             recall=self._featured_recall,
         )
@@ -269,7 +282,8 @@ class DisplayPresenter:
             rows.append(
                 CounterRow(
                     counter=number,
-                    counter_text=text("counter_short", self.language, number=number),
+                    counter_text=office_counter_name(counter)
+                    or text("counter_short", self.language, number=number),
                     number_text=last_number.get(number, text("no_call_yet", self.language)),
                     note=self._counter_note(counter),
                     latest=number == featured_counter,

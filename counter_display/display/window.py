@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -55,6 +55,8 @@ PORTRAIT_TILES_SHARE: Final = 0.32
 services the tiles get smaller, never the number being called."""
 MIN_TILE_SCALE: Final = 0.3
 MIN_FIT_SHARE: Final = 0.75  # a closed service's reason shrinks to this, then wraps
+COUNTER_NAME_LINES: Final = 2  # a long counter name breaks at a space rather than shrink far
+MIN_NAME_SHARE: Final = 0.6  # a counter's name in the recent calls shrinks to this, then "…"
 
 
 def _font(pixels: float, bold: bool = False, condensed: bool = False) -> QFont:
@@ -64,6 +66,21 @@ def _font(pixels: float, bold: bool = False, condensed: bool = False) -> QFont:
     if condensed:
         font.setStretch(QFont.Stretch.SemiCondensed)
     return font
+
+
+def _wrapped_pixels(value: str, full_pixels: float, width: float, lines: int) -> float:
+    """The largest bold font size, at most ``full_pixels``, at which ``value`` broken at its
+    spaces takes at most ``lines`` lines of ``width`` pixels (a step of 5 % at a time)."""
+    pixels = full_pixels
+    while pixels > 8:
+        metrics = QFontMetrics(_font(pixels, bold=True))
+        bounds = metrics.boundingRect(
+            QRect(0, 0, max(1, int(width)), 1 << 20), Qt.TextFlag.TextWordWrap, value
+        )
+        if bounds.width() <= width and bounds.height() < (lines + 0.5) * metrics.lineSpacing():
+            return pixels
+        pixels *= 0.95
+    return pixels
 
 
 def _paint(widget: QWidget, foreground: QColor, background: QColor | None = None) -> None:
@@ -161,12 +178,8 @@ class ElidedLabel(PlainLabel):
         self.setText(metrics.elidedText(self._full_text, Qt.TextElideMode.ElideRight, width))
 
 
-class FittedLabel(PlainLabel):
-    """A label that always shows its whole text. Too long for one line, it breaks after
-    its parts (" · ") and its font shrinks to fit the width, down to ``MIN_FIT_SHARE`` of
-    its size; a text longer still wraps at words."""
-
-    SEPARATOR: Final = " · "
+class FittingLabel(PlainLabel):
+    """A label that fits its text to its width itself (``_fit``); it never widens its column."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -176,7 +189,7 @@ class FittedLabel(PlainLabel):
 
     @property
     def full_text(self) -> str:
-        """The text shown, whole (on one line)."""
+        """The text as given, before it was fitted."""
         return self._full_text
 
     def set_font_pixels(self, pixels: float) -> None:
@@ -191,6 +204,35 @@ class FittedLabel(PlainLabel):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit()
+
+    def _fit(self) -> None:
+        raise NotImplementedError
+
+
+class NameLabel(FittingLabel):
+    """A name on one line: too long, its font shrinks (to ``MIN_NAME_SHARE`` of its size),
+    then it ends with "…"."""
+
+    def _fit(self) -> None:
+        width = max(1, self.width())
+        font = _font(self._pixels)
+        advance = QFontMetrics(font).horizontalAdvance(self._full_text)
+        if advance > width:
+            font = _font(self._pixels * max(MIN_NAME_SHARE, width / advance * 0.98))
+        if font != self.font():
+            self.setFont(font)
+        metrics = QFontMetrics(font)
+        shown = metrics.elidedText(self._full_text, Qt.TextElideMode.ElideRight, width)
+        if shown != self.text():
+            self.setText(shown)
+
+
+class FittedLabel(FittingLabel):
+    """A label that always shows its whole text. Too long for one line, it breaks after
+    its parts (" · ") and its font shrinks to fit the width, down to ``MIN_FIT_SHARE`` of
+    its size; a text longer still wraps at words."""
+
+    SEPARATOR: Final = " · "
 
     def _fit(self) -> None:
         width = max(1, self.width())
@@ -218,7 +260,7 @@ class CounterRowWidgets:
     """The labels of one line of the recent-calls list (created once, reused)."""
 
     def __init__(self, grid: QGridLayout, row: int, parent: QWidget) -> None:
-        self.counter = PlainLabel(parent)
+        self.counter = NameLabel(parent)  # a long counter name gives way, the number stays
         self.number = PlainLabel(parent)
         self.note = PlainLabel(parent)
         self.number.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -234,7 +276,7 @@ class CounterRowWidgets:
             label.setVisible(row is not None)
         if row is None:
             return
-        self.counter.setText(row.counter_text)
+        self.counter.set_full_text(row.counter_text)
         self.number.setText(row.number_text)
         self.note.setText(row.note)
         color = ACCENT if row.latest else TEXT
@@ -243,7 +285,7 @@ class CounterRowWidgets:
         _paint(self.note, WARNING)
 
     def scale(self, unit: float) -> None:
-        self.counter.setFont(_font(ROW_PIXELS * 0.82 * unit))
+        self.counter.set_font_pixels(ROW_PIXELS * 0.82 * unit)
         self.number.setFont(_font(ROW_PIXELS * unit, bold=True))
         self.note.setFont(_font(36 * unit))
 
@@ -399,6 +441,9 @@ class DisplayWindow(QWidget):
         self._flash_on = False
         self._highlight_flashes = max(0, round(highlight_s * 1000 / FLASH_INTERVAL_MS))
         self._unit = 1.0
+        self._counter_lines = 1  # lines the big panel's counter text may take
+        # the last two-line fit: (text, full size, width, lines) -> font pixels
+        self._wrapped_fit: tuple[tuple[str, float, float, int] | None, float] = (None, 0.0)
         self._view: DisplayView | None = None
         self._ticker_base = ticker_text  # the display's own running text (its config)
         self._figures = ""  # the office's figures, run before it
@@ -504,6 +549,7 @@ class DisplayWindow(QWidget):
         else:
             self._set_number(call.number)
             self.counter_label.setText(call.counter_text)
+            self._counter_lines = COUNTER_NAME_LINES
             self._fit_counter_label()
             self.service_label.set_full_text(call.service_text)
             self.caption_label.setText(
@@ -564,17 +610,35 @@ class DisplayWindow(QWidget):
         self.caption_label.setText(text("now_calling", self.language))
         self._set_number("—")
         self.counter_label.setText(text("no_calls_today", self.language))
+        self._counter_lines = 1
         self._fit_counter_label()
         self.service_label.set_full_text("")
 
     def _fit_counter_label(self) -> None:
-        """LOKET 3 in its full size; a longer text ("Belum ada panggilan") shrinks to fit."""
+        """LOKET 3 in its full size; a longer text shrinks to fit: "Belum ada panggilan" on
+        one line, a long counter name ("Loket Kependudukan dan Pencatatan Sipil") on two
+        when that lets it be larger."""
         full_px = 120 * self._unit
         font = _font(full_px, bold=True)
         available = self.now_panel.width() * 0.92
-        advance = QFontMetrics(font).horizontalAdvance(self.counter_label.text() or " ")
+        shown = self.counter_label.text() or " "
+        advance = QFontMetrics(font).horizontalAdvance(shown)
+        wrap = False
         if advance > available > 0:
-            font = _font(full_px * available / advance, bold=True)
+            pixels = full_px * available / advance  # on one line
+            if self._counter_lines > 1 and " " in shown.strip():
+                key = (shown, full_px, available, self._counter_lines)
+                if key != self._wrapped_fit[0]:
+                    self._wrapped_fit = (
+                        key,
+                        _wrapped_pixels(shown, full_px, available, self._counter_lines),
+                    )
+                wrapped = self._wrapped_fit[1]
+                if wrapped > pixels * 1.05:
+                    pixels, wrap = wrapped, True
+            font = _font(pixels, bold=True)
+        if wrap != self.counter_label.wordWrap():
+            self.counter_label.setWordWrap(wrap)
         if font != self.counter_label.font():
             self.counter_label.setFont(font)
 
