@@ -1,7 +1,10 @@
 """What a mistake in a device section ([kiosk], [counter], [display]) says.
 
 Bahasa Indonesia by default, English with ANTRIAN_LANG=en: the same switch and the same
-wording as the server's settings messages.
+wording as the server's settings messages. The helpers below (`language_of`, `say`,
+`suggestion`, `show_value`) stand in `printer_drivers/config_texts.py` too: that package
+imports no other, and importing it from here would load the whole ESC/POS package into the
+counter and the display, which print nothing, before their first frame (~26 ms).
 """
 
 from __future__ import annotations
