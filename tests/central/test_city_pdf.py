@@ -8,6 +8,7 @@ is its page rendered with pdftoppm)."""
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import struct
@@ -15,14 +16,21 @@ import subprocess
 import uuid
 import zlib
 from collections.abc import AsyncIterator
+from datetime import date
 from pathlib import Path
 
 import aiohttp
 import msgspec
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from central.letterhead import CityLetterhead
+from central.errors import CentralError
+from central.letterhead import CityLetterhead, load_letterhead
 from central.main import main
+from central.pdf import city_skm_pdf
+from central.skm import CitySkm
+from server.reports import skm
 from tests.central.test_city_skm import (
     INGEST,
     NOW,
@@ -280,3 +288,34 @@ async def test_the_reports_page_links_both_pdfs_for_a_signed_in_supervisor(
                 assert answer.status == 200
                 assert answer.headers["Content-Type"] == "application/pdf"
                 assert title in pdf_text(await answer.read(), tmp_path)
+
+
+TEXT_VALUES = st.one_of(
+    st.text(max_size=60), st.integers(min_value=-(10**30), max_value=10**30), st.booleans(),
+    st.lists(st.text(max_size=5), max_size=3), st.just("١٩٧٥٠١٠١٢٠٠٠٠٣٢٠٠١"),
+)  # fmt: skip
+KEYS = st.sampled_from(["region", "unit", "address", "head_title", "head_name", "head_nip",
+                        "logo", "réġion", "kop"])  # fmt: skip
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(table=st.dictionaries(KEYS, TEXT_VALUES, max_size=6), raw=st.binary(max_size=40))
+def test_any_letterhead_file_is_taken_or_refused_with_a_central_error(
+    tmp_path: Path, table: dict[str, object], raw: bytes
+) -> None:
+    """Written as TOML or as random bytes: a CityLetterhead that renders, or a CentralError."""
+    path = tmp_path / "kota.toml"
+    toml = "".join(f"{json.dumps(key)} = {json.dumps(value)}\n" for key, value in table.items())
+    for body in (toml.encode("utf-8"), raw):
+        path.write_bytes(body)
+        try:
+            letterhead = load_letterhead(path)
+        except CentralError as exc:
+            assert str(exc).startswith(f"Berkas kop surat {path}") and "\n" not in str(exc)
+            continue
+        signed = date(2026, 12, 31)
+        rendered = city_skm_pdf(CitySkm(signed, signed, (), skm.index_of(skm.NO_ANSWERS)),
+                                letterhead, signed)  # fmt: skip
+        assert rendered.startswith(b"%PDF")
