@@ -13,7 +13,8 @@ times over HTTP (median of `--repeats`):
 - the monthly summary: the last whole month, `group=service,day`;
 - a year's summary by day: the whole year, `group=day`;
 - the visits of a month (JSON) and their CSV download;
-- the SKM report of the whole year (`/reports/skm`).
+- the SKM report of the whole year (`/reports/skm`);
+- the camat's monthly PDF of the last whole month (`/reports/monthly?format=pdf`).
 Last, a kiosk issues a ticket every 50 ms for `--seconds`, once alone and once while
 another process asks for those reports back to back, and prints the issue latency of both (p50,
 p99, max): the delay the reports add to a ticket. Targets: monthly < 500 ms, a year by
@@ -79,6 +80,7 @@ async def time_reports(api: str, token: str, history: History, repeats: int) -> 
         ("visits of a month (JSON)", f"/reports/visits?{month}", None),
         ("visits of a month (CSV)", f"/reports/visits?{month}&format=csv", None),
         ("the SKM report of the year", f"/reports/skm?{year}", None),
+        ("the camat's monthly PDF", f"/reports/monthly?month={month_first:%Y-%m}&format=pdf", 3.0),
     )
     headers = {"Authorization": f"Bearer {token}"}
     async with aiohttp.ClientSession(headers=headers) as session:
@@ -136,6 +138,7 @@ def issue_while_reports_run(
         f"/reports/summary?{month}&group=service,day",
         f"/reports/summary?{year}&group=day",
         f"/reports/visits?{month}",
+        f"/reports/monthly?month={month_first:%Y-%m}&format=pdf",
     ]
     context = multiprocessing.get_context("spawn")
     stop, count = context.Event(), context.Value("i", 0)
@@ -147,7 +150,10 @@ def issue_while_reports_run(
     finally:
         stop.set()
         load.join(timeout=120)
-    print(f"  reports made meanwhile: {count.value} (monthly, a year by day, a month's visits)")
+    print(
+        f"  reports made meanwhile: {count.value} (monthly, a year by day, a month's visits, "
+        "the monthly PDF)"
+    )
     return latencies
 
 

@@ -19,19 +19,25 @@ import multiprocessing
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from server.errors import StorageError
 from server.reports import query
-from server.reports.formats import SUMMARY_FORMATS, VISITS_FORMATS
+from server.reports.export_text import long_date
+from server.reports.formats import PDF_TYPE, SUMMARY_FORMATS, VISITS_FORMATS, XLSX_TYPE
+from server.reports.monthly import monthly_json
+from server.reports.monthly_query import gather_monthly, page_figures
+from server.reports.pdf import monthly_pdf, skm_pdf
 from server.reports.summary import Group, SummaryResult, VisitsResult
+from server.reports.xlsx import monthly_workbook, skm_workbook
 
 if TYPE_CHECKING:
     from server.config import Config
@@ -44,9 +50,13 @@ STORES_KEPT = 4  # stores a worker keeps open (a test run starts many offices)
 
 @dataclass(frozen=True, slots=True)
 class ReportJob:
-    """One report to make: which, of what range, in which format and language."""
+    """One report to make: which, of what range, in which format and language.
 
-    kind: str  # "visits" or "summary"
+    `kind`: "visits", "summary", "monthly" (the camat's month: `first` is its 1st),
+    "page" (the three summaries /admin/reports draws, by day, by service and by
+    `groups[0]`) or "skm" (the SKM tables of `skm`, the figures the survey computed)."""
+
+    kind: str
     first: date
     last: date
     today: date
@@ -55,9 +65,15 @@ class ReportJob:
     counter: int | None = None
     format: str = "json"
     language: str = "id"
+    skm: Mapping[str, Any] | None = None  # monthly, skm: the period's SKM figures
+    logo: Path | None = None  # monthly, skm (PDF): the letterhead's logo file
 
     @property
     def filename(self) -> str:
+        if self.kind == "monthly":
+            return f"laporan-{self.first:%Y-%m}.{self.format}"
+        if self.kind == "skm":
+            return f"skm-{self.first.isoformat()}-{self.last.isoformat()}.{self.format}"
         name = "kunjungan" if self.kind == "visits" else "ringkasan"
         formats = VISITS_FORMATS if self.kind == "visits" else SUMMARY_FORMATS
         extension = formats[self.format].extension if self.format in formats else "json"
@@ -100,7 +116,15 @@ def _store(config: Config, data_dir: Path) -> Store:
 
 def render(job: ReportJob, config: Config, data_dir: Path) -> Rendered:
     """Make the report (in the worker process; blocking)."""
+    if job.kind == "skm":
+        return _skm_file(job, config)
     store = _store(config, data_dir)
+    if job.kind == "monthly":
+        return _monthly(job, config, store)
+    if job.kind == "page":
+        group = str(job.groups[0]) if job.groups else "day"
+        figures = page_figures(store, config, job.first, job.last, group, job.today)
+        return Rendered(orjson.dumps(figures), JSON_TYPE)
     formats = VISITS_FORMATS if job.kind == "visits" else SUMMARY_FORMATS
     result: VisitsResult | SummaryResult
     if job.kind == "visits":
@@ -117,6 +141,26 @@ def render(job: ReportJob, config: Config, data_dir: Path) -> Rendered:
         return Rendered(orjson.dumps(result.to_json()), JSON_TYPE)
     chosen = formats[job.format]
     return Rendered(chosen.render(result, config, job.language), chosen.content_type)
+
+
+def _monthly(job: ReportJob, config: Config, store: Store) -> Rendered:
+    report = gather_monthly(store, config, job.first, job.today, job.skm)
+    if job.format == "pdf":
+        return Rendered(monthly_pdf(report, job.language, job.logo), PDF_TYPE)
+    if job.format == "xlsx":
+        return Rendered(monthly_workbook(report, job.language), XLSX_TYPE)
+    return Rendered(orjson.dumps(monthly_json(report)), JSON_TYPE)
+
+
+def _skm_file(job: ReportJob, config: Config) -> Rendered:
+    """The SKM tables of `job.skm` as XLSX or PDF (signed `job.today`)."""
+    figures = job.skm or {}
+    period = f"{long_date(job.first, job.language)} – {long_date(job.last, job.language)}"
+    if job.format == "pdf":
+        body = skm_pdf(figures, config.office_name, config.letterhead, period, job.today,
+                       job.language, job.logo)  # fmt: skip
+        return Rendered(body, PDF_TYPE)
+    return Rendered(skm_workbook(figures, job.language, period), XLSX_TYPE)
 
 
 class ReportRunner:

@@ -6,33 +6,31 @@
 - `/admin/reports`: the page a supervisor reads (a clerk may not); `/admin/skm` is in
   `server.web.skm_pages`.
 
-Reading the figures and rendering them both run in a worker thread, never on the event
-loop, so a ticket issued meanwhile is not delayed.
+Reading the figures and rendering them run in the reports' worker process
+(`server.reports.worker`), never on the event loop nor under the server's interpreter lock,
+so a ticket issued meanwhile is not delayed; only the month's SKM figures are read in a
+worker thread of the server (the survey's own query) and handed to the job.
 """
 
 from __future__ import annotations
 
 import asyncio
 
+import orjson
 from aiohttp import web
 
 from server.office import Office
-from server.reports.formats import PDF_TYPE
-from server.reports.monthly import monthly_json
-from server.reports.monthly_query import gather_monthly, page_figures
-from server.reports.pdf import monthly_pdf
 from server.reports.request import BadReportRequest, parse_month
 from server.reports.summary import Group
-from server.reports.xlsx import monthly_workbook
+from server.reports.worker import ReportJob
 from server.storage.port import AccountRole
 from server.web.admin import language_of, person, render
 from server.web.errors import ApiFailure
-from server.web.json import dumps
 from server.web.report_views import group_of, report_view
 from server.web.sessions import api_actor
 from server.web.skm_pages import (
+    RUNNER,
     SKM_SOURCE_KEY,
-    XLSX_TYPE,
     logo_of,
     period_from,
     picker_context,
@@ -75,22 +73,16 @@ async def monthly(request: web.Request) -> web.Response:
         raise ApiFailure(400, "bad_request", exc.message(language)) from exc
     wanted = _format(request, ("json", "pdf", "xlsx"), language)
     skm = request.app[SKM_SOURCE_KEY].figures
-    today = today_of(office)
-
-    def build() -> tuple[bytes | str, str]:
-        figures = skm(first, last) if skm is not None else None
-        report = gather_monthly(office.store, office.config, first, today, figures)
-        if wanted == "pdf":
-            return monthly_pdf(report, language, logo_of(office)), PDF_TYPE
-        if wanted == "xlsx":
-            return monthly_workbook(report, language), XLSX_TYPE
-        return dumps(monthly_json(report)), "application/json"
-
-    body, content_type = await asyncio.to_thread(build)
-    if isinstance(body, str):
-        return web.Response(text=body, content_type=content_type, charset="utf-8",
-                            headers=NO_STORE)  # fmt: skip
-    return _download(body, content_type, f"laporan-{first:%Y-%m}.{wanted}")
+    figures = await asyncio.to_thread(skm, first, last) if skm is not None else None
+    job = ReportJob(
+        kind="monthly", first=first, last=last, today=today_of(office), format=wanted,
+        language=language, skm=figures, logo=logo_of(office),
+    )  # fmt: skip
+    rendered = await RUNNER.run(job, office.config, office.data_dir)
+    if wanted == "json":
+        return web.Response(body=rendered.body, content_type="application/json",
+                            charset="utf-8", headers=NO_STORE)  # fmt: skip
+    return _download(rendered.body, rendered.content_type, job.filename)
 
 
 # ------------------------------------------------------------------ /admin pages
@@ -108,10 +100,10 @@ async def reports_page(request: web.Request) -> web.Response:
     context.update({"groups": [str(item) for item in Group], "chosen_group": group})
     if period is None:
         return render(request, "admin/reports.html", context, status=400)
-    by_day, by_service, grouped = await asyncio.to_thread(
-        page_figures, office.store, office.config, period.first, period.last, group,
-        today_of(office),
-    )  # fmt: skip
+    job = ReportJob(kind="page", first=period.first, last=period.last, today=today_of(office),
+                    groups=(Group(group),))  # fmt: skip
+    rendered = await RUNNER.run(job, office.config, office.data_dir)
+    by_day, by_service, grouped = orjson.loads(rendered.body)
     context["view"] = report_view(
         office.config, period, group, by_day, by_service, grouped, language
     )

@@ -3,7 +3,8 @@ its handler answers with `skm_file`).
 
 The SKM figures of a period come from the survey's report (`/api/v1/reports/skm` JSON),
 set as a blocking function on the app's `SkmSource` (`app[SKM_SOURCE_KEY].figures = …`);
-reading and rendering run in a worker thread, never on the event loop.
+the figures are read in a worker thread, the files rendered in the reports' worker process
+(`server.reports.worker`), never on the event loop.
 """
 
 from __future__ import annotations
@@ -20,16 +21,14 @@ from aiohttp import web
 from server.domain.schedule import local_day
 from server.office import Office
 from server.reports.export_text import long_date
-from server.reports.formats import PDF_TYPE
-from server.reports.pdf import skm_pdf
-from server.reports.xlsx import skm_workbook
+from server.reports.worker import ReportJob, ReportRunner
 from server.storage.port import AccountRole
 from server.web.admin import language_of, person, render
 from server.web.errors import ApiFailure
 from server.web.report_text import REPORT_TEXTS
 from server.web.report_views import BadPeriod, Period, PeriodKind, period_of, skm_view
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+RUNNER = ReportRunner()  # the one reports' worker process of this server process
 SKM_FORMATS = ("json", "xlsx", "pdf")
 # the SKM result of a period as `/api/v1/reports/skm` gives it (blocking), or None
 SkmFigures = Callable[[date, date], Mapping[str, Any] | None]
@@ -67,22 +66,6 @@ def logo_of(office: Office) -> Path | None:
     return path if path is not None and path.is_file() else None
 
 
-def skm_download(
-    office: Office, figures: Mapping[str, Any], first: date, last: date, wanted: str,
-    language: str,
-) -> tuple[bytes, str, str]:  # fmt: skip
-    """The SKM tables of a period as (body, content type, file name); blocking.
-    `wanted` is "xlsx" or "pdf"; the file is named `skm-2026-11-01-2026-11-30.pdf`."""
-    period = f"{long_date(first, language)} – {long_date(last, language)}"
-    name = f"skm-{first.isoformat()}-{last.isoformat()}.{wanted}"
-    if wanted == "pdf":
-        settings = office.config
-        body = skm_pdf(figures, settings.office_name, settings.letterhead, period,
-                       today_of(office), language, logo_of(office))  # fmt: skip
-        return body, PDF_TYPE, name
-    return skm_workbook(figures, language, period), XLSX_TYPE, name
-
-
 def skm_format(request: web.Request) -> str:
     """`format=` of `/api/v1/reports/skm`: json (the default), xlsx or pdf; else a 400."""
     wanted = request.query.get("format", "json").strip().lower()
@@ -98,19 +81,20 @@ def skm_format(request: web.Request) -> str:
 async def skm_file(
     request: web.Request, office: Office, figures: Mapping[str, Any], first: date, last: date
 ) -> web.Response | None:
-    """The SKM tables as the download `format=xlsx|pdf` asks for (rendered in a worker
-    thread), or None for JSON."""
+    """The SKM tables as the download `format=xlsx|pdf` asks for (rendered in the reports'
+    worker process), or None for JSON."""
     wanted = skm_format(request)
     if wanted == "json":
         return None
-    language = str(language_of(request))
-    body, content_type, name = await asyncio.to_thread(
-        skm_download, office, figures, first, last, wanted, language
-    )
+    job = ReportJob(
+        kind="skm", first=first, last=last, today=today_of(office), format=wanted,
+        language=str(language_of(request)), skm=figures, logo=logo_of(office),
+    )  # fmt: skip
+    rendered = await RUNNER.run(job, office.config, office.data_dir)
     return web.Response(
-        body=body,
-        headers={"Content-Type": content_type, "Cache-Control": "no-store",
-                 "Content-Disposition": f'attachment; filename="{name}"'},
+        body=rendered.body,
+        headers={"Content-Type": rendered.content_type, "Cache-Control": "no-store",
+                 "Content-Disposition": f'attachment; filename="{job.filename}"'},
     )  # fmt: skip
 
 
@@ -170,7 +154,6 @@ __all__ = [
     "SkmSource",
     "logo_of",
     "setup_skm_pages",
-    "skm_download",
     "skm_file",
     "skm_format",
     "skm_source",

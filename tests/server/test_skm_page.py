@@ -1,5 +1,5 @@
 """/admin/skm on a real server: the page's figures, suggestions as text, roles, bad ranges;
-and the SKM downloads (`skm_download`) the survey's `format=xlsx|pdf` answers with.
+and the SKM downloads (the reports worker's `skm` job) the survey's `format=xlsx|pdf` answers with.
 
 The SKM figures are hand-made (tests/reports/samples.py), given through the page's source
 as the survey's report would give them.
@@ -13,8 +13,9 @@ from typing import Any
 
 import openpyxl
 
+from server.reports.worker import ReportJob, render
 from server.storage.port import AccountRole
-from server.web.skm_pages import SKM_SOURCE_KEY, skm_download
+from server.web.skm_pages import SKM_SOURCE_KEY
 from tests.reports.samples import SKM
 from tests.server.conftest import Running, StartOffice
 from tests.server.test_admin import Browser, add_account
@@ -78,11 +79,17 @@ async def test_the_skm_page_needs_a_supervisor_and_a_readable_range(
 async def test_the_skm_downloads_are_the_published_tables(start_office: StartOffice) -> None:
     office = await start_office({"office": {"name": "Kecamatan Karawaci"}})
     first, last = date(2026, 11, 1), date(2026, 11, 30)
-    body, content_type, name = skm_download(office.office, SKM, first, last, "xlsx", "id")
+
+    def download(wanted: str) -> tuple[bytes, str, str]:
+        job = ReportJob(kind="skm", first=first, last=last, today=last, format=wanted, skm=SKM)
+        rendered = render(job, office.office.config, office.office.data_dir)
+        return rendered.body, rendered.content_type, job.filename
+
+    body, content_type, name = download("xlsx")
     assert name == "skm-2026-11-01-2026-11-30.xlsx" and content_type.endswith(".sheet")
     sheet = openpyxl.load_workbook(io.BytesIO(body))["Rekapitulasi SKM"]
     assert sheet["A2"].value == "Periode: 1 November 2026 – 30 November 2026"
-    body, content_type, name = skm_download(office.office, SKM, first, last, "pdf", "id")
+    body, content_type, name = download("pdf")
     assert (content_type, name) == ("application/pdf", "skm-2026-11-01-2026-11-30.pdf")
     assert body.startswith(b"%PDF")
 
