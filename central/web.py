@@ -4,6 +4,9 @@ Handlers parse, call one store function in the executor (never on the event loop
 serialise. Offices authenticate with the token `office add` printed; the city API takes a
 read token (`token create`) or a signed-in supervisor/admin session (the same sessions,
 CSRF protection and sign-in limits as the office's /admin, `server.web.sessions`).
+The dashboard's pages are /admin's: rendered by `server.web.admin.render_page` in the
+frame `admin/frame.html` with the sign-in card of /admin (the central's templates are
+looked up first, then the office's).
 """
 
 from __future__ import annotations
@@ -54,12 +57,11 @@ from server.reports.skm import PERFORMANCE_EN
 from server.reports.summary import Group
 from server.storage.port import Account, AccountRole
 from server.web import sessions as session_module
-from server.web.admin import language_of
-from server.web.admin_text import LANGUAGE_COOKIE
+from server.web.admin import NO_STORE, language_of, render_page, sign_in_page, signed_in
 from server.web.decode import BadJson, decode_json
 from server.web.errors import ApiFailure, error_middleware
 from server.web.json import dumps
-from server.web.pages import STATIC_DIR, STATIC_KEY, load_static, static_file
+from server.web.pages import STATIC_DIR, STATIC_KEY, TEMPLATE_DIR, load_static, static_file
 from server.web.phone_text import Language
 from server.web.query import query_int, whole_number
 from server.web.sessions import (
@@ -68,7 +70,6 @@ from server.web.sessions import (
     clear_cookie,
     current_session,
     may,
-    set_cookie,
 )
 
 log = logging.getLogger(__name__)
@@ -82,11 +83,6 @@ CLOCK_KEY: web.AppKey[Callable[[], datetime]] = web.AppKey("central_clock")
 LETTERHEAD_KEY = web.AppKey("central_letterhead", CityLetterhead)
 LOG_LIMIT_MAX = 10_000
 POLL_MS = 5000
-PAGE_CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
-NO_STORE = {"Cache-Control": "no-store"}
 DOWNLOADS = ("json", "csv", "xlsx", "pdf")  # the city reports' formats
 
 
@@ -421,21 +417,11 @@ def render(
     status: int = 200,
     session: Session | None = None,
 ) -> web.Response:
-    language = language_of(request)
-    session = session or current_session(request)
-    full = {
-        "lang": str(language),
-        "t": TEXTS[language],
-        "csrf": session.csrf if session is not None else "",
-        "account": session.account if session is not None else None,
-        **context,
-    }
-    response = aiohttp_jinja2.render_template(template, request, full, status=status)
-    response.headers["Content-Security-Policy"] = PAGE_CSP
-    response.headers.update(NO_STORE)
-    if "lang" in request.query:
-        response.set_cookie(LANGUAGE_COOKIE, str(language), path="/", samesite="Strict")
-    return response
+    """A dashboard page: /admin's rendering with the central's texts; `?lang=` is kept."""
+    return render_page(
+        request, template, context, TEXTS, status, session, remember_language=True,
+        compress=False,
+    )  # fmt: skip
 
 
 def redirect(location: str) -> web.Response:
@@ -610,16 +596,11 @@ def summary_row(
 
 
 async def login_page(request: web.Request) -> web.Response:
-    session = current_session(request)
-    if session is not None and session.account is not None:
-        return redirect("/")
-    fresh = session is None
-    if session is None:
-        session = request.app[SESSIONS_KEY].new()
-    response = render(request, "login.html", {"error": None, "name": ""}, session=session)
-    if fresh:
-        set_cookie(request, response, session)
-    return response
+    return sign_in_page(
+        request, "/",
+        lambda session: render(request, "login.html", {"error": None, "name": ""},
+                               session=session),
+    )  # fmt: skip
 
 
 async def login(request: web.Request) -> web.Response:
@@ -641,11 +622,7 @@ async def login(request: web.Request) -> web.Response:
         else:
             error = texts["wrong"]
         return render(request, "login.html", {"error": error, "name": name}, status=401)
-    request.app[SESSIONS_KEY].end(session)
-    fresh = request.app[SESSIONS_KEY].new(answer.account)
-    response = redirect("/")
-    set_cookie(request, response, fresh)
-    return response
+    return signed_in(request, session, answer.account, "/")
 
 
 async def logout(request: web.Request) -> web.Response:
@@ -676,9 +653,11 @@ def create_app(
     app[EXECUTOR_KEY] = executor
     session_module.install(app, Accounts(store), csrf_refused)
     app[STATIC_KEY] = {**load_static(STATIC_DIR), **load_static(PACKAGE_DIR / "static")}
+    # the central's pages first, then the frame and the parts they share with /admin
+    templates = [PACKAGE_DIR / "templates", TEMPLATE_DIR]
     environment = aiohttp_jinja2.setup(
-        app, loader=jinja2.FileSystemLoader(PACKAGE_DIR / "templates"), autoescape=True,
-        trim_blocks=True, lstrip_blocks=True,
+        app, loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(path) for path in templates]),
+        autoescape=True, trim_blocks=True, lstrip_blocks=True,
     )  # fmt: skip
     files = app[STATIC_KEY]
     environment.globals["static"] = lambda name: f"/static/{name}?v={files[name].version}"
