@@ -18,13 +18,20 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from openpyxl import Workbook
-
 from central.store import CentralStore, Office
 from server.reports import skm
 from server.reports.csv_text import BOM, FORMULA_STARTS
 from server.reports.export_text import TEXTS, language_of
-from server.reports.xlsx import BOX, NRR_FORMAT, TOTAL_FONT, _header, _save, _skm_summary, _widths
+from server.reports.xlsx import (
+    BOX,
+    NRR_FORMAT,
+    TOTAL_FONT,
+    column_widths,
+    header_row,
+    new_workbook,
+    skm_summary_sheet,
+    workbook_bytes,
+)
 from server.web.survey_api import index_json
 
 _ANSWERS = "e.data->'answers'"
@@ -147,12 +154,9 @@ def city_skm_workbook(result: CitySkm, language: str = "id") -> bytes:
     the city's row, then the city's rekapitulasi in the office's SKM layout."""
     lang = language_of(language)
     texts = TEXTS[lang]
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = texts["office"]
+    book, sheet = new_workbook(texts["office"])
     header = CSV_HEADER[lang]
-    _header(sheet, 1, header)
+    header_row(sheet, 1, header)
     body = result.to_json()
     rows = [(row["office_name"], row) for row in body["offices"]]
     for line, (name, row) in enumerate([*rows, (CITY_ROW[lang], body["city"])], start=2):
@@ -170,9 +174,9 @@ def city_skm_workbook(result: CitySkm, language: str = "id") -> bytes:
             if line == len(rows) + 2:
                 cell.font = TOTAL_FONT
         sheet.cell(row=line, column=1).data_type = "s"  # a name is text, never a formula
-    _widths(sheet, [28, 11, *[9] * len(skm.ELEMENTS), 9, 8, 16])
+    column_widths(sheet, [28, 11, *[9] * len(skm.ELEMENTS), 9, 8, 16])
     sheet.freeze_panes = "B2"
     city = book.create_sheet(texts["skm_sheet"])
-    _skm_summary(city, body["city"] | {"required_respondents": None}, lang)
+    skm_summary_sheet(city, body["city"] | {"required_respondents": None}, lang)
     city["A2"] = f"{texts['period']}: {result.first.isoformat()} – {result.last.isoformat()}"
-    return _save(book)
+    return workbook_bytes(book)

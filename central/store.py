@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import secrets
-import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -31,7 +30,7 @@ from central.schema import migrate
 from server.errors import StorageError
 from server.storage.port import Account
 from server.storage.postgres_accounts import AccountTable
-from server.storage.postgres_schema import connect
+from server.storage.postgres_schema import ThreadConnections
 from server.storage.repository import hash_token
 
 log = logging.getLogger(__name__)
@@ -108,9 +107,8 @@ class CentralStore:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self._local = threading.local()
-        self._connections: list[psycopg.Connection[Any]] = []
-        self._guard = threading.Lock()
+        self._readers = ThreadConnections(url, READ_TIMEOUT)
+        self._reading = self._readers.reading
         self.accounts = AccountTable(self._reading)
 
     def open(self) -> None:
@@ -119,28 +117,7 @@ class CentralStore:
             migrate(connection)
 
     def close(self) -> None:
-        with self._guard:
-            for connection in self._connections:
-                with contextlib.suppress(psycopg.Error):
-                    connection.close()
-            self._connections.clear()
-
-    @contextlib.contextmanager
-    def _reading(self, what: str) -> Iterator[psycopg.Connection[Any]]:
-        """This thread's own connection; a PostgreSQL error becomes a StorageError."""
-        connection: psycopg.Connection[Any] | None = getattr(self._local, "connection", None)
-        if connection is None or connection.closed or connection.broken:
-            connection = connect(self.url, statement_timeout=READ_TIMEOUT)
-            self._local.connection = connection
-            with self._guard:
-                self._connections.append(connection)
-        try:
-            yield connection
-        except psycopg.Error as exc:
-            if connection.broken:
-                self._local.connection = None
-            detail = " ".join(str(exc).split())
-            raise StorageError(f"cannot read {what}: {detail}".strip()) from exc
+        self._readers.close()
 
     # ------------------------------------------------------------ offices and tokens
 

@@ -4,6 +4,9 @@ Handlers parse, call one store function in the executor (never on the event loop
 serialise. Offices authenticate with the token `office add` printed; the city API takes a
 read token (`token create`) or a signed-in supervisor/admin session (the same sessions,
 CSRF protection and sign-in limits as the office's /admin, `server.web.sessions`).
+The dashboard's pages are /admin's: rendered by `server.web.admin.render_page` in the
+frame `admin/frame.html` with the sign-in card of /admin (the central's templates are
+looked up first, then the office's).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -53,20 +57,19 @@ from server.reports.skm import PERFORMANCE_EN
 from server.reports.summary import Group
 from server.storage.port import Account, AccountRole
 from server.web import sessions as session_module
-from server.web.admin import language_of
-from server.web.admin_text import LANGUAGE_COOKIE
+from server.web.admin import NO_STORE, language_of, render_page, sign_in_page, signed_in
 from server.web.decode import BadJson, decode_json
 from server.web.errors import ApiFailure, error_middleware
 from server.web.json import dumps
-from server.web.pages import STATIC_DIR, STATIC_KEY, load_static, static_file
+from server.web.pages import STATIC_DIR, STATIC_KEY, TEMPLATE_DIR, load_static, static_file
 from server.web.phone_text import Language
+from server.web.query import query_int, whole_number
 from server.web.sessions import (
     SESSIONS_KEY,
     Session,
     clear_cookie,
     current_session,
     may,
-    set_cookie,
 )
 
 log = logging.getLogger(__name__)
@@ -80,11 +83,6 @@ CLOCK_KEY: web.AppKey[Callable[[], datetime]] = web.AppKey("central_clock")
 LETTERHEAD_KEY = web.AppKey("central_letterhead", CityLetterhead)
 LOG_LIMIT_MAX = 10_000
 POLL_MS = 5000
-PAGE_CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
-NO_STORE = {"Cache-Control": "no-store"}
 DOWNLOADS = ("json", "csv", "xlsx", "pdf")  # the city reports' formats
 
 
@@ -202,31 +200,12 @@ async def offices_api(request: web.Request) -> web.Response:
     return json_response({"offices": [office_json(item, now) for item in figures]})
 
 
-def _query_int(request: web.Request, name: str, default: int, maximum: int, minimum: int) -> int:
-    text = request.query.get(name)
-    if text is None:
-        return default
-    if not (text.isascii() and text.isdigit()) or len(text) > 16:
-        raise ApiFailure(400, "bad_request", f"'{name}' harus bilangan bulat.")
-    value = int(text)
-    if not minimum <= value <= maximum:
-        raise ApiFailure(400, "bad_request", f"'{name}' harus dari {minimum} sampai {maximum}.")
-    return value
-
-
 async def office_log(request: web.Request) -> web.Response:
     """An office's events as the central holds them (the shape of the office's own /log)."""
-    await reader_of(request)
-    text = request.match_info["office_id"]
-    if not (text.isascii() and text.isdigit()) or len(text) > 16:
-        raise ApiFailure(404, "unknown_office", "Kantor tidak dikenal.")
-    store = request.app[STORE_KEY]
-    office = await off_loop(request, store.office, int(text))
-    if office is None:
-        raise ApiFailure(404, "unknown_office", "Kantor tidak dikenal.")
-    after = _query_int(request, "after", 0, 10**15, 0)
-    limit = _query_int(request, "limit", 1000, LOG_LIMIT_MAX, 1)
-    events = await off_loop(request, store.events_of, office.id, after, limit)
+    office = await _drilled_office(request)
+    after = query_int(request, "after", 0, 10**15)
+    limit = query_int(request, "limit", 1000, LOG_LIMIT_MAX, 1)
+    events = await off_loop(request, request.app[STORE_KEY].events_of, office.id, after, limit)
     return json_response(
         {
             "log_id": office.log_id,
@@ -358,53 +337,73 @@ async def city_report_skm(request: web.Request) -> web.Response:
     return json_response(result.to_json())
 
 
+async def _path_office(request: web.Request) -> Office | None:
+    """The office `{office_id}` of the path names, if the central knows it."""
+    office_id = whole_number(request.match_info["office_id"])
+    if office_id is None:
+        return None
+    return await off_loop(request, request.app[STORE_KEY].office, office_id)
+
+
 async def _drilled_office(request: web.Request) -> Office:
+    """The office of a drill-down call a reader may see; else 401/403/404."""
     await reader_of(request)
-    text = request.match_info["office_id"]
-    if not (text.isascii() and text.isdigit()) or len(text) > 16:
-        raise ApiFailure(404, "unknown_office", "Kantor tidak dikenal.")
-    office = await off_loop(request, request.app[STORE_KEY].office, int(text))
+    office = await _path_office(request)
     if office is None:
         raise ApiFailure(404, "unknown_office", "Kantor tidak dikenal.")
     return office
 
 
+@dataclass(frozen=True, slots=True)
+class DrillDown:
+    """What a drill-down report asks for: the dates, optional groups, service and counter."""
+
+    first: date
+    last: date
+    groups: tuple[Group, ...]
+    service: str | None
+    counter: int | None
+
+
+def _drill_down(request: web.Request, grouped: bool = False) -> DrillDown:
+    """The query of an office's report at the central (as the office's own API reads it)."""
+    query = request.query
+    try:
+        first, last = parse_range(query.get("from"), query.get("to"))
+        groups = parse_groups(query.get("group")) if grouped else ()
+        service = parse_service(query.get("service"))
+        counter = parse_counter(query.get("counter"))
+    except BadReportRequest as exc:
+        raise _report_failure(request, exc) from exc
+    return DrillDown(first, last, groups, service, counter)
+
+
 async def office_report_summary(request: web.Request) -> web.Response:
     """An office's summary as its own /admin gives it (read-only, from the central's copy)."""
     office = await _drilled_office(request)
-    try:
-        first, last = parse_range(request.query.get("from"), request.query.get("to"))
-        groups = parse_groups(request.query.get("group"))
-        service = parse_service(request.query.get("service"))
-        counter = parse_counter(request.query.get("counter"))
-    except BadReportRequest as exc:
-        raise _report_failure(request, exc) from exc
+    asked = _drill_down(request, grouped=True)
     csv_wanted = _csv_wanted(request)
     result = await off_loop(
-        request, office_summary, request.app[STORE_KEY], office, first, last, groups,
-        now_of(request), service, counter,
+        request, office_summary, request.app[STORE_KEY], office, asked.first, asked.last,
+        asked.groups, now_of(request), asked.service, asked.counter,
     )  # fmt: skip
     if csv_wanted:
         body = summary_csv(result, str(language_of(request)))
-        return _file(body, "csv", "ringkasan", first, last)
+        return _file(body, "csv", "ringkasan", asked.first, asked.last)
     return json_response(result.to_json())
 
 
 async def office_report_visits(request: web.Request) -> web.Response:
     office = await _drilled_office(request)
-    try:
-        first, last = parse_range(request.query.get("from"), request.query.get("to"))
-        service = parse_service(request.query.get("service"))
-        counter = parse_counter(request.query.get("counter"))
-    except BadReportRequest as exc:
-        raise _report_failure(request, exc) from exc
+    asked = _drill_down(request)
     csv_wanted = _csv_wanted(request)
     result = await off_loop(
-        request, office_visits, request.app[STORE_KEY], office, first, last, now_of(request),
-        service, counter,
+        request, office_visits, request.app[STORE_KEY], office, asked.first, asked.last,
+        now_of(request), asked.service, asked.counter,
     )  # fmt: skip
     if csv_wanted:
-        return _file(visits_csv(result, str(language_of(request))), "csv", "kunjungan", first, last)
+        body = visits_csv(result, str(language_of(request)))
+        return _file(body, "csv", "kunjungan", asked.first, asked.last)
     return json_response(result.to_json())
 
 
@@ -418,21 +417,11 @@ def render(
     status: int = 200,
     session: Session | None = None,
 ) -> web.Response:
-    language = language_of(request)
-    session = session or current_session(request)
-    full = {
-        "lang": str(language),
-        "t": TEXTS[language],
-        "csrf": session.csrf if session is not None else "",
-        "account": session.account if session is not None else None,
-        **context,
-    }
-    response = aiohttp_jinja2.render_template(template, request, full, status=status)
-    response.headers["Content-Security-Policy"] = PAGE_CSP
-    response.headers.update(NO_STORE)
-    if "lang" in request.query:
-        response.set_cookie(LANGUAGE_COOKIE, str(language), path="/", samesite="Strict")
-    return response
+    """A dashboard page: /admin's rendering with the central's texts; `?lang=` is kept."""
+    return render_page(
+        request, template, context, TEXTS, status, session, remember_language=True,
+        compress=False,
+    )  # fmt: skip
 
 
 def redirect(location: str) -> web.Response:
@@ -470,14 +459,36 @@ def row_view(item: dict[str, Any], office: Office, language: Language) -> dict[s
     }
 
 
-async def dashboard_page(request: web.Request) -> web.Response:
+def _page_refused(request: web.Request) -> web.Response | None:
+    """A page's answer to someone not signed in (the sign-in page) or not a supervisor (403)."""
     session = current_session(request)
     account: Account | None = session.account if session is not None else None
     if account is None:
         return redirect("/login")
-    language = language_of(request)
     if not may(account, AccountRole.SUPERVISOR):
         return render(request, "message.html", {"kind": "forbidden"}, status=403)
+    return None
+
+
+def _page_range(
+    request: web.Request, today: date, language: Language
+) -> tuple[date, date, str | None]:
+    """A page's `from`/`to` (this month up to today when not given), and why a wrong one
+    was replaced by that default (None when it was not)."""
+    if "from" not in request.query and "to" not in request.query:
+        return today.replace(day=1), today, None
+    try:
+        first, last = parse_range(request.query.get("from"), request.query.get("to"))
+    except BadReportRequest as exc:
+        return today.replace(day=1), today, exc.message(str(language))
+    return first, last, None
+
+
+async def dashboard_page(request: web.Request) -> web.Response:
+    refused = _page_refused(request)
+    if refused is not None:
+        return refused
+    language = language_of(request)
     now = now_of(request)
     figures = await off_loop(request, city_overview, request.app[STORE_KEY], now)
     rows = [row_view(office_json(item, now), item.office, language) for item in figures]
@@ -489,30 +500,16 @@ async def dashboard_page(request: web.Request) -> web.Response:
 
 async def office_page(request: web.Request) -> web.Response:
     """One office's reports, read-only: its summary by service for a range, its CSVs."""
-    session = current_session(request)
-    account: Account | None = session.account if session is not None else None
-    if account is None:
-        return redirect("/login")
-    if not may(account, AccountRole.SUPERVISOR):
-        return render(request, "message.html", {"kind": "forbidden"}, status=403)
+    refused = _page_refused(request)
+    if refused is not None:
+        return refused
     language = language_of(request)
-    text = request.match_info["office_id"]
-    office = None
-    if text.isascii() and text.isdigit() and len(text) <= 16:
-        office = await off_loop(request, request.app[STORE_KEY].office, int(text))
+    office = await _path_office(request)
     if office is None:
         return render(request, "message.html", {"kind": "unknown_office"}, status=404)
     now = now_of(request)
     today = office.today(now)
-    error = None
-    try:
-        if "from" in request.query or "to" in request.query:
-            first, last = parse_range(request.query.get("from"), request.query.get("to"))
-        else:
-            first, last = today.replace(day=1), today
-    except BadReportRequest as exc:
-        error = exc.message(str(language))
-        first, last = today.replace(day=1), today
+    first, last, error = _page_range(request, today, language)
     result = await off_loop(
         request, office_summary, request.app[STORE_KEY], office, first, last,
         (Group.SERVICE,), now,
@@ -535,24 +532,13 @@ CITY_ZONE = timezone(timedelta(hours=7))  # the city's own date (WIB) for the de
 
 async def city_reports_page(request: web.Request) -> web.Response:
     """The city's reports for a range: the within-standard ranking and the SKM per office."""
-    session = current_session(request)
-    account: Account | None = session.account if session is not None else None
-    if account is None:
-        return redirect("/login")
-    if not may(account, AccountRole.SUPERVISOR):
-        return render(request, "message.html", {"kind": "forbidden"}, status=403)
+    refused = _page_refused(request)
+    if refused is not None:
+        return refused
     language = language_of(request)
     now = now_of(request)
     today = now.astimezone(CITY_ZONE).date()
-    error = None
-    try:
-        if "from" in request.query or "to" in request.query:
-            first, last = parse_range(request.query.get("from"), request.query.get("to"))
-        else:
-            first, last = today.replace(day=1), today
-    except BadReportRequest as exc:
-        error = exc.message(str(language))
-        first, last = today.replace(day=1), today
+    first, last, error = _page_range(request, today, language)
     summary, skm = await off_loop(request, city_reports, request.app[STORE_KEY], first, last, now)
     texts = TEXTS[language]
     ranking = [
@@ -610,16 +596,11 @@ def summary_row(
 
 
 async def login_page(request: web.Request) -> web.Response:
-    session = current_session(request)
-    if session is not None and session.account is not None:
-        return redirect("/")
-    fresh = session is None
-    if session is None:
-        session = request.app[SESSIONS_KEY].new()
-    response = render(request, "login.html", {"error": None, "name": ""}, session=session)
-    if fresh:
-        set_cookie(request, response, session)
-    return response
+    return sign_in_page(
+        request, "/",
+        lambda session: render(request, "login.html", {"error": None, "name": ""},
+                               session=session),
+    )  # fmt: skip
 
 
 async def login(request: web.Request) -> web.Response:
@@ -641,11 +622,7 @@ async def login(request: web.Request) -> web.Response:
         else:
             error = texts["wrong"]
         return render(request, "login.html", {"error": error, "name": name}, status=401)
-    request.app[SESSIONS_KEY].end(session)
-    fresh = request.app[SESSIONS_KEY].new(answer.account)
-    response = redirect("/")
-    set_cookie(request, response, fresh)
-    return response
+    return signed_in(request, session, answer.account, "/")
 
 
 async def logout(request: web.Request) -> web.Response:
@@ -676,9 +653,11 @@ def create_app(
     app[EXECUTOR_KEY] = executor
     session_module.install(app, Accounts(store), csrf_refused)
     app[STATIC_KEY] = {**load_static(STATIC_DIR), **load_static(PACKAGE_DIR / "static")}
+    # the central's pages first, then the frame and the parts they share with /admin
+    templates = [PACKAGE_DIR / "templates", TEMPLATE_DIR]
     environment = aiohttp_jinja2.setup(
-        app, loader=jinja2.FileSystemLoader(PACKAGE_DIR / "templates"), autoescape=True,
-        trim_blocks=True, lstrip_blocks=True,
+        app, loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(path) for path in templates]),
+        autoescape=True, trim_blocks=True, lstrip_blocks=True,
     )  # fmt: skip
     files = app[STATIC_KEY]
     environment.globals["static"] = lambda name: f"/static/{name}?v={files[name].version}"

@@ -4,6 +4,12 @@ Durations are stored as Excel times (a fraction of a day) shown `[h]:mm:ss`, sha
 fractions shown `0.0%`, so a supervisor can sum and chart them; headers are frozen, columns
 sized, labels in Indonesian (English with `language="en"`). Summary and monthly workbooks
 carry chart sheets: mean waiting time per day and per service, in minutes.
+
+The sheet helpers other report modules build on (the city's SKM workbook in `central.skm`
+uses them, so the office's and the city's tables look alike):
+`new_workbook` (a workbook and its first, titled sheet), `header_row` (the dark header
+row), `column_widths`, `skm_summary_sheet` (the SKM rekapitulasi table) and
+`workbook_bytes` (the .xlsx file); the styles `BOX`, `TOTAL_FONT` and the number formats.
 """
 
 from __future__ import annotations
@@ -56,7 +62,17 @@ def _duration(seconds: object) -> float | None:
     return None if seconds is None else float(seconds) / SECONDS_PER_DAY  # type: ignore[arg-type]
 
 
-def _header(sheet: Worksheet, row: int, labels: Sequence[str]) -> None:
+def new_workbook(title: str) -> tuple[Workbook, Worksheet]:
+    """A workbook and its first sheet, named `title`."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = title
+    return book, sheet
+
+
+def header_row(sheet: Worksheet, row: int, labels: Sequence[str]) -> None:
+    """`labels` in row `row` from column A on: bold white on dark blue, boxed, wrapped."""
     for column, label in enumerate(labels, start=1):
         cell = sheet.cell(row=row, column=column, value=label)
         cell.font = HEADER_FONT
@@ -65,12 +81,14 @@ def _header(sheet: Worksheet, row: int, labels: Sequence[str]) -> None:
         cell.border = BOX
 
 
-def _widths(sheet: Worksheet, widths: Sequence[float]) -> None:
+def column_widths(sheet: Worksheet, widths: Sequence[float]) -> None:
+    """The widths (in characters) of columns A, B, … in order."""
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
 
 
-def _save(book: Workbook) -> bytes:
+def workbook_bytes(book: Workbook) -> bytes:
+    """The workbook as the bytes of an .xlsx file."""
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -96,7 +114,7 @@ def _summary_table(
     labels += [texts[f"wait_{key}"] for key in STAT_KEYS]
     labels += [texts[f"service_{key}"] for key in STAT_KEYS]
     labels.append(texts["within_standard"])
-    _header(sheet, top, labels)
+    header_row(sheet, top, labels)
     line = top
     for row in [*rows, *([total] if total is not None else [])]:
         line += 1
@@ -119,7 +137,7 @@ def _summary_table(
         for column in range(first_duration, first_duration + 2 * len(STAT_KEYS)):
             sheet.cell(row=line, column=column).number_format = DURATION_FORMAT
         sheet.cell(row=line, column=len(values)).number_format = PERCENT_FORMAT
-    _widths(sheet, [12] * len(groups) + [11] * (len(labels) - len(groups)))
+    column_widths(sheet, [12] * len(groups) + [11] * (len(labels) - len(groups)))
     sheet.row_dimensions[top].height = 32
     sheet.freeze_panes = sheet.cell(row=top + 1, column=len(groups) + 1)
     return line
@@ -174,10 +192,7 @@ def summary_workbook(report: Figures, language: str = "id") -> bytes:
     """`/api/v1/reports/summary` as XLSX: the table, its total, and a chart sheet."""
     language = language_of(language)
     texts = TEXTS[language]
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = texts["summary"]
+    book, sheet = new_workbook(texts["summary"])
     rows = list(report.get("rows") or [])
     _summary_table(sheet, rows, report.get("total"), language)
     data = book.create_sheet(texts["chart_data"])
@@ -187,7 +202,7 @@ def summary_workbook(report: Figures, language: str = "id") -> bytes:
     if any("service" in row for row in rows):
         _chart_sheet(book, data, 4, _service_points(_by_service(rows)), texts["service"],
                      texts["chart_wait_title"], texts["chart_service"], language)  # fmt: skip
-    return _save(book)
+    return workbook_bytes(book)
 
 
 def _by_service(rows: Sequence[Figures]) -> list[Figures]:
@@ -235,7 +250,7 @@ def visits_workbook(report: Figures, zone: tzinfo, language: str = "id") -> byte
     keys = ("number", "service", "issued_service", "priority", "status", "issued_at",
             "called_at", "finished_at", "counter", "clerk", "wait", "service_time",
             "transfers", "requeues")  # fmt: skip
-    _widths(sheet, [9, 8, 10, 9, 13, 20, 20, 20, 7, 16, 12, 12, 9, 10])
+    column_widths(sheet, [9, 8, 10, 9, 13, 20, 20, 20, 7, 16, 12, 12, 9, 10])
     sheet.freeze_panes = "B2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(keys))}1"
     header = []
@@ -267,7 +282,7 @@ def visits_workbook(report: Figures, zone: tzinfo, language: str = "id") -> byte
             formatted(_duration(row.get("service_s")), DURATION_FORMAT),
             row.get("transfers"), row.get("requeues"),
         ])  # fmt: skip
-    return _save(book)
+    return workbook_bytes(book)
 
 
 # ------------------------------------------------------------------ monthly
@@ -277,10 +292,7 @@ def monthly_workbook(report: MonthlyReport, language: str = "id") -> bytes:
     """The monthly report: totals and per service, per day, charts and the SKM result."""
     language = language_of(language)
     texts = TEXTS[language]
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = texts["summary"]
+    book, sheet = new_workbook(texts["summary"])
     sheet["A1"] = texts["month_title"].format(month=month_name(report.month, language))
     sheet["A1"].font = TITLE_FONT
     sheet["A2"] = report.office
@@ -303,15 +315,19 @@ def monthly_workbook(report: MonthlyReport, language: str = "id") -> bytes:
     _chart_sheet(book, data, 4, points, texts["service"], texts["chart_wait_title"],
                  texts["chart_service"], language)  # fmt: skip
     if report.skm is not None:
-        _skm_summary(book.create_sheet(texts["skm_sheet"]), report.skm, language)
-    return _save(book)
+        skm_summary_sheet(book.create_sheet(texts["skm_sheet"]), report.skm, language)
+    return workbook_bytes(book)
 
 
 # ------------------------------------------------------------------ SKM
 
 
-def _skm_summary(sheet: Worksheet, skm: Figures, language: str) -> None:
-    """Tabel rekapitulasi per unsur, then IKM, mutu pelayanan, kinerja and respondents."""
+def skm_summary_sheet(sheet: Worksheet, skm: Figures, language: str) -> None:
+    """Tabel rekapitulasi per unsur, then IKM, mutu pelayanan, kinerja and respondents.
+
+    `skm` has the shape of `/api/v1/reports/skm` (`respondents`, `nrr`, `ikm`, `grade`,
+    `performance`; optional `sums`, `required_respondents`); `language` is "id" or "en".
+    """
     texts = TEXTS[language]
     names = SKM_ELEMENTS[language]
     respondents = int(skm.get("respondents") or 0)
@@ -319,8 +335,8 @@ def _skm_summary(sheet: Worksheet, skm: Figures, language: str) -> None:
     sums: Mapping[str, Any] = skm.get("sums") or {}
     sheet["A1"] = texts["skm_title"]
     sheet["A1"].font = TITLE_FONT
-    _header(sheet, 3, [texts["code"], texts["element"], texts["sum"], texts["nrr"],
-                       texts["nrr_weighted"]])  # fmt: skip
+    header_row(sheet, 3, [texts["code"], texts["element"], texts["sum"], texts["nrr"],
+                          texts["nrr_weighted"]])  # fmt: skip
     line = 3
     for key in ELEMENT_KEYS:
         line += 1
@@ -356,14 +372,14 @@ def _skm_summary(sheet: Worksheet, skm: Figures, language: str) -> None:
         cell = sheet.cell(row=line, column=3, value=value)
         if number_format:
             cell.number_format = number_format
-    _widths(sheet, [7, 44, 14, 10, 16])
+    column_widths(sheet, [7, 44, 14, 10, 16])
     sheet.freeze_panes = "A4"
 
 
 def _profile_sheet(sheet: Worksheet, skm: Figures, language: str) -> None:
     texts = TEXTS[language]
-    _header(sheet, 1, [texts["profile_group"], texts["profile_value"], texts["profile_count"],
-                       texts["profile_share"]])  # fmt: skip
+    header_row(sheet, 1, [texts["profile_group"], texts["profile_value"], texts["profile_count"],
+                          texts["profile_share"]])  # fmt: skip
     profile: Mapping[str, Mapping[str, int]] = skm.get("profile") or {}
     respondents = int(skm.get("respondents") or 0)
     line = 1
@@ -377,7 +393,7 @@ def _profile_sheet(sheet: Worksheet, skm: Figures, language: str) -> None:
                 row=line, column=4, value=count / respondents if respondents else None
             )
             share.number_format = PERCENT_FORMAT
-    _widths(sheet, [18, 28, 10, 12])
+    column_widths(sheet, [18, 28, 10, 12])
     sheet.freeze_panes = "A2"
 
 
@@ -386,16 +402,15 @@ def skm_workbook(skm: Figures, language: str = "id", period: str = "") -> bytes:
     mutu pelayanan, profile of the respondents, suggestions and an empty follow-up table."""
     language = language_of(language)
     texts = TEXTS[language]
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = texts["skm_sheet"]
-    _skm_summary(sheet, skm, language)
+    book, sheet = new_workbook(texts["skm_sheet"])
+    skm_summary_sheet(sheet, skm, language)
     if period:
         sheet["A2"] = f"{texts['period']}: {period}"
     _profile_sheet(book.create_sheet(texts["profile"]), skm, language)
     comments = book.create_sheet(texts["suggestions"])
-    _header(comments, 1, [texts["action_no"], texts["day"], texts["service"], texts["suggestion"]])
+    header_row(
+        comments, 1, [texts["action_no"], texts["day"], texts["service"], texts["suggestion"]]
+    )
     for line, (day, service, text) in enumerate(suggestions_of(skm), start=2):
         comments.cell(row=line, column=1, value=line - 1)
         comments.cell(row=line, column=2, value=day)
@@ -403,17 +418,17 @@ def skm_workbook(skm: Figures, language: str = "id", period: str = "") -> bytes:
         # a suggestion is text, never a formula a spreadsheet would run
         comments.cell(row=line, column=4, value=text).data_type = "s"
         comments.cell(row=line, column=4).alignment = Alignment(wrap_text=True)
-    _widths(comments, [6, 12, 9, 90])
+    column_widths(comments, [6, 12, 9, 90])
     comments.freeze_panes = "A2"
     plan = book.create_sheet(texts["action_plan"])
     labels = [texts[key] for key in ("action_no", "action_element", "action_program",
                                      "action_when", "action_who")]  # fmt: skip
-    _header(plan, 1, labels)
+    header_row(plan, 1, labels)
     for line in range(2, 2 + ACTION_PLAN_ROWS):
         for column in range(1, len(labels) + 1):
             plan.cell(row=line, column=column).border = BOX
         plan.cell(row=line, column=1, value=line - 1)
         plan.row_dimensions[line].height = 30
-    _widths(plan, [6, 34, 44, 16, 24])
+    column_widths(plan, [6, 34, 44, 16, 24])
     plan.freeze_panes = "A2"
-    return _save(book)
+    return workbook_bytes(book)

@@ -15,10 +15,9 @@ import json
 import logging
 import shutil
 import tempfile
-import threading
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -66,6 +65,7 @@ from server.storage.postgres_rows import (
 )
 from server.storage.postgres_schema import (
     SCHEMA_VERSION,
+    ThreadConnections,
     bootstrap,
     connect,
     migrate,
@@ -103,9 +103,8 @@ class PostgresStore(WriterOwner):
         self.url = url
         self._description = describe_url(url)
         self._lease = Lease(url)
-        self._local = threading.local()
-        self._connections: list[psycopg.Connection[Any]] = []
-        self._guard = threading.Lock()
+        self._readers = ThreadConnections(url, READ_TIMEOUT)
+        self._reading = self._readers.reading
         self._writer: Writer | None = None
         self._write_connection: psycopg.Connection[Any] | None = None
         self._lock_timeout_s = writer_module.LOCK_TIMEOUT_S
@@ -230,22 +229,6 @@ class PostgresStore(WriterOwner):
         )
 
     # ------------------------------------------------------------ reading
-
-    @contextlib.contextmanager
-    def _reading(self, what: str) -> Iterator[psycopg.Connection[Any]]:
-        """This thread's own connection; a PostgreSQL error becomes a StorageError."""
-        connection: psycopg.Connection[Any] | None = getattr(self._local, "connection", None)
-        if connection is None or connection.closed or connection.broken:
-            connection = connect(self.url, statement_timeout=READ_TIMEOUT)
-            self._local.connection = connection
-            with self._guard:
-                self._connections.append(connection)
-        try:
-            yield connection
-        except psycopg.Error as exc:
-            if connection.broken:
-                self._local.connection = None
-            raise StorageError(f"cannot read {what}: {exc}".strip()) from exc
 
     def load_day(self, day: date) -> DayState:
         with self._reading("today's queue") as connection, connection.transaction():
@@ -583,12 +566,7 @@ class PostgresStore(WriterOwner):
     def close(self) -> None:
         self._stop_writer()
         self._lease.release()
-        with self._guard:
-            for connection in self._connections:
-                with contextlib.suppress(psycopg.Error):
-                    connection.close()
-            self._connections.clear()
-        self._local = threading.local()
+        self._readers.close()
 
 
 UPSERT_SETTINGS = (

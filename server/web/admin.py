@@ -10,7 +10,7 @@ and the settings (`server.web.admin_settings`).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import aiohttp_jinja2
@@ -56,19 +56,27 @@ def language_of(request: web.Request) -> Language:
     return Language.from_query(request.cookies.get(LANGUAGE_COOKIE))
 
 
-def render(
+def render_page(
     request: web.Request,
     template: str,
     context: Mapping[str, Any],
+    texts: Mapping[Language, Mapping[str, str]],
     status: int = 200,
     session: Session | None = None,
+    remember_language: bool = False,
+    compress: bool = True,
 ) -> web.Response:
+    """A signed-in person's page, of /admin or of the city dashboard (`central.web`):
+    `admin/frame.html`'s variables (the language, its `texts`, the account, the CSRF token,
+    the path) and `context`, never cached, under ADMIN_CSP. `remember_language`: a `?lang=`
+    is kept in the language cookie (the city dashboard's switch; /admin has its own route).
+    """
     language = language_of(request)
     session = session or current_session(request)
     account = session.account if session is not None else None
     full = {
         "lang": str(language),
-        "t": TEXTS[language],
+        "t": texts[language],
         "session": session,
         "csrf": session.csrf if session is not None else "",
         "account": account,
@@ -79,8 +87,21 @@ def render(
     response = aiohttp_jinja2.render_template(template, request, full, status=status)
     response.headers["Content-Security-Policy"] = ADMIN_CSP
     response.headers.update(NO_STORE)
-    response.enable_compression()
+    if remember_language and "lang" in request.query:
+        response.set_cookie(LANGUAGE_COOKIE, str(language), path="/", samesite="Strict")
+    if compress:
+        response.enable_compression()
     return response
+
+
+def render(
+    request: web.Request,
+    template: str,
+    context: Mapping[str, Any],
+    status: int = 200,
+    session: Session | None = None,
+) -> web.Response:
+    return render_page(request, template, context, TEXTS, status, session)
 
 
 def message_page(request: web.Request, kind: str, status: int) -> web.Response:
@@ -122,17 +143,38 @@ def office_of(request: web.Request) -> Office:
 # ------------------------------------------------------------------ signing in
 
 
-async def login_page(request: web.Request) -> web.Response:
+def sign_in_page(
+    request: web.Request, home: str, page: Callable[[Session], web.Response]
+) -> web.Response:
+    """The sign-in page `page(session)` renders, with a new session (and its cookie) for a
+    first visit, so the form carries a CSRF token; one signed in already goes `home`."""
     session = current_session(request)
     if session is not None and session.account is not None:
-        return redirect("/admin")
+        return redirect(home)
     fresh = session is None
     if session is None:
         session = request.app[SESSIONS_KEY].new()
-    response = render(request, "admin/login.html", {"error": None, "name": ""}, session=session)
+    response = page(session)
     if fresh:
         set_cookie(request, response, session)
     return response
+
+
+def signed_in(request: web.Request, before: Session, account: Account, home: str) -> web.Response:
+    """To `home` with a new session for `account`: an id seen before signing in is worth
+    nothing afterwards."""
+    request.app[SESSIONS_KEY].end(before)
+    response = redirect(home)
+    set_cookie(request, response, request.app[SESSIONS_KEY].new(account))
+    return response
+
+
+async def login_page(request: web.Request) -> web.Response:
+    return sign_in_page(
+        request, "/admin",
+        lambda session: render(request, "admin/login.html", {"error": None, "name": ""},
+                               session=session),
+    )  # fmt: skip
 
 
 async def login(request: web.Request) -> web.Response:
@@ -151,14 +193,10 @@ async def login(request: web.Request) -> web.Response:
         error = texts[str(refusal)].format(minutes=minutes)
         status = {Refusal.TOO_MANY: 429, Refusal.CLERK: 403}.get(refusal, 401)
         return render(request, "admin/login.html", {"error": error, "name": name}, status, session)
-    # a new session id once signed in: an id seen before signing in is worth nothing
-    request.app[SESSIONS_KEY].end(session)
-    signed = request.app[SESSIONS_KEY].new(answer.account)
+    response = signed_in(request, session, answer.account, "/admin")
     await admin_actions.audit(
         request.app, Actor(answer.account.name, str(answer.account.role)), "login"
     )
-    response = redirect("/admin")
-    set_cookie(request, response, signed)
     return response
 
 

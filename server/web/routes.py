@@ -38,6 +38,7 @@ from server.web.json import dumps
 from server.web.pages import TICKET_FEED_KEY, phone_url, setup_pages
 from server.web.pairing_api import setup_pairing
 from server.web.public_listener import public_listener_middleware
+from server.web.query import query_int
 from server.web.report_pages import setup_report_pages
 from server.web.reports_api import setup_reports
 from server.web.sessions import api_actor
@@ -419,8 +420,8 @@ async def office_log(request: web.Request) -> web.Response:
     """The office's record after an event id, oldest first (the city, backups, audits)."""
     authorize(request, Role.ADMIN, Role.CENTRAL)
     office = request.app[OFFICE_KEY]
-    after = _query_int(request, "after", 0, maximum=10**15)
-    limit = _query_int(request, "limit", LOG_LIMIT_DEFAULT, maximum=LOG_LIMIT_MAX, minimum=1)
+    after = query_int(request, "after", 0, maximum=10**15)
+    limit = query_int(request, "limit", LOG_LIMIT_DEFAULT, maximum=LOG_LIMIT_MAX, minimum=1)
     found = await office.events_after(after, limit)
     head = await office.head_event_id()
     name = office.config.office_name
@@ -432,20 +433,6 @@ async def office_log(request: web.Request) -> web.Response:
             "head_id": head,
         }
     )
-
-
-def _query_int(
-    request: web.Request, name: str, default: int, maximum: int, minimum: int = 0
-) -> int:
-    text = request.query.get(name)
-    if text is None:
-        return default
-    if not (text.isascii() and text.isdigit()) or len(text) > 16:
-        raise ApiFailure(400, "bad_request", f"{name} must be a whole number")
-    value = int(text)
-    if not minimum <= value <= maximum:
-        raise ApiFailure(400, "bad_request", f"{name} must be from {minimum} to {maximum}")
-    return value
 
 
 # ------------------------------------------------------------------ app

@@ -196,6 +196,24 @@ async def test_the_log_needs_an_admin_or_central_token_and_sane_bounds(
     assert (await read_log(office, "limit=10000"))["events"] == []
 
 
+async def test_a_bad_log_query_is_explained_in_indonesian_as_at_the_central(
+    start_office: StartOffice,
+) -> None:
+    office = await start_office()
+    for query, message in (
+        ("after=-1", "'after' harus bilangan bulat."),
+        ("limit=abc", "'limit' harus bilangan bulat."),
+        ("limit=0", "'limit' harus dari 1 sampai 10000."),
+        ("limit=10001", "'limit' harus dari 1 sampai 10000."),
+    ):
+        async with office.session.get(
+            f"{office.api}/log?{query}", headers=office.auth("admin")
+        ) as answer:
+            assert (answer.status, await answer.json()) == (
+                400, {"error": "bad_request", "message": message},
+            ), query  # fmt: skip
+
+
 async def test_clock_driven_openings_and_the_rollover_are_stored_events(
     start_office: StartOffice,
 ) -> None:

@@ -14,7 +14,8 @@ class Relay:
     server never sees the request. ``lose_answers``: the server's bytes are dropped and
     the connection cut, so the server acted but the client never hears of it.
     ``black_hole``: every byte is dropped and nothing is cut, like a peer whose machine
-    froze or whose network vanished silently.
+    froze or whose network vanished silently. ``connections`` and ``client_bytes`` count
+    what clients opened and sent, to tell whether a client still talks at all.
     """
 
     def __init__(self, target_port: int, host: str = "127.0.0.1") -> None:
@@ -22,6 +23,8 @@ class Relay:
         self.lose_requests = False
         self.lose_answers = False
         self.black_hole = False
+        self.connections = 0
+        self.client_bytes = 0
         self._listener = socket.create_server((host, 0))  # host: where clients reach it
         self.port = self._listener.getsockname()[1]
         self._sockets: list[socket.socket] = []
@@ -51,6 +54,7 @@ class Relay:
                 continue
             upstream.settimeout(None)
             with self._lock:
+                self.connections += 1
                 self._sockets += [client, upstream]
                 for source, target, upward in ((client, upstream, True), (upstream, client, False)):
                     thread = threading.Thread(
@@ -62,6 +66,9 @@ class Relay:
     def _pump(self, source: socket.socket, target: socket.socket, upward: bool) -> None:
         try:
             while data := source.recv(65536):
+                if upward:
+                    with self._lock:
+                        self.client_bytes += len(data)
                 if self.lose_requests if upward else self.lose_answers:
                     break
                 if not self.black_hole:
