@@ -31,6 +31,7 @@ import aiohttp
 from aiohttp import web
 
 from server.config import CitySettings
+from server.errors import StorageError
 from server.office import Office
 from server.record import event_json
 
@@ -152,7 +153,9 @@ class CityForwarder:
                     self.status.conflict = exc.code == "log_mismatch"
                     await asyncio.sleep(CONFLICT_RETRY_S if self.status.conflict else delay)
                     delay = min(delay * 2, RETRY_MAX_S)
-                except (aiohttp.ClientError, TimeoutError, OSError, ValueError) as exc:
+                except (aiohttp.ClientError, TimeoutError, OSError, ValueError,
+                        StorageError) as exc:  # fmt: skip
+                    # StorageError: the office's own database failed a read (it reconnects)
                     self._failed(f"{type(exc).__name__}: {exc}")
                     await asyncio.sleep(delay)
                     delay = min(delay * 2, RETRY_MAX_S)

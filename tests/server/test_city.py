@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import re
 import ssl
 import subprocess
@@ -25,6 +26,7 @@ from server.errors import ConfigError
 from server.office import Office
 from server.web.routes import create_app
 from tests.server.conftest import STANDARD_TOKENS, Running, StartOffice
+from tests.server.test_storage_faults import cut_connections
 from tests.server.test_survey_api import answer, report, served
 from tests.support.central import RunningCentral, running_central
 from tests.support.database import Database
@@ -371,3 +373,36 @@ async def test_only_the_active_server_pushes(
         await until(caught_up)
     finally:
         await forwarder.stop()
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_a_database_fault_while_pushing_is_retried_as_a_fault_not_a_bug(
+    start_office: StartOffice, central: RunningCentral, forwarders: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    """PostgreSQL ends the office's sessions (a restart, a DBA) while its forwarder idles:
+    its next read fails once; it is logged as a fault to retry (no traceback), and the
+    record still reaches the central whole."""
+    office = await start_office()
+    assert office.database.url is not None
+    office_id, token = await central.add_office("Kecamatan Karawaci")
+    await work(office, 2)
+    forwarders(office, central.url, token)
+
+    async def same() -> bool:
+        return await central.events(office_id) == await office_log(office)
+
+    await until(same)
+    caplog.set_level(logging.WARNING, logger="server.city")
+    assert await asyncio.to_thread(cut_connections, office.database.url) >= 2
+    issued = 0
+    while issued < 3:  # the first write after the cut may be refused (503) while it reconnects
+        status, _body = await office.post("/tickets", "kiosk", {"service": "A"})
+        issued += status == 201
+        assert status in (201, 503), status
+    await until(same)
+    pushing = [record for record in caplog.records if record.name == "server.city"]
+    assert [record for record in pushing if record.levelno >= logging.ERROR] == []
+    assert any("StorageError" in record.getMessage() for record in pushing), [
+        record.getMessage() for record in pushing
+    ]
