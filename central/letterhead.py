@@ -17,13 +17,17 @@ so `antrian-central` stops at start with one line instead of printing a wrong re
 from __future__ import annotations
 
 import tomllib
+import unicodedata
 from pathlib import Path
 
 import msgspec
+from fpdf import FPDF
 
 from central.errors import CentralError
 from server.config import LOGO_SUFFIXES, NIP_LENGTH
 from server.reports.pdf import REGION_PREFIXES
+
+CONTROL = {"Cc", "Zl", "Zp"}  # tabs, new lines and the like: a letterhead line is one line
 
 
 class CityLetterhead(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
@@ -66,6 +70,12 @@ def load_letterhead(path: Path) -> CityLetterhead:
         parsed = msgspec.convert(raw, CityLetterhead)
     except msgspec.ValidationError as exc:
         raise CentralError(f"{where}: {_validation_text(exc)}") from exc
+    for key in CityLetterhead.__struct_fields__:
+        value = getattr(parsed, key)
+        if any(unicodedata.category(char) in CONTROL for char in value):
+            raise CentralError(
+                f"{where}: {key} berisi karakter kendali (mis. baris baru); tulis dalam satu baris."
+            )
     nip = "".join(parsed.head_nip.split())
     if nip and not (nip.isascii() and nip.isdigit() and len(nip) == NIP_LENGTH):
         raise CentralError(
@@ -81,12 +91,25 @@ def load_letterhead(path: Path) -> CityLetterhead:
             )
         if not path_of_logo.is_file():
             raise CentralError(f"{where}: berkas logo {path_of_logo} tidak ada.")
+        _check_image(path_of_logo, where)
         logo = str(path_of_logo)
     return CityLetterhead(
         region=parsed.region.strip(), unit=parsed.unit.strip(), address=parsed.address.strip(),
         head_title=parsed.head_title.strip(), head_name=parsed.head_name.strip(),
         head_nip=parsed.head_nip.strip(), logo=logo,
     )  # fmt: skip
+
+
+def _check_image(path: Path, where: str) -> None:
+    """The logo drawn once on a scratch page: a file fpdf2 cannot draw stops the start."""
+    try:
+        probe = FPDF()
+        probe.add_page()
+        probe.image(str(path), h=10)
+    except Exception as exc:  # any failure of the image parser means the same to the admin
+        raise CentralError(
+            f"{where}: berkas logo {path.name} bukan gambar PNG atau JPEG yang dapat dibaca."
+        ) from exc
 
 
 def _validation_text(exc: msgspec.ValidationError) -> str:

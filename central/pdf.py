@@ -24,6 +24,7 @@ from central.letterhead import CityLetterhead
 from central.reports import OFFICE_GROUP, CitySummary
 from central.skm import CitySkm, city_skm
 from central.store import CentralStore
+from central.texts import CITY_ZONE
 from server.reports import skm
 from server.reports.csv_text import GROUP_HEADERS, group_cell
 from server.reports.export_text import (
@@ -50,6 +51,7 @@ from server.reports.pdf import (
     draw_letterhead,
     draw_signature,
 )
+from server.reports.request import BadReportRequest
 from server.reports.summary import Group, GroupValue
 
 PAGE_HEIGHT_MM = 297.0
@@ -57,6 +59,9 @@ BOTTOM_MM = 282.0  # where a page turns over; the footer line is below
 SIGNATURE_MM = 45.0
 SIGNATURE_TOP_MM = 236.0  # as on the office's monthly page
 HEADER_FILL = (233, 238, 244)
+HEADING_WITH_ROWS_MM = 28.0  # a heading, a table's header row and its first row
+PDF_ROWS_MAX = 500  # a month of 13 offices by day is 403 rows; more is for CSV/XLSX
+PDF_INNER_GROUPS_MAX = 2  # office and two more groups fit the page's width
 GOOD_SHARE = 0.8  # the office's monthly page draws its bar green from here
 ALIGNS = {"L": "LEFT", "R": "RIGHT", "C": "CENTER"}
 WORDS = {
@@ -75,6 +80,8 @@ WORDS = {
         "continued": "(lanjutan)",
         "pooled_note": "IKM kota dihitung dari seluruh responden, bukan rata-rata IKM kantor.",
         "city_nrr": "NRR kota per unsur pelayanan",
+        "office_nrr": "NRR per unsur pelayanan",
+        "service_only": "Hanya layanan {service}",
         "no_offices": "Belum ada kantor.",
     },
     "en": {
@@ -92,6 +99,8 @@ WORDS = {
         "continued": "(continued)",
         "pooled_note": "The city's IKM pools every respondent; it is not the mean of the offices'.",
         "city_nrr": "The city's NRR per service element",
+        "office_nrr": "NRR per service element",
+        "service_only": "Service {service} only",
         "no_offices": "No offices yet.",
     },
 }
@@ -122,6 +131,12 @@ class CityPage(ReportPage):
 
     def footer(self) -> None:
         draw_footer(self, self.language)
+
+    def heading(self, text: str) -> None:
+        """A section's heading, on the next page unless its first lines fit below it."""
+        if self.get_y() + HEADING_WITH_ROWS_MM > BOTTOM_MM:
+            self.add_page()
+        super().heading(text)
 
 
 def _table(
@@ -156,8 +171,9 @@ def _table(
 
 
 def _start(
-    title: str, letterhead: CityLetterhead, first: date, last: date, language: str
-) -> CityPage:
+    title: str, letterhead: CityLetterhead, first: date, last: date, language: str,
+    service: str | None = None,
+) -> CityPage:  # fmt: skip
     texts = TEXTS[language]
     page = CityPage(title, language)
     if letterhead.region or letterhead.unit or letterhead.address or letterhead.logo:
@@ -166,6 +182,9 @@ def _start(
     page.text_line(title, 13, bold=True, align="C", height=7)
     period = f"{long_date(first, language)} – {long_date(last, language)}"
     page.text_line(f"{texts['period']}: {period}", 10, align="C", height=5.5)
+    if service is not None:
+        page.text_line(WORDS[language]["service_only"].format(service=service), 10, bold=True,
+                       align="C", height=5.5)  # fmt: skip
     page.ln(1)
     return page
 
@@ -196,12 +215,14 @@ def _ikm(index: skm.Index | None, language: str) -> str:
 
 def city_summary_pdf(
     result: CitySummary, letterhead: CityLetterhead, signed_on: date, language: str = "id",
-    skm_result: CitySkm | None = None,
+    skm_result: CitySkm | None = None, service: str | None = None,
 ) -> bytes:  # fmt: skip
-    """The city summary of `GET /api/v1/city/reports/summary?format=pdf`."""
+    """The city summary of `GET /api/v1/city/reports/summary?format=pdf` (`service`: the
+    figures are of that service only, said under the period)."""
     language = language_of(language)
     texts, words = TEXTS[language], WORDS[language]
-    page = _start(words["summary_title"], letterhead, result.first, result.last, language)
+    page = _start(words["summary_title"], letterhead, result.first, result.last, language,
+                  service)  # fmt: skip
     total = result.total.total
     page.heading(words["city_totals"])
     share = percent_text(total.within_standard, language)
@@ -266,10 +287,11 @@ def _grouped_rows(
 ) -> None:
     """Office × month (or another group): a row per office and group value, in order."""
     texts, words = TEXTS[language], WORDS[language]
-    columns = [Column(words["office"], 44 - 6 * len(inner), "L"),
-               *(Column(GROUP_HEADERS[language][group], 28, "L") for group in inner),
-               Column(texts["issued"], 16), Column(texts["served"], 16),
-               Column(texts["no_show"], 17), Column(texts["wait_mean"], 23)]  # fmt: skip
+    columns = [Column(words["office"], 46 - 6 * len(inner), "L"),
+               *(Column(GROUP_HEADERS[language][group], 28 if len(inner) == 1 else 24, "L")
+                 for group in inner),
+               Column(texts["issued"], 14), Column(texts["served"], 15),
+               Column(texts["no_show"], 15), Column(texts["wait_mean"], 22)]  # fmt: skip
     columns.append(Column(texts["within_standard"], CONTENT_MM - sum(c.width for c in columns)))
     rows: list[list[str]] = []
     shares: list[float | None] = []
@@ -312,18 +334,22 @@ def _group_text(group: Group, value: GroupValue, language: str) -> str:
 
 
 def city_skm_pdf(
-    result: CitySkm, letterhead: CityLetterhead, signed_on: date, language: str = "id"
-) -> bytes:
-    """The city SKM of `GET /api/v1/city/reports/skm?format=pdf`."""
+    result: CitySkm, letterhead: CityLetterhead, signed_on: date, language: str = "id",
+    one_office: bool = False,
+) -> bytes:  # fmt: skip
+    """The city SKM of `GET /api/v1/city/reports/skm?format=pdf`; `one_office` (`office=ID`):
+    that office's figures under its own name, without the city's."""
     language = language_of(language)
     texts, words = TEXTS[language], WORDS[language]
     page = _start(words["skm_title"], letterhead, result.first, result.last, language)
-    city = result.city
-    page.heading(words["city_pooled"])
-    draw_boxes(page, [(_ikm(city, language), texts["ikm_short"]),
-                      (_performance(city, language), texts["performance"]),
-                      (str(city.respondents), texts["respondents"])])  # fmt: skip
-    page.text_line(words["pooled_note"], 8, color=MUTED, height=5)
+    shown = result.by_office[0][1] if one_office and result.by_office else result.city
+    page.heading(result.by_office[0][0].name if one_office and result.by_office
+                 else words["city_pooled"])  # fmt: skip
+    draw_boxes(page, [(_ikm(shown, language), texts["ikm_short"]),
+                      (_performance(shown, language), texts["performance"]),
+                      (str(shown.respondents), texts["respondents"])])  # fmt: skip
+    if not one_office:
+        page.text_line(words["pooled_note"], 8, color=MUTED, height=5)
     columns = [Column(words["no"], 10, "C"), Column(words["office"], 64, "L"),
                Column(texts["respondents"], 26), Column(texts["ikm_short"], 18),
                Column(texts["performance"], 34, "L")]  # fmt: skip
@@ -331,15 +357,16 @@ def city_skm_pdf(
     rows = [[str(number), office.name, str(index.respondents), _score(index, language),
              _performance(index, language), index.grade or "—"]
             for number, (office, index) in enumerate(result.by_office, start=1)]  # fmt: skip
-    rows.append(["", words["city_pooled"], str(city.respondents), _score(city, language),
-                 _performance(city, language), city.grade or "—"])  # fmt: skip
+    if not one_office:
+        rows.append(["", words["city_pooled"], str(shown.respondents), _score(shown, language),
+                     _performance(shown, language), shown.grade or "—"])  # fmt: skip
     page.heading(words["rows"])
-    _table(page, columns, rows, bold_last=True)
-    page.heading(words["city_nrr"])
+    _table(page, columns, rows, bold_last=not one_office)
+    page.heading(words["office_nrr"] if one_office else words["city_nrr"])
     names = SKM_ELEMENTS[language]
     width = CONTENT_MM / len(skm.ELEMENTS)
     element_columns = [Column(key.upper(), width, "C") for key in skm.ELEMENTS]
-    nrr = city.nrr or {}
+    nrr = shown.nrr or {}
     values = [decimal_text(float(nrr[key]), 2, language) if key in nrr else "—"
               for key in skm.ELEMENTS]  # fmt: skip
     _table(page, element_columns, [values])
@@ -365,16 +392,37 @@ def _performance(index: skm.Index, language: str) -> str:
 
 def city_summary_report_pdf(
     store: CentralStore, result: CitySummary, letterhead: CityLetterhead, signed: date,
-    language: str,
+    language: str, service: str | None = None,
 ) -> bytes:  # fmt: skip
     """`city_summary_pdf` with each office's IKM of the same period when the summary is by
-    office alone (blocking: reads the survey answers)."""
+    office alone over every service (blocking: reads the survey answers)."""
     inner = [group for group in result.groups if group != OFFICE_GROUP]
-    answers = None if inner else city_skm(store, result.first, result.last)
-    return city_summary_pdf(result, letterhead, signed, language, answers)
+    answers = None if inner or service else city_skm(store, result.first, result.last)
+    return city_summary_pdf(result, letterhead, signed, language, answers, service)
+
+
+def check_printable(result: CitySummary) -> None:
+    """BadReportRequest unless the summary fits a printed report: office and at most two
+    more groups (the page's width), at most PDF_ROWS_MAX rows (a year by day is for CSV)."""
+    inner = [group for group in result.groups if group != OFFICE_GROUP]
+    if len(inner) > PDF_INNER_GROUPS_MAX:
+        raise BadReportRequest(
+            f"PDF paling banyak office dan {PDF_INNER_GROUPS_MAX} pengelompokan lain; "
+            "unduh CSV atau XLSX untuk lebih banyak",
+            f"a PDF takes office and at most {PDF_INNER_GROUPS_MAX} more groups; "
+            "download CSV or XLSX for more",
+        )
+    rows = sum(len(summary.rows) for _office, summary in result.by_office) if inner else 0
+    if rows > PDF_ROWS_MAX:
+        raise BadReportRequest(
+            f"PDF paling banyak {PDF_ROWS_MAX} baris, yang diminta {rows}: persempit periode "
+            "atau pengelompokan, atau unduh CSV atau XLSX",
+            f"a PDF takes at most {PDF_ROWS_MAX} rows, this one has {rows}: narrow the "
+            "period or the groups, or download CSV or XLSX",
+        )
 
 
 def signed_on(now: datetime, last: date) -> date:
-    """The date under the signature: the period's last day, or today while it runs (the
-    central machine's own clock zone: an Indonesian city's WIB/WITA/WIT)."""
-    return min(last, now.astimezone().date())
+    """The date under the signature: the period's last day, or today (in the city's own
+    date, WIB, as the default month of the reports page) while the period runs."""
+    return min(last, now.astimezone(CITY_ZONE).date())

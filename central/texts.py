@@ -6,6 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 from server.web.phone_text import Language
 
+CITY_ZONE = timezone(timedelta(hours=7))  # the city's own date (WIB): default month, signing
+
 TEXTS: dict[Language, dict[str, str]] = {
     Language.INDONESIAN: {
         "title": "Antrian Kota",

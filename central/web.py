@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -29,7 +29,7 @@ from central.batch import parse_batch, parse_log_id
 from central.errors import BadBatch, IngestConflict
 from central.letterhead import CityLetterhead
 from central.overview import city_overview, office_json
-from central.pdf import city_skm_pdf, city_summary_report_pdf, signed_on
+from central.pdf import check_printable, city_skm_pdf, city_summary_report_pdf, signed_on
 from central.reports import (
     OFFICE_GROUP,
     city_reports,
@@ -41,7 +41,7 @@ from central.reports import (
 )
 from central.skm import city_skm, city_skm_csv, city_skm_workbook
 from central.store import CentralStore, Office
-from central.texts import TEXTS, clock_text, minutes_text
+from central.texts import CITY_ZONE, TEXTS, clock_text, minutes_text
 from server.accounts import Accounts, Refusal
 from server.auth import bearer
 from server.reports.csv_text import summary_csv, visits_csv
@@ -289,9 +289,13 @@ async def city_report_summary(request: web.Request) -> web.Response:
         body = await off_loop(request, city_summary_workbook, result, language)
         return _file(body, "xlsx", "ringkasan-kota", first, last)
     if wanted == "pdf":
+        try:
+            check_printable(result)
+        except BadReportRequest as exc:
+            raise _report_failure(request, exc) from exc
         body = await off_loop(
             request, city_summary_report_pdf, request.app[STORE_KEY], result,
-            request.app[LETTERHEAD_KEY], signed_on(now_of(request), last), language,
+            request.app[LETTERHEAD_KEY], signed_on(now_of(request), last), language, service,
         )  # fmt: skip
         return _file(body, "pdf", "ringkasan-kota", first, last)
     return json_response(result.to_json())
@@ -331,7 +335,7 @@ async def city_report_skm(request: web.Request) -> web.Response:
     if wanted == "pdf":
         body = await off_loop(
             request, city_skm_pdf, result, request.app[LETTERHEAD_KEY],
-            signed_on(now_of(request), last), language,
+            signed_on(now_of(request), last), language, office_id is not None,
         )  # fmt: skip
         return _file(body, "pdf", "skm-kota", first, last)
     return json_response(result.to_json())
@@ -525,9 +529,6 @@ async def office_page(request: web.Request) -> web.Response:
          "error": error},
         status=400 if error else 200,
     )  # fmt: skip
-
-
-CITY_ZONE = timezone(timedelta(hours=7))  # the city's own date (WIB) for the default month
 
 
 async def city_reports_page(request: web.Request) -> web.Response:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from fpdf import FPDF
-from fpdf.enums import Align, XPos, YPos
+from fpdf.enums import Align, MethodReturnValue, XPos, YPos
 
 from server.domain.settings import Letterhead
 from server.reports.export_text import (
@@ -125,9 +125,12 @@ def draw_letterhead(
         width = CONTENT_MM - 2 * inset
         page.set_font(FONT, "B" if bold else "", size)
         wide = page.get_string_width(text)
-        page.set_x(MARGIN_MM + inset)
-        page.text_line(text, size * min(1.0, width / wide) if wide else size, bold=bold,
-                       align="C", width=width, height=height)  # fmt: skip
+        room = width - 2 * page.c_margin - 0.5  # what a cell of `width` holds
+        fitted = max(size * 0.7, size * min(1.0, room / wide)) if wide else size
+        # shrunk to fit one line, but not below 70 %: a longer line wraps instead
+        for line in wrapped(page, text, width, fitted, bold=bold, max_lines=9, smallest=1.0):
+            page.set_x(MARGIN_MM + inset)
+            page.cell(width, height, line, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     page.set_y(max(page.get_y() + 1.5, top + 24))
     page.set_draw_color(*INK)
     page.set_line_width(0.8)
@@ -258,32 +261,49 @@ def _whole_month(report: MonthlyReport) -> list[tuple[str, float | None]]:
     return [(day, known.get(day)) for day in days]
 
 
+def wrapped(
+    page: ReportPage, text: str, width: float, size: float, bold: bool = False,
+    max_lines: int = 2, smallest: float = 0.75,
+) -> list[str]:  # fmt: skip
+    """`text` in lines of at most `width` mm, never cut: the font shrinks (to `smallest` of
+    `size` at most) until it takes `max_lines` lines, else it takes more. Leaves the font set."""
+    shrink = size
+    while True:
+        page.set_font(FONT, "B" if bold else "", shrink)
+        lines = page.multi_cell(width, 5, text, dry_run=True, output=MethodReturnValue.LINES)
+        assert isinstance(lines, list)
+        if len(lines) <= max_lines or shrink <= size * smallest:
+            return [str(line) for line in lines]
+        shrink = max(size * smallest, shrink - 0.5)
+
+
 def draw_signature(
     page: ReportPage, place: str, title: str, name: str, nip: str, signed_on: date,
     language: str, top: float,
 ) -> None:  # fmt: skip
     """The signature block at the right: "Tangerang, 30 November 2026", the signer's title,
-    room to sign, the name underlined and the NIP (dotted lines where they are not set)."""
+    room to sign, the name underlined and the NIP (dotted lines where they are not set). A
+    long title or name wraps onto a second line (smaller, never cut off)."""
     texts = TEXTS[language]
     left = MARGIN_MM + CONTENT_MM * 0.55
     width = CONTENT_MM * 0.45
     page.set_xy(left, top)
-    page.set_font(FONT, "", 10)
-    lines = [texts["signature_place_date"].format(place=place, date=long_date(signed_on, language)),
-             title]  # fmt: skip
+    dated = texts["signature_place_date"].format(place=place, date=long_date(signed_on, language))
+    lines = wrapped(page, dated, width, 10, max_lines=1) + wrapped(page, title, width, 10)
     for text in lines:
         page.set_x(left)
-        page.cell(width, 5.5, fit(page, text, width), align=Align.C, new_x=XPos.LEFT,
-                  new_y=YPos.NEXT)  # fmt: skip
-    page.set_xy(left, page.get_y() + 18)
-    page.set_font(FONT, "B", 10)
-    shown = name or "(.................................................)"
-    page.cell(width, 5.5, shown, align=Align.C, new_x=XPos.LEFT, new_y=YPos.NEXT)
-    if name:
-        name_width = page.get_string_width(shown)
-        under = page.get_y() - 0.6
-        page.set_draw_color(*INK)
-        page.line(left + (width - name_width) / 2, under, left + (width + name_width) / 2, under)
+        page.cell(width, 5.5, text, align=Align.C, new_x=XPos.LEFT, new_y=YPos.NEXT)
+    names = wrapped(page, name, width, 10, bold=True) if name else []
+    room = 18 - 2.75 * max(0, len(lines) + len(names) - 3)  # a longer block signs lower less
+    page.set_xy(left, page.get_y() + room)
+    page.set_draw_color(*INK)
+    for text in names or ["(.................................................)"]:
+        page.cell(width, 5.5, text, align=Align.C, new_x=XPos.LEFT, new_y=YPos.NEXT)
+        if names:
+            name_width = page.get_string_width(text)
+            under = page.get_y() - 0.6
+            page.line(left + (width - name_width) / 2, under, left + (width + name_width) / 2,
+                      under)  # fmt: skip
     page.set_font(FONT, "", 10)
     page.cell(width, 5.5, texts["nip"].format(nip=nip or "...................................."),
               align=Align.C)  # fmt: skip

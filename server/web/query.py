@@ -12,6 +12,7 @@ from aiohttp import web
 from server.web.errors import ApiFailure
 
 MAX_DIGITS = 16
+HUGE = 10**9  # a bound past this is no limit to a person: "0 atau lebih"
 
 
 def whole_number(text: str, digits: int = MAX_DIGITS) -> int | None:
@@ -27,8 +28,7 @@ def query_int(request: web.Request, name: str, default: int, maximum: int, minim
     if text is None:
         return default
     value = whole_number(text)
-    if value is None:
-        raise ApiFailure(400, "bad_request", f"'{name}' harus bilangan bulat.")
-    if not minimum <= value <= maximum:
-        raise ApiFailure(400, "bad_request", f"'{name}' harus dari {minimum} sampai {maximum}.")
+    if value is None or not minimum <= value <= maximum:
+        allowed = f"dari {minimum} sampai {maximum}" if maximum < HUGE else f"{minimum} atau lebih"
+        raise ApiFailure(400, "bad_request", f"'{name}' harus bilangan bulat {allowed}.")
     return value

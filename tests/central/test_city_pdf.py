@@ -16,7 +16,7 @@ import subprocess
 import uuid
 import zlib
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import aiohttp
@@ -25,6 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from central import pdf as central_pdf
 from central.errors import CentralError
 from central.letterhead import CityLetterhead, load_letterhead
 from central.main import main
@@ -203,18 +204,23 @@ async def test_the_city_skm_pdf_pools_every_respondent(
     assert words_of(text, "City (all respondents)  ").endswith("5 92.78 Very good A")
 
 
+async def add_test_offices(central: RunningCentral, numbers: range) -> None:
+    """Offices "Kantor Uji NN", each with one visit that waited NN minutes (target 30)."""
+    for number in numbers:
+        name = f"Kantor Uji {number:02d}"
+        _id, token = await central.add_office(name)
+        batch = {"log_id": str(uuid.uuid4()),
+                 "events": events(name, [served(1, "08:00", f"08:{number:02d}")], []),
+                 "targets": {"A": 30}}  # fmt: skip
+        status, body = await central.call("POST", INGEST, token, batch)
+        assert status == 200, body
+
+
 async def test_many_offices_go_on_to_a_second_page_under_the_header_again(
     postgres_cluster: Cluster, tmp_path: Path
 ) -> None:
     async with running_central(postgres_cluster, lambda: NOW, letterhead=LETTERHEAD) as central:
-        for number in range(1, 41):
-            name = f"Kantor Uji {number:02d}"
-            _id, token = await central.add_office(name)
-            batch = {"log_id": str(uuid.uuid4()),
-                     "events": events(name, [served(1, "08:00", f"08:{number:02d}")], []),
-                     "targets": {"A": 30}}  # fmt: skip
-            status, body = await central.call("POST", INGEST, token, batch)
-            assert status == 200, body
+        await add_test_offices(central, range(1, 41))
         status, _headers, body = await download(
             central, f"{SUMMARY}?{PERIOD}&group=office&format=pdf"
         )
@@ -251,6 +257,8 @@ async def test_a_pdf_of_a_bad_period_is_a_400_with_a_message(city: RunningCentra
         ('logo = "logo.gif"\n', "logo harus berkas PNG atau JPEG"),
         ('logo = "tidak-ada.png"\n', "tidak-ada.png tidak ada"),
         ('region = "Kota\n', "bukan TOML yang sah"),
+        ('region = "Kota\\nTangerang"\n', "region berisi karakter kendali"),
+        ('logo = "rusak.png"\n', "rusak.png bukan gambar PNG atau JPEG yang dapat dibaca"),
     ],
 )
 def test_a_letterhead_file_mistake_stops_the_central_with_one_line(
@@ -258,6 +266,7 @@ def test_a_letterhead_file_mistake_stops_the_central_with_one_line(
 ) -> None:
     path = tmp_path / "kota.toml"
     path.write_text(content, encoding="utf-8")
+    (tmp_path / "rusak.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"not an image" * 10)
     # checked before the database is opened: no database is needed to see the mistake
     code = main(["--letterhead", str(path), "--database", "postgresql://nobody@127.0.0.1:1/x"])
     err = capsys.readouterr().err
@@ -319,3 +328,74 @@ def test_any_letterhead_file_is_taken_or_refused_with_a_central_error(
         rendered = city_skm_pdf(CitySkm(signed, signed, (), skm.index_of(skm.NO_ANSWERS)),
                                 letterhead, signed)  # fmt: skip
         assert rendered.startswith(b"%PDF")
+
+
+async def test_a_heading_is_never_left_alone_at_the_foot_of_a_page(
+    postgres_cluster: Cluster, tmp_path: Path
+) -> None:
+    """With 24 or 25 offices the SKM table ends near the foot of page 1: the next heading
+    goes over with its table rather than stay there alone."""
+    async with running_central(postgres_cluster, lambda: NOW, letterhead=LETTERHEAD) as central:
+        await add_test_offices(central, range(1, 24))
+        for count in (24, 25):
+            await add_test_offices(central, range(count, count + 1))
+            status, _headers, body = await download(central, f"{SKM}?{PERIOD}&format=pdf")
+            assert status == 200
+            for page in range(1, pdf_pages(body, tmp_path) + 1):
+                text = pdf_text(body, tmp_path, page)
+                for heading, first_row in (("NRR kota per unsur pelayanan", "U1"),
+                                           ("Per kantor", "Kantor Uji")):  # fmt: skip
+                    if heading in text:
+                        assert first_row in text.split(heading, 1)[1], (count, page, heading)
+
+
+async def test_a_pdf_refuses_what_does_not_fit_paper_and_says_what_it_shows(
+    city: RunningCentral, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    status, _headers, body = await download(
+        city, f"{SUMMARY}?{PERIOD}&group=office,month,service,counter&format=pdf"
+    )
+    assert status == 400
+    assert "PDF paling banyak office dan 2 pengelompokan lain" in body.decode()
+    monkeypatch.setattr(central_pdf, "PDF_ROWS_MAX", 3)  # the four offices' months are 4 rows
+    status, _headers, body = await download(
+        city, f"{SUMMARY}?{PERIOD}&group=office,month&format=pdf&lang=en"
+    )
+    assert status == 400 and "at most 3 rows, this one has 4" in body.decode()
+    monkeypatch.undo()
+    # one service: said under the period, and no IKM (the survey is of the whole visit)
+    status, _headers, body = await download(
+        city, f"{SUMMARY}?{PERIOD}&group=office&service=A&format=pdf"
+    )
+    assert status == 200
+    text = pdf_text(body, tmp_path)
+    assert "Hanya layanan A" in text and "IKM" not in text
+    assert line_of(text, "Cipondoh")[-1] == "66,7%"
+    # one office's SKM is that office's, not the city's
+    karawaci = (await city.offices())["Kecamatan Karawaci"]["id"]
+    status, _headers, body = await download(city, f"{SKM}?{PERIOD}&office={karawaci}&format=pdf")
+    assert status == 200
+    text = pdf_text(body, tmp_path)
+    assert "Kota (seluruh responden)" not in text and "seluruh responden" not in text
+    assert words_of(text, "83,33 (B)").startswith("83,33 (B) Baik 2")
+    assert words_of(text, "Kecamatan Karawaci  ") == "1 Kecamatan Karawaci 2 83,33 Baik B"
+
+
+async def test_the_signature_carries_the_city_s_date_and_the_whole_title_and_name(
+    postgres_cluster: Cluster, tmp_path: Path
+) -> None:
+    """06.00 WIB on 2 December is still 1 December in UTC (a server's usual zone): the
+    report is signed on the city's date. A long title and name wrap, never cut."""
+    long = msgspec.structs.replace(
+        LETTERHEAD, head_title="Kepala Bagian Organisasi Sekretariat Daerah Kota Tangerang",
+        head_name="Prof. Dr. Ir. H. Raden Muhammad Abdurrahman Wicaksono Hadiningrat, S.H., M.Si.",
+    )  # fmt: skip
+    early = datetime.fromisoformat("2026-12-02T06:00+07:00")
+    async with running_central(postgres_cluster, lambda: early, letterhead=long) as central:
+        status, _headers, body = await download(central, f"{SKM}?{PERIOD}&format=pdf")
+    assert status == 200
+    text = " ".join(pdf_text(body, tmp_path).split())
+    assert "Tangerang, 2 Desember 2026" in text
+    assert "Kepala Bagian Organisasi Sekretariat Daerah Kota Tangerang" in text
+    assert "Prof. Dr. Ir. H. Raden Muhammad Abdurrahman Wicaksono Hadiningrat, S.H., M.Si." in text
+    assert "…" not in text

@@ -201,10 +201,11 @@ async def test_a_bad_log_query_is_explained_in_indonesian_as_at_the_central(
 ) -> None:
     office = await start_office()
     for query, message in (
-        ("after=-1", "'after' harus bilangan bulat."),
-        ("limit=abc", "'limit' harus bilangan bulat."),
-        ("limit=0", "'limit' harus dari 1 sampai 10000."),
-        ("limit=10001", "'limit' harus dari 1 sampai 10000."),
+        ("after=-1", "'after' harus bilangan bulat 0 atau lebih."),
+        ("after=١٢", "'after' harus bilangan bulat 0 atau lebih."),
+        ("limit=abc", "'limit' harus bilangan bulat dari 1 sampai 10000."),
+        ("limit=0", "'limit' harus bilangan bulat dari 1 sampai 10000."),
+        ("limit=10001", "'limit' harus bilangan bulat dari 1 sampai 10000."),
     ):
         async with office.session.get(
             f"{office.api}/log?{query}", headers=office.auth("admin")
