@@ -8,9 +8,7 @@ directory to keep the screenshots (docs/admin-*-1366x768.png are made that way).
 from __future__ import annotations
 
 import asyncio
-import os
 import time
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,8 +18,17 @@ import pytest
 from server.accounts import hash_secret
 from server.storage.port import AccountRole
 from tests.server.conftest import Running, StartOffice
-from tests.support.browser import browser_available
+from tests.support import page_driver
+from tests.support.browser import browser_available, browser_fixture
 from tests.support.desktop_browser import DESKTOP_WIDTH, desktop_browser
+from tests.support.page_driver import (
+    click_and_load,
+    fill_and_submit,
+    in_browser,
+    severe_messages,
+    text_of,
+    wait_for,
+)
 
 pytestmark = pytest.mark.skipif(not browser_available(), reason="chromium is not installed")
 
@@ -30,21 +37,7 @@ EVIL = "<script>window.hacked = 1</script><img src=x onerror=window.hacked=2>"
 NEW_TICKET_VISIBLE_S = 3.0  # the page polls every 2 s
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with desktop_browser() as driver:
-        yield driver
-
-
-@pytest.fixture
-def driver(browser: Any) -> Iterator[Any]:
-    """The module's browser with no cookies (nobody signed in) before each test."""
-    browser.get("about:blank")
-    browser.delete_all_cookies()
-    browser.get_log("browser")
-    yield browser
-    browser.get("about:blank")
-    browser.delete_all_cookies()
+browser = browser_fixture(desktop_browser)
 
 
 def add_account(office: Running, name: str, role: AccountRole, secret: str = PASSWORD) -> None:
@@ -55,56 +48,12 @@ def url(office: Running, path: str) -> str:
     return f"http://127.0.0.1:{office.server.port}{path}"
 
 
-async def in_browser(function: Callable[..., Any], *arguments: Any) -> Any:
-    return await asyncio.to_thread(function, *arguments)
-
-
-def text_of(driver: Any, selector: str) -> str:
-    return str(driver.find_element("css selector", selector).text)
-
-
-def wait_for(driver: Any, condition: Callable[[Any], Any], timeout: float = 5.0) -> Any:
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, timeout, poll_frequency=0.05).until(condition)
-
-
-def click_and_load(driver: Any, selector: str) -> None:
-    """Click a link or button and wait until the next page has replaced this one."""
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    page = driver.find_element("css selector", "html")
-    # clicked from the page's side: chromedriver's own click sometimes fails with "node does
-    # not belong to the document" when the click starts a navigation
-    driver.execute_script("arguments[0].click();", driver.find_element("css selector", selector))
-    WebDriverWait(driver, 10, poll_frequency=0.05).until(expected_conditions.staleness_of(page))
-    wait_for(driver, lambda d: d.execute_script("return document.readyState") == "complete")
-
-
-def fill_and_submit(driver: Any, fields: dict[str, str], button: str) -> None:
-    for selector, value in fields.items():
-        element = driver.find_element("css selector", selector)
-        element.clear()
-        element.send_keys(value)
-    click_and_load(driver, button)
-
-
 def sign_in(driver: Any, office: Running, name: str, password: str = PASSWORD) -> None:
-    driver.get(url(office, "/admin/login"))
-    fill_and_submit(driver, {"#name": name, "#password": password}, "#sign-in")
+    page_driver.sign_in(driver, url(office, "/admin/login"), name, password)
 
 
 def screenshot(driver: Any, name: str, tmp_path: Path) -> Path:
-    directory = Path(os.environ.get("ANTRIAN_SCREENSHOTS", tmp_path))
-    path = directory / f"admin-{name}-1366x768.png"
-    driver.save_screenshot(str(path))
-    assert path.stat().st_size > 2000
-    return path
-
-
-def severe_messages(driver: Any) -> list[str]:
-    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+    return page_driver.screenshot(driver, f"admin-{name}-1366x768", tmp_path)
 
 
 async def issue(office: Running, service: str = "A") -> dict[str, Any]:
