@@ -52,6 +52,12 @@ def sign_in(driver: Any, office: Running, name: str, password: str = PASSWORD) -
     page_driver.sign_in(driver, url(office, "/admin/login"), name, password)
 
 
+async def signed_in(driver: Any, office: Running, name: str, role: AccountRole) -> None:
+    """A new account `name` with `role`, signed in on the page."""
+    add_account(office, name, role)
+    await in_browser(sign_in, driver, office, name)
+
+
 def screenshot(driver: Any, name: str, tmp_path: Path) -> Path:
     return page_driver.screenshot(driver, f"admin-{name}-1366x768", tmp_path)
 
@@ -103,8 +109,7 @@ async def test_the_dashboard_shows_a_new_ticket_within_about_two_seconds(
     start_office: StartOffice, driver: Any
 ) -> None:
     office = await start_office()
-    add_account(office, "rina", AccountRole.SUPERVISOR)
-    await in_browser(sign_in, driver, office, "rina")
+    await signed_in(driver, office, "rina", AccountRole.SUPERVISOR)
     assert text_of(driver, "#total-issued") == "0"
     await asyncio.sleep(0.3)
     started = time.monotonic()
@@ -135,8 +140,7 @@ async def test_signing_out_goes_back_to_the_sign_in_page(
     start_office: StartOffice, driver: Any
 ) -> None:
     office = await start_office()
-    add_account(office, "rina", AccountRole.SUPERVISOR)
-    await in_browser(sign_in, driver, office, "rina")
+    await signed_in(driver, office, "rina", AccountRole.SUPERVISOR)
     await in_browser(click_and_load, driver, "#logout")
     assert driver.current_url.endswith("/admin/login")
     await in_browser(driver.get, url(office, "/admin/devices"))
@@ -150,8 +154,7 @@ async def test_a_form_without_its_csrf_token_is_refused(
     start_office: StartOffice, driver: Any
 ) -> None:
     office = await start_office()
-    add_account(office, "rina", AccountRole.SUPERVISOR)
-    await in_browser(sign_in, driver, office, "rina")
+    await signed_in(driver, office, "rina", AccountRole.SUPERVISOR)
     driver.execute_script(
         "document.querySelector('#service-A .close-form input[name=csrf]').remove();"
     )
@@ -182,8 +185,7 @@ async def test_closing_a_service_with_a_reason_reaches_the_kiosk_and_shows_as_te
     start_office: StartOffice, driver: Any
 ) -> None:
     office = await start_office()
-    add_account(office, "rina", AccountRole.SUPERVISOR)
-    await in_browser(sign_in, driver, office, "rina")
+    await signed_in(driver, office, "rina", AccountRole.SUPERVISOR)
     reason = f"Server gangguan {EVIL}"[:120]
     await in_browser(
         fill_and_submit, driver, {"#service-B input[name=reason]": reason},
@@ -292,8 +294,7 @@ async def test_a_new_tv_is_approved_from_the_devices_page_by_its_code(
 
 async def test_english_is_one_click_away(start_office: StartOffice, driver: Any) -> None:
     office = await start_office()
-    add_account(office, "rina", AccountRole.SUPERVISOR)
-    await in_browser(sign_in, driver, office, "rina")
+    await signed_in(driver, office, "rina", AccountRole.SUPERVISOR)
     await in_browser(click_and_load, driver, ".lang")
     assert text_of(driver, "h1").startswith("Today's dashboard")
     assert driver.execute_script("return document.documentElement.lang") == "en"
@@ -307,8 +308,7 @@ async def test_an_admin_renames_a_service_on_the_settings_page_and_it_applies_at
     start_office: StartOffice, driver: Any, tmp_path: Path
 ) -> None:
     office = await start_office()
-    add_account(office, "Budi Admin", AccountRole.ADMIN)
-    await in_browser(sign_in, driver, office, "Budi Admin")
+    await signed_in(driver, office, "Budi Admin", AccountRole.ADMIN)
     await in_browser(click_and_load, driver, 'nav a[href="/admin/settings"]')
     assert text_of(driver, "h1") == "Pengaturan kantor"
     text = driver.execute_script("return document.getElementById('settings').value")

@@ -22,6 +22,7 @@ from tests.server.test_admin_browser import (
     add_account,
     screenshot,
     sign_in,
+    signed_in,
     url,
 )
 from tests.server.test_reports_api import SETTINGS, a_day_of_the_office, at
@@ -49,8 +50,7 @@ async def test_the_report_page_shows_figures_charts_and_markup_as_text(
     start_office: StartOffice, driver: Any, tmp_path: Path
 ) -> None:
     office = await office_with(start_office, EVIL)
-    add_account(office, "rina", AccountRole.SUPERVISOR)
-    await in_browser(sign_in, driver, office, "rina")
+    await signed_in(driver, office, "rina", AccountRole.SUPERVISOR)
     await in_browser(driver.get, url(office, f"/admin/reports?{RANGE}&group=service"))
     assert text_of(driver, "#total-issued") == "9"
     assert text_of(driver, "#total-wait") == "42,4 menit"  # waits 120..4800 s, mean 2544 s
@@ -98,8 +98,7 @@ async def test_the_skm_page_shows_suggestions_as_text(
         return SKM
 
     office.server.app[SKM_SOURCE_KEY].figures = figures
-    add_account(office, "rina", AccountRole.SUPERVISOR)
-    await in_browser(sign_in, driver, office, "rina")
+    await signed_in(driver, office, "rina", AccountRole.SUPERVISOR)
     await in_browser(driver.get, url(office, "/admin/skm?period=month"))
     assert asked == [(date(2026, 11, 1), date(2026, 11, 24))]
     assert text_of(driver, "#ikm") == "81,25"
