@@ -17,7 +17,7 @@ import pytest
 
 from server.accounts import hash_secret
 from server.storage.port import AccountRole
-from tests.server.conftest import Running, StartOffice
+from tests.server.conftest import Running, StartOffice, issue
 from tests.support import page_driver
 from tests.support.browser import browser_available, browser_fixture
 from tests.support.desktop_browser import DESKTOP_WIDTH, desktop_browser
@@ -60,12 +60,6 @@ async def signed_in(driver: Any, office: Running, name: str, role: AccountRole) 
 
 def screenshot(driver: Any, name: str, tmp_path: Path) -> Path:
     return page_driver.screenshot(driver, f"admin-{name}-1366x768", tmp_path)
-
-
-async def issue(office: Running, service: str = "A") -> dict[str, Any]:
-    status, ticket = await office.post("/tickets", "kiosk", {"service": service})
-    assert status == 201
-    return dict(ticket)
 
 
 async def test_a_wrong_password_is_named_and_the_right_one_opens_the_dashboard(

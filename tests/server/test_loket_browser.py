@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.server.conftest import Running, StartOffice
+from tests.server.conftest import Running, StartOffice, issue
 from tests.support.browser import browser_available, browser_fixture
 from tests.support.device_browser import CLERK_PC_SIZE, desktop_browser
 from tests.support.page_driver import (
@@ -56,12 +56,6 @@ def loket_url(office: Running, query: str = "") -> str:
 
 async def open_loket(office: Running, driver: Any, counter: int = 2) -> None:
     await open_live_page(driver, loket_url(office, f"?token={office.tokens[f'counter{counter}']}"))
-
-
-async def issue(office: Running, service: str = "A") -> dict[str, Any]:
-    status, ticket = await office.post("/tickets", "kiosk", {"service": service})
-    assert status == 201
-    return ticket
 
 
 async def counter_state(office: Running, number: int = 2) -> dict[str, Any]:

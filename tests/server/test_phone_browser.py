@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.server.conftest import Running, StartOffice
+from tests.server.conftest import Running, StartOffice, issue
 from tests.support import page_driver
 from tests.support.browser import PHONE_WIDTH, browser_available, browser_fixture, phone_browser
 from tests.support.page_driver import in_browser, severe_messages, text_of, wait_for
@@ -55,12 +55,6 @@ def inject(driver: Any, source: str) -> None:
 def page_url(office: Running, ticket: dict[str, Any], extra: str = "") -> str:
     parts = urlsplit(ticket["check_url"])
     return f"http://127.0.0.1:{office.server.port}{parts.path}?{parts.query}{extra}"
-
-
-async def issue(office: Running, service: str = "A") -> dict[str, Any]:
-    status, ticket = await office.post("/tickets", "kiosk", {"service": service})
-    assert status == 201
-    return ticket
 
 
 def wait_live(driver: Any) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.server.conftest import Running, StartOffice
+from tests.server.conftest import Running, StartOffice, issue
 from tests.support.browser import browser_available, browser_fixture
 from tests.support.device_browser import TV_SIZE, desktop_browser
 from tests.support.page_driver import (
@@ -99,12 +99,6 @@ async def open_tv(office: Running, driver: Any, query: str = "") -> None:
     separator = "&" if query else ""
     token = office.tokens["display"]
     await open_live_page(driver, tv_url(office, f"?token={token}{separator}{query}"))
-
-
-async def issue(office: Running, service: str = "A") -> dict[str, Any]:
-    status, ticket = await office.post("/tickets", "kiosk", {"service": service})
-    assert status == 201
-    return ticket
 
 
 def clip_seconds(folder: str, clip: str) -> float:
