@@ -7,9 +7,11 @@ import logging
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tests.support.browser import clean_page
 from tests.support.live_server import LiveServer
 from tests.support.postgres import Cluster, find_bin_dir
 
@@ -107,6 +109,14 @@ def live_server_factory(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
 def live_server(live_server_factory: Callable[..., LiveServer]) -> LiveServer:
     """One real server on the built-in default office (services A, B, C; counters 1-3)."""
     return live_server_factory()
+
+
+@pytest.fixture
+def driver(browser: Any) -> Iterator[Any]:
+    """The test module's `browser` (tests.support.browser.browser_fixture) on a clean page:
+    blank, scripts on, nobody signed in, its log read; injected scripts removed after."""
+    with clean_page(browser) as page:
+        yield page
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

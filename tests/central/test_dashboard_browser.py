@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,8 @@ import pytest
 from server.accounts import hash_secret
 from server.storage.port import AccountRole
 from tests.central.test_dashboard import EVENTS, INGEST, LOG, Clock, event, ticket
-from tests.support.browser import browser_available
+from tests.support import page_driver
+from tests.support.browser import browser_available, browser_fixture
 from tests.support.central import RunningCentral, running_central
 from tests.support.desktop_browser import desktop_browser
 from tests.support.postgres import Cluster
@@ -26,10 +27,7 @@ pytestmark = pytest.mark.skipif(not browser_available(), reason="chromium is not
 PASSWORD = "rahasia-kota-1"
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with desktop_browser() as driver:
-        yield driver
+browser = browser_fixture(desktop_browser)
 
 
 @pytest.fixture
@@ -62,11 +60,7 @@ def wait_for(driver: Any, condition: Any, timeout: float = 8.0) -> Any:
 
 
 def sign_in(driver: Any, base: str) -> None:
-    driver.get(base + "/")  # redirected to the sign-in page
-    wait_for(driver, lambda d: d.current_url.endswith("/login"))
-    driver.find_element("css selector", "#name").send_keys("walikota")
-    driver.find_element("css selector", "#password").send_keys(PASSWORD)
-    driver.execute_script("arguments[0].click();", driver.find_element("css selector", "#sign-in"))
+    page_driver.sign_in(driver, base + "/", "walikota", PASSWORD)  # redirected to the sign-in page
     wait_for(driver, lambda d: d.find_elements("css selector", "#offices"))
 
 

@@ -32,6 +32,7 @@ from tests.support.live_server import LiveServer
 from tests.support.relay import Relay
 
 WAIT_S = 5.0
+FAST_RECONNECT = {"reconnect_delay_s": 0.05, "reconnect_max_delay_s": 0.1}
 Update = tuple[OfficeState, Event | UnknownEvent | None]
 
 
@@ -97,6 +98,13 @@ def stream_for(url: str, token: str | None, recorder: Recorder, **options: Any) 
     )
 
 
+def display_stream(
+    server: LiveServer, recorder: Recorder, url: str | None = None, **options: Any
+) -> EventStream:
+    """The display's stream from `server`, or through `url` (a relay) if given."""
+    return stream_for(url or server.url, server.tokens["display"], recorder, **options)
+
+
 def test_reconnect_delay_doubles_up_to_the_cap_with_jitter() -> None:
     assert reconnect_delay_s(0, 0.5) == pytest.approx(0.5)
     assert 0.4 <= reconnect_delay_s(0, 0.0) < reconnect_delay_s(0, 0.999) <= 0.6
@@ -111,7 +119,7 @@ def test_reconnect_delay_doubles_up_to_the_cap_with_jitter() -> None:
 async def test_events_arrive_in_order_and_match_the_server_snapshot(
     live_server: LiveServer, recorder: Recorder
 ) -> None:
-    stream = stream_for(live_server.url, live_server.tokens["display"], recorder)
+    stream = display_stream(live_server, recorder)
     async with running(stream):
         await recorder.wait_until(lambda: recorder.snapshots() == 1)
         assert recorder.statuses == [ConnectionStatus.CONNECTED]
@@ -162,13 +170,7 @@ async def assert_matches_the_server(recorder: Recorder, server: LiveServer) -> N
 async def test_stream_resumes_after_the_server_is_killed_without_a_snapshot(
     live_server: LiveServer, recorder: Recorder
 ) -> None:
-    stream = stream_for(
-        live_server.url,
-        live_server.tokens["display"],
-        recorder,
-        reconnect_delay_s=0.1,
-        reconnect_max_delay_s=0.3,
-    )
+    stream = display_stream(live_server, recorder, reconnect_delay_s=0.1, reconnect_max_delay_s=0.3)
     async with running(stream):
         await recorder.wait_until(lambda: recorder.snapshots() == 1)
         async with ApiClient(live_server.url, live_server.tokens["kiosk"]) as kiosk:
@@ -198,13 +200,7 @@ async def test_stream_gets_what_it_missed_while_the_network_was_cut(
     live_server: LiveServer, recorder: Recorder
 ) -> None:
     relay = Relay(live_server.port)
-    stream = stream_for(
-        relay.url,
-        live_server.tokens["display"],
-        recorder,
-        reconnect_delay_s=0.05,
-        reconnect_max_delay_s=0.1,
-    )
+    stream = display_stream(live_server, recorder, relay.url, **FAST_RECONNECT)
     try:
         async with (
             running(stream),
@@ -235,14 +231,7 @@ async def test_after_a_long_outage_the_stream_starts_from_a_snapshot(
 ) -> None:
     # resuming would hand over every call of the outage as a live one (a display would
     # say them all): past resume_within_s a snapshot sums the outage up instead
-    stream = stream_for(
-        live_server.url,
-        live_server.tokens["display"],
-        recorder,
-        reconnect_delay_s=0.05,
-        reconnect_max_delay_s=0.1,
-        resume_within_s=0.0,
-    )
+    stream = display_stream(live_server, recorder, **FAST_RECONNECT, resume_within_s=0.0)
     async with running(stream):
         await recorder.wait_until(lambda: recorder.snapshots() == 1)
         await asyncio.to_thread(live_server.restart)
@@ -253,13 +242,7 @@ async def test_after_a_long_outage_the_stream_starts_from_a_snapshot(
 async def test_a_server_on_another_database_sends_a_snapshot(
     live_server: LiveServer, recorder: Recorder
 ) -> None:
-    stream = stream_for(
-        live_server.url,
-        live_server.tokens["display"],
-        recorder,
-        reconnect_delay_s=0.05,
-        reconnect_max_delay_s=0.1,
-    )
+    stream = display_stream(live_server, recorder, **FAST_RECONNECT)
     async with running(stream):
         await recorder.wait_until(lambda: recorder.snapshots() == 1)
         async with ApiClient(live_server.url, live_server.tokens["kiosk"]) as kiosk:
@@ -288,9 +271,7 @@ def give_the_database_a_new_log_id(data_dir: Path) -> None:
 async def test_rejected_token_is_reported_and_retried(
     live_server: LiveServer, recorder: Recorder
 ) -> None:
-    stream = stream_for(
-        live_server.url, "wrong-token", recorder, reconnect_delay_s=0.05, reconnect_max_delay_s=0.1
-    )
+    stream = stream_for(live_server.url, "wrong-token", recorder, **FAST_RECONNECT)
     async with running(stream):
         await recorder.wait_until(lambda: recorder.statuses == [ConnectionStatus.UNAVAILABLE])
         assert isinstance(stream.last_error, Unauthorized)

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from client.errors import QueueEmpty
 from client.qt_bridge import ServerLink
-from tests.support.live_server import LiveServer
+from tests.support.live_server import LiveServer, start_pair
 
 pytestmark = [
     pytest.mark.slow,
@@ -24,20 +24,9 @@ pytestmark = [
 CLIENT_LIMIT_S = 2.0  # back on the new server within this of its takeover
 
 
-def status_of(server: LiveServer) -> str:
-    try:
-        with urllib.request.urlopen(f"{server.api}/health", timeout=1) as answer:
-            return str(json.loads(answer.read())["status"])
-    except OSError:
-        return "down"
-
-
 @pytest.fixture
 def hall(tmp_path: Path, database_url: str) -> Iterator[tuple[LiveServer, LiveServer]]:
-    first = LiveServer(tmp_path / "pc1", name="pc1", database=database_url).start()
-    second = LiveServer(tmp_path / "pc2", name="pc2", database=database_url)
-    second.tokens = first.tokens
-    second.start()
+    first, second = start_pair(tmp_path, database_url)
     try:
         yield first, second
     finally:
@@ -58,11 +47,7 @@ def test_a_display_given_both_addresses_is_back_within_2_s_of_the_takeover(
         qtbot.waitUntil(lambda: link.status == "connected", timeout=8000)
         assert link.server_url == first.url
         first.kill()
-        deadline = time.monotonic() + 10
-        while status_of(second) != "ok":
-            assert time.monotonic() < deadline, "the standby did not take over"
-            qtbot.wait(20)
-        took_over = time.monotonic()
+        took_over = second.wait_until_active(lambda: qtbot.wait(20))
         qtbot.waitUntil(
             lambda: link.status == "connected" and link.server_url == second.url, timeout=5000
         )
@@ -114,11 +99,7 @@ def test_a_kiosk_and_a_counter_given_both_addresses_go_on_with_the_new_server(
         before, error = result(kiosk.submit(lambda api: api.issue_ticket("A")))
         assert error is None and before.number == "A001"
         first.kill()  # the ticket it acknowledged is in the database
-        deadline = time.monotonic() + 10
-        while status_of(second) != "ok":
-            assert time.monotonic() < deadline, "the standby did not take over"
-            qtbot.wait(20)
-        took_over = time.monotonic()
+        took_over = second.wait_until_active(lambda: qtbot.wait(20))
         qtbot.waitUntil(lambda: on(second), timeout=5000)
         back_s = time.monotonic() - took_over
         print(f"kiosk and counter back on the new server {back_s:.2f} s after its takeover")
@@ -143,22 +124,15 @@ def test_a_display_leaves_a_server_cut_off_from_the_database_for_the_one_that_to
     port = int(conninfo_to_dict(database_url)["port"])
     relay = Relay(port)  # pc1's cable to the database PC; its clients still reach it
     through_relay = database_url.replace(f":{port}/", f":{relay.port}/")
-    first = LiveServer(tmp_path / "pc1", name="pc1", database=through_relay).start()
-    second = LiveServer(tmp_path / "pc2", name="pc2", database=database_url)
-    second.tokens = first.tokens
-    second.start()
+    first, second = start_pair(tmp_path, database_url, first_database=through_relay)
     link = ServerLink(first.tokens["display"], [first.url, second.url], discovery=False)
     try:
         link.start()
         qtbot.waitUntil(lambda: link.status == "connected", timeout=8000)
         assert link.server_url == first.url
         relay.black_hole = True
-        deadline = time.monotonic() + 10
-        while status_of(second) != "ok":
-            assert time.monotonic() < deadline, "the standby did not take over"
-            qtbot.wait(20)
-        took_over = time.monotonic()
-        assert status_of(first) == "standby"  # alive, answering, writing nothing
+        took_over = second.wait_until_active(lambda: qtbot.wait(20))
+        assert first.health_status() == "standby"  # alive, answering, writing nothing
         qtbot.waitUntil(
             lambda: link.status == "connected" and link.server_url == second.url, timeout=5000
         )

@@ -273,10 +273,11 @@ def advertised_server(live_server_factory: Any) -> tuple[LiveServer, str]:
     return server, office
 
 
-def test_link_finds_the_server_over_zeroconf(
-    qtbot: QtBot, make_link: Any, live_server_factory: Any
-) -> None:
-    server, office = advertised_server(live_server_factory)
+def discovering_link(
+    qtbot: QtBot, make_link: Any, server: LiveServer, office: str, **options: Any
+) -> tuple[Any, Receiver]:
+    """A display's link that looks for `office` over zeroconf on loopback, started, once it
+    has found `server` and connected."""
     link = make_link(
         server.tokens["display"],
         None,
@@ -284,10 +285,19 @@ def test_link_finds_the_server_over_zeroconf(
         discovery_timeout_s=5.0,
         interfaces=["127.0.0.1"],
         office=office,
+        **options,
     )
     receiver = Receiver(link)
     link.start()
     qtbot.waitUntil(lambda: link.status == "connected", timeout=8000)
+    return link, receiver
+
+
+def test_link_finds_the_server_over_zeroconf(
+    qtbot: QtBot, make_link: Any, live_server_factory: Any
+) -> None:
+    server, office = advertised_server(live_server_factory)
+    link, receiver = discovering_link(qtbot, make_link, server, office)
     assert receiver.servers == [server.url]
     # "connected" is told before the snapshot's state (the counter checks a lost press
     # only once connected), so the state follows a moment later
@@ -300,18 +310,7 @@ def test_link_searches_again_when_the_advertised_server_moves(
     qtbot: QtBot, make_link: Any, live_server_factory: Any
 ) -> None:
     server, office = advertised_server(live_server_factory)
-    link = make_link(
-        server.tokens["display"],
-        None,
-        discovery=True,
-        discovery_timeout_s=5.0,
-        interfaces=["127.0.0.1"],
-        office=office,
-        rediscover_after_s=0.5,
-    )
-    receiver = Receiver(link)
-    link.start()
-    qtbot.waitUntil(lambda: link.status == "connected", timeout=8000)
+    link, receiver = discovering_link(qtbot, make_link, server, office, rediscover_after_s=0.5)
     first_url = server.url
     server.kill()
     server.port = 0  # the next start takes another port, as after a new address

@@ -137,23 +137,32 @@ async def random_action(rng: random.Random, api: ApiClient, issued: list[int]) -
         pass  # queue_empty, no_current_ticket, counter_paused, service_closed, ...
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-async def test_folded_state_equals_a_fresh_snapshot(live_server: LiveServer, seed: int) -> None:
+async def assert_folded_like_the_server(stream: EventStream, api: ApiClient) -> None:
+    """Once caught up, the stream's folded state is the server's fresh snapshot."""
+    fresh = await caught_up(stream, api)
+    assert stream.state is not None
+    assert_same_state(stream.state, fresh)
+
+
+async def act_and_compare(seed: int, api: ApiClient, stream: EventStream) -> None:
+    """120 random actions (from `seed`); after every tenth the folded state must be the
+    server's."""
     rng = random.Random(seed)
     issued: list[int] = []
+    for step in range(120):
+        await random_action(rng, api, issued)
+        if step % 10 == 9:
+            await assert_folded_like_the_server(stream, api)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_folded_state_equals_a_fresh_snapshot(live_server: LiveServer, seed: int) -> None:
     async with (
         ApiClient(live_server.url, live_server.tokens["admin"]) as api,
         following(live_server) as stream,
     ):
-        for step in range(120):
-            await random_action(rng, api, issued)
-            if step % 10 == 9:
-                fresh = await caught_up(stream, api)
-                assert stream.state is not None
-                assert_same_state(stream.state, fresh)
-        fresh = await caught_up(stream, api)
-        assert stream.state is not None
-        assert_same_state(stream.state, fresh)
+        await act_and_compare(seed, api, stream)
+        await assert_folded_like_the_server(stream, api)
 
 
 FAIR_PRIORITY = """
@@ -172,18 +181,11 @@ async def test_folded_state_equals_a_fresh_snapshot_with_fair_priority(
     # re-queued tickets counting down and one priority call in a row move other tickets
     # in their line: the events carry them, so the folded lines stay the server's
     server = live_server_factory(FAIR_PRIORITY)
-    rng = random.Random(seed)
-    issued: list[int] = []
     async with (
         ApiClient(server.url, server.tokens["admin"]) as api,
         following(server) as stream,
     ):
-        for step in range(120):
-            await random_action(rng, api, issued)
-            if step % 10 == 9:
-                fresh = await caught_up(stream, api)
-                assert stream.state is not None
-                assert_same_state(stream.state, fresh)
+        await act_and_compare(seed, api, stream)
 
 
 async def test_folded_state_survives_a_server_restart(live_server: LiveServer) -> None:
@@ -202,9 +204,7 @@ async def test_folded_state_survives_a_server_restart(live_server: LiveServer) -
         async with ApiClient(live_server.url, live_server.tokens["admin"]) as api:
             for _ in range(40):
                 await random_action(rng, api, issued)
-            fresh = await caught_up(stream, api)
-            assert stream.state is not None
-            assert_same_state(stream.state, fresh)
+            await assert_folded_like_the_server(stream, api)
         assert len(snapshots) == received  # it resumed after its last seq
 
 

@@ -28,11 +28,12 @@ NEW_NAME = "Kartu Identitas Anak"
 CLOSED_ALL_WEEK = {day: "closed" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 
 
-def put_settings(server: LiveServer, document: dict[str, Any]) -> dict[str, Any]:
+def as_admin(server: LiveServer, method: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    """An admin's JSON request to the API; it must answer 200; its JSON answer."""
     request = urllib.request.Request(
-        server.api + "/settings",
-        data=json.dumps(document).encode(),
-        method="PUT",
+        server.api + path,
+        data=json.dumps(body).encode(),
+        method=method,
         headers={
             "Authorization": f"Bearer {server.tokens['admin']}",
             "Content-Type": "application/json",
@@ -42,6 +43,10 @@ def put_settings(server: LiveServer, document: dict[str, Any]) -> dict[str, Any]
         assert answer.status == 200
         result: dict[str, Any] = json.load(answer)
         return result
+
+
+def put_settings(server: LiveServer, document: dict[str, Any]) -> dict[str, Any]:
+    return as_admin(server, "PUT", "/settings", document)
 
 
 def tv_rows(driver: Any) -> list[str]:
@@ -97,17 +102,7 @@ def test_a_renamed_and_a_closed_service_reach_the_tv_and_the_kiosk_without_a_res
 
 
 def close_service(server: LiveServer, code: str, reason: str) -> None:
-    request = urllib.request.Request(
-        f"{server.api}/services/{code}/close",
-        data=json.dumps({"reason": reason}).encode(),
-        method="POST",
-        headers={
-            "Authorization": f"Bearer {server.tokens['admin']}",
-            "Content-Type": "application/json",
-        },
-    )
-    with urllib.request.urlopen(request, timeout=10) as answer:
-        assert answer.status == 200
+    as_admin(server, "POST", f"/services/{code}/close", {"reason": reason})
 
 
 def test_the_supervisors_reason_for_closing_a_service_is_shown_on_the_kiosk_and_the_tv(

@@ -60,6 +60,13 @@ class Running:
             return answer.status, await answer.json()
 
 
+async def issue(office: Running, service: str = "A") -> dict[str, Any]:
+    """The kiosk takes a ticket of `service`; it must be issued (201): the ticket."""
+    status, ticket = await office.post("/tickets", "kiosk", {"service": service})
+    assert status == 201
+    return dict(ticket)
+
+
 STANDARD_TOKENS: dict[str, tuple[str, int | None]] = {
     "admin": ("admin", None),
     "kiosk": ("kiosk", None),

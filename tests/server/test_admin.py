@@ -9,6 +9,7 @@ import io
 import re
 import sqlite3
 import tomllib
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,14 @@ CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 def add_account(office: Running, name: str, role: AccountRole, secret: str = PASSWORD) -> None:
     office.office.store.create_account(name, role, hash_secret(secret), datetime.now(UTC))
+
+
+async def ask_to_pair(office: Running, device: str | None = None) -> dict[str, Any]:
+    """A new device asks to be paired (`POST /pairings`, no token): the pairing it gets."""
+    body = {"device": device} if device else {}
+    async with office.session.post(office.api + "/pairings", json=body) as answer:
+        assert answer.status == 201
+        return dict(await answer.json())
 
 
 class Browser:
@@ -73,17 +82,30 @@ class Browser:
         return answer
 
 
-@pytest.fixture
-async def browsers() -> Any:
-    opened: list[Browser] = []
+class Browsers:
+    """Opens browsers on an office (`browsers(office)`); the fixture closes them all."""
 
-    def open_browser(office: Running) -> Browser:
+    def __init__(self) -> None:
+        self.opened: list[Browser] = []
+
+    def __call__(self, office: Running) -> Browser:
         browser = Browser(office)
-        opened.append(browser)
+        self.opened.append(browser)
         return browser
 
-    yield open_browser
-    for browser in opened:
+    async def signed_in(self, office: Running, name: str, role: AccountRole) -> Browser:
+        """A new account `name` with `role`, and a browser signed in with it."""
+        add_account(office, name, role)
+        browser = self(office)
+        await browser.sign_in(name)
+        return browser
+
+
+@pytest.fixture
+async def browsers() -> AsyncIterator[Browsers]:
+    opened = Browsers()
+    yield opened
+    for browser in opened.opened:
         await browser.close()
 
 
@@ -160,9 +182,7 @@ async def test_a_post_without_the_csrf_token_is_refused(
     start_office: StartOffice, browsers: Any
 ) -> None:
     office = await start_office()
-    add_account(office, "rina", AccountRole.SUPERVISOR)
-    browser = browsers(office)
-    await browser.sign_in("rina")
+    browser = await browsers.signed_in(office, "rina", AccountRole.SUPERVISOR)
     status, page, _ = await browser.post("/admin/services/A/close", {"reason": "x"}, csrf=False)
     assert status == 403 and "Formulir kedaluwarsa" in page
     status, page, _ = await browser.post(
@@ -182,9 +202,7 @@ async def test_a_post_without_the_csrf_token_is_refused(
 
 async def test_signing_out_ends_the_session(start_office: StartOffice, browsers: Any) -> None:
     office = await start_office()
-    add_account(office, "rina", AccountRole.SUPERVISOR)
-    browser = browsers(office)
-    await browser.sign_in("rina")
+    browser = await browsers.signed_in(office, "rina", AccountRole.SUPERVISOR)
     cookie = browser.session.cookie_jar.filter_cookies(URL(browser.base))["antrian_session"].value
     status, _, location = await browser.post("/admin/logout", {})
     assert (status, location) == (303, "/admin/login")
@@ -225,9 +243,7 @@ async def test_an_admin_creates_disables_and_resets_accounts_and_the_trail_shows
     start_office: StartOffice, browsers: Any
 ) -> None:
     office = await start_office()
-    add_account(office, "budi", AccountRole.ADMIN)
-    admin = browsers(office)
-    await admin.sign_in("budi")
+    admin = await browsers.signed_in(office, "budi", AccountRole.ADMIN)
     evil = "<b>Rina</b><script>alert(1)</script>"
     form = {"name": evil, "role": "supervisor", "password": "pendek", "password_again": "pendek"}
     status, page, _ = await admin.post("/admin/accounts", form)
@@ -267,9 +283,7 @@ async def test_closing_a_service_with_a_reason_reaches_the_kiosk_the_record_and_
     start_office: StartOffice, browsers: Any, tmp_path: Path
 ) -> None:
     office = await start_office()
-    add_account(office, "rina", AccountRole.SUPERVISOR)
-    browser = browsers(office)
-    await browser.sign_in("rina")
+    browser = await browsers.signed_in(office, "rina", AccountRole.SUPERVISOR)
     reason = "Jaringan SIAK   sedang\ngangguan"
     status, _, location = await browser.post("/admin/services/A/close", {"reason": reason})
     assert (status, location) == (303, "/admin?done=closed")
@@ -346,9 +360,7 @@ async def test_revoking_a_device_closes_its_socket_at_once_and_is_in_the_trail(
     start_office: StartOffice, browsers: Any
 ) -> None:
     office = await start_office()
-    add_account(office, "rina", AccountRole.SUPERVISOR)
-    browser = browsers(office)
-    await browser.sign_in("rina")
+    browser = await browsers.signed_in(office, "rina", AccountRole.SUPERVISOR)
     display = next(t for t in office.office.store.list_tokens() if t.name == "display")
     async with office.session.ws_connect(
         office.api + "/events", headers=office.auth("display")
@@ -388,9 +400,7 @@ async def test_unknown_admin_pages_and_bad_ids_are_friendly_4xx(
     start_office: StartOffice, browsers: Any
 ) -> None:
     office = await start_office()
-    add_account(office, "budi", AccountRole.ADMIN)
-    browser = browsers(office)
-    await browser.sign_in("budi")
+    browser = await browsers.signed_in(office, "budi", AccountRole.ADMIN)
     assert (await browser.get("/admin/tidak-ada"))[0] == 404
     assert (await browser.post("/admin/devices/abc/revoke", {}))[0] == 404
     assert (await browser.post("/admin/devices/99999/revoke", {}))[0] == 404
@@ -540,12 +550,9 @@ async def test_a_supervisor_approves_a_new_device_by_its_code_and_it_gets_its_to
     start_office: StartOffice, browsers: Any
 ) -> None:
     office = await start_office()
-    add_account(office, "rina", AccountRole.SUPERVISOR)
     base = f"http://127.0.0.1:{office.server.port}/api/v1"
-    async with office.session.post(f"{base}/pairings", json={"device": "tv"}) as answer:
-        pairing = await answer.json()
-    browser = browsers(office)
-    await browser.sign_in("rina")
+    pairing = await ask_to_pair(office, "tv")
+    browser = await browsers.signed_in(office, "rina", AccountRole.SUPERVISOR)
     page = (await browser.get("/admin/devices"))[1]
     assert pairing["code_display"] in page and "menunggu persetujuan" in page
     code = pairing["code"]
@@ -573,8 +580,7 @@ async def test_a_supervisor_approves_a_new_device_by_its_code_and_it_gets_its_to
     assert "&lt;b&gt;TV&lt;/b&gt; lobi" in page and "<b>TV</b>" not in page
     assert "menyetujui perangkat baru" in (await browser.get("/admin/audit"))[1]
     # without the form's CSRF token nothing is approved
-    async with office.session.post(f"{base}/pairings", json={}) as answer:
-        other = await answer.json()
+    other = await ask_to_pair(office)
     refused = await browser.post(
         f"/admin/devices/pairings/{other['code']}/approve",
         {"role": "kiosk", "name": "Kiosk"}, csrf=False,
@@ -601,8 +607,7 @@ async def test_every_admin_form_refuses_a_post_without_or_with_a_wrong_csrf_toke
     office = await start_office()
     add_account(office, "budi", AccountRole.ADMIN)
     add_account(office, "rina", AccountRole.SUPERVISOR)
-    async with office.session.post(office.api + "/pairings", json={"device": "tv"}) as answer:
-        code = (await answer.json())["code"]
+    code = (await ask_to_pair(office, "tv"))["code"]
     display = next(t for t in office.office.store.list_tokens() if t.name == "display")
     rina = next(a for a in office.office.store.list_accounts() if a.name == "rina")
     new = "kata-sandi-baru-1"
@@ -696,9 +701,7 @@ async def test_an_admin_changes_the_settings_in_admin_and_they_apply_at_once(
     start_office: StartOffice, browsers: Any
 ) -> None:
     office = await start_office()
-    add_account(office, "budi", AccountRole.ADMIN)
-    admin = browsers(office)
-    await admin.sign_in("budi")
+    admin = await browsers.signed_in(office, "budi", AccountRole.ADMIN)
     assert 'href="/admin/settings"' in (await admin.get("/admin"))[1]
     status, page = await admin.get("/admin/settings")
     assert status == 200 and "Pengaturan kantor" in page
@@ -731,9 +734,7 @@ async def test_wrong_settings_in_admin_are_refused_in_indonesian_and_change_noth
     start_office: StartOffice, browsers: Any
 ) -> None:
     office = await start_office()
-    add_account(office, "budi", AccountRole.ADMIN)
-    admin = browsers(office)
-    await admin.sign_in("budi")
+    admin = await browsers.signed_in(office, "budi", AccountRole.ADMIN)
     text = settings_text((await admin.get("/admin/settings"))[1])
     status, page, _ = await admin.post("/admin/settings", {"settings": text + "\nname = = 1\n"})
     line = len((text + "\nname = = 1\n").splitlines())
@@ -759,9 +760,7 @@ async def test_a_supervisor_may_not_open_or_save_the_settings_page(
     start_office: StartOffice, browsers: Any
 ) -> None:
     office = await start_office()
-    add_account(office, "rina", AccountRole.SUPERVISOR)
-    supervisor = browsers(office)
-    await supervisor.sign_in("rina")
+    supervisor = await browsers.signed_in(office, "rina", AccountRole.SUPERVISOR)
     assert 'href="/admin/settings"' not in (await supervisor.get("/admin"))[1]
     status, page = await supervisor.get("/admin/settings")
     assert status == 403 and "Tidak diizinkan" in page
@@ -777,12 +776,9 @@ async def test_a_survey_tablet_is_approved_for_one_loket(
     start_office: StartOffice, browsers: Any
 ) -> None:
     office = await start_office()
-    add_account(office, "rina", AccountRole.SUPERVISOR)
     base = f"http://127.0.0.1:{office.server.port}/api/v1"
-    async with office.session.post(f"{base}/pairings", json={"device": "survey"}) as answer:
-        pairing = await answer.json()
-    browser = browsers(office)
-    await browser.sign_in("rina")
+    pairing = await ask_to_pair(office, "survey")
+    browser = await browsers.signed_in(office, "rina", AccountRole.SUPERVISOR)
     page = (await browser.get("/admin/devices"))[1]
     assert '<option value="survey">Tablet survei (SKM)</option>' in page
     url = f"/admin/devices/pairings/{pairing['code']}/approve"

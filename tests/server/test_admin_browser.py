@@ -8,9 +8,7 @@ directory to keep the screenshots (docs/admin-*-1366x768.png are made that way).
 from __future__ import annotations
 
 import asyncio
-import os
 import time
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,9 +17,18 @@ import pytest
 
 from server.accounts import hash_secret
 from server.storage.port import AccountRole
-from tests.server.conftest import Running, StartOffice
-from tests.support.browser import browser_available
+from tests.server.conftest import Running, StartOffice, issue
+from tests.support import page_driver
+from tests.support.browser import browser_available, browser_fixture
 from tests.support.desktop_browser import DESKTOP_WIDTH, desktop_browser
+from tests.support.page_driver import (
+    click_and_load,
+    fill_and_submit,
+    in_browser,
+    severe_messages,
+    text_of,
+    wait_for,
+)
 
 pytestmark = pytest.mark.skipif(not browser_available(), reason="chromium is not installed")
 
@@ -30,21 +37,7 @@ EVIL = "<script>window.hacked = 1</script><img src=x onerror=window.hacked=2>"
 NEW_TICKET_VISIBLE_S = 3.0  # the page polls every 2 s
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with desktop_browser() as driver:
-        yield driver
-
-
-@pytest.fixture
-def driver(browser: Any) -> Iterator[Any]:
-    """The module's browser with no cookies (nobody signed in) before each test."""
-    browser.get("about:blank")
-    browser.delete_all_cookies()
-    browser.get_log("browser")
-    yield browser
-    browser.get("about:blank")
-    browser.delete_all_cookies()
+browser = browser_fixture(desktop_browser)
 
 
 def add_account(office: Running, name: str, role: AccountRole, secret: str = PASSWORD) -> None:
@@ -55,62 +48,18 @@ def url(office: Running, path: str) -> str:
     return f"http://127.0.0.1:{office.server.port}{path}"
 
 
-async def in_browser(function: Callable[..., Any], *arguments: Any) -> Any:
-    return await asyncio.to_thread(function, *arguments)
-
-
-def text_of(driver: Any, selector: str) -> str:
-    return str(driver.find_element("css selector", selector).text)
-
-
-def wait_for(driver: Any, condition: Callable[[Any], Any], timeout: float = 5.0) -> Any:
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, timeout, poll_frequency=0.05).until(condition)
-
-
-def click_and_load(driver: Any, selector: str) -> None:
-    """Click a link or button and wait until the next page has replaced this one."""
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    page = driver.find_element("css selector", "html")
-    # clicked from the page's side: chromedriver's own click sometimes fails with "node does
-    # not belong to the document" when the click starts a navigation
-    driver.execute_script("arguments[0].click();", driver.find_element("css selector", selector))
-    WebDriverWait(driver, 10, poll_frequency=0.05).until(expected_conditions.staleness_of(page))
-    wait_for(driver, lambda d: d.execute_script("return document.readyState") == "complete")
-
-
-def fill_and_submit(driver: Any, fields: dict[str, str], button: str) -> None:
-    for selector, value in fields.items():
-        element = driver.find_element("css selector", selector)
-        element.clear()
-        element.send_keys(value)
-    click_and_load(driver, button)
-
-
 def sign_in(driver: Any, office: Running, name: str, password: str = PASSWORD) -> None:
-    driver.get(url(office, "/admin/login"))
-    fill_and_submit(driver, {"#name": name, "#password": password}, "#sign-in")
+    page_driver.sign_in(driver, url(office, "/admin/login"), name, password)
+
+
+async def signed_in(driver: Any, office: Running, name: str, role: AccountRole) -> None:
+    """A new account `name` with `role`, signed in on the page."""
+    add_account(office, name, role)
+    await in_browser(sign_in, driver, office, name)
 
 
 def screenshot(driver: Any, name: str, tmp_path: Path) -> Path:
-    directory = Path(os.environ.get("ANTRIAN_SCREENSHOTS", tmp_path))
-    path = directory / f"admin-{name}-1366x768.png"
-    driver.save_screenshot(str(path))
-    assert path.stat().st_size > 2000
-    return path
-
-
-def severe_messages(driver: Any) -> list[str]:
-    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
-
-
-async def issue(office: Running, service: str = "A") -> dict[str, Any]:
-    status, ticket = await office.post("/tickets", "kiosk", {"service": service})
-    assert status == 201
-    return dict(ticket)
+    return page_driver.screenshot(driver, f"admin-{name}-1366x768", tmp_path)
 
 
 async def test_a_wrong_password_is_named_and_the_right_one_opens_the_dashboard(
@@ -154,8 +103,7 @@ async def test_the_dashboard_shows_a_new_ticket_within_about_two_seconds(
     start_office: StartOffice, driver: Any
 ) -> None:
     office = await start_office()
-    add_account(office, "rina", AccountRole.SUPERVISOR)
-    await in_browser(sign_in, driver, office, "rina")
+    await signed_in(driver, office, "rina", AccountRole.SUPERVISOR)
     assert text_of(driver, "#total-issued") == "0"
     await asyncio.sleep(0.3)
     started = time.monotonic()
@@ -186,8 +134,7 @@ async def test_signing_out_goes_back_to_the_sign_in_page(
     start_office: StartOffice, driver: Any
 ) -> None:
     office = await start_office()
-    add_account(office, "rina", AccountRole.SUPERVISOR)
-    await in_browser(sign_in, driver, office, "rina")
+    await signed_in(driver, office, "rina", AccountRole.SUPERVISOR)
     await in_browser(click_and_load, driver, "#logout")
     assert driver.current_url.endswith("/admin/login")
     await in_browser(driver.get, url(office, "/admin/devices"))
@@ -201,8 +148,7 @@ async def test_a_form_without_its_csrf_token_is_refused(
     start_office: StartOffice, driver: Any
 ) -> None:
     office = await start_office()
-    add_account(office, "rina", AccountRole.SUPERVISOR)
-    await in_browser(sign_in, driver, office, "rina")
+    await signed_in(driver, office, "rina", AccountRole.SUPERVISOR)
     driver.execute_script(
         "document.querySelector('#service-A .close-form input[name=csrf]').remove();"
     )
@@ -233,8 +179,7 @@ async def test_closing_a_service_with_a_reason_reaches_the_kiosk_and_shows_as_te
     start_office: StartOffice, driver: Any
 ) -> None:
     office = await start_office()
-    add_account(office, "rina", AccountRole.SUPERVISOR)
-    await in_browser(sign_in, driver, office, "rina")
+    await signed_in(driver, office, "rina", AccountRole.SUPERVISOR)
     reason = f"Server gangguan {EVIL}"[:120]
     await in_browser(
         fill_and_submit, driver, {"#service-B input[name=reason]": reason},
@@ -343,8 +288,7 @@ async def test_a_new_tv_is_approved_from_the_devices_page_by_its_code(
 
 async def test_english_is_one_click_away(start_office: StartOffice, driver: Any) -> None:
     office = await start_office()
-    add_account(office, "rina", AccountRole.SUPERVISOR)
-    await in_browser(sign_in, driver, office, "rina")
+    await signed_in(driver, office, "rina", AccountRole.SUPERVISOR)
     await in_browser(click_and_load, driver, ".lang")
     assert text_of(driver, "h1").startswith("Today's dashboard")
     assert driver.execute_script("return document.documentElement.lang") == "en"
@@ -358,8 +302,7 @@ async def test_an_admin_renames_a_service_on_the_settings_page_and_it_applies_at
     start_office: StartOffice, driver: Any, tmp_path: Path
 ) -> None:
     office = await start_office()
-    add_account(office, "Budi Admin", AccountRole.ADMIN)
-    await in_browser(sign_in, driver, office, "Budi Admin")
+    await signed_in(driver, office, "Budi Admin", AccountRole.ADMIN)
     await in_browser(click_and_load, driver, 'nav a[href="/admin/settings"]')
     assert text_of(driver, "h1") == "Pengaturan kantor"
     text = driver.execute_script("return document.getElementById('settings').value")

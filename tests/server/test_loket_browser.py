@@ -7,18 +7,19 @@ to a directory to keep the picture (docs/loket-1366x768.png).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.server.conftest import Running, StartOffice
-from tests.support.browser import browser_available
-from tests.support.device_browser import CLERK_PC_SIZE, clean_page, desktop_browser
+from tests.server.conftest import Running, StartOffice, issue
+from tests.support.browser import browser_available, browser_fixture
+from tests.support.device_browser import CLERK_PC_SIZE, desktop_browser
 from tests.support.page_driver import (
+    connected,
     in_browser,
     inject,
+    open_live_page,
     screenshot,
     severe_messages,
     text_of,
@@ -46,36 +47,15 @@ LOSE_FIRST_NEXT_ANSWER = """
 """
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with desktop_browser(*CLERK_PC_SIZE) as driver:
-        yield driver
-
-
-@pytest.fixture
-def driver(browser: Any) -> Iterator[Any]:
-    with clean_page(browser) as page:
-        yield page
+browser = browser_fixture(desktop_browser, *CLERK_PC_SIZE)
 
 
 def loket_url(office: Running, query: str = "") -> str:
     return f"http://127.0.0.1:{office.server.port}/loket{query}"
 
 
-def connected(driver: Any) -> bool:
-    return bool(driver.execute_script("return document.body.dataset.connection") == "connected")
-
-
 async def open_loket(office: Running, driver: Any, counter: int = 2) -> None:
-    await in_browser(driver.get, loket_url(office, f"?token={office.tokens[f'counter{counter}']}"))
-    await in_browser(wait_for, driver, connected)
-    await in_browser(wait_for, driver, lambda d: d.find_elements("css selector", "#waiting li"))
-
-
-async def issue(office: Running, service: str = "A") -> dict[str, Any]:
-    status, ticket = await office.post("/tickets", "kiosk", {"service": service})
-    assert status == 201
-    return ticket
+    await open_live_page(driver, loket_url(office, f"?token={office.tokens[f'counter{counter}']}"))
 
 
 async def counter_state(office: Running, number: int = 2) -> dict[str, Any]:

@@ -7,18 +7,17 @@ a directory to keep the screenshots (docs/phone-*-360x740.png are made that way)
 
 from __future__ import annotations
 
-import asyncio
-import os
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.server.conftest import Running, StartOffice
-from tests.support.browser import PHONE_WIDTH, browser_available, phone_browser
+from tests.server.conftest import Running, StartOffice, issue
+from tests.support import page_driver
+from tests.support.browser import PHONE_WIDTH, browser_available, browser_fixture, phone_browser
+from tests.support.page_driver import in_browser, severe_messages, text_of, wait_for
 
 pytestmark = pytest.mark.skipif(not browser_available(), reason="chromium is not installed")
 
@@ -45,59 +44,17 @@ window.AudioContext = function () {
 """
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with phone_browser() as driver:
-        yield driver
-
-
-@pytest.fixture
-def driver(browser: Any) -> Iterator[Any]:
-    """The module's browser, reset to a plain state before each test."""
-    browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
-    browser.get("about:blank")
-    browser.get_log("browser")  # forget the previous test's messages
-    injected: list[str] = []
-    browser.injected = injected
-    yield browser
-    for identifier in injected:
-        browser.execute_cdp_cmd(
-            "Page.removeScriptToEvaluateOnNewDocument", {"identifier": identifier}
-        )
-    browser.get("about:blank")
+browser = browser_fixture(phone_browser)
 
 
 def inject(driver: Any, source: str) -> None:
     """Run `source` in every page before the page's own scripts (not subject to its CSP)."""
-    added = driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": source})
-    driver.injected.append(added["identifier"])
+    driver.injected.append(page_driver.inject(driver, source))
 
 
 def page_url(office: Running, ticket: dict[str, Any], extra: str = "") -> str:
     parts = urlsplit(ticket["check_url"])
     return f"http://127.0.0.1:{office.server.port}{parts.path}?{parts.query}{extra}"
-
-
-async def issue(office: Running, service: str = "A") -> dict[str, Any]:
-    status, ticket = await office.post("/tickets", "kiosk", {"service": service})
-    assert status == 201
-    return ticket
-
-
-async def in_browser(function: Callable[..., Any], *arguments: Any) -> Any:
-    return await asyncio.to_thread(function, *arguments)
-
-
-def text_of(driver: Any, selector: str) -> str:
-    from selenium.webdriver.common.by import By
-
-    return str(driver.find_element(By.CSS_SELECTOR, selector).text)
-
-
-def wait_for(driver: Any, condition: Callable[[Any], Any], timeout: float = 5.0) -> Any:
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, timeout, poll_frequency=0.02).until(condition)
 
 
 def wait_live(driver: Any) -> None:
@@ -108,15 +65,7 @@ def wait_live(driver: Any) -> None:
 
 
 def screenshot(driver: Any, name: str, tmp_path: Path) -> Path:
-    directory = Path(os.environ.get("ANTRIAN_SCREENSHOTS", tmp_path))
-    path = directory / f"phone-{name}-360x740.png"
-    driver.save_screenshot(str(path))
-    assert path.stat().st_size > 2000
-    return path
-
-
-def severe_messages(driver: Any) -> list[str]:
-    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+    return page_driver.screenshot(driver, f"phone-{name}-360x740", tmp_path)
 
 
 async def test_the_page_shows_number_people_ahead_and_wait_on_a_phone_screen(

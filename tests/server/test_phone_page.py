@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import aiohttp
 import pytest
 
-from tests.server.conftest import Clock, Running, StartOffice
+from tests.server.conftest import Clock, Running, StartOffice, issue
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
@@ -33,12 +33,6 @@ def page_path(ticket: dict[str, Any]) -> str:
 async def fetch(office: Running, path: str, **headers: str) -> tuple[int, str, Any]:
     async with office.session.get(base(office) + path, headers=headers) as answer:
         return answer.status, await answer.text(), answer.headers
-
-
-async def issue(office: Running, service: str = "A") -> dict[str, Any]:
-    status, ticket = await office.post("/tickets", "kiosk", {"service": service})
-    assert status == 201
-    return ticket
 
 
 async def test_check_url_opens_the_phone_page_and_the_json_stays_in_the_api(

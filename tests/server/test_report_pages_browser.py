@@ -7,7 +7,6 @@ and docs/admin-skm-1366x768.png are made that way).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,37 +20,22 @@ from tests.server.conftest import Clock, Running, StartOffice
 from tests.server.test_admin_browser import (
     EVIL,
     add_account,
-    click_and_load,
-    in_browser,
     screenshot,
-    severe_messages,
     sign_in,
-    text_of,
+    signed_in,
     url,
 )
 from tests.server.test_reports_api import SETTINGS, a_day_of_the_office, at
-from tests.support.browser import browser_available
+from tests.support.browser import browser_available, browser_fixture
 from tests.support.desktop_browser import desktop_browser
+from tests.support.page_driver import click_and_load, in_browser, severe_messages, text_of
 
 pytestmark = pytest.mark.skipif(not browser_available(), reason="chromium is not installed")
 
 RANGE = "period=range&from=2026-11-23&to=2026-11-24"
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with desktop_browser() as driver:
-        yield driver
-
-
-@pytest.fixture
-def driver(browser: Any) -> Iterator[Any]:
-    browser.get("about:blank")
-    browser.delete_all_cookies()
-    browser.get_log("browser")
-    yield browser
-    browser.get("about:blank")
-    browser.delete_all_cookies()
+browser = browser_fixture(desktop_browser)
 
 
 async def office_with(start_office: StartOffice, name_a: str) -> Running:
@@ -66,8 +50,7 @@ async def test_the_report_page_shows_figures_charts_and_markup_as_text(
     start_office: StartOffice, driver: Any, tmp_path: Path
 ) -> None:
     office = await office_with(start_office, EVIL)
-    add_account(office, "rina", AccountRole.SUPERVISOR)
-    await in_browser(sign_in, driver, office, "rina")
+    await signed_in(driver, office, "rina", AccountRole.SUPERVISOR)
     await in_browser(driver.get, url(office, f"/admin/reports?{RANGE}&group=service"))
     assert text_of(driver, "#total-issued") == "9"
     assert text_of(driver, "#total-wait") == "42,4 menit"  # waits 120..4800 s, mean 2544 s
@@ -115,8 +98,7 @@ async def test_the_skm_page_shows_suggestions_as_text(
         return SKM
 
     office.server.app[SKM_SOURCE_KEY].figures = figures
-    add_account(office, "rina", AccountRole.SUPERVISOR)
-    await in_browser(sign_in, driver, office, "rina")
+    await signed_in(driver, office, "rina", AccountRole.SUPERVISOR)
     await in_browser(driver.get, url(office, "/admin/skm?period=month"))
     assert asked == [(date(2026, 11, 1), date(2026, 11, 24))]
     assert text_of(driver, "#ikm") == "81,25"

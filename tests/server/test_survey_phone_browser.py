@@ -7,35 +7,21 @@ is made that way).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.server.conftest import Running, StartOffice
-from tests.server.test_phone_browser import in_browser, severe_messages, text_of, wait_for
 from tests.server.test_survey_api import served
-from tests.support.browser import browser_available, phone_browser
+from tests.support.browser import browser_available, browser_fixture, phone_browser
+from tests.support.page_driver import in_browser, severe_messages, text_of, wait_for
 
 pytestmark = pytest.mark.skipif(not browser_available(), reason="chromium is not installed")
 MIN_TARGET_PX = 48
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with phone_browser() as driver:
-        yield driver
-
-
-@pytest.fixture
-def driver(browser: Any) -> Iterator[Any]:
-    browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
-    browser.get("about:blank")
-    browser.get_log("browser")
-    yield browser
-    browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
-    browser.get("about:blank")
+browser = browser_fixture(phone_browser)
 
 
 def url(office: Running, ticket: dict[str, Any], extra: str = "") -> str:

@@ -8,34 +8,24 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.server.conftest import Running, StartOffice
-from tests.server.test_phone_browser import in_browser, severe_messages, text_of, wait_for
 from tests.server.test_survey_api import add_survey_token, served
 from tests.server.test_survey_phone_browser import ANSWERS, choose, report, send
-from tests.support.browser import browser_available
-from tests.support.device_browser import clean_page, desktop_browser
+from tests.support.browser import browser_available, browser_fixture
+from tests.support.device_browser import desktop_browser
+from tests.support.page_driver import in_browser, severe_messages, text_of, wait_for
 
 pytestmark = pytest.mark.skipif(not browser_available(), reason="chromium is not installed")
 TABLET_SIZE = (1280, 800)
 POLL_WAIT_S = 8.0  # the page asks every 3 s
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with desktop_browser(*TABLET_SIZE) as driver:
-        yield driver
-
-
-@pytest.fixture
-def driver(browser: Any) -> Iterator[Any]:
-    with clean_page(browser) as page:
-        yield page
+browser = browser_fixture(desktop_browser, *TABLET_SIZE)
 
 
 def tablet_url(office: Running, counter: int, query: str = "") -> str:

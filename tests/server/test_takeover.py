@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.live_server import LiveServer
+from tests.support.live_server import LiveServer, start_pair
 
 pytestmark = [
     pytest.mark.slow,
@@ -118,10 +118,7 @@ class Hall:
 
 
 def two_servers(tmp_path: Path, database_url: str) -> tuple[LiveServer, LiveServer]:
-    first = LiveServer(tmp_path / "pc1", name="pc1", database=database_url).start()
-    second = LiveServer(tmp_path / "pc2", name="pc2", database=database_url)
-    second.tokens = first.tokens
-    second.start()
+    first, second = start_pair(tmp_path, database_url)
     assert call(f"{second.api}/health")[1]["status"] == "standby"
     return first, second
 
@@ -299,10 +296,7 @@ def test_a_server_cut_off_from_the_database_stops_writing_before_the_standby_tak
     port = conninfo_to_dict(database_url)["port"]
     relay = Relay(int(port))  # pc1's cable to the database PC
     through_relay = database_url.replace(f":{port}/", f":{relay.port}/")
-    first = LiveServer(tmp_path / "pc1", name="pc1", database=through_relay).start()
-    second = LiveServer(tmp_path / "pc2", name="pc2", database=database_url)
-    second.tokens = first.tokens
-    second.start()
+    first, second = start_pair(tmp_path, database_url, first_database=through_relay)
     hall = Hall([first, second], first.tokens)
     stopped_at = took_over_at = 0.0
     try:

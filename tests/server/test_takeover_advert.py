@@ -6,9 +6,7 @@ Two real server processes on one real PostgreSQL database, real zeroconf on loop
 from __future__ import annotations
 
 import asyncio
-import json
 import time
-import urllib.request
 import uuid
 from pathlib import Path
 
@@ -17,7 +15,7 @@ from zeroconf import ServiceStateChange, Zeroconf
 from zeroconf.asyncio import AsyncServiceBrowser, AsyncServiceInfo, AsyncZeroconf
 
 from client.discovery import SERVICE_TYPE, address_from_info
-from tests.support.live_server import LiveServer
+from tests.support.live_server import start_pair
 
 pytestmark = [
     pytest.mark.slow,
@@ -61,35 +59,18 @@ async def advertised(office: str, listen_s: float, until: str | None = None) -> 
     return found
 
 
-def status_of(server: LiveServer) -> str:
-    try:
-        with urllib.request.urlopen(f"{server.api}/health", timeout=1) as answer:
-            return str(json.loads(answer.read())["status"])
-    except OSError:
-        return "down"
-
-
 def test_only_the_active_server_advertises_and_the_one_that_takes_over_starts_to(
     tmp_path: Path, database_url: str
 ) -> None:
     office = f"Kantor HA {uuid.uuid4().hex[:8]}"  # no other test's advert matches it
     config = f'[office]\nname = "{office}"\n[server]\nzeroconf_interfaces = ["127.0.0.1"]\n'
-    first = LiveServer(
-        tmp_path / "pc1", config, zeroconf=True, name="pc1", database=database_url
-    ).start()
-    second = LiveServer(tmp_path / "pc2", config, zeroconf=True, name="pc2", database=database_url)
-    second.tokens = first.tokens
-    second.start()
+    first, second = start_pair(tmp_path, database_url, config_text=config, zeroconf=True)
     try:
-        assert status_of(second) == "standby"
+        assert second.health_status() == "standby"
         # a while of listening: the active one is found, the standby never
         assert asyncio.run(advertised(office, listen_s=4.0)) == {first.url}
         first.kill()  # no goodbye: a fresh browser asks, and only the living answer
-        deadline = time.monotonic() + 10
-        while status_of(second) != "ok":
-            assert time.monotonic() < deadline, "the standby did not take over"
-            time.sleep(0.02)
-        took_over = time.monotonic()
+        took_over = second.wait_until_active()
         found = asyncio.run(advertised(office, listen_s=ADVERT_LIMIT_S, until=second.url))
         advert_s = time.monotonic() - took_over
         print(f"the new server advertised {advert_s:.2f} s after its takeover")

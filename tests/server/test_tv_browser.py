@@ -12,18 +12,19 @@ import itertools
 import statistics
 import time
 import wave
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.server.conftest import Running, StartOffice
-from tests.support.browser import browser_available
-from tests.support.device_browser import TV_SIZE, clean_page, desktop_browser
+from tests.server.conftest import Running, StartOffice, issue
+from tests.support.browser import browser_available, browser_fixture
+from tests.support.device_browser import TV_SIZE, desktop_browser
 from tests.support.page_driver import (
+    connected,
     in_browser,
     inject,
+    open_live_page,
     screenshot,
     severe_messages,
     text_of,
@@ -87,16 +88,7 @@ document.addEventListener("DOMContentLoaded", function () {
 """
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with desktop_browser(*TV_SIZE) as driver:
-        yield driver
-
-
-@pytest.fixture
-def driver(browser: Any) -> Iterator[Any]:
-    with clean_page(browser) as page:
-        yield page
+browser = browser_fixture(desktop_browser, *TV_SIZE)
 
 
 def tv_url(office: Running, query: str = "") -> str:
@@ -105,21 +97,8 @@ def tv_url(office: Running, query: str = "") -> str:
 
 async def open_tv(office: Running, driver: Any, query: str = "") -> None:
     separator = "&" if query else ""
-    await in_browser(
-        driver.get, tv_url(office, f"?token={office.tokens['display']}{separator}{query}")
-    )
-    await in_browser(
-        wait_for,
-        driver,
-        lambda d: d.execute_script("return document.body.dataset.connection") == "connected",
-    )
-    await in_browser(wait_for, driver, lambda d: d.find_elements("css selector", "#waiting li"))
-
-
-async def issue(office: Running, service: str = "A") -> dict[str, Any]:
-    status, ticket = await office.post("/tickets", "kiosk", {"service": service})
-    assert status == 201
-    return ticket
+    token = office.tokens["display"]
+    await open_live_page(driver, tv_url(office, f"?token={token}{separator}{query}"))
 
 
 def clip_seconds(folder: str, clip: str) -> float:
@@ -257,11 +236,7 @@ async def test_a_new_tv_shows_a_pairing_code_and_starts_once_approved(
         {"role": "display", "name": "TV ruang tunggu"},
     )
     assert status == 201 and approved["role"] == "display"
-    await in_browser(
-        wait_for,
-        driver,
-        lambda d: d.execute_script("return document.body.dataset.connection") == "connected",
-    )
+    await in_browser(wait_for, driver, connected)
     assert not driver.find_element("css selector", "#pairing").is_displayed()
     stored = driver.execute_script("return JSON.parse(localStorage.getItem('antrian.tv.device'))")
     assert stored["role"] == "display" and stored["token"].startswith("ant_")
@@ -270,11 +245,7 @@ async def test_a_new_tv_shows_a_pairing_code_and_starts_once_approved(
     await in_browser(wait_for, driver, lambda d: text_of(d, "#call-number") == "A001")
     # the page keeps its token: a reload starts at once, without a code
     await in_browser(driver.refresh)
-    await in_browser(
-        wait_for,
-        driver,
-        lambda d: d.execute_script("return document.body.dataset.connection") == "connected",
-    )
+    await in_browser(wait_for, driver, connected)
     assert text_of(driver, "#call-number") == "A001"
     driver.execute_script("localStorage.clear()")
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from tests.support.database import Database
 
@@ -154,6 +155,25 @@ class LiveServer:
         except OSError:
             return False
 
+    def health_status(self) -> str:
+        """What `GET /health` says (`ok`, `standby`, …), or `down` when nothing answers."""
+        try:
+            with urllib.request.urlopen(f"{self.api}/health", timeout=1) as answer:
+                return str(json.loads(answer.read())["status"])
+        except OSError:
+            return "down"
+
+    def wait_until_active(
+        self, pause: Callable[[], object] = lambda: time.sleep(0.02), timeout_s: float = 10.0
+    ) -> float:
+        """Until this standby has taken over (answers `ok`), `pause()` between two looks;
+        the monotonic time it was seen active."""
+        deadline = time.monotonic() + timeout_s
+        while self.health_status() != "ok":
+            assert time.monotonic() < deadline, "the standby did not take over"
+            pause()
+        return time.monotonic()
+
     def kill(self) -> None:
         """SIGKILL: no clean shutdown, like a power cut of the server process."""
         if self.process is not None and self.process.poll() is None:
@@ -182,3 +202,21 @@ class LiveServer:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def start_pair(
+    directory: Path, database: str, first_database: str | None = None, **options: Any
+) -> tuple[LiveServer, LiveServer]:
+    """Two servers on one PostgreSQL database, started in turn: `pc1` the active one, `pc2`
+    its standby with the same tokens. `first_database`: pc1's way to the same database (a
+    relay); `options` go to both (LiveServer's keyword arguments)."""
+    first = LiveServer(
+        directory / "pc1",
+        name="pc1",
+        database=first_database or database,
+        **options,
+    ).start()
+    second = LiveServer(directory / "pc2", name="pc2", database=database, **options)
+    second.tokens = first.tokens
+    second.start()
+    return first, second

@@ -51,3 +51,45 @@ def screenshot(driver: Any, name: str, tmp_path: Path) -> Path:
     driver.save_screenshot(str(path))
     assert path.stat().st_size > 2000
     return path
+
+
+def click_and_load(driver: Any, selector: str) -> None:
+    """Click a link or button and wait until the next page has replaced this one."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = driver.find_element("css selector", "html")
+    # clicked from the page's side: chromedriver's own click sometimes fails with "node does
+    # not belong to the document" when the click starts a navigation
+    driver.execute_script("arguments[0].click();", driver.find_element("css selector", selector))
+    WebDriverWait(driver, 10, poll_frequency=0.05).until(expected_conditions.staleness_of(page))
+    wait_for(driver, lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def fill_and_submit(driver: Any, fields: dict[str, str], button: str) -> None:
+    """Type each value into the field its selector names, then press `button`."""
+    for selector, value in fields.items():
+        element = driver.find_element("css selector", selector)
+        element.clear()
+        element.send_keys(value)
+    click_and_load(driver, button)
+
+
+def sign_in(driver: Any, page_url: str, name: str, password: str) -> None:
+    """Open `page_url`, which is or redirects to a sign-in page (…/login: #name, #password,
+    #sign-in), sign in there and wait until the page after it has loaded."""
+    driver.get(page_url)
+    wait_for(driver, lambda d: d.current_url.endswith("/login"))
+    fill_and_submit(driver, {"#name": name, "#password": password}, "#sign-in")
+
+
+def connected(driver: Any) -> bool:
+    """A device page (the browser TV, /loket, a survey tablet) says its live link is up."""
+    return bool(driver.execute_script("return document.body.dataset.connection") == "connected")
+
+
+async def open_live_page(driver: Any, page_url: str) -> None:
+    """Open a device page and wait until it is connected and lists the waiting tickets."""
+    await in_browser(driver.get, page_url)
+    await in_browser(wait_for, driver, connected)
+    await in_browser(wait_for, driver, lambda d: d.find_elements("css selector", "#waiting li"))
