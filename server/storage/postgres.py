@@ -356,8 +356,10 @@ class PostgresStore(WriterOwner):
             # whose COMMIT never arrives (this PC's cable pulled) holds the lease row's lock
             # that a takeover needs: the database ends it after 1 s, before the lease expires
             wait_ms = round(self._lock_timeout_s * 1000)
+            # named, so that a standby taking over can end a write this one left open
             connection = connect(
-                self.url, lock_timeout=f"{wait_ms}ms", statement_timeout=f"{2 * wait_ms}ms",
+                self.url, application_name=self._lease.application_name("writer"),
+                lock_timeout=f"{wait_ms}ms", statement_timeout=f"{2 * wait_ms}ms",
                 synchronous_commit="on", idle_in_transaction_session_timeout=IDLE_IN_WRITE,
             )  # fmt: skip
             self._write_connection = connection

@@ -63,11 +63,17 @@ assert RENEW_DEADLINE_S < LEASE_TTL_S, "the holder must stop before a standby ca
 
 # sessions in a transaction on the lease table for over a second (a fenced writer cut off
 # mid-batch: the database waits for the rest of its pipeline forever, no idle timeout applies)
+# the old holder's open write transactions: one holding the lease row's lock (its COMMIT
+# never came), and any of a writer's (frozen inside a batch: its inserted rows hold their
+# keys, and the new holder's write of the same ids would wait on them until lock timeout).
+# The server taking over has none of its own: a standby sends no write
 END_STUCK_WRITES = (
-    "SELECT pg_terminate_backend(locks.pid) FROM pg_locks AS locks "
-    "JOIN pg_stat_activity AS activity ON activity.pid = locks.pid "
-    "WHERE locks.relation = 'lease'::regclass AND locks.granted "
-    "AND locks.pid <> pg_backend_pid() AND activity.xact_start < now() - interval '1 second'"
+    "SELECT pg_terminate_backend(activity.pid, 2000) FROM pg_stat_activity AS activity "
+    "WHERE activity.datname = current_database() AND activity.pid <> pg_backend_pid() "
+    "AND activity.xact_start < now() - interval '1 second' AND ("
+    "activity.application_name LIKE 'antrian:%:writer' "
+    "OR EXISTS (SELECT 1 FROM pg_locks AS locks WHERE locks.pid = activity.pid "
+    "AND locks.relation = 'lease'::regclass AND locks.granted))"
 )
 EXPIRED = (
     "SELECT holder IS NULL OR renewed_at IS NULL OR "
@@ -91,7 +97,7 @@ class Lease:
         self._url = url
         self.holder = str(uuid.uuid4())
         self.server = f"{socket.gethostname()} (pid {os.getpid()})"
-        # seen by the active server in pg_stat_activity: "antrian:<server>:active|standby"
+        # seen in pg_stat_activity: "antrian:<server>:active|standby|writer"
         self._application = f"antrian:{socket.gethostname()[:32]} pid {os.getpid()}"
         self.epoch: int | None = None
         self.lost = False
@@ -122,6 +128,9 @@ class Lease:
             seen: object = None
             deadline = time.monotonic() + LEASE_TTL_S + 1.0
             while True:
+                expired = connection.execute(EXPIRED, (LEASE_TTL_S,)).fetchone()
+                if expired is not None and expired[0]:
+                    self._end_stuck_writes(connection)
                 taken, renewed_at = self._try_take(connection)
                 if taken:
                     break
@@ -150,11 +159,7 @@ class Lease:
             if row is None or not row[0]:
                 return False
             with self._guard:
-                # a write of the old holder whose COMMIT never came (its cable pulled) still
-                # holds the lease row's lock; it was never acknowledged: end it
-                ended = connection.execute(END_STUCK_WRITES).fetchall()
-            if ended:
-                log.warning("ended %d stuck transaction(s) of the old holder", len(ended))
+                self._end_stuck_writes(connection)
             taken, _ = self._try_take(connection)
         except psycopg.Error as exc:
             self._drop()
@@ -162,6 +167,15 @@ class Lease:
         if taken:
             self._start_renewing()
         return taken
+
+    @staticmethod
+    def _end_stuck_writes(connection: psycopg.Connection[Any]) -> None:
+        """Before taking an expired lease: a write of the old holder whose COMMIT never came
+        (its cable pulled, its PC frozen) still holds its locks; it was never acknowledged,
+        so it is ended (and waited for: its rows are free once this returns)."""
+        ended = connection.execute(END_STUCK_WRITES).fetchall()
+        if ended:
+            log.warning("ended %d stuck transaction(s) of the old holder", len(ended))
 
     def application_name(self, role: str) -> str:
         return f"{self._application}:{role}"

@@ -9,6 +9,7 @@ ticket and hands no number out twice.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
 
@@ -131,3 +132,74 @@ async def test_a_server_whose_lease_was_taken_stores_nothing_and_loses_nothing(
     status, body = await office.post("/tickets", "kiosk", {"service": "A"})
     assert (status, body["error"]) == (503, "standby")
     assert database.rows("SELECT holder FROM lease") == [("standby-pc",)]
+
+
+@on_postgresql
+@pytest.mark.parametrize("taker", ["standby", "starting"])
+def test_a_takeover_ends_the_write_a_frozen_holder_left_open_inside_a_batch(
+    database_url: str, taker: str
+) -> None:
+    """The holder froze (SIGSTOP, a hung PC) inside a batch: its INSERT of event 1 ran, the
+    rest of the pipelined batch never came. PostgreSQL ends no such session by itself (no
+    statement runs and, before the batch's Sync, it is not idle in a transaction), and its
+    uncommitted row holds id 1: the new holder's write of id 1 would wait on it until it
+    timed out, again and again. Taking over ends it: by a standby that was watching, or by a
+    server starting meanwhile."""
+    import psycopg
+
+    first = PostgresStore(database_url)
+    second = PostgresStore(database_url)
+    stuck_pid: list[int] = []
+    frozen = threading.Event()
+    release = threading.Event()
+
+    def write_and_freeze() -> None:
+        connection = first._writing()  # the holder's own writer connection
+        with (
+            contextlib.suppress(psycopg.Error),
+            connection.transaction(),
+            connection.pipeline(),
+        ):
+            stuck_pid.append(connection.info.backend_pid)
+            inserted = connection.execute(
+                "INSERT INTO events (id, v, type, at, day, tickets, data) "
+                "VALUES (1, 1, 'ticket.issued', '', '2026-12-01', '[]', '{}') RETURNING id"
+            )
+            # its result asked for (a flush, no Sync): it ran; the batch would go on, but
+            # nothing more comes
+            assert inserted.fetchone() == (1,)
+            frozen.set()
+            release.wait(30)
+
+    try:
+        assert first.acquire()
+        if taker == "standby":
+            assert not second.acquire()
+        writer = threading.Thread(target=write_and_freeze)
+        writer.start()
+        assert frozen.wait(5)
+        first._lease._stopping.set()  # the frozen holder renews no more
+        started = time.monotonic()
+        if taker == "standby":
+            while not second._lease.take_if_expired():
+                assert time.monotonic() - started < 10, "the standby never took over"
+                time.sleep(postgres_lease.WATCH_INTERVAL_S)
+        else:
+            assert second.acquire()  # once the lease expired
+        took_over_s = time.monotonic() - started
+        assert took_over_s < postgres_lease.LEASE_TTL_S + 2
+        with psycopg.connect(database_url, autocommit=True) as onlooker:
+            alive = onlooker.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE pid = %s", (stuck_pid[0],)
+            ).fetchone()
+            assert alive == (0,), "the frozen holder's open write still holds its rows"
+            # what the new holder's first write needs: id 1, not blocked
+            onlooker.execute("SET lock_timeout = '2s'")
+            onlooker.execute(
+                "INSERT INTO events (id, v, type, at, day, tickets, data) "
+                "VALUES (1, 1, 'ticket.issued', '', '2026-12-01', '[]', '{}')"
+            )
+    finally:
+        release.set()
+        second.close()
+        first.close()
