@@ -12,32 +12,13 @@ from typing import Any
 
 from babel.dates import format_date
 
+from server.reports.skm import ELEMENT_NAMES
+
 LANGUAGES = ("id", "en")
 
-SKM_ELEMENTS: dict[str, dict[str, str]] = {
-    "id": {
-        "u1": "Persyaratan",
-        "u2": "Sistem, Mekanisme, dan Prosedur",
-        "u3": "Waktu Penyelesaian",
-        "u4": "Biaya/Tarif",
-        "u5": "Produk Spesifikasi Jenis Pelayanan",
-        "u6": "Kompetensi Pelaksana",
-        "u7": "Perilaku Pelaksana",
-        "u8": "Penanganan Pengaduan, Saran dan Masukan",
-        "u9": "Sarana dan Prasarana",
-    },
-    "en": {
-        "u1": "Requirements",
-        "u2": "Systems, Mechanisms and Procedures",
-        "u3": "Completion Time",
-        "u4": "Cost/Fee",
-        "u5": "Product Specification of the Service",
-        "u6": "Competence of the Staff",
-        "u7": "Conduct of the Staff",
-        "u8": "Handling of Complaints, Suggestions and Feedback",
-        "u9": "Facilities and Infrastructure",
-    },
-}
+# the nine elements' names as the survey asks them (PermenPANRB 14/2017), one wording for
+# the form and for the published tables
+SKM_ELEMENTS = ELEMENT_NAMES
 ELEMENT_KEYS = tuple(SKM_ELEMENTS["id"])
 
 TEXTS: dict[str, dict[str, str]] = {
