@@ -44,6 +44,7 @@ from central.store import CentralStore, Office
 from central.texts import CITY_ZONE, TEXTS, clock_text, minutes_text
 from server.accounts import Accounts, Refusal
 from server.auth import bearer
+from server.json_text import dumps
 from server.reports.csv_text import summary_csv, visits_csv
 from server.reports.formats import PDF_TYPE, XLSX_TYPE
 from server.reports.request import (
@@ -60,7 +61,6 @@ from server.web import sessions as session_module
 from server.web.admin import NO_STORE, language_of, render_page, sign_in_page, signed_in
 from server.web.decode import BadJson, decode_json
 from server.web.errors import ApiFailure, error_middleware
-from server.web.json import dumps
 from server.web.pages import STATIC_DIR, STATIC_KEY, TEMPLATE_DIR, load_static, static_file
 from server.web.phone_text import Language
 from server.web.query import query_int, whole_number

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from server.domain.model import Ticket
+from server.json_text import dumps
 from server.storage.port import Event
 from server.storage.repository import TICKET_COLUMNS
 
@@ -38,18 +38,6 @@ UPSERT_SERVICE_STATE = (
 )
 UPDATE_SERVICE_NOTE = "UPDATE service_states SET note = %s WHERE code = %s"
 
-try:
-    import orjson
-except ImportError:  # pragma: no cover - orjson is a dependency, json the fallback
-
-    def _dumps(value: object) -> str:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-else:
-
-    def _dumps(value: object) -> str:
-        return orjson.dumps(value).decode("utf-8")
-
 
 def _time(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
@@ -70,8 +58,8 @@ def ticket_row(ticket: Ticket) -> tuple[object, ...]:
 def event_row(event: Event) -> tuple[object, ...]:
     return (
         event.id, event.v, event.type, event.at.isoformat(), event.day, event.ticket,
-        event.counter, event.clerk, event.synthesized, _dumps(list(event.tickets)),
-        _dumps(event.data),
+        event.counter, event.clerk, event.synthesized, dumps(list(event.tickets)),
+        dumps(event.data),
     )  # fmt: skip
 
 

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from server.domain.model import Counter, CounterState, Ticket
 from server.errors import StorageError
+from server.json_text import dumps
 from server.reports.visit import Visit
 from server.storage import accounts, repository, survey_rows
 from server.storage import writer as writer_module
@@ -52,18 +53,6 @@ INSERT_EVENT = (
     "data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 EVENT_COLUMNS = "id, v, type, at, day, ticket, counter, clerk, synthesized, tickets, data"
-
-try:
-    import orjson
-except ImportError:  # pragma: no cover - orjson is a dependency, json the fallback
-
-    def _dumps(value: object) -> str:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-else:
-
-    def _dumps(value: object) -> str:
-        return orjson.dumps(value).decode("utf-8")
 
 
 class SqliteStore(WriterOwner):
@@ -496,7 +485,7 @@ def _event_row(event: Event) -> tuple[object, ...]:
     return (
         event.id, event.v, event.type, event.at.isoformat(), event.day.isoformat(),
         event.ticket, event.counter, event.clerk, int(event.synthesized),
-        _dumps(list(event.tickets)), _dumps(event.data),
+        dumps(list(event.tickets)), dumps(event.data),
     )  # fmt: skip
 
 

@@ -19,6 +19,7 @@ from aiohttp import web
 from server.accounts import AccountError, Accounts, Refusal
 from server.auth import AUTH_KEY
 from server.city import CITY_KEY
+from server.json_text import dumps
 from server.office import Office
 from server.pairing import PAIRABLE_ROLES, AlreadyApproved, UnknownPairing, display_code
 from server.storage.port import COUNTER_ROLES, Account, AccountRole
@@ -27,7 +28,6 @@ from server.web import sessions as session_module
 from server.web.admin_actions import OFFICE_KEY, BadReason, clean_reason
 from server.web.admin_text import LANGUAGE_COOKIE, TEXTS, date_time_text
 from server.web.dashboard import city_text, dashboard
-from server.web.json import dumps
 from server.web.pairing_api import PAIRINGS_KEY
 from server.web.phone_text import Language
 from server.web.sessions import (

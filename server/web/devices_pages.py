@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from server.auth import authorize
+from server.json_text import dumps
 from server.web.device_text import LABELS, Language
 from server.web.errors import ApiFailure
-from server.web.json import dumps
 from server.web.pages import PAGE_CSP, STATIC_KEY, StaticFile, _render, load_static
 
 ASSETS_DIR = Path(__file__).resolve().parents[2] / "assets"

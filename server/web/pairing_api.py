@@ -17,6 +17,7 @@ from typing import Any
 from aiohttp import web
 
 from server.auth import authorize
+from server.json_text import dumps
 from server.office import Office
 from server.pairing import (
     PAIRABLE_ROLES,
@@ -30,7 +31,6 @@ from server.pairing import (
 )
 from server.storage.port import COUNTER_ROLES, Role
 from server.web.errors import ApiFailure
-from server.web.json import dumps
 
 log = logging.getLogger(__name__)
 MAX_WAIT_S = 25.0

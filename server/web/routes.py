@@ -21,6 +21,7 @@ from server import __version__, auth
 from server.auth import AUTH_KEY, authorize
 from server.domain.model import Change
 from server.domain.queue import QueueDay
+from server.json_text import dumps
 from server.office import Office, Performed
 from server.record import event_json
 from server.storage.port import AccountRole, DeviceToken, Role
@@ -34,7 +35,6 @@ from server.web.errors import ApiFailure, Handler, error_middleware
 from server.web.events import EventHub, Subscriber
 from server.web.feed import DeviceFeed
 from server.web.figures import figures_message
-from server.web.json import dumps
 from server.web.pages import TICKET_FEED_KEY, phone_url, setup_pages
 from server.web.pairing_api import setup_pairing
 from server.web.public_listener import public_listener_middleware

@@ -10,11 +10,11 @@ from aiohttp import web
 
 from server.config import configured_language, parse_office_settings
 from server.errors import ConfigError
+from server.json_text import dumps
 from server.office import Office, SettingsConflict
 from server.storage.port import AccountRole
 from server.web.admin_actions import audit
 from server.web.errors import ApiFailure
-from server.web.json import dumps
 from server.web.sessions import Actor, api_actor
 
 SETTINGS_PATH = "/api/v1/settings"

@@ -17,13 +17,13 @@ from aiohttp import web
 from server.auth import authorize
 from server.domain.model import Ticket
 from server.domain.survey import BadSurvey, Channel, parse_answer
+from server.json_text import dumps
 from server.office import Office
 from server.survey import AlreadyAnswered, NotDone, SkmReport, SurveyDesk, build_skm_report
 from server.web import survey_text
 from server.web.device_text import LABELS as DEVICE_LABELS
 from server.web.device_text import Language as DeviceLanguage
 from server.web.errors import ApiFailure
-from server.web.json import dumps
 from server.web.pages import _render
 from server.web.skm_pages import skm_file, skm_format, skm_source
 from server.web.survey_view import SURVEY_KEY, form_context

@@ -26,10 +26,10 @@ from typing import Any
 from client import protocol
 from server.domain.model import EventType, Ticket
 from server.domain.queue import QueueDay
+from server.json_text import dumps
 from server.office import Office
 from server.web import serialize
 from server.web.events import EventHub, Subscriber
-from server.web.json import dumps
 from server.web.phone_text import Language, Names, ticket_view
 
 log = logging.getLogger(__name__)
