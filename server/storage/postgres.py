@@ -133,26 +133,25 @@ class PostgresStore(WriterOwner):
     def acquire(self) -> bool:
         if not self._lease.acquire():
             return False
-        try:
-            with self._reading("the schema") as connection:
-                migrate(connection, fence=self._lease.fence)
-        except BaseException:
-            self._lease.release()
-            raise
+        self._migrate_holding_the_lease()
         return True
 
     def take_over(self) -> bool:
         """For a standby: take the lease once the active server stopped renewing it."""
         if not self._lease.take_if_expired():
             return False
+        self._migrate_holding_the_lease()
+        self._log_id = None
+        return True
+
+    def _migrate_holding_the_lease(self) -> None:
+        """Bring the schema up to date under the lease just taken; give it back on failure."""
         try:
             with self._reading("the schema") as connection:
                 migrate(connection, fence=self._lease.fence)
         except BaseException:
             self._lease.release()
             raise
-        self._log_id = None
-        return True
 
     @property
     def takes_over(self) -> bool:
