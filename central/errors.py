@@ -19,6 +19,14 @@ class OfficeExists(CentralError):
     """`office add` with a name the city already has."""
 
 
+class UnknownOffice(CentralError):
+    """A CLI command names an office the city does not have."""
+
+
+class NothingToRenew(CentralError):
+    """`office renew` for an office whose pushes were never refused (no `conflict_log_id`)."""
+
+
 class BadBatch(CentralError):
     """An ingest body that is not what the API takes (400)."""
 

@@ -1,7 +1,9 @@
 """`antrian-central`: run the city's central, add offices, read tokens and accounts.
 
 `antrian-central --database URL [--host H] [--port 8480] [--tls-cert F --tls-key F]` runs it;
-`office add NAME` prints that office's token once; `office list`; `token create --name NAME`
+`office add NAME` prints that office's token once; `office list`; `office renew NAME` takes
+the record a re-installed or restored office pushed and was refused (409 `log_mismatch`)
+as that office's current record, the older ones kept; `token create --name NAME`
 prints a read token for the city API; `user create NAME --role supervisor|admin` (password
 from the terminal or stdin's first line). A mistake ends with one Indonesian line and exit 2.
 """
@@ -58,6 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
     add = office_commands.add_parser("add", help="add an office and print its token once")
     add.add_argument("name", help='e.g. "Kecamatan Karawaci"')
     office_commands.add_parser("list", help="list the offices (never their tokens)")
+    renew = office_commands.add_parser(
+        "renew", help="accept a re-installed or restored office's new record (after a conflict)"
+    )
+    renew.add_argument("name", help='the office\'s name, e.g. "Kecamatan Karawaci"')
     token = commands.add_parser("token", help="read tokens for the city API")
     token_commands = token.add_subparsers(dest="token_command", required=True)
     create = token_commands.add_parser("create", help="create a read token and print it")
@@ -97,10 +103,22 @@ def manage_offices(store: CentralStore, arguments: argparse.Namespace) -> int:
               "ditampilkan lagi):", file=sys.stderr)  # fmt: skip
         print(secret)
         return 0
+    if arguments.office_command == "renew":
+        office = store.renew(clean_name(arguments.name), datetime.now(UTC))
+        older = len(office.records) - 1
+        print(f"kantor {office.name} (id {office.id}) kini memakai catatan barunya "
+              f"{office.log_id}; {older} catatan lama tetap disimpan dan ikut dihitung di "
+              "laporan kota")  # fmt: skip
+        return 0
     for office in store.offices():
         seen = office.last_seen.isoformat(timespec="seconds") if office.last_seen else "-"
-        conflict = f"\tKONFLIK {office.conflict_log_id}" if office.conflict_log_id else ""
-        print(f"{office.id}\t{office.name}\t{office.last_event_id}\t{seen}{conflict}")
+        conflict = (
+            f"\tKONFLIK {office.conflict_log_id} (terima: office renew)"
+            if office.conflict_log_id
+            else ""
+        )
+        print(f"{office.id}\t{office.name}\t{office.last_event_id}\t{seen}\t"
+              f"{len(office.records)} catatan{conflict}")  # fmt: skip
     return 0
 
 

@@ -1,6 +1,9 @@
 """The city dashboard's figures, per office, from the tickets and counters projections.
 
-Today is each office's own date (from the UTC offset its events carry). Waiting times
+Today is each office's own date (from the UTC offset its events carry). An office with
+several records (`office renew`) counts the visits of all of them (`central.records`); its
+waiting visitors, longest wait and open lokets are its current record's (an older record's
+queue was left as it was when the office was re-installed). Waiting times
 are those of the office's reports: `wait_s` = issued → the call that was finally served
 (`called_at` of a done ticket), percentiles by linear interpolation (PostgreSQL's
 `percentile_cont`). Within standard: the share of served tickets whose service has a
@@ -16,19 +19,21 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
+from central.records import RECORDS_CTE, TICKET_COUNTS, record_rows
 from central.skm import answer_sums
 from central.store import CentralStore, Office
 from server.reports import skm
 
 STALE_AFTER_S = 120.0
 
-TODAY_QUERY = """
-SELECT t.office,
+TODAY_QUERY = f"""
+WITH {RECORDS_CTE}
+SELECT r.office,
   count(*) FILTER (WHERE t.status <> 'voided'),
   count(*) FILTER (WHERE t.status = 'done'),
-  count(*) FILTER (WHERE t.status = 'waiting'),
+  count(*) FILTER (WHERE t.status = 'waiting' AND r.current),
   count(*) FILTER (WHERE t.status = 'no_show'),
-  min(t.issued_at) FILTER (WHERE t.status = 'waiting'),
+  min(t.issued_at) FILTER (WHERE t.status = 'waiting' AND r.current),
   avg(extract(epoch FROM t.called_at - t.issued_at)) FILTER (WHERE t.status = 'done'),
   percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM t.called_at - t.issued_at))
     FILTER (WHERE t.status = 'done'),
@@ -38,11 +43,14 @@ SELECT t.office,
   count(*) FILTER (WHERE t.status = 'done' AND d.targets ? t.service),
   count(*) FILTER (WHERE t.status = 'done' AND d.targets ? t.service
     AND t.called_at - t.issued_at <= make_interval(mins => (d.targets ->> t.service)::int))
-FROM tickets t
-JOIN (SELECT * FROM unnest(%s::bigint[], %s::date[], %s::jsonb[]) AS u(office, day, targets)) d
-  ON t.office = d.office AND t.day = d.day
-GROUP BY t.office
+FROM record r
+JOIN (SELECT * FROM unnest(%(ids)s::bigint[], %(days)s::date[], %(targets)s::jsonb[])
+  AS u(office, day, targets)) d ON d.office = r.office
+JOIN tickets t ON t.office = r.id AND t.day = d.day
+WHERE {TICKET_COUNTS}
+GROUP BY r.office
 """
+# the lokets of each office's current record (an older record's were left as they were)
 COUNTERS_QUERY = """
 SELECT c.office, count(*) FROM counters c
 JOIN unnest(%s::bigint[], %s::date[]) AS d(office, day) ON c.office = d.office AND c.day = d.day
@@ -93,15 +101,19 @@ def city_overview(store: CentralStore, now: datetime) -> list[OfficeFigures]:
     days = [office.today(now) for office in offices]
     firsts = [day.replace(day=1) for day in days]
     targets = [office.targets for office in offices]
+    parameters = record_rows(offices).parameters() | {
+        "ids": ids, "days": days, "targets": [Jsonb(target) for target in targets],
+    }  # fmt: skip
+    current = {office.record: office.id for office in offices}
     with store.reading("the dashboard") as connection:
-        today_rows = {
-            row[0]: row
-            for row in connection.execute(
-                TODAY_QUERY, (ids, days, [Jsonb(target) for target in targets])
+        today_rows = {row[0]: row for row in connection.execute(TODAY_QUERY, parameters).fetchall()}
+        counter_rows = {
+            current[record]: count
+            for record, count in connection.execute(
+                COUNTERS_QUERY, (list(current), days)
             ).fetchall()
         }
-        counter_rows = dict(connection.execute(COUNTERS_QUERY, (ids, days)).fetchall())
-    answers = answer_sums(store, list(zip(ids, firsts, days, strict=True)))
+    answers = answer_sums(store, list(zip(offices, firsts, days, strict=True)))
     figures = []
     for office, day in zip(offices, days, strict=True):
         stale = office.last_seen is None or (now - office.last_seen).total_seconds() > STALE_AFTER_S
@@ -146,6 +158,15 @@ def office_json(figures: OfficeFigures, now: datetime) -> dict[str, Any]:
             if office.conflict_log_id and office.conflict_at
             else None
         ),
+        "records": [
+            {
+                "id": record.id,
+                "log_id": record.log_id,
+                "last_event_id": record.last_event_id,
+                "since": record.since.isoformat(),
+            }
+            for record in office.records
+        ],
         "clock_skew_s": round(office.clock_skew_s, 1) if office.clock_skew_s is not None else None,
         "utc_offset_s": office.utc_offset_s,
         "day": figures.today.isoformat(),

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from typing import Any
 
+from central.records import RECORDS_CTE, TICKET_COUNTS, record_rows
 from central.skm import CitySkm, city_skm
 from central.store import CentralStore, Office
 from server.reports.csv_text import summary_csv
@@ -26,13 +27,16 @@ from server.reports.visit import Visit, VisitStatus, ended
 from server.reports.xlsx import summary_workbook
 
 OFFICE_GROUP = "office"
-VISIT_QUERY = """
-SELECT office, number, service, issued_service, priority, status, day, issued_at, called_at,
-  finished_at, counter, record->>'clerk', COALESCE((record->>'transfers')::int,
-  CASE WHEN transferred_from IS NOT NULL THEN 1 ELSE 0 END),
-  COALESCE((record->>'requeues')::int, CASE WHEN requeued THEN 1 ELSE 0 END)
-FROM tickets WHERE office = ANY(%s) AND day BETWEEN %s AND %s {extra}
-ORDER BY office, issued_at, id
+VISIT_QUERY = f"""
+WITH {RECORDS_CTE}
+SELECT r.office, t.number, t.service, t.issued_service, t.priority, t.status, t.day,
+  t.issued_at, t.called_at, t.finished_at, t.counter, t.record->>'clerk',
+  COALESCE((t.record->>'transfers')::int,
+    CASE WHEN t.transferred_from IS NOT NULL THEN 1 ELSE 0 END),
+  COALESCE((t.record->>'requeues')::int, CASE WHEN t.requeued THEN 1 ELSE 0 END)
+FROM tickets t JOIN record r ON r.id = t.office
+WHERE t.day BETWEEN %(first)s AND %(last)s {{extra}} AND {TICKET_COUNTS}
+ORDER BY r.office, t.issued_at, t.office, t.id
 """
 OFFICE_HEADER = {"id": "Kantor", "en": "Office"}
 STATUSES = {str(status): status for status in VisitStatus}
@@ -56,14 +60,16 @@ def read_visits(
     service: str | None = None,
     counter: int | None = None,
 ) -> dict[int, list[Visit]]:
-    """Each office's visits issued from `first` to `last`, as of the office's today."""
-    extra, parameters = "", [[office.id for office in offices], first, last]
+    """Each office's visits issued from `first` to `last`, as of the office's today (of
+    every record of the office, a visit restored into a later record counted once)."""
+    extra = ""
+    parameters = record_rows(offices).parameters() | {"first": first, "last": last}
     if service is not None:
-        extra += " AND service = %s"
-        parameters.append(service)
+        extra += " AND t.service = %(service)s"
+        parameters["service"] = service
     if counter is not None:
-        extra += " AND counter = %s"
-        parameters.append(counter)
+        extra += " AND t.counter = %(counter)s"
+        parameters["counter"] = counter
     found: dict[int, list[Visit]] = {office.id: [] for office in offices}
     with store.reading("the reports") as connection:
         rows = connection.execute(VISIT_QUERY.format(extra=extra), parameters).fetchall()

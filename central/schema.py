@@ -2,6 +2,12 @@
 
 - `offices`: one row per office (its token's hash, the record it pushes: `log_id` and the
   newest event id held, when it was last heard of, a refused other record as `conflict_*`).
+  An office renewed (`office renew`: it took a new record after a re-install or a restore)
+  has one more row per later record, `record_of` naming the office's row, with no name and
+  no token: that row's `log_id`, `last_event_id` and id (the `office` of its events,
+  tickets and counters) are the later record's. The office's own row keeps its first
+  record; the row with the highest id is the record it pushes now. No event row is ever
+  moved or rewritten.
 - `events`: every office's events as they came (`office_name`: the name it sent), primary
   key (office, id): a repeat cannot be stored twice. `at` is the text the office sent (its
   UTC offset kept), `at_time` the same moment as a timestamp for queries.
@@ -69,7 +75,20 @@ def _migrate_1(cursor: psycopg.Cursor[Any]) -> None:
         cursor.execute(statement)
 
 
-MIGRATIONS: tuple[Step, ...] = (_migrate_1,)
+def _migrate_2(cursor: psycopg.Cursor[Any]) -> None:
+    """Later records of an office (`office renew`): rows with `record_of`, no name or token."""
+    for statement in (
+        "ALTER TABLE offices ADD COLUMN record_of bigint REFERENCES offices (id)",
+        "ALTER TABLE offices ALTER COLUMN name DROP NOT NULL",
+        "ALTER TABLE offices ALTER COLUMN token_hash DROP NOT NULL",
+        "CREATE INDEX offices_record_of ON offices (record_of)",
+        "ALTER TABLE offices ADD CONSTRAINT offices_named CHECK "
+        "((record_of IS NULL) = (name IS NOT NULL AND token_hash IS NOT NULL))",
+    ):
+        cursor.execute(statement)
+
+
+MIGRATIONS: tuple[Step, ...] = (_migrate_1, _migrate_2)
 SCHEMA_VERSION = len(MIGRATIONS)
 CENTRAL_MIGRATIONS = Migrations(
     MIGRATIONS, "central_schema", SCHEMA_LOCK_KEY, "central schema",

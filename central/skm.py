@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from central.records import EVENT_COUNTS, RECORDS_CTE, record_rows
 from central.store import CentralStore, Office
 from server.reports import skm
 from server.reports.csv_text import BOM, FORMULA_STARTS
@@ -45,28 +46,31 @@ _VISIT_DAY = (
 )
 # an answer comes on or after its visit day: `e.day >= first` narrows the index scan
 SUMS_QUERY = f"""
-SELECT e.office, count(*), {_SUMS}
-FROM events e
-JOIN unnest(%s::bigint[], %s::date[], %s::text[], %s::text[]) AS d(office, first, first_text,
-  last_text) ON e.office = d.office AND e.day >= d.first
+WITH {RECORDS_CTE}
+SELECT r.office, count(*), {_SUMS}
+FROM record r
+JOIN unnest(%(ids)s::bigint[], %(firsts)s::date[], %(first_texts)s::text[],
+  %(last_texts)s::text[]) AS d(office, first, first_text, last_text) ON d.office = r.office
+JOIN events e ON e.office = r.id AND e.day >= d.first
 WHERE e.type = 'survey.answered' AND {_VISIT_DAY} BETWEEN d.first_text AND d.last_text
-  AND {_VALID}
-GROUP BY e.office
+  AND {_VALID} AND {EVENT_COUNTS}
+GROUP BY r.office
 """
 
 
 def answer_sums(
-    store: CentralStore, periods: Sequence[tuple[int, date, date]]
+    store: CentralStore, periods: Sequence[tuple[Office, date, date]]
 ) -> dict[int, skm.AnswerSums]:
-    """Per office id, the answers of visits from its `first` to its `last` day (blocking)."""
+    """Per office id, the answers (of all its records) of visits from its `first` to its
+    `last` day (blocking)."""
     if not periods:
         return {}
-    ids = [office for office, _first, _last in periods]
+    ids = [office.id for office, _first, _last in periods]
     firsts = [first for _office, first, _last in periods]
-    parameters = (
-        ids, firsts, [first.isoformat() for first in firsts],
-        [last.isoformat() for _office, _first, last in periods],
-    )  # fmt: skip
+    parameters = record_rows([office for office, _first, _last in periods]).parameters() | {
+        "ids": ids, "firsts": firsts, "first_texts": [first.isoformat() for first in firsts],
+        "last_texts": [last.isoformat() for _office, _first, last in periods],
+    }  # fmt: skip
     with store.reading("the survey") as connection:
         rows = connection.execute(SUMS_QUERY, parameters).fetchall()
     found = {office: skm.NO_ANSWERS for office in ids}
@@ -105,7 +109,7 @@ def city_skm(
         offices = [office for office in offices if office.id == office_id]
         if not offices:
             return None
-    sums = answer_sums(store, [(office.id, first, last) for office in offices])
+    sums = answer_sums(store, [(office, first, last) for office in offices])
     by_office = tuple((office, skm.index_of(sums[office.id])) for office in offices)
     city = skm.index_of(skm.total(sums[office.id] for office in offices))
     return CitySkm(first, last, by_office, city)

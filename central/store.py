@@ -8,6 +8,11 @@ Ingest (`ingest`) is one transaction per batch with the office's row locked
 office's batches: the second sees the first's `last_event_id` and skips the overlap.
 Events go in with COPY; the tickets and counters projections are upserted in the same
 transaction, each row only by a newer event than the one that left it so.
+
+An office has one or more records (`Record`): the first is stored under the office's own
+row id, each later one (taken by `renew` after a re-install or a restore) under a row of
+its own (`central.schema`). Ingest writes to the newest record; the reports read all of
+them (`Office.records`).
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from central.batch import Batch, TicketState
-from central.errors import IngestConflict, OfficeExists
+from central.errors import IngestConflict, NothingToRenew, OfficeExists, UnknownOffice
 from central.schema import migrate
 from server.errors import StorageError
 from server.storage.port import Account
@@ -37,7 +42,12 @@ log = logging.getLogger(__name__)
 READ_TIMEOUT = "20s"
 OFFICE_COLUMNS = (
     "id, name, log_id, last_event_id, last_seen, conflict_log_id, conflict_at, utc_offset_s, "
-    "clock_skew_s, targets"
+    "clock_skew_s, targets, created_at"
+)
+# every record row of the offices asked (`office = ANY(%s)`), oldest first
+RECORDS_QUERY = (
+    "SELECT COALESCE(record_of, id), id, log_id, last_event_id, created_at FROM offices "
+    "WHERE COALESCE(record_of, id) = ANY(%s) ORDER BY id"
 )
 EVENT_COPY_COLUMNS = (
     "office, id, v, type, at, office_name, at_time, day, ticket, counter, clerk, synthesized, "
@@ -63,8 +73,19 @@ UPSERT_COUNTER = (
 
 
 @dataclass(frozen=True, slots=True)
+class Record:
+    """One record (event log, `log_id`) an office pushed, stored under the row `id`."""
+
+    id: int
+    log_id: str | None
+    last_event_id: int
+    since: datetime  # when the central took it (the office added, or renewed)
+
+
+@dataclass(frozen=True, slots=True)
 class Office:
-    """An office as the central knows it."""
+    """An office as the central knows it; `log_id` and `last_event_id` are its current
+    record's (the newest of `records`, the one it pushes)."""
 
     id: int
     name: str
@@ -76,6 +97,17 @@ class Office:
     utc_offset_s: int | None
     clock_skew_s: float | None
     targets: dict[str, int]
+    records: tuple[Record, ...]
+
+    @property
+    def record(self) -> int:
+        """The row id the current record's events are stored under."""
+        return self.records[-1].id
+
+    @property
+    def record_ids(self) -> list[int]:
+        """Every record's row id, oldest first (reports read `office = ANY(…)`)."""
+        return [record.id for record in self.records]
 
     def today(self, now: datetime) -> date:
         """The office's own date now (from the UTC offset its events carry)."""
@@ -90,12 +122,30 @@ class Stored:
     last_event_id: int
 
 
-def office_from_row(row: Sequence[Any]) -> Office:
+def office_from_row(row: Sequence[Any], records: Sequence[Record] = ()) -> Office:
+    """An office from its row (OFFICE_COLUMNS) and its later records' rows."""
+    first = Record(id=int(row[0]), log_id=row[2], last_event_id=int(row[3]), since=row[10])
+    every = (first, *records)
     return Office(
-        id=int(row[0]), name=str(row[1]), log_id=row[2], last_event_id=int(row[3]),
-        last_seen=row[4], conflict_log_id=row[5], conflict_at=row[6], utc_offset_s=row[7],
-        clock_skew_s=row[8], targets=dict(row[9] or {}),
+        id=int(row[0]), name=str(row[1]), log_id=every[-1].log_id,
+        last_event_id=every[-1].last_event_id, last_seen=row[4], conflict_log_id=row[5],
+        conflict_at=row[6], utc_offset_s=row[7], clock_skew_s=row[8],
+        targets=dict(row[9] or {}), records=every,
     )  # fmt: skip
+
+
+def offices_from_rows(
+    connection: psycopg.Connection[Any], rows: Sequence[Sequence[Any]]
+) -> list[Office]:
+    """The offices of these rows, each with its later records (one more query)."""
+    later: dict[int, list[Record]] = {int(row[0]): [] for row in rows}
+    if any(True for _ in rows):
+        for office_id, record_id, log_id, last_id, since in connection.execute(
+            RECORDS_QUERY, (list(later),)
+        ).fetchall():
+            if record_id != office_id:
+                later[office_id].append(Record(int(record_id), log_id, int(last_id), since))
+    return [office_from_row(row, later[int(row[0])]) for row in rows]
 
 
 def _json(value: Any) -> str:
@@ -139,26 +189,70 @@ class CentralStore:
         return office_from_row(row), secret
 
     def offices(self) -> list[Office]:
-        with self._reading("the offices") as connection:
-            rows = connection.execute(
-                f"SELECT {OFFICE_COLUMNS} FROM offices ORDER BY lower(name), id"
-            ).fetchall()
-        return [office_from_row(row) for row in rows]
+        """Every office (never a later record's row), by name."""
+        return self._offices("record_of IS NULL ORDER BY lower(name), id", ())
 
     def office(self, office_id: int) -> Office | None:
-        with self._reading("the offices") as connection:
-            row = connection.execute(
-                f"SELECT {OFFICE_COLUMNS} FROM offices WHERE id = %s", (office_id,)
-            ).fetchone()
-        return office_from_row(row) if row is not None else None
+        found = self._offices("id = %s AND record_of IS NULL", (office_id,))
+        return found[0] if found else None
 
     def office_for_token(self, secret: str) -> Office | None:
-        with self._reading("the offices") as connection:
+        found = self._offices("token_hash = %s", (hash_token(secret),))
+        return found[0] if found else None
+
+    def _offices(self, where: str, parameters: Sequence[Any]) -> list[Office]:
+        with self._reading("the offices") as connection, connection.transaction():
+            rows = connection.execute(
+                f"SELECT {OFFICE_COLUMNS} FROM offices WHERE {where}", parameters
+            ).fetchall()
+            return offices_from_rows(connection, rows)
+
+    def renew(self, name: str, now: datetime) -> Office:
+        """Take the record the office `name` pushed and was refused (`conflict_log_id`) as
+        its current one: a new record row (`record_of`), empty, with that `log_id`; the
+        conflict is cleared. The older records stay as they are. The office's row is locked
+        (`FOR UPDATE`) as ingest locks it, so a push in flight is stored before or after."""
+        with self._reading("the offices") as connection, connection.transaction():
             row = connection.execute(
-                f"SELECT {OFFICE_COLUMNS} FROM offices WHERE token_hash = %s",
-                (hash_token(secret),),
+                "SELECT id, name, conflict_log_id FROM offices "
+                "WHERE lower(name) = lower(%s) AND record_of IS NULL FOR UPDATE",
+                (name,),
             ).fetchone()
-        return office_from_row(row) if row is not None else None
+            if row is None:
+                raise UnknownOffice(f"Tidak ada kantor bernama {name!r}.")
+            office_id, known_name, refused = int(row[0]), str(row[1]), row[2]
+            if refused is None:
+                raise NothingToRenew(
+                    f"Kantor {known_name} tidak ada catatan baru yang ditolak: tidak ada yang "
+                    "perlu diterima."
+                )
+            connection.execute(
+                "INSERT INTO offices (record_of, created_at, log_id, last_event_id) "
+                "VALUES (%s, %s, %s, 0)",
+                (office_id, now, refused),
+            )
+            connection.execute(
+                "UPDATE offices SET conflict_log_id = NULL, conflict_at = NULL WHERE id = %s",
+                (office_id,),
+            )
+            rows = connection.execute(
+                f"SELECT {OFFICE_COLUMNS} FROM offices WHERE id = %s", (office_id,)
+            ).fetchall()
+            return offices_from_rows(connection, rows)[0]
+
+    def _current_record(
+        self, connection: psycopg.Connection[Any], office_id: int
+    ) -> tuple[int, str | None, int]:
+        """(row id, log_id, last_event_id) of the office's current record; the caller holds
+        the office's row lock."""
+        row = connection.execute(
+            "SELECT id, log_id, last_event_id FROM offices WHERE id = %s OR record_of = %s "
+            "ORDER BY id DESC LIMIT 1",
+            (office_id, office_id),
+        ).fetchone()
+        if row is None:
+            raise StorageError("the office was removed")
+        return int(row[0]), row[1], int(row[2])
 
     def create_token(self, name: str, now: datetime) -> str:
         """A read token for the city API (shown once)."""
@@ -202,19 +296,24 @@ class CentralStore:
         """The office asked (GET ingest): it is alive, its clock's skew is noted, and a
         record other than the one held (`log_id`) is recorded as a conflict."""
         skew = (office_clock - now).total_seconds() if office_clock is not None else None
-        with self._reading("the offices") as connection:
-            row = connection.execute(
-                "UPDATE offices SET last_seen = %s, clock_skew_s = COALESCE(%s, clock_skew_s), "
-                "conflict_log_id = CASE WHEN log_id IS NOT NULL AND %s::text IS NOT NULL "
-                "AND log_id <> %s::text THEN %s::text ELSE conflict_log_id END, "
-                "conflict_at = CASE WHEN log_id IS NOT NULL AND %s::text IS NOT NULL "
-                "AND log_id <> %s::text THEN %s ELSE conflict_at END "
-                f"WHERE id = %s RETURNING {OFFICE_COLUMNS}",
-                (now, skew, log_id, log_id, log_id, log_id, log_id, now, office_id),
+        with self._reading("the offices") as connection, connection.transaction():
+            locked = connection.execute(
+                "SELECT id FROM offices WHERE id = %s FOR UPDATE", (office_id,)
             ).fetchone()
-        if row is None:
-            raise StorageError("the office was removed")
-        return office_from_row(row)
+            if locked is None:
+                raise StorageError("the office was removed")
+            _record, held_log, _last = self._current_record(connection, office_id)
+            other = held_log is not None and log_id is not None and held_log != log_id
+            connection.execute(
+                "UPDATE offices SET last_seen = %s, clock_skew_s = COALESCE(%s, clock_skew_s), "
+                "conflict_log_id = CASE WHEN %s THEN %s ELSE conflict_log_id END, "
+                "conflict_at = CASE WHEN %s THEN %s ELSE conflict_at END WHERE id = %s",
+                (now, skew, other, log_id, other, now, office_id),
+            )
+            rows = connection.execute(
+                f"SELECT {OFFICE_COLUMNS} FROM offices WHERE id = %s", (office_id,)
+            ).fetchall()
+            return offices_from_rows(connection, rows)[0]
 
     def ingest(
         self, office_id: int, batch: Batch, now: datetime, office_clock: datetime | None = None
@@ -224,12 +323,11 @@ class CentralStore:
         conflict: IngestConflict | None = None
         with self._reading("the record") as connection, connection.transaction():
             row = connection.execute(
-                "SELECT log_id, last_event_id FROM offices WHERE id = %s FOR UPDATE",
-                (office_id,),
+                "SELECT id FROM offices WHERE id = %s FOR UPDATE", (office_id,)
             ).fetchone()
             if row is None:
                 raise StorageError("the office was removed")
-            held_log, held_last = row[0], int(row[1])
+            record, held_log, held_last = self._current_record(connection, office_id)
             connection.execute(
                 "UPDATE offices SET last_seen = %s, clock_skew_s = COALESCE(%s, clock_skew_s) "
                 "WHERE id = %s",
@@ -257,15 +355,17 @@ class CentralStore:
             else:
                 fresh = [event for event in batch.events if event.id > held_last]
                 if fresh:
-                    self._store_events(connection, office_id, fresh)
+                    self._store_events(connection, record, fresh)
                 last = fresh[-1].id if fresh else held_last
                 offset = fresh[-1].at.utcoffset() if fresh else None
                 connection.execute(
-                    "UPDATE offices SET log_id = %s, last_event_id = %s, "
-                    "utc_offset_s = COALESCE(%s, utc_offset_s), "
+                    "UPDATE offices SET log_id = %s, last_event_id = %s WHERE id = %s",
+                    (batch.log_id, last, record),
+                )
+                connection.execute(
+                    "UPDATE offices SET utc_offset_s = COALESCE(%s, utc_offset_s), "
                     "targets = CASE WHEN %s THEN %s ELSE targets END WHERE id = %s",
                     (
-                        batch.log_id, last,
                         int(offset.total_seconds()) if offset is not None else None,
                         bool(batch.targets), Jsonb(batch.targets), office_id,
                     ),
@@ -318,15 +418,16 @@ class CentralStore:
 
     # ------------------------------------------------------------ reading the copy
 
-    def events_of(self, office_id: int, after: int, limit: int) -> list[dict[str, Any]]:
-        """An office's events as it sent them (the shape of its own `GET /api/v1/log`)."""
+    def events_of(self, record_id: int, after: int, limit: int) -> list[dict[str, Any]]:
+        """A record's events as the office sent them (the shape of its own `GET /api/v1/log`);
+        `record_id`: one of `Office.records`."""
         with self._reading("the record") as connection:
             rows = connection.execute(
-                "SELECT e.id, e.v, e.type, e.at, e.day, COALESCE(e.office_name, o.name), e.ticket, "
-                "e.tickets, e.counter, "
-                "e.clerk, e.data, e.synthesized FROM events e JOIN offices o ON o.id = e.office "
-                "WHERE e.office = %s AND e.id > %s ORDER BY e.id LIMIT %s",
-                (office_id, after, limit),
+                "SELECT e.id, e.v, e.type, e.at, e.day, COALESCE(e.office_name, o.name), "
+                "e.ticket, e.tickets, e.counter, e.clerk, e.data, e.synthesized FROM events e "
+                "JOIN offices o ON o.id = (SELECT COALESCE(record_of, id) FROM offices "
+                "WHERE id = %s) WHERE e.office = %s AND e.id > %s ORDER BY e.id LIMIT %s",
+                (record_id, record_id, after, limit),
             ).fetchall()
         events = []
         for row in rows:

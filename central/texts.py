@@ -37,7 +37,10 @@ TEXTS: dict[Language, dict[str, str]] = {
         "never_seen": "belum pernah terhubung",
         "live": "terhubung",
         "stale": "tidak terhubung",
-        "conflict": "konflik: kantor dipasang ulang",
+        "conflict": (
+            "konflik: kantor dipasang ulang; terima catatan barunya dengan "
+            'antrian-central office renew "{name}"'
+        ),
         "clock_skew": "jam kantor selisih {minutes} menit",
         "none": "—",
         "minutes": "{value} mnt",
@@ -96,7 +99,10 @@ TEXTS: dict[Language, dict[str, str]] = {
         "never_seen": "never connected",
         "live": "connected",
         "stale": "not connected",
-        "conflict": "conflict: office re-installed",
+        "conflict": (
+            "conflict: office re-installed; accept its new record with "
+            'antrian-central office renew "{name}"'
+        ),
         "clock_skew": "office clock off by {minutes} min",
         "none": "—",
         "minutes": "{value} min",

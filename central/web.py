@@ -201,17 +201,23 @@ async def offices_api(request: web.Request) -> web.Response:
 
 
 async def office_log(request: web.Request) -> web.Response:
-    """An office's events as the central holds them (the shape of the office's own /log)."""
+    """An office's events as the central holds them (the shape of the office's own /log):
+    its current record's, or with `?record=ID` one of its `records`."""
     office = await _drilled_office(request)
     after = query_int(request, "after", 0, 10**15)
     limit = query_int(request, "limit", 1000, LOG_LIMIT_MAX, 1)
-    events = await off_loop(request, request.app[STORE_KEY].events_of, office.id, after, limit)
+    wanted = query_int(request, "record", office.record, 2**62)
+    record = next((item for item in office.records if item.id == wanted), None)
+    if record is None:
+        raise ApiFailure(404, "unknown_record", "Catatan ini bukan milik kantor tersebut.")
+    events = await off_loop(request, request.app[STORE_KEY].events_of, record.id, after, limit)
     return json_response(
         {
-            "log_id": office.log_id,
+            "log_id": record.log_id,
+            "record": record.id,
             "events": events,
             "last_id": events[-1]["id"] if events else after,
-            "head_id": office.last_event_id,
+            "head_id": record.last_event_id,
         }
     )
 

@@ -1,0 +1,66 @@
+"""An office's records in the reports' queries: which rows to read, which copy counts.
+
+An office renewed (`antrian-central office renew`) has several records, each stored under
+its own row id (`central.schema`); a report reads the tickets and events of all of them
+(`record` below: each row id with its office). A record restored from a backup starts
+with the events the older record already had (the same ids, times and tickets): such a
+visit or survey answer is counted once, in the newest record that holds it — as the
+office's own reports count it after the restore. A ticket is the same visit when a later
+record of the office has a ticket with the same id, number and issue time (to the
+microsecond); a survey answer when a later record has the event with the same id, type,
+time and data. A re-installed office (a fresh record) shares nothing: both count whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from central.store import Office
+
+# `record` (id, office, current) and `later` (record, later): an older record of an office
+# and each later one of the same office (empty for an office with one record)
+RECORDS_CTE = """record AS (
+  SELECT * FROM unnest(%(records)s::bigint[], %(offices)s::bigint[], %(current)s::boolean[])
+    AS r(id, office, current)),
+later AS (
+  SELECT * FROM unnest(%(older)s::bigint[], %(later)s::bigint[]) AS l(record, later))"""
+TICKET_COUNTS = """NOT EXISTS (
+  SELECT 1 FROM later l JOIN tickets n ON n.office = l.later AND n.id = t.id
+  WHERE l.record = t.office AND n.issued_at = t.issued_at AND n.number = t.number)"""
+EVENT_COUNTS = """NOT EXISTS (
+  SELECT 1 FROM later l JOIN events n ON n.office = l.later AND n.id = e.id
+  WHERE l.record = e.office AND n.at = e.at AND n.type = e.type AND n.data = e.data)"""
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRows:
+    """The parameters of `RECORDS_CTE` for some offices."""
+
+    records: list[int]
+    offices: list[int]
+    current: list[bool]
+    older: list[int]
+    later: list[int]
+
+    def parameters(self) -> dict[str, Any]:
+        return {
+            "records": self.records, "offices": self.offices, "current": self.current,
+            "older": self.older, "later": self.later,
+        }  # fmt: skip
+
+
+def record_rows(offices: Sequence[Office]) -> RecordRows:
+    """Every record row of these offices, and each (older, later) pair of one office."""
+    rows = RecordRows([], [], [], [], [])
+    for office in offices:
+        ids = office.record_ids
+        for position, record in enumerate(ids):
+            rows.records.append(record)
+            rows.offices.append(office.id)
+            rows.current.append(record == office.record)
+            for later in ids[position + 1 :]:
+                rows.older.append(record)
+                rows.later.append(later)
+    return rows
