@@ -223,8 +223,8 @@ class CentralStore:
             office_id, known_name, refused = int(row[0]), str(row[1]), row[2]
             if refused is None:
                 raise NothingToRenew(
-                    f"Kantor {known_name} tidak ada catatan baru yang ditolak: tidak ada yang "
-                    "perlu diterima."
+                    f"Kantor {known_name}: tidak ada catatan baru yang ditolak, jadi tidak ada "
+                    "yang perlu diterima."
                 )
             connection.execute(
                 "INSERT INTO offices (record_of, created_at, log_id, last_event_id) "

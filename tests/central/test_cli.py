@@ -65,3 +65,25 @@ def test_a_mistake_is_one_indonesian_line_and_exit_2(
     error = capsys.readouterr().err
     assert words in error
     assert error.count("\n") == 1
+
+
+def test_office_renew_refuses_an_unknown_office_and_one_without_a_conflict(
+    database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--database", database, "office", "add", "Kecamatan Karawaci"]) == 0
+    assert main(["--database", database, "office", "list"]) == 0
+    capsys.readouterr()
+    assert main(["--database", database, "office", "list"]) == 0
+    before = capsys.readouterr().out
+    assert "\tKecamatan Karawaci\t0\t-\t1 catatan\n" in before
+    for name, words in (
+        ("Kecamatan Pinang", "Tidak ada kantor bernama 'Kecamatan Pinang'."),
+        ("kecamatan karawaci", "tidak ada catatan baru yang ditolak"),
+    ):
+        assert main(["--database", database, "office", "renew", name]) == 2
+        said = capsys.readouterr()
+        assert said.out == ""
+        assert words in said.err and said.err.count("\n") == 1
+        assert said.err.startswith("antrian-central: ")
+    assert main(["--database", database, "office", "list"]) == 0
+    assert capsys.readouterr().out == before  # nothing changed
