@@ -19,7 +19,7 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
-from central.records import RECORDS_CTE, TICKET_COUNTS, record_rows
+from central.records import RECORDS_CTE, TICKETS_ONCE, once, record_rows
 from central.skm import answer_sums
 from central.store import CentralStore, Office
 from server.reports import skm
@@ -47,7 +47,7 @@ FROM record r
 JOIN (SELECT * FROM unnest(%(ids)s::bigint[], %(days)s::date[], %(targets)s::jsonb[])
   AS u(office, day, targets)) d ON d.office = r.office
 JOIN tickets t ON t.office = r.id AND t.day = d.day
-WHERE {TICKET_COUNTS}
+WHERE {TICKETS_ONCE}
 GROUP BY r.office
 """
 # the lokets of each office's current record (an older record's were left as they were)
@@ -101,12 +101,14 @@ def city_overview(store: CentralStore, now: datetime) -> list[OfficeFigures]:
     days = [office.today(now) for office in offices]
     firsts = [day.replace(day=1) for day in days]
     targets = [office.targets for office in offices]
-    parameters = record_rows(offices).parameters() | {
+    records = record_rows(offices)
+    parameters = records.parameters() | {
         "ids": ids, "days": days, "targets": [Jsonb(target) for target in targets],
     }  # fmt: skip
     current = {office.record: office.id for office in offices}
     with store.reading("the dashboard") as connection:
-        today_rows = {row[0]: row for row in connection.execute(TODAY_QUERY, parameters).fetchall()}
+        found = connection.execute(once(TODAY_QUERY, records), parameters).fetchall()
+        today_rows = {row[0]: row for row in found}
         counter_rows = {
             current[record]: count
             for record, count in connection.execute(

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from typing import Any
 
-from central.records import RECORDS_CTE, TICKET_COUNTS, record_rows
+from central.records import RECORDS_CTE, TICKETS_ONCE, once, record_rows
 from central.skm import CitySkm, city_skm
 from central.store import CentralStore, Office
 from server.reports.csv_text import summary_csv
@@ -27,16 +27,18 @@ from server.reports.visit import Visit, VisitStatus, ended
 from server.reports.xlsx import summary_workbook
 
 OFFICE_GROUP = "office"
+# `office`: the record's row id (several per renewed office); in issue order
 VISIT_QUERY = f"""
 WITH {RECORDS_CTE}
-SELECT r.office, t.number, t.service, t.issued_service, t.priority, t.status, t.day,
+SELECT t.office, t.number, t.service, t.issued_service, t.priority, t.status, t.day,
   t.issued_at, t.called_at, t.finished_at, t.counter, t.record->>'clerk',
   COALESCE((t.record->>'transfers')::int,
     CASE WHEN t.transferred_from IS NOT NULL THEN 1 ELSE 0 END),
   COALESCE((t.record->>'requeues')::int, CASE WHEN t.requeued THEN 1 ELSE 0 END)
-FROM tickets t JOIN record r ON r.id = t.office
-WHERE t.day BETWEEN %(first)s AND %(last)s {{extra}} AND {TICKET_COUNTS}
-ORDER BY r.office, t.issued_at, t.office, t.id
+FROM tickets t
+WHERE t.office = ANY(%(records)s) AND t.day BETWEEN %(first)s AND %(last)s {{extra}}
+  AND {TICKETS_ONCE}
+ORDER BY t.issued_at, t.office, t.id
 """
 OFFICE_HEADER = {"id": "Kantor", "en": "Office"}
 STATUSES = {str(status): status for status in VisitStatus}
@@ -63,7 +65,8 @@ def read_visits(
     """Each office's visits issued from `first` to `last`, as of the office's today (of
     every record of the office, a visit restored into a later record counted once)."""
     extra = ""
-    parameters = record_rows(offices).parameters() | {"first": first, "last": last}
+    rows = record_rows(offices)
+    parameters = rows.parameters() | {"first": first, "last": last}
     if service is not None:
         extra += " AND t.service = %(service)s"
         parameters["service"] = service
@@ -72,9 +75,12 @@ def read_visits(
         parameters["counter"] = counter
     found: dict[int, list[Visit]] = {office.id: [] for office in offices}
     with store.reading("the reports") as connection:
-        rows = connection.execute(VISIT_QUERY.format(extra=extra), parameters).fetchall()
-    for row in rows:
-        found[row[0]].append(
+        found_rows = connection.execute(
+            once(VISIT_QUERY.format(extra=extra), rows), parameters
+        ).fetchall()
+    office_of = dict(zip(rows.records, rows.offices, strict=True))
+    for row in found_rows:
+        found[office_of[row[0]]].append(
             Visit.of(
                 number=row[1], service=row[2], issued_service=row[3], priority=row[4],
                 status=STATUSES[row[5]], day=row[6], issued_at=row[7], called_at=row[8],

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from central.records import EVENT_COUNTS, RECORDS_CTE, record_rows
+from central.records import EVENTS_ONCE, RECORDS_CTE, once, record_rows
 from central.store import CentralStore, Office
 from server.reports import skm
 from server.reports.csv_text import BOM, FORMULA_STARTS
@@ -53,7 +53,7 @@ JOIN unnest(%(ids)s::bigint[], %(firsts)s::date[], %(first_texts)s::text[],
   %(last_texts)s::text[]) AS d(office, first, first_text, last_text) ON d.office = r.office
 JOIN events e ON e.office = r.id AND e.day >= d.first
 WHERE e.type = 'survey.answered' AND {_VISIT_DAY} BETWEEN d.first_text AND d.last_text
-  AND {_VALID} AND {EVENT_COUNTS}
+  AND {_VALID} AND {EVENTS_ONCE}
 GROUP BY r.office
 """
 
@@ -67,12 +67,13 @@ def answer_sums(
         return {}
     ids = [office.id for office, _first, _last in periods]
     firsts = [first for _office, first, _last in periods]
-    parameters = record_rows([office for office, _first, _last in periods]).parameters() | {
+    records = record_rows([office for office, _first, _last in periods])
+    parameters = records.parameters() | {
         "ids": ids, "firsts": firsts, "first_texts": [first.isoformat() for first in firsts],
         "last_texts": [last.isoformat() for _office, _first, last in periods],
     }  # fmt: skip
     with store.reading("the survey") as connection:
-        rows = connection.execute(SUMS_QUERY, parameters).fetchall()
+        rows = connection.execute(once(SUMS_QUERY, records), parameters).fetchall()
     found = {office: skm.NO_ANSWERS for office in ids}
     for row in rows:
         found[row[0]] = skm.AnswerSums(int(row[1]), tuple(int(value) for value in row[2:]))
