@@ -342,7 +342,8 @@ class CentralStore:
                 conflict = IngestConflict(
                     "log_mismatch",
                     "Catatan kantor ini berbeda dari yang disimpan pusat (kantor dipasang "
-                    "ulang?): kiriman ditolak.",
+                    "ulang?): kiriman ditolak sampai pusat menerimanya (antrian-central "
+                    "office renew).",
                     log_id=held_log, last_event_id=held_last,
                 )  # fmt: skip
             elif batch.events and batch.events[0].id > held_last + 1:

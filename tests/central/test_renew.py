@@ -10,6 +10,7 @@ next to each test.
 from __future__ import annotations
 
 import asyncio
+import html
 import re
 import subprocess
 import sys
@@ -124,13 +125,21 @@ async def city_figures(central: RunningCentral) -> tuple[dict[str, Any], dict[st
     return summary, skm
 
 
-async def dashboard_rows(central: RunningCentral) -> list[tuple[str, str]]:
-    """(office name, its row's html) of every row of the signed-in dashboard."""
+@pytest.fixture
+async def dashboard(central: RunningCentral) -> AsyncIterator[aiohttp.ClientSession]:
+    """A browser session signed in to the city dashboard."""
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
         await sign_in(central, session)
-        async with session.get(central.url + "/") as response:
-            assert response.status == 200
-            page = await response.text()
+        yield session
+
+
+async def dashboard_rows(
+    central: RunningCentral, session: aiohttp.ClientSession
+) -> list[tuple[str, str]]:
+    """(office name, its row's html) of every row of the dashboard."""
+    async with session.get(central.url + "/") as response:
+        assert response.status == 200
+        page = await response.text()
     return re.findall(
         r'<tr data-office="\d+" class="[^"]*">\s*<td class="name">'
         r'<a href="/offices/\d+">([^<]+)</a></td>(.*?)</tr>',
@@ -141,7 +150,7 @@ async def dashboard_rows(central: RunningCentral) -> list[tuple[str, str]]:
 
 async def test_a_restored_office_renewed_pushes_its_new_record_under_the_same_office(
     start_office: StartOffice, central: RunningCentral, forwarders: Any, clock: Clock,
-    tmp_path: Path,
+    tmp_path: Path, dashboard: aiohttp.ClientSession,
 ) -> None:  # fmt: skip
     office_id, token = await central.add_office(NAME)
     office = await start_office(clock=clock, data_dir=tmp_path / "office")
@@ -169,6 +178,11 @@ async def test_a_restored_office_renewed_pushes_its_new_record_under_the_same_of
     forwarder = forwarders(office, central.url, token)
     await conflicted(central, office)
     assert await central.events(office_id) == first_record  # the first record only, as before
+    [(_name, row_html)] = await dashboard_rows(central, dashboard)
+    assert (
+        "konflik: kantor dipasang ulang; terima catatan barunya dengan antrian-central "
+        f'office renew "{NAME}"'
+    ) in html.unescape(row_html)
 
     done = renew(central, NAME)
     assert done.returncode == 0, done.stderr
@@ -216,7 +230,7 @@ async def test_a_restored_office_renewed_pushes_its_new_record_under_the_same_of
     figures = (await central.offices())[NAME]
     assert figures["today"] == {"issued": 5, "served": 4, "waiting": 0, "no_show": 0}
     assert figures["ikm_month"] == 75.0
-    rows = await dashboard_rows(central)
+    rows = await dashboard_rows(central, dashboard)
     assert [name for name, _html in rows] == [NAME]
     assert "konflik" not in rows[0][1]
     cells = dict(re.findall(r'<td class="(\w+)">([^<]*)', rows[0][1]))
@@ -239,7 +253,7 @@ async def reinstall(
 
 async def test_two_re_installs_make_three_records_of_one_office(
     start_office: StartOffice, central: RunningCentral, forwarders: Any, clock: Clock,
-    tmp_path: Path,
+    tmp_path: Path, dashboard: aiohttp.ClientSession,
 ) -> None:  # fmt: skip
     office_id, token = await central.add_office(NAME)
     logs: list[list[Any]] = []
@@ -287,7 +301,7 @@ async def test_two_re_installs_make_three_records_of_one_office(
         ("A001", "done", 300.0), ("A001", "done", 600.0), ("A001", "done", 900.0),
         ("A002", "waiting", None),
     ]  # fmt: skip
-    assert [name for name, _html in await dashboard_rows(central)] == [NAME]
+    assert [name for name, _html in await dashboard_rows(central, dashboard)] == [NAME]
     listing = subprocess.run(
         [sys.executable, "-m", "central", "--database", central.store.url, "office", "list"],
         cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60, check=True,
