@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,8 +26,12 @@ import aiohttp
 import psycopg
 import pytest
 
+from central.schema import BOOTSTRAP, CENTRAL_MIGRATIONS, MIGRATIONS
+from central.store import CentralStore
 from server import city
 from server.main import run_backup, run_restore
+from server.storage.postgres_schema import run_migrations
+from server.storage.repository import hash_token
 from tests.central.test_dashboard import sign_in
 from tests.server.conftest import Clock, Running, StartOffice, start_office
 from tests.server.test_city import forwarders, office_log, quick_retries, until
@@ -314,8 +319,6 @@ def test_a_renew_waits_for_an_ingest_holding_the_office(
 ) -> None:
     """An ingest holds the office's row (`FOR UPDATE`) for its whole batch: a renew begun
     meanwhile waits for it, then takes the record the office was refused last."""
-    from central.store import CentralStore
-
     store = CentralStore(postgres_cluster.create_database())
     store.open()
     try:
@@ -347,5 +350,44 @@ def test_a_renew_waits_for_an_ingest_holding_the_office(
         assert renewed is not None and renewed.conflict_log_id is None
         assert renewed.log_id == "5b0a5e1c-0000-4000-8000-000000000003"
         assert len(renewed.records) == 2
+    finally:
+        store.close()
+
+
+def test_a_central_of_schema_1_keeps_its_offices_and_may_renew_them(
+    postgres_cluster: Cluster, database_url: None
+) -> None:
+    """A city database the central before renew made (schema 1) is migrated at start:
+    each office keeps its record (as its first), its token, and may be renewed."""
+    url = postgres_cluster.create_database()
+    held, refused = "5b0a5e1c-0000-4000-8000-00000000000a", "5b0a5e1c-0000-4000-8000-00000000000b"
+    with psycopg.connect(url, autocommit=True) as connection:
+        with connection.transaction():
+            for statement in BOOTSTRAP:
+                connection.execute(statement)
+        assert run_migrations(connection, replace(CENTRAL_MIGRATIONS, steps=MIGRATIONS[:1])) == 1
+        connection.execute(
+            "INSERT INTO offices (name, token_hash, created_at, log_id, last_event_id, "
+            "conflict_log_id, conflict_at) VALUES (%s, %s, %s, %s, 7, %s, %s)",
+            (NAME, hash_token("city_lama"), OPENING, held, refused, OPENING),
+        )
+    store = CentralStore(url)
+    store.open()
+    try:
+        office = store.office_for_token("city_lama")
+        assert office is not None and (office.log_id, office.last_event_id) == (held, 7)
+        assert [record.id for record in office.records] == [office.id]
+        store.renew(NAME, OPENING)
+        renewed = store.office_for_token("city_lama")
+        assert renewed is not None and renewed.id == office.id
+        assert (renewed.log_id, renewed.last_event_id, renewed.conflict_log_id) == (
+            refused,
+            0,
+            None,
+        )
+        assert [(record.log_id, record.last_event_id) for record in renewed.records] == [
+            (held, 7), (refused, 0),
+        ]  # fmt: skip
+        assert [item.name for item in store.offices()] == [NAME]  # listed once
     finally:
         store.close()
