@@ -30,7 +30,13 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from central.batch import Batch, TicketState
-from central.errors import IngestConflict, NothingToRenew, OfficeExists, UnknownOffice
+from central.errors import (
+    IngestConflict,
+    NothingToRenew,
+    OfficeExists,
+    RecordHeld,
+    UnknownOffice,
+)
 from central.schema import migrate
 from server.errors import StorageError
 from server.storage.port import Account
@@ -139,7 +145,7 @@ def offices_from_rows(
 ) -> list[Office]:
     """The offices of these rows, each with its later records (one more query)."""
     later: dict[int, list[Record]] = {int(row[0]): [] for row in rows}
-    if any(True for _ in rows):
+    if rows:
         for office_id, record_id, log_id, last_id, since in connection.execute(
             RECORDS_QUERY, (list(later),)
         ).fetchall():
@@ -225,6 +231,15 @@ class CentralStore:
                 raise NothingToRenew(
                     f"Kantor {known_name}: tidak ada catatan baru yang ditolak, jadi tidak ada "
                     "yang perlu diterima."
+                )
+            held = connection.execute(
+                "SELECT 1 FROM offices WHERE (id = %s OR record_of = %s) AND log_id = %s",
+                (office_id, office_id, refused),
+            ).fetchone()
+            if held is not None:
+                raise RecordHeld(
+                    f"Kantor {known_name}: catatan {refused} sudah disimpan pusat sebagai "
+                    "catatan lama; matikan PC lama yang masih mengirimnya."
                 )
             connection.execute(
                 "INSERT INTO offices (record_of, created_at, log_id, last_event_id) "

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 import pytest
 
+from central.batch import parse_batch
+from central.errors import IngestConflict
 from central.main import main
 from central.store import CentralStore
 from tests.support.postgres import Cluster
@@ -87,3 +90,32 @@ def test_office_renew_refuses_an_unknown_office_and_one_without_a_conflict(
         assert said.err.startswith("antrian-central: ")
     assert main(["--database", database, "office", "list"]) == 0
     assert capsys.readouterr().out == before  # nothing changed
+
+
+def test_office_renew_refuses_a_record_the_office_had_before(
+    database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The old PC, still running after the new one was renewed, pushes its old record:
+    that is refused again, and renew does not take it back as a new record."""
+    old, new = "5b0a5e1c-0000-4000-8000-000000000001", "5b0a5e1c-0000-4000-8000-000000000002"
+    store = CentralStore(database)
+    try:
+        store.open()
+        office, _token = store.add_office("Kecamatan Karawaci", datetime.now(UTC))
+        store.ingest(office.id, parse_batch({"log_id": old, "events": []}), datetime.now(UTC))
+        for log_id in (new, old):
+            with pytest.raises(IngestConflict):
+                store.ingest(office.id, parse_batch({"log_id": log_id, "events": []}),
+                             datetime.now(UTC))  # fmt: skip
+            if log_id == new:
+                assert main(["--database", database, "office", "renew", "Kecamatan Karawaci"]) == 0
+        capsys.readouterr()
+        assert main(["--database", database, "office", "renew", "Kecamatan Karawaci"]) == 2
+        error = capsys.readouterr().err
+        assert f"catatan {old} sudah disimpan pusat sebagai catatan lama" in error
+        assert error.count("\n") == 1
+        renewed = store.office(office.id)
+        assert renewed is not None and len(renewed.records) == 2
+        assert (renewed.log_id, renewed.conflict_log_id) == (new, old)
+    finally:
+        store.close()
