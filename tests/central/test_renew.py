@@ -296,6 +296,14 @@ async def test_two_re_installs_make_three_records_of_one_office(
     summary, skm = await city_figures(central)
     [row] = summary["rows"]
     assert (row["issued"], row["served"], row["wait_s"]["mean"]) == (4, 3, 600.0)
+    assert [(line["office"], line["served"]) for line in summary["ranking"]] == [(office_id, 3)]
+    async with central.session.get(
+        f"{central.url}/api/v1/city/reports/summary?from={DAY}&to={DAY}&group=office&format=csv",
+        headers={"Authorization": f"Bearer {central.reader}"},
+    ) as response:
+        assert response.status == 200
+        lines = (await response.read()).decode("utf-8-sig").splitlines()
+    assert len(lines) == 3 and lines[1].startswith(f'"{NAME}","4","3",')
     assert (skm["offices"][0]["respondents"], skm["offices"][0]["ikm"]) == (3, 75.0)
     assert listed["today"] == {"issued": 4, "served": 3, "waiting": 1, "no_show": 0}
     status, visits = await central.call(
