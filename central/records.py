@@ -9,6 +9,8 @@ office's own reports count it after the restore. A ticket is the same visit when
 record of the office has a ticket with the same id, number and issue time (to the
 microsecond); a survey answer when a later record has the event with the same id, type,
 time and data. A re-installed office (a fresh record) shares nothing: both count whole.
+(A shared visit answered in each record after the fork — the old PC after the backup, the
+restored one again — is two answers: they are two events, told apart by nothing here.)
 """
 
 from __future__ import annotations
