@@ -19,7 +19,7 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
-from central.records import RECORDS_CTE, TICKETS_ONCE, once, record_rows
+from central.records import LATER_CTE, TICKETS_ONCE, once, record_rows
 from central.skm import answer_sums
 from central.store import CentralStore, Office
 from server.reports import skm
@@ -27,13 +27,13 @@ from server.reports import skm
 STALE_AFTER_S = 120.0
 
 TODAY_QUERY = f"""
-WITH {RECORDS_CTE}
-SELECT r.office,
+WITH {LATER_CTE}
+SELECT d.office,
   count(*) FILTER (WHERE t.status <> 'voided'),
   count(*) FILTER (WHERE t.status = 'done'),
-  count(*) FILTER (WHERE t.status = 'waiting' AND r.current),
+  count(*) FILTER (WHERE t.status = 'waiting' AND d.current),
   count(*) FILTER (WHERE t.status = 'no_show'),
-  min(t.issued_at) FILTER (WHERE t.status = 'waiting' AND r.current),
+  min(t.issued_at) FILTER (WHERE t.status = 'waiting' AND d.current),
   avg(extract(epoch FROM t.called_at - t.issued_at)) FILTER (WHERE t.status = 'done'),
   percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM t.called_at - t.issued_at))
     FILTER (WHERE t.status = 'done'),
@@ -43,12 +43,12 @@ SELECT r.office,
   count(*) FILTER (WHERE t.status = 'done' AND d.targets ? t.service),
   count(*) FILTER (WHERE t.status = 'done' AND d.targets ? t.service
     AND t.called_at - t.issued_at <= make_interval(mins => (d.targets ->> t.service)::int))
-FROM record r
-JOIN (SELECT * FROM unnest(%(ids)s::bigint[], %(days)s::date[], %(targets)s::jsonb[])
-  AS u(office, day, targets)) d ON d.office = r.office
-JOIN tickets t ON t.office = r.id AND t.day = d.day
+FROM tickets t
+JOIN (SELECT * FROM unnest(%(records)s::bigint[], %(offices)s::bigint[], %(days)s::date[],
+  %(targets)s::jsonb[], %(current)s::boolean[]) AS u(record, office, day, targets, current)) d
+  ON t.office = d.record AND t.day = d.day
 WHERE {TICKETS_ONCE}
-GROUP BY r.office
+GROUP BY d.office
 """
 # the lokets of each office's current record (an older record's were left as they were)
 COUNTERS_QUERY = """
@@ -97,14 +97,14 @@ def city_overview(store: CentralStore, now: datetime) -> list[OfficeFigures]:
     offices = store.offices()
     if not offices:
         return []
-    ids = [office.id for office in offices]
     days = [office.today(now) for office in offices]
     firsts = [day.replace(day=1) for day in days]
     targets = [office.targets for office in offices]
     records = record_rows(offices)
     parameters = records.parameters() | {
-        "ids": ids, "days": days, "targets": [Jsonb(target) for target in targets],
-    }  # fmt: skip
+        "days": records.per_record(days),
+        "targets": records.per_record([Jsonb(target) for target in targets]),
+    }
     current = {office.record: office.id for office in offices}
     with store.reading("the dashboard") as connection:
         found = connection.execute(once(TODAY_QUERY, records), parameters).fetchall()

@@ -2,10 +2,11 @@
 
 An office renewed (`antrian-central office renew`) has several records, each stored under
 its own row id (`central.schema`); a report reads the tickets and events of all of them
-(`record` below: each row id with its office). A record restored from a backup starts
-with the events the older record already had (the same ids, times and tickets): such a
-visit or survey answer is counted once, in the newest record that holds it — as the
-office's own reports count it after the restore. A ticket is the same visit when a later
+(`RecordRows`: each row id with its office, one row per record in the queries' `unnest`).
+A record restored from a backup starts with the events the older record already had (the
+same ids, times and tickets): such a visit or survey answer is counted once, in the
+newest record that holds it — as the office's own reports count it after the restore. A
+ticket is the same visit when a later
 record of the office has a ticket with the same id, number and issue time (to the
 microsecond); a survey answer when a later record has the event with the same id, type,
 time and data. A re-installed office (a fresh record) shares nothing: both count whole.
@@ -21,12 +22,9 @@ from typing import Any
 
 from central.store import Office
 
-# `record` (id, office, current) and `later` (record, later): an older record of an office
-# and each later one of the same office (empty for an office with one record)
-RECORDS_CTE = """record AS (
-  SELECT * FROM unnest(%(records)s::bigint[], %(offices)s::bigint[], %(current)s::boolean[])
-    AS r(id, office, current)),
-later AS (
+# `later` (record, later): an older record of an office and each later one of the same
+# office (empty for offices with one record each)
+LATER_CTE = """later AS (
   SELECT * FROM unnest(%(older)s::bigint[], %(later)s::bigint[]) AS l(record, later))"""
 # the queries say `AND {TICKETS_ONCE}` / `AND {EVENTS_ONCE}`; `once` puts the NOT EXISTS
 # there only when some office has two records (else the planner keeps the plain plan)
@@ -42,13 +40,20 @@ EVENT_COUNTS = """NOT EXISTS (
 
 @dataclass(frozen=True, slots=True)
 class RecordRows:
-    """The parameters of `RECORDS_CTE` for some offices."""
+    """Every record of some offices: `records` (row ids), with `offices`, `current` (the
+    office's current record?) and `positions` (the office's place in the offices given)
+    alike; and the (`older`, `later`) pairs of `LATER_CTE`."""
 
     records: list[int]
     offices: list[int]
     current: list[bool]
+    positions: list[int]
     older: list[int]
     later: list[int]
+
+    def per_record(self, values: Sequence[Any]) -> list[Any]:
+        """A value per office (in the order the offices were given) as one per record."""
+        return [values[position] for position in self.positions]
 
     def parameters(self) -> dict[str, Any]:
         return {
@@ -66,13 +71,14 @@ def once(query: str, rows: RecordRows) -> str:
 
 def record_rows(offices: Sequence[Office]) -> RecordRows:
     """Every record row of these offices, and each (older, later) pair of one office."""
-    rows = RecordRows([], [], [], [], [])
-    for office in offices:
+    rows = RecordRows([], [], [], [], [], [])
+    for place, office in enumerate(offices):
         ids = office.record_ids
         for position, record in enumerate(ids):
             rows.records.append(record)
             rows.offices.append(office.id)
             rows.current.append(record == office.record)
+            rows.positions.append(place)
             for later in ids[position + 1 :]:
                 rows.older.append(record)
                 rows.later.append(later)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from typing import Any
 
-from central.records import RECORDS_CTE, TICKETS_ONCE, once, record_rows
+from central.records import LATER_CTE, TICKETS_ONCE, once, record_rows
 from central.skm import CitySkm, city_skm
 from central.store import CentralStore, Office
 from server.reports.csv_text import summary_csv
@@ -29,7 +29,7 @@ from server.reports.xlsx import summary_workbook
 OFFICE_GROUP = "office"
 # `office`: the record's row id (several per renewed office); in issue order
 VISIT_QUERY = f"""
-WITH {RECORDS_CTE}
+WITH {LATER_CTE}
 SELECT t.office, t.number, t.service, t.issued_service, t.priority, t.status, t.day,
   t.issued_at, t.called_at, t.finished_at, t.counter, t.record->>'clerk',
   COALESCE((t.record->>'transfers')::int,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from central.records import EVENTS_ONCE, RECORDS_CTE, once, record_rows
+from central.records import EVENTS_ONCE, LATER_CTE, once, record_rows
 from central.store import CentralStore, Office
 from server.reports import skm
 from server.reports.csv_text import BOM, FORMULA_STARTS
@@ -46,15 +46,15 @@ _VISIT_DAY = (
 )
 # an answer comes on or after its visit day: `e.day >= first` narrows the index scan
 SUMS_QUERY = f"""
-WITH {RECORDS_CTE}
-SELECT r.office, count(*), {_SUMS}
-FROM record r
-JOIN unnest(%(ids)s::bigint[], %(firsts)s::date[], %(first_texts)s::text[],
-  %(last_texts)s::text[]) AS d(office, first, first_text, last_text) ON d.office = r.office
-JOIN events e ON e.office = r.id AND e.day >= d.first
+WITH {LATER_CTE}
+SELECT d.office, count(*), {_SUMS}
+FROM events e
+JOIN unnest(%(records)s::bigint[], %(offices)s::bigint[], %(firsts)s::date[],
+  %(first_texts)s::text[], %(last_texts)s::text[]) AS d(record, office, first, first_text,
+  last_text) ON e.office = d.record AND e.day >= d.first
 WHERE e.type = 'survey.answered' AND {_VISIT_DAY} BETWEEN d.first_text AND d.last_text
   AND {_VALID} AND {EVENTS_ONCE}
-GROUP BY r.office
+GROUP BY d.office
 """
 
 
@@ -68,10 +68,12 @@ def answer_sums(
     ids = [office.id for office, _first, _last in periods]
     firsts = [first for _office, first, _last in periods]
     records = record_rows([office for office, _first, _last in periods])
+    lasts = [last for _office, _first, last in periods]
     parameters = records.parameters() | {
-        "ids": ids, "firsts": firsts, "first_texts": [first.isoformat() for first in firsts],
-        "last_texts": [last.isoformat() for _office, _first, last in periods],
-    }  # fmt: skip
+        "firsts": records.per_record(firsts),
+        "first_texts": records.per_record([first.isoformat() for first in firsts]),
+        "last_texts": records.per_record([last.isoformat() for last in lasts]),
+    }
     with store.reading("the survey") as connection:
         rows = connection.execute(once(SUMS_QUERY, records), parameters).fetchall()
     found = {office: skm.NO_ANSWERS for office in ids}
