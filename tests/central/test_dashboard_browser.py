@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,14 @@ async def city(postgres_cluster: Cluster) -> AsyncIterator[tuple[RunningCentral,
         await running.add_office("Kecamatan Cipondoh")
         batch = {"log_id": LOG, "events": EVENTS, "targets": {"A": 10}}
         assert (await running.call("POST", INGEST, token, batch))[0] == 200
+        # Tangerang: three waiting since 08.00, then re-installed (another record: refused)
+        _office_id, tangerang = await running.add_office("Kecamatan Tangerang")
+        issued = [event(n, "ticket.issued", f"08:{n - 1}0", [ticket(n, "waiting", f"08:{n - 1}0")])
+                  for n in (1, 2, 3)]  # fmt: skip
+        first = {"log_id": str(uuid.uuid4()), "events": issued}
+        assert (await running.call("POST", INGEST, tangerang, first))[0] == 200
+        second = {"log_id": str(uuid.uuid4()), "events": issued[:1]}
+        assert (await running.call("POST", INGEST, tangerang, second))[0] == 409
         running.store.accounts.create(
             "walikota", AccountRole.SUPERVISOR, hash_secret(PASSWORD), Clock()()
         )
@@ -81,7 +90,12 @@ async def test_the_dashboard_lives_and_sorts_in_a_browser(
     ]  # fmt: skip
     cipondoh = ["Kecamatan Cipondoh", "0", "—", "0", "0", "0", "—", "—", "—",
                 "belum pernah terhubung"]  # fmt: skip
-    assert await asyncio.to_thread(rows, driver) == [cipondoh, karawaci]  # by name
+    conflict = (
+        "terhubung\nkonflik: kantor dipasang ulang; terima catatan barunya dengan "
+        'antrian-central office renew "Kecamatan Tangerang"'
+    )
+    tangerang = ["Kecamatan Tangerang", "3", "60 mnt", "0", "3", "0", "—", "—", "—", conflict]
+    assert await asyncio.to_thread(rows, driver) == [cipondoh, karawaci, tangerang]  # by name
     # the script runs (a syntax error would leave the server's rows, unsorted, forever)
     assert [entry["message"] for entry in driver.get_log("browser")] == []
     # the column headings are readable: dark text on the table's white
@@ -91,9 +105,9 @@ async def test_the_dashboard_lives_and_sorts_in_a_browser(
     assert colour not in {"rgb(255, 255, 255)", "rgba(0, 0, 0, 0)"}
     assert driver.find_element("css selector", 'th[data-key="waiting"]').text == "Menunggu"
     await asyncio.to_thread(sort_by, driver, "waiting")  # most waiting first
-    await asyncio.to_thread(wait_for, driver, lambda d: rows(d) == [karawaci, cipondoh])
+    await asyncio.to_thread(wait_for, driver, lambda d: rows(d) == [tangerang, karawaci, cipondoh])
     await asyncio.to_thread(sort_by, driver, "waiting")
-    await asyncio.to_thread(wait_for, driver, lambda d: rows(d) == [cipondoh, karawaci])
+    await asyncio.to_thread(wait_for, driver, lambda d: rows(d) == [cipondoh, karawaci, tangerang])
     # a new ticket at Karawaci shows at the next refresh (every 5 s), without a reload
     new = event(11, "ticket.issued", "08:50", [ticket(4, "waiting", "08:50")])
     assert (await central.call("POST", INGEST, token, {"log_id": LOG, "events": [new]}))[0] == 200
