@@ -1,7 +1,8 @@
 """City benchmark: ingest rate, the dashboard and a month report on two years of 13 offices,
 and an office catching up after a day offline.
 
-    python bench/city_bench.py [--events 1000000] [--years 2] [--per-day 430] [--visitors 600]
+    python bench/city_bench.py [--events 1000000] [--years 2] [--per-day 430] [--renewed 1]
+                               [--visitors 600]
 
 On a throwaway PostgreSQL cluster (tests/support/postgres.py):
 
@@ -10,7 +11,9 @@ On a throwaway PostgreSQL cluster (tests/support/postgres.py):
    batches of 1,000, over HTTP; events per second from the first request to the last
    answer.
 2. history: 13 offices × `--years` years × `--per-day` tickets a day written with COPY
-   straight into the central's tickets table (a fresh database), then the time of
+   straight into the central's tickets table (a fresh database; `--renewed` of the offices
+   restored from a backup 20 days before the end and renewed, their visits in two
+   records), then the time of
    `GET /api/v1/city/offices` (the dashboard) and of a city month report
    (`/api/v1/city/reports/summary?group=office` over one month, as JSON and as the
    printable PDF), median of 5.
@@ -169,8 +172,9 @@ def bench_ingest(cluster: Cluster, total: int, workdir: Path) -> None:
           f"{count / elapsed:,.0f} events/s (batches of {BATCH}, over HTTP)")  # fmt: skip
 
 
-def fill_history(url: str, years: int, per_day: int) -> tuple[list[int], date]:
-    """13 offices' tickets of `years` years, COPYed into the central's tables."""
+def fill_history(url: str, years: int, per_day: int, renewed: int) -> tuple[list[int], date]:
+    """13 offices' tickets of `years` years, COPYed into the central's tables; the first
+    `renewed` of them restored from a backup and renewed (`restore_office`)."""
     store = CentralStore(url)
     store.open()
     ids = [store.add_office(f"Kecamatan {index + 1}", datetime.now(UTC))[0].id
@@ -218,15 +222,45 @@ def fill_history(url: str, years: int, per_day: int) -> tuple[list[int], date]:
                 "targets = '{\"A\": 15}', last_event_id = %s WHERE id = %s",
                 (ticket_id * 3, office_id),
             )
+        for office_id in ids[:renewed]:
+            rows += restore_office(connection, office_id, last)
         connection.execute("ANALYZE")
-    print(f"history: {rows:,} tickets of {OFFICES} offices × {years} years written with COPY")
+    print(f"history: {rows:,} tickets of {OFFICES} offices × {years} years written with COPY"
+          f"; {renewed} of them restored from a backup and renewed")  # fmt: skip
     return ids, last
 
 
-def bench_history(cluster: Cluster, years: int, per_day: int, workdir: Path) -> None:
+def restore_office(connection: psycopg.Connection[Any], office_id: int, last: date) -> int:
+    """Make the office one that `office renew` took back after a restore: its PC died 15
+    days before `last`, the backup of 20 days before was restored into a new record that
+    went on from the next day to `last`. The new record holds the backup's tickets again
+    (the same ids, numbers and times: counted once) and its own after (times a few seconds
+    apart); the office's figures stay those of an office never restored."""
+    backup, died = last - timedelta(days=20), last - timedelta(days=15)
+    (record,) = connection.execute(
+        "INSERT INTO offices (record_of, created_at, log_id, last_event_id, last_seen) "
+        "SELECT id, now(), %s, last_event_id, now() FROM offices WHERE id = %s RETURNING id",
+        (str(uuid.uuid4()), office_id),
+    ).fetchone() or (None,)
+    copied = connection.execute(
+        "INSERT INTO tickets (office, id, day, number, issued_service, service, priority, "
+        "status, issued_at, called_at, finished_at, counter, requeued, transferred_from, "
+        "event_id, record) SELECT %s, id, day, number, issued_service, service, priority, "
+        "status, issued_at + CASE WHEN day > %s THEN interval '7 s' ELSE interval '0' END, "
+        "called_at, finished_at, counter, requeued, transferred_from, event_id, record "
+        "FROM tickets WHERE office = %s AND (day <= %s OR day > %s)",
+        (record, backup, office_id, backup, died),
+    ).rowcount
+    removed = connection.execute(
+        "DELETE FROM tickets WHERE office = %s AND day > %s", (office_id, died)
+    ).rowcount
+    return copied - removed
+
+
+def bench_history(cluster: Cluster, years: int, per_day: int, renewed: int, workdir: Path) -> None:
     url = cluster.create_database()
     started = time.perf_counter()
-    _ids, last = fill_history(url, years, per_day)
+    _ids, last = fill_history(url, years, per_day, renewed)
     print(f"  (generated and copied in {time.perf_counter() - started:.0f} s)")
     store = CentralStore(url)
     reader = store.create_token("bench", datetime.now(UTC))
@@ -235,9 +269,9 @@ def bench_history(cluster: Cluster, years: int, per_day: int, workdir: Path) -> 
     month = month_first.replace(day=1)
     process, base = start_central(url, workdir)
     try:
+        headers = {"Authorization": f"Bearer {reader}"}
 
         async def timed(path: str) -> list[float]:
-            headers = {"Authorization": f"Bearer {reader}"}
             times = []
             async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as session:
                 for _ in range(5):
@@ -248,9 +282,18 @@ def bench_history(cluster: Cluster, years: int, per_day: int, workdir: Path) -> 
                     times.append(time.perf_counter() - started)
             return times
 
+        async def issued_per_office(path: str) -> set[int]:
+            async with (
+                aiohttp.ClientSession() as session,
+                session.get(base + path, headers=headers) as answer,
+            ):
+                return {row["issued"] for row in (await answer.json())["rows"]}
+
         dashboard = asyncio.run(timed("/api/v1/city/offices"))
         summary = f"/api/v1/city/reports/summary?from={month}&to={month_first}&group=office"
         report = asyncio.run(timed(summary))
+        # a restored and renewed office counts its visits once: as many as any other's
+        assert len(asyncio.run(issued_per_office(summary))) == 1, "restored visits miscounted"
         printed = asyncio.run(timed(summary + "&format=pdf"))
     finally:
         process.terminate()
@@ -312,6 +355,14 @@ def main() -> int:
     parser.add_argument("--years", type=int, default=2)
     parser.add_argument("--per-day", type=int, default=430)
     parser.add_argument("--visitors", type=int, default=600)
+    parser.add_argument(
+        "--renewed",
+        type=int,
+        default=1,
+        choices=range(OFFICES + 1),
+        metavar="N",
+        help="history: offices restored and renewed (0-13)",
+    )
     parser.add_argument("--only", choices=["ingest", "history", "catch-up"])
     arguments = parser.parse_args()
     bin_dir = find_bin_dir()
@@ -325,7 +376,9 @@ def main() -> int:
             if arguments.only in (None, "ingest"):
                 bench_ingest(cluster, arguments.events, workdir)
             if arguments.only in (None, "history"):
-                bench_history(cluster, arguments.years, arguments.per_day, workdir)
+                bench_history(
+                    cluster, arguments.years, arguments.per_day, arguments.renewed, workdir
+                )
             if arguments.only in (None, "catch-up"):
                 bench_catch_up(cluster, arguments.visitors, workdir)
     finally:
