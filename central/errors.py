@@ -27,10 +27,6 @@ class NothingToRenew(CentralError):
     """`office renew` for an office whose pushes were never refused (no `conflict_log_id`)."""
 
 
-class RecordHeld(CentralError):
-    """`office renew` of a record the office had before (an old PC still pushing)."""
-
-
 class BadBatch(CentralError):
     """An ingest body that is not what the API takes (400)."""
 

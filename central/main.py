@@ -3,7 +3,8 @@
 `antrian-central --database URL [--host H] [--port 8480] [--tls-cert F --tls-key F]` runs it;
 `office add NAME` prints that office's token once; `office list`; `office renew NAME` takes
 the record a re-installed or restored office pushed and was refused (409 `log_mismatch`)
-as that office's current record, the older ones kept; `token create --name NAME`
+as that office's current record, the others kept (a record it had before is taken back
+and goes on where it stopped); `token create --name NAME`
 prints a read token for the city API; `user create NAME --role supervisor|admin` (password
 from the terminal or stdin's first line). A mistake ends with one Indonesian line and exit 2.
 """
@@ -104,19 +105,20 @@ def manage_offices(store: CentralStore, arguments: argparse.Namespace) -> int:
         print(secret)
         return 0
     if arguments.office_command == "renew":
-        office = store.renew(clean_name(arguments.name), datetime.now(UTC))
-        older = len(office.records) - 1
-        print(f"kantor {office.name} (id {office.id}) kini memakai catatan barunya "
-              f"{office.log_id}; {older} catatan lama tetap disimpan dan ikut dihitung di "
-              "laporan kota")  # fmt: skip
+        office, taken_back = store.renew(clean_name(arguments.name), datetime.now(UTC))
+        others = len(office.records) - 1
+        which, rest = ("kembali memakai catatan lamanya", "lain") if taken_back else (
+            "kini memakai catatan barunya", "lama")  # fmt: skip
+        print(f"kantor {office.name} (id {office.id}) {which} {office.log_id}; {others} "
+              f"catatan {rest} tetap disimpan dan ikut dihitung di laporan kota")  # fmt: skip
         return 0
     for office in store.offices():
         seen = office.last_seen.isoformat(timespec="seconds") if office.last_seen else "-"
-        conflict = (
-            f"\tKONFLIK {office.conflict_log_id} (terima: office renew)"
-            if office.conflict_log_id
-            else ""
-        )
+        conflict = ""
+        if office.conflict_log_id:
+            what = "catatan lama: PC lama masih menyala?" if office.conflict_is_older_record else (
+                "catatan baru: terima dengan office renew")  # fmt: skip
+            conflict = f"\tKONFLIK {office.conflict_log_id} ({what})"
         print(f"{office.id}\t{office.name}\t{office.last_event_id}\t{seen}\t"
               f"{len(office.records)} catatan{conflict}")  # fmt: skip
     return 0

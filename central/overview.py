@@ -156,7 +156,11 @@ def office_json(figures: OfficeFigures, now: datetime) -> dict[str, Any]:
         "last_seen": office.last_seen.isoformat() if office.last_seen else None,
         "stale": figures.stale,
         "conflict": (
-            {"log_id": office.conflict_log_id, "at": office.conflict_at.isoformat()}
+            {
+                "log_id": office.conflict_log_id,
+                "at": office.conflict_at.isoformat(),
+                "older_record": office.conflict_is_older_record,
+            }
             if office.conflict_log_id and office.conflict_at
             else None
         ),
@@ -166,6 +170,7 @@ def office_json(figures: OfficeFigures, now: datetime) -> dict[str, Any]:
                 "log_id": record.log_id,
                 "last_event_id": record.last_event_id,
                 "since": record.since.isoformat(),
+                "current": record.id == office.record,
             }
             for record in office.records
         ],

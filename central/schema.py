@@ -6,8 +6,8 @@
   has one more row per later record, `record_of` naming the office's row, with no name and
   no token: that row's `log_id`, `last_event_id` and id (the `office` of its events,
   tickets and counters) are the later record's. The office's own row keeps its first
-  record; the row with the highest id is the record it pushes now. No event row is ever
-  moved or rewritten.
+  record; its `current_record` names the row of the record it pushes now (NULL: its own
+  row). No event row is ever moved or rewritten.
 - `events`: every office's events as they came (`office_name`: the name it sent), primary
   key (office, id): a repeat cannot be stored twice. `at` is the text the office sent (its
   UTC offset kept), `at_time` the same moment as a timestamp for queries.
@@ -76,9 +76,11 @@ def _migrate_1(cursor: psycopg.Cursor[Any]) -> None:
 
 
 def _migrate_2(cursor: psycopg.Cursor[Any]) -> None:
-    """Later records of an office (`office renew`): rows with `record_of`, no name or token."""
+    """Later records of an office (`office renew`): rows with `record_of`, no name or token;
+    the office's `current_record` (NULL: its own row) is the one it pushes."""
     for statement in (
         "ALTER TABLE offices ADD COLUMN record_of bigint REFERENCES offices (id)",
+        "ALTER TABLE offices ADD COLUMN current_record bigint REFERENCES offices (id)",
         "ALTER TABLE offices ALTER COLUMN name DROP NOT NULL",
         "ALTER TABLE offices ALTER COLUMN token_hash DROP NOT NULL",
         "CREATE INDEX offices_record_of ON offices (record_of)",

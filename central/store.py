@@ -11,8 +11,9 @@ transaction, each row only by a newer event than the one that left it so.
 
 An office has one or more records (`Record`): the first is stored under the office's own
 row id, each later one (taken by `renew` after a re-install or a restore) under a row of
-its own (`central.schema`). Ingest writes to the newest record; the reports read all of
-them (`Office.records`).
+its own (`central.schema`). Ingest writes to the current record (`Office.record`: the
+newest, unless renew took an older one back); the reports read all of them
+(`Office.records`).
 """
 
 from __future__ import annotations
@@ -30,13 +31,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from central.batch import Batch, TicketState
-from central.errors import (
-    IngestConflict,
-    NothingToRenew,
-    OfficeExists,
-    RecordHeld,
-    UnknownOffice,
-)
+from central.errors import IngestConflict, NothingToRenew, OfficeExists, UnknownOffice
 from central.schema import migrate
 from server.errors import StorageError
 from server.storage.port import Account
@@ -48,8 +43,11 @@ log = logging.getLogger(__name__)
 READ_TIMEOUT = "20s"
 OFFICE_COLUMNS = (
     "id, name, log_id, last_event_id, last_seen, conflict_log_id, conflict_at, utc_offset_s, "
-    "clock_skew_s, targets, created_at"
+    "clock_skew_s, targets, created_at, COALESCE(current_record, id)"
 )
+# a refused record not heard of for this long, while the current one is, is let go: the PC
+# that pushed it is off (a refused forwarder asks again every minute)
+CONFLICT_QUIET = timedelta(minutes=10)
 # every record row of the offices asked (`office = ANY(%s)`), oldest first
 RECORDS_QUERY = (
     "SELECT COALESCE(record_of, id), id, log_id, last_event_id, created_at FROM offices "
@@ -91,7 +89,7 @@ class Record:
 @dataclass(frozen=True, slots=True)
 class Office:
     """An office as the central knows it; `log_id` and `last_event_id` are its current
-    record's (the newest of `records`, the one it pushes)."""
+    record's (`record`, the one it pushes; the newest unless renew took an older one back)."""
 
     id: int
     name: str
@@ -104,11 +102,14 @@ class Office:
     clock_skew_s: float | None
     targets: dict[str, int]
     records: tuple[Record, ...]
+    record: int  # the row id the current record's events are stored under
 
     @property
-    def record(self) -> int:
-        """The row id the current record's events are stored under."""
-        return self.records[-1].id
+    def conflict_is_older_record(self) -> bool:
+        """The refused record is one the office had before: an old PC still pushing."""
+        return self.conflict_log_id is not None and any(
+            record.log_id == self.conflict_log_id for record in self.records
+        )
 
     @property
     def record_ids(self) -> list[int]:
@@ -132,11 +133,12 @@ def office_from_row(row: Sequence[Any], records: Sequence[Record] = ()) -> Offic
     """An office from its row (OFFICE_COLUMNS) and its later records' rows."""
     first = Record(id=int(row[0]), log_id=row[2], last_event_id=int(row[3]), since=row[10])
     every = (first, *records)
+    current = next(record for record in every if record.id == int(row[11]))
     return Office(
-        id=int(row[0]), name=str(row[1]), log_id=every[-1].log_id,
-        last_event_id=every[-1].last_event_id, last_seen=row[4], conflict_log_id=row[5],
+        id=int(row[0]), name=str(row[1]), log_id=current.log_id,
+        last_event_id=current.last_event_id, last_seen=row[4], conflict_log_id=row[5],
         conflict_at=row[6], utc_offset_s=row[7], clock_skew_s=row[8],
-        targets=dict(row[9] or {}), records=every,
+        targets=dict(row[9] or {}), records=every, record=current.id,
     )  # fmt: skip
 
 
@@ -213,11 +215,13 @@ class CentralStore:
             ).fetchall()
             return offices_from_rows(connection, rows)
 
-    def renew(self, name: str, now: datetime) -> Office:
+    def renew(self, name: str, now: datetime) -> tuple[Office, bool]:
         """Take the record the office `name` pushed and was refused (`conflict_log_id`) as
-        its current one: a new record row (`record_of`), empty, with that `log_id`; the
-        conflict is cleared. The older records stay as they are. The office's row is locked
-        (`FOR UPDATE`) as ingest locks it, so a push in flight is stored before or after."""
+        its current one, and clear the conflict; True when it is a record the office had
+        before (renew taken back: that older record goes on where it stopped), else it is
+        a new record row (`record_of`), empty. No record is changed. The office's row is
+        locked (`FOR UPDATE`) as ingest locks it, so a push in flight is stored before or
+        after."""
         with self._reading("the offices") as connection, connection.transaction():
             row = connection.execute(
                 "SELECT id, name, conflict_log_id FROM offices "
@@ -233,27 +237,28 @@ class CentralStore:
                     "yang perlu diterima."
                 )
             held = connection.execute(
-                "SELECT 1 FROM offices WHERE (id = %s OR record_of = %s) AND log_id = %s",
+                "SELECT id FROM offices WHERE (id = %s OR record_of = %s) AND log_id = %s",
                 (office_id, office_id, refused),
             ).fetchone()
             if held is not None:
-                raise RecordHeld(
-                    f"Kantor {known_name}: catatan {refused} sudah disimpan pusat sebagai "
-                    "catatan lama; matikan PC lama yang masih mengirimnya."
-                )
+                record = int(held[0])
+            else:
+                inserted = connection.execute(
+                    "INSERT INTO offices (record_of, created_at, log_id, last_event_id) "
+                    "VALUES (%s, %s, %s, 0) RETURNING id",
+                    (office_id, now, refused),
+                ).fetchone()
+                assert inserted is not None
+                record = int(inserted[0])
             connection.execute(
-                "INSERT INTO offices (record_of, created_at, log_id, last_event_id) "
-                "VALUES (%s, %s, %s, 0)",
-                (office_id, now, refused),
-            )
-            connection.execute(
-                "UPDATE offices SET conflict_log_id = NULL, conflict_at = NULL WHERE id = %s",
-                (office_id,),
+                "UPDATE offices SET current_record = %s, conflict_log_id = NULL, "
+                "conflict_at = NULL WHERE id = %s",
+                (record, office_id),
             )
             rows = connection.execute(
                 f"SELECT {OFFICE_COLUMNS} FROM offices WHERE id = %s", (office_id,)
             ).fetchall()
-            return offices_from_rows(connection, rows)[0]
+            return offices_from_rows(connection, rows)[0], held is not None
 
     def _current_record(
         self, connection: psycopg.Connection[Any], office_id: int
@@ -261,9 +266,9 @@ class CentralStore:
         """(row id, log_id, last_event_id) of the office's current record; the caller holds
         the office's row lock."""
         row = connection.execute(
-            "SELECT id, log_id, last_event_id FROM offices WHERE id = %s OR record_of = %s "
-            "ORDER BY id DESC LIMIT 1",
-            (office_id, office_id),
+            "SELECT r.id, r.log_id, r.last_event_id FROM offices o "
+            "JOIN offices r ON r.id = COALESCE(o.current_record, o.id) WHERE o.id = %s",
+            (office_id,),
         ).fetchone()
         if row is None:
             raise StorageError("the office was removed")
@@ -325,6 +330,8 @@ class CentralStore:
                 "conflict_at = CASE WHEN %s THEN %s ELSE conflict_at END WHERE id = %s",
                 (now, skew, other, log_id, other, now, office_id),
             )
+            if held_log is not None and log_id == held_log:
+                self._let_quiet_conflict_go(connection, office_id, now)
             rows = connection.execute(
                 f"SELECT {OFFICE_COLUMNS} FROM offices WHERE id = %s", (office_id,)
             ).fetchall()
@@ -378,6 +385,7 @@ class CentralStore:
                     "UPDATE offices SET log_id = %s, last_event_id = %s WHERE id = %s",
                     (batch.log_id, last, record),
                 )
+                self._let_quiet_conflict_go(connection, office_id, now)
                 connection.execute(
                     "UPDATE offices SET utc_offset_s = COALESCE(%s, utc_offset_s), "
                     "targets = CASE WHEN %s THEN %s ELSE targets END WHERE id = %s",
@@ -389,6 +397,18 @@ class CentralStore:
                 return Stored(len(fresh), last)
         assert conflict is not None
         raise conflict
+
+    def _let_quiet_conflict_go(
+        self, connection: psycopg.Connection[Any], office_id: int, now: datetime
+    ) -> None:
+        """The current record was heard: a refused one not heard of for `CONFLICT_QUIET`
+        came from a PC now off (a spare PC tried, the old PC was switched off): the
+        conflict is no longer shown, and renew no longer takes it."""
+        connection.execute(
+            "UPDATE offices SET conflict_log_id = NULL, conflict_at = NULL "
+            "WHERE id = %s AND conflict_at < %s",
+            (office_id, now - CONFLICT_QUIET),
+        )
 
     def _store_events(
         self, connection: psycopg.Connection[Any], office_id: int, events: Sequence[Any]

@@ -41,6 +41,10 @@ TEXTS: dict[Language, dict[str, str]] = {
             "konflik: kantor dipasang ulang; terima catatan barunya dengan "
             'antrian-central office renew "{name}"'
         ),
+        "conflict_old": (
+            "konflik: catatan lama kantor ini dikirim lagi (PC lama masih menyala?): matikan "
+            'PC itu; bila justru PC itu yang benar: antrian-central office renew "{name}"'
+        ),
         "clock_skew": "jam kantor selisih {minutes} menit",
         "none": "—",
         "minutes": "{value} mnt",
@@ -101,6 +105,11 @@ TEXTS: dict[Language, dict[str, str]] = {
         "stale": "not connected",
         "conflict": (
             "conflict: office re-installed; accept its new record with "
+            'antrian-central office renew "{name}"'
+        ),
+        "conflict_old": (
+            "conflict: an older record of this office is pushed again (is the old PC still "
+            "on?): switch it off; if that PC is the right one: "
             'antrian-central office renew "{name}"'
         ),
         "clock_skew": "office clock off by {minutes} min",

@@ -72,7 +72,8 @@
         td.appendChild(document.createElement("br"));
         const strong = document.createElement("strong");
         strong.className = "warning";
-        strong.textContent = words.conflict.replace("{name}", office.name);
+        const said = office.conflict.older_record ? words.conflictOld : words.conflict;
+        strong.textContent = said.replace("{name}", office.name);
         td.appendChild(strong);
       }
       if (office.clock_skew_s !== null && Math.abs(office.clock_skew_s) > 300) {

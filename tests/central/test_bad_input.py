@@ -94,3 +94,24 @@ async def test_events_out_of_order_are_refused(central: RunningCentral) -> None:
     status, answer = await central.call("POST", INGEST, token, {"log_id": LOG, "events": events})
     assert status == 400
     assert "berurutan" in answer["message"]
+
+
+@pytest.mark.parametrize(
+    ("record", "status"),
+    [("x", 400), ("", 400), ("١٢", 400), ("1.5", 400), ("-1", 400), ("9" * 40, 400),
+     ("%00", 400), ("0", 404), ("OTHER", 404)],
+)  # fmt: skip
+async def test_a_bad_record_on_an_office_log_is_a_4xx_in_indonesian(
+    central: RunningCentral, record: str, status: int
+) -> None:
+    """`?record=` on `/offices/{id}/log`: junk, Unicode digits, huge numbers, another
+    office's record: a 400 or a 404 with an Indonesian message, never a 5xx."""
+    office_id, _token = await central.add_office("Kecamatan Karawaci")
+    other_id, _other = await central.add_office("Kecamatan Cipondoh")
+    wanted = str(other_id) if record == "OTHER" else record
+    answered, answer = await central.call(
+        "GET", f"/api/v1/city/offices/{office_id}/log?record={wanted}"
+    )
+    assert answered == status, answer
+    assert answer["message"] and answer["error"] in {"bad_request", "unknown_record"}
+    assert any(word in answer["message"] for word in ("harus", "bukan milik"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -92,30 +92,82 @@ def test_office_renew_refuses_an_unknown_office_and_one_without_a_conflict(
     assert capsys.readouterr().out == before  # nothing changed
 
 
-def test_office_renew_refuses_a_record_the_office_had_before(
+def event(event_id: int) -> dict[str, object]:
+    return {"id": event_id, "type": "service.opened", "at": "2026-12-01T08:00:00+07:00"}
+
+
+def test_office_renew_takes_back_a_record_the_office_had_before(
     database: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The old PC, still running after the new one was renewed, pushes its old record:
-    that is refused again, and renew does not take it back as a new record."""
-    old, new = "5b0a5e1c-0000-4000-8000-000000000001", "5b0a5e1c-0000-4000-8000-000000000002"
+    """A spare PC's record was renewed by mistake: the real PC's record, refused since, is
+    taken back by renew and goes on where it stopped; the spare's is refused."""
+    real, spare = "5b0a5e1c-0000-4000-8000-000000000001", "5b0a5e1c-0000-4000-8000-000000000002"
     store = CentralStore(database)
+    now = datetime(2026, 12, 1, 1, tzinfo=UTC)
     try:
         store.open()
-        office, _token = store.add_office("Kecamatan Karawaci", datetime.now(UTC))
-        store.ingest(office.id, parse_batch({"log_id": old, "events": []}), datetime.now(UTC))
-        for log_id in (new, old):
-            with pytest.raises(IngestConflict):
-                store.ingest(office.id, parse_batch({"log_id": log_id, "events": []}),
-                             datetime.now(UTC))  # fmt: skip
-            if log_id == new:
-                assert main(["--database", database, "office", "renew", "Kecamatan Karawaci"]) == 0
+        office, _token = store.add_office("Kecamatan Karawaci", now)
+        store.ingest(office.id, parse_batch({"log_id": real, "events": [event(1)]}), now)
+        with pytest.raises(IngestConflict):
+            store.ingest(office.id, parse_batch({"log_id": spare, "events": []}), now)
+        assert main(["--database", database, "office", "renew", "Kecamatan Karawaci"]) == 0
+        with pytest.raises(IngestConflict):  # the real PC, now refused
+            store.ingest(office.id, parse_batch({"log_id": real, "events": [event(2)]}), now)
         capsys.readouterr()
+        assert main(["--database", database, "office", "list"]) == 0
+        assert (f"\t2 catatan\tKONFLIK {real} (catatan lama: PC lama masih menyala?)\n"
+                in capsys.readouterr().out)  # fmt: skip
+        assert main(["--database", database, "office", "renew", "Kecamatan Karawaci"]) == 0
+        said = capsys.readouterr().out
+        assert said == (f"kantor Kecamatan Karawaci (id {office.id}) kembali memakai catatan "
+                        f"lamanya {real}; 1 catatan lain tetap disimpan dan ikut dihitung di "
+                        "laporan kota\n")  # fmt: skip
+        stored = store.ingest(office.id, parse_batch({"log_id": real, "events": [event(2)]}), now)
+        assert (stored.stored, stored.last_event_id) == (1, 2)  # on where it stopped
+        with pytest.raises(IngestConflict):
+            store.ingest(office.id, parse_batch({"log_id": spare, "events": [event(1)]}), now)
+        back = store.office(office.id)
+        assert back is not None
+        assert (back.log_id, back.record, back.conflict_log_id) == (real, office.id, spare)
+        assert [(record.log_id, record.last_event_id) for record in back.records] == [
+            (real, 2), (spare, 0),
+        ]  # fmt: skip
+    finally:
+        store.close()
+
+
+def test_a_refused_record_quiet_for_ten_minutes_is_let_go_while_the_office_pushes(
+    database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A spare PC tried for a while and was switched off: once it has been quiet for 10
+    minutes while the office's own PC pushes, the dashboard no longer says conflict and
+    renew has nothing to take (before, it said so forever)."""
+    held, spare = "5b0a5e1c-0000-4000-8000-000000000003", "5b0a5e1c-0000-4000-8000-000000000004"
+    store = CentralStore(database)
+    start = datetime(2026, 12, 1, 1, tzinfo=UTC)
+    try:
+        store.open()
+        office, _token = store.add_office("Kecamatan Karawaci", start)
+        store.ingest(office.id, parse_batch({"log_id": held, "events": [event(1)]}), start)
+        with pytest.raises(IngestConflict):
+            store.ingest(office.id, parse_batch({"log_id": spare, "events": []}), start)
+        for minutes, event_id in ((5, 2), (9, 3)):  # the spare is still recent: kept
+            later = start + timedelta(minutes=minutes)
+            store.ingest(office.id, parse_batch({"log_id": held, "events": [event(event_id)]}),
+                         later)  # fmt: skip
+            kept = store.office(office.id)
+            assert kept is not None and kept.conflict_log_id == spare
+        store.heard_from(office.id, start + timedelta(minutes=10, seconds=1), None, held)
+        quiet = store.office(office.id)
+        assert quiet is not None and (quiet.conflict_log_id, quiet.conflict_at) == (None, None)
         assert main(["--database", database, "office", "renew", "Kecamatan Karawaci"]) == 2
-        error = capsys.readouterr().err
-        assert f"catatan {old} sudah disimpan pusat sebagai catatan lama" in error
-        assert error.count("\n") == 1
-        renewed = store.office(office.id)
-        assert renewed is not None and len(renewed.records) == 2
-        assert (renewed.log_id, renewed.conflict_log_id) == (new, old)
+        assert "tidak ada catatan baru yang ditolak" in capsys.readouterr().err
+        # a refused record that keeps coming (a re-installed PC, the old one dead) stays
+        with pytest.raises(IngestConflict):
+            store.ingest(office.id, parse_batch({"log_id": spare, "events": []}),
+                         start + timedelta(minutes=30))  # fmt: skip
+        store.heard_from(office.id, start + timedelta(minutes=31), None, held)
+        shown = store.office(office.id)
+        assert shown is not None and shown.conflict_log_id == spare
     finally:
         store.close()

@@ -157,13 +157,29 @@ async def test_a_conflict_shows_on_the_dashboard(central: RunningCentral) -> Non
     office, token = central.store.add_office("Kecamatan Larangan", Clock()())
     await central.call("POST", INGEST, token, {"log_id": LOG, "events": EVENTS[:1]})
     await central.call("POST", INGEST, token, {"log_id": str(uuid.uuid4()), "events": EVENTS[:1]})
+
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
         await sign_in(central, session)
-        async with session.get(central.url + "/") as answer:
-            page = await answer.text()
-    row = page.split(f'data-office="{office.id}"', 1)[1].split("</tr>", 1)[0]
-    assert "konflik: kantor dipasang ulang" in row
-    assert office_id != office.id
+
+        async def row_and_conflict() -> tuple[str, Any]:
+            async with session.get(central.url + "/") as answer:
+                page = await answer.text()
+            row = page.split(f'data-office="{office.id}"', 1)[1].split("</tr>", 1)[0]
+            return row, (await central.offices())["Kecamatan Larangan"]["conflict"]
+
+        row, conflict = await row_and_conflict()
+        assert (
+            "konflik: kantor dipasang ulang; terima catatan barunya dengan antrian-central "
+            "office renew &#34;Kecamatan Larangan&#34;" in row
+        )
+        assert conflict["older_record"] is False
+        assert office_id != office.id
+        # renewed; then the old PC, still on, pushes its old record: said as such
+        central.store.renew("Kecamatan Larangan", Clock()())
+        await central.call("POST", INGEST, token, {"log_id": LOG, "events": EVENTS[:1]})
+        row, conflict = await row_and_conflict()
+        assert "konflik: catatan lama kantor ini dikirim lagi (PC lama masih menyala?)" in row
+        assert (conflict["log_id"], conflict["older_record"]) == (LOG, True)
 
 
 async def test_the_city_summary_by_office_and_its_csv(central: RunningCentral) -> None:

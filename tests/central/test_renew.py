@@ -202,7 +202,8 @@ async def test_a_restored_office_renewed_pushes_its_new_record_under_the_same_of
     listed = (await central.offices())[NAME]
     assert listed["id"] == office_id and listed["conflict"] is None
     [old, new] = listed["records"]
-    assert (old["id"], old["last_event_id"]) == (office_id, older)
+    assert (old["id"], old["last_event_id"], old["current"]) == (office_id, older, False)
+    assert new["current"] is True
     assert (new["log_id"], new["last_event_id"]) == (
         office.office.log_id,
         office.office.last_event_id,
