@@ -11,12 +11,13 @@ On a throwaway PostgreSQL cluster (tests/support/postgres.py):
    batches of 1,000, over HTTP; events per second from the first request to the last
    answer.
 2. history: 13 offices × `--years` years × `--per-day` tickets a day written with COPY
-   straight into the central's tickets table (a fresh database; `--renewed` of the offices
-   restored from a backup 20 days before the end and renewed, their visits in two
-   records), then the time of
-   `GET /api/v1/city/offices` (the dashboard) and of a city month report
-   (`/api/v1/city/reports/summary?group=office` over one month, as JSON and as the
-   printable PDF), median of 5.
+   straight into the central's tickets table, and the survey answers of one visitor in 8
+   into its events table (a fresh database; `--renewed` of the offices restored from a
+   backup 20 days before the end and renewed, their visits and answers in two records),
+   then the time of `GET /api/v1/city/offices` (the dashboard, with this month's IKM), of
+   a city month report (`/api/v1/city/reports/summary?group=office` over one month, as
+   JSON and as the printable PDF) and of the city SKM report
+   (`/api/v1/city/reports/skm`, that month and the year to its end), median of 5.
 3. catch-up: a real office (`antrian-server`'s Office on SQLite, in this process) serves
    `--visitors` visitors (issue, call, done) while its central is away, then its forwarder
    starts: the time until the central holds its whole log.
@@ -34,7 +35,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,7 @@ import aiohttp
 import orjson
 import psycopg
 
-from central.store import CentralStore
+from central.store import EVENT_COPY_COLUMNS, CentralStore
 from tests.support.postgres import Cluster, find_bin_dir
 
 OFFICES = 13
@@ -182,7 +183,7 @@ def fill_history(url: str, years: int, per_day: int, renewed: int) -> tuple[list
     store.close()
     last = date.today()
     first = last - timedelta(days=365 * years - 1)
-    rows = 0
+    rows = answers = 0
     with psycopg.connect(url, autocommit=True) as connection:
         for office_id in ids:
             buffer = io.StringIO()
@@ -206,6 +207,7 @@ def fill_history(url: str, years: int, per_day: int, renewed: int) -> tuple[list
                     ticket_id += 1
                 day += timedelta(days=1)
             rows += ticket_id - 1
+            answers += copy_answers(connection, office_id, first, last, per_day)
             buffer.seek(0)
             with (
                 connection.cursor() as cursor,
@@ -225,9 +227,64 @@ def fill_history(url: str, years: int, per_day: int, renewed: int) -> tuple[list
         for office_id in ids[:renewed]:
             rows += restore_office(connection, office_id, last)
         connection.execute("ANALYZE")
-    print(f"history: {rows:,} tickets of {OFFICES} offices × {years} years written with COPY"
-          f"; {renewed} of them restored from a backup and renewed")  # fmt: skip
+        (events,) = connection.execute("SELECT count(*) FROM events").fetchone() or (0,)
+    print(f"history: {rows:,} tickets and {answers:,} survey answers ({events:,} event rows) "
+          f"of {OFFICES} offices × {years} years written with COPY; {renewed} of them restored "
+          f"from a backup and renewed")  # fmt: skip
     return ids, last
+
+
+def answered(index: int) -> bool:
+    """Whether the day's `index`th visitor (served: `index % 20`) answers the survey: one
+    in 8, some 12 % of the visits."""
+    return index % 8 == 3 and index % 20 != 0
+
+
+def answer_values(ticket_id: int) -> list[int]:
+    """The nine answers (1-4, mostly 3 and 4) of the visit `ticket_id`."""
+    return [(1, 2, 3, 3, 3, 4, 4, 4, 4)[(ticket_id * 7 + element * 3) % 9] for element in range(9)]
+
+
+def copy_answers(
+    connection: psycopg.Connection[Any], office_id: int, first: date, last: date, per_day: int
+) -> int:
+    """The office's `survey.answered` events from `first` to `last` (as the central's ingest
+    stores them: `data` with the visit's day and the answers u1..u9), COPYed into events:
+    one visitor in 8, most a few minutes after the visit, one in 5 of them the next morning
+    (the event's day after the visit's). Event ids follow the tickets' (`3 × ticket id + 1`)."""
+    buffer = io.StringIO()
+    day = first
+    ticket_id = 1
+    count = 0
+    while day <= last:
+        for index in range(per_day):
+            if answered(index):
+                issued = datetime(day.year, day.month, day.day, 1, tzinfo=UTC)
+                at = issued + timedelta(seconds=index * 50 + 120 + (index * 37) % 1500 + 400)
+                if index % 5 == 3:  # answered by phone the next morning
+                    at = issued + timedelta(days=1, seconds=index * 7)
+                local = at.astimezone(timezone(timedelta(hours=7)))
+                data = {
+                    "service": "A", "visit_day": day.isoformat(), "channel": "phone",
+                    "answers": {f"u{element + 1}": value
+                                for element, value in enumerate(answer_values(ticket_id))},
+                }  # fmt: skip
+                buffer.write(
+                    f"{office_id}\t{ticket_id * 3 + 1}\t1\tsurvey.answered\t"
+                    f"{local.isoformat()}\t\\N\t{at.isoformat()}\t{local.date()}\t"
+                    f"{ticket_id}\t1\t\\N\tf\t[]\t{orjson.dumps(data).decode()}\n"
+                )
+                count += 1
+            ticket_id += 1
+        day += timedelta(days=1)
+    buffer.seek(0)
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(f"COPY events ({EVENT_COPY_COLUMNS}) FROM STDIN") as copy,
+    ):
+        while chunk := buffer.read(1 << 20):
+            copy.write(chunk)
+    return count
 
 
 def restore_office(connection: psycopg.Connection[Any], office_id: int, last: date) -> int:
@@ -254,6 +311,18 @@ def restore_office(connection: psycopg.Connection[Any], office_id: int, last: da
     removed = connection.execute(
         "DELETE FROM tickets WHERE office = %s AND day > %s", (office_id, died)
     ).rowcount
+    # its survey answers alike: the backup's held in both records (the same ids, times and
+    # data: counted once), the answers of the new record's visits in it alone
+    columns = EVENT_COPY_COLUMNS.removeprefix("office, ")
+    connection.execute(
+        f"INSERT INTO events (office, {columns}) SELECT %s, {columns} FROM events "
+        "WHERE office = %s AND (day <= %s OR (data->>'visit_day')::date > %s)",
+        (record, office_id, backup, died),
+    )
+    connection.execute(
+        "DELETE FROM events WHERE office = %s AND (data->>'visit_day')::date > %s",
+        (office_id, died),
+    )
     return copied - removed
 
 
@@ -289,12 +358,29 @@ def bench_history(cluster: Cluster, years: int, per_day: int, renewed: int, work
             ):
                 return {row["issued"] for row in (await answer.json())["rows"]}
 
+        async def respondents_per_office(path: str) -> set[int]:
+            async with (
+                aiohttp.ClientSession() as session,
+                session.get(base + path, headers=headers) as answer,
+            ):
+                return {row["respondents"] for row in (await answer.json())["offices"]}
+
         dashboard = asyncio.run(timed("/api/v1/city/offices"))
         summary = f"/api/v1/city/reports/summary?from={month}&to={month_first}&group=office"
         report = asyncio.run(timed(summary))
         # a restored and renewed office counts its visits once: as many as any other's
         assert len(asyncio.run(issued_per_office(summary))) == 1, "restored visits miscounted"
         printed = asyncio.run(timed(summary + "&format=pdf"))
+        skm_month = f"/api/v1/city/reports/skm?from={month}&to={month_first}"
+        skm_year = (
+            f"/api/v1/city/reports/skm?from={month_first - timedelta(days=364)}&to={month_first}"
+        )
+        survey_month = asyncio.run(timed(skm_month))
+        survey_year = asyncio.run(timed(skm_year))
+        # and its survey answers once: as many respondents as any other office
+        for path in (skm_month, skm_year):
+            found = asyncio.run(respondents_per_office(path))
+            assert len(found) == 1 and found != {0}, f"restored answers miscounted: {found}"
     finally:
         process.terminate()
         process.wait(10)
@@ -304,6 +390,10 @@ def bench_history(cluster: Cluster, years: int, per_day: int, renewed: int, work
           f"{statistics.median(report):.3f} s, max {max(report):.3f} s")  # fmt: skip
     print(f"city month report as PDF (with each office's IKM): median "
           f"{statistics.median(printed):.3f} s, max {max(printed):.3f} s")  # fmt: skip
+    print(f"city SKM report ({month:%Y-%m}): median {statistics.median(survey_month):.3f} s, "
+          f"max {max(survey_month):.3f} s")  # fmt: skip
+    print(f"city SKM report (the year to {month_first}): median "
+          f"{statistics.median(survey_year):.3f} s, max {max(survey_year):.3f} s")  # fmt: skip
 
 
 def bench_catch_up(cluster: Cluster, visitors: int, workdir: Path) -> None:
