@@ -39,23 +39,44 @@ _ANSWERS = "e.data->'answers'"
 _VALID = " AND ".join(
     f"({_ANSWERS}->'{key}') = ANY('{{1,2,3,4}}'::jsonb[])" for key in skm.ELEMENTS
 )
-_SUMS = ", ".join(f"sum(({_ANSWERS}->>'{key}')::numeric)" for key in skm.ELEMENTS)
+_SUMS = ", ".join(f"sum(({_ANSWERS}->>'{key}')::numeric) AS {key}" for key in skm.ELEMENTS)
+_TOTALS = ", ".join(f"sum(s.{key})" for key in skm.ELEMENTS)
 _VISIT_DAY = (
     "CASE WHEN e.data->>'visit_day' ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' "
     "THEN e.data->>'visit_day' ELSE to_char(e.day, 'YYYY-MM-DD') END"
 )
-# an answer comes on or after its visit day: `e.day >= first` narrows the index scan
+# Per record row, its answers' count and sums: the aggregate in the LATERAL keeps it a
+# nested loop, one index range scan of events (office, type, day) per record from its
+# `first` day on (an answer comes on or after its visit day), whatever the history's
+# length; then per office, over its records.
 SUMS_QUERY = f"""
 WITH {LATER_CTE}
-SELECT d.office, count(*), {_SUMS}
-FROM events e
-JOIN unnest(%(records)s::bigint[], %(offices)s::bigint[], %(firsts)s::date[],
+SELECT d.office, sum(s.answers), {_TOTALS}
+FROM unnest(%(records)s::bigint[], %(offices)s::bigint[], %(firsts)s::date[],
   %(first_texts)s::text[], %(last_texts)s::text[]) AS d(record, office, first, first_text,
-  last_text) ON e.office = d.record AND e.day >= d.first
-WHERE e.type = 'survey.answered' AND {_VISIT_DAY} BETWEEN d.first_text AND d.last_text
-  AND {_VALID} AND {EVENTS_ONCE}
+  last_text)
+CROSS JOIN LATERAL (
+  SELECT count(*) AS answers, {_SUMS}
+  FROM events e
+  WHERE e.office = d.record AND e.type = 'survey.answered' AND e.day >= d.first
+    AND {_VISIT_DAY} BETWEEN d.first_text AND d.last_text AND {_VALID} AND {EVENTS_ONCE}
+) s
 GROUP BY d.office
+HAVING sum(s.answers) > 0
 """
+
+
+def sums_statement(periods: Sequence[tuple[Office, date, date]]) -> tuple[str, dict[str, Any]]:
+    """`SUMS_QUERY` (counting once over the offices' records) and its parameters."""
+    firsts = [first for _office, first, _last in periods]
+    records = record_rows([office for office, _first, _last in periods])
+    lasts = [last for _office, _first, last in periods]
+    parameters = records.parameters() | {
+        "firsts": records.per_record(firsts),
+        "first_texts": records.per_record([first.isoformat() for first in firsts]),
+        "last_texts": records.per_record([last.isoformat() for last in lasts]),
+    }
+    return once(SUMS_QUERY, records), parameters
 
 
 def answer_sums(
@@ -66,16 +87,9 @@ def answer_sums(
     if not periods:
         return {}
     ids = [office.id for office, _first, _last in periods]
-    firsts = [first for _office, first, _last in periods]
-    records = record_rows([office for office, _first, _last in periods])
-    lasts = [last for _office, _first, last in periods]
-    parameters = records.parameters() | {
-        "firsts": records.per_record(firsts),
-        "first_texts": records.per_record([first.isoformat() for first in firsts]),
-        "last_texts": records.per_record([last.isoformat() for last in lasts]),
-    }
+    query, parameters = sums_statement(periods)
     with store.reading("the survey") as connection:
-        rows = connection.execute(once(SUMS_QUERY, records), parameters).fetchall()
+        rows = connection.execute(query, parameters).fetchall()
     found = {office: skm.NO_ANSWERS for office in ids}
     for row in rows:
         found[row[0]] = skm.AnswerSums(int(row[1]), tuple(int(value) for value in row[2:]))
