@@ -281,11 +281,13 @@ def run_migrations(
 
 class ThreadConnections:
     """Each thread's own autocommit connection to one database, opened on first use and
-    again after it broke; `close` closes them all."""
+    again after it broke; `close` closes them all. `settings`: more server parameters of
+    each connection (as `connect`'s)."""
 
-    def __init__(self, url: str, statement_timeout: str) -> None:
+    def __init__(self, url: str, statement_timeout: str, **settings: str) -> None:
         self.url = url
         self.statement_timeout = statement_timeout
+        self.settings = settings
         self._local = threading.local()
         self._connections: list[psycopg.Connection[Any]] = []
         self._guard = threading.Lock()
@@ -295,7 +297,9 @@ class ThreadConnections:
         """This thread's own connection; a PostgreSQL error becomes a StorageError."""
         connection: psycopg.Connection[Any] | None = getattr(self._local, "connection", None)
         if connection is None or connection.closed or connection.broken:
-            connection = connect(self.url, statement_timeout=self.statement_timeout)
+            connection = connect(
+                self.url, statement_timeout=self.statement_timeout, **self.settings
+            )
             self._local.connection = connection
             with self._guard:
                 self._connections.append(connection)
