@@ -299,6 +299,9 @@ def restore_office(connection: psycopg.Connection[Any], office_id: int, last: da
         "SELECT id, now(), %s, last_event_id, now() FROM offices WHERE id = %s RETURNING id",
         (str(uuid.uuid4()), office_id),
     ).fetchone() or (None,)
+    connection.execute(  # the record it pushes now, as `office renew` names it
+        "UPDATE offices SET current_record = %s WHERE id = %s", (record, office_id)
+    )
     copied = connection.execute(
         "INSERT INTO tickets (office, id, day, number, issued_service, service, priority, "
         "status, issued_at, called_at, finished_at, counter, requeued, transferred_from, "
