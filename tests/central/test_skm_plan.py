@@ -18,6 +18,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from psycopg.types.json import Jsonb
 
 from central.skm import answer_sums, sums_statement
 from central.store import CentralStore
@@ -131,3 +132,29 @@ def test_the_skm_query_reads_the_answers_of_the_period_only(
     since = stored_since(store, first)
     assert 0 < read <= since + len(parameters["records"])
     assert since < DAYS * PER_DAY * len(NAMES) / 10
+
+
+def test_odd_answers_are_not_counted_and_fail_nothing(store: CentralStore) -> None:
+    """Answers the office never records (not an object, an element missing, not 1–4,
+    a text, a fraction) are skipped; the two whole answers count."""
+    office = store.add_office("Karawaci", datetime.now(UTC))[0]
+    whole = {f"u{index}": 4 for index in range(1, 10)}
+    odd: list[Any] = [
+        [4] * 9, "4", None, 4,
+        {**whole, "u9": 5}, {**whole, "u3": "4"}, {**whole, "u1": 3.5}, {**whole, "u2": None},
+        {**whole, "u4": {"value": 4}}, {key: 4 for key in list(whole)[:8]},
+    ]  # fmt: skip
+    datas: list[dict[str, Any]] = [{"visit_day": "2026-11-20", "answers": item} for item in odd]
+    datas += [{"visit_day": "2026-11-20"}, {"visit_day": "2026-11-20", "answers": whole}]
+    datas.append({"visit_day": "2026-11-21", "answers": {**whole, "u9": 3}})
+    with psycopg.connect(store.url, autocommit=True) as connection:
+        for number, data in enumerate(datas, start=1):
+            connection.execute(
+                "INSERT INTO events (office, id, v, type, at, at_time, day, tickets, data) "
+                "VALUES (%s, %s, 1, 'survey.answered', '2026-11-21T09:00:00+07:00', "
+                "'2026-11-21T02:00:00Z', '2026-11-21', '[]', %s)",
+                (office.id, number, Jsonb(data)),
+            )
+    [current] = store.offices()
+    found = answer_sums(store, [(current, date(2026, 11, 1), date(2026, 11, 30))])
+    assert found == {office.id: skm.AnswerSums(2, (8,) * 8 + (7,))}
