@@ -10,7 +10,7 @@ import pytest
 from central.batch import parse_batch
 from central.errors import IngestConflict
 from central.main import main
-from central.store import CentralStore
+from central.store import CentralStore, Office, Stored
 from tests.support.postgres import Cluster
 
 
@@ -96,6 +96,22 @@ def event(event_id: int) -> dict[str, object]:
     return {"id": event_id, "type": "service.opened", "at": "2026-12-01T08:00:00+07:00"}
 
 
+def push(store: CentralStore, office: Office, log_id: str, ids: list[int], now: datetime) -> Stored:
+    """The office's forwarder pushing record `log_id`'s events `ids`."""
+    batch = parse_batch({"log_id": log_id, "events": [event(event_id) for event_id in ids]})
+    return store.ingest(office.id, batch, now)
+
+
+def refusing_a_spare(store: CentralStore, held: str, spare: str, now: datetime) -> Office:
+    """Kecamatan Karawaci pushing `held` (event 1), then a spare PC's `spare`, refused."""
+    store.open()
+    office, _token = store.add_office("Kecamatan Karawaci", now)
+    push(store, office, held, [1], now)
+    with pytest.raises(IngestConflict):
+        push(store, office, spare, [], now)
+    return office
+
+
 def test_office_renew_takes_back_a_record_the_office_had_before(
     database: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -105,14 +121,10 @@ def test_office_renew_takes_back_a_record_the_office_had_before(
     store = CentralStore(database)
     now = datetime(2026, 12, 1, 1, tzinfo=UTC)
     try:
-        store.open()
-        office, _token = store.add_office("Kecamatan Karawaci", now)
-        store.ingest(office.id, parse_batch({"log_id": real, "events": [event(1)]}), now)
-        with pytest.raises(IngestConflict):
-            store.ingest(office.id, parse_batch({"log_id": spare, "events": []}), now)
+        office = refusing_a_spare(store, real, spare, now)
         assert main(["--database", database, "office", "renew", "Kecamatan Karawaci"]) == 0
         with pytest.raises(IngestConflict):  # the real PC, now refused
-            store.ingest(office.id, parse_batch({"log_id": real, "events": [event(2)]}), now)
+            push(store, office, real, [2], now)
         capsys.readouterr()
         assert main(["--database", database, "office", "list"]) == 0
         assert (f"\t2 catatan\tKONFLIK {real} (catatan lama: PC lama masih menyala?)\n"
@@ -122,10 +134,10 @@ def test_office_renew_takes_back_a_record_the_office_had_before(
         assert said == (f"kantor Kecamatan Karawaci (id {office.id}) kembali memakai catatan "
                         f"lamanya {real}; 1 catatan lain tetap disimpan dan ikut dihitung di "
                         "laporan kota\n")  # fmt: skip
-        stored = store.ingest(office.id, parse_batch({"log_id": real, "events": [event(2)]}), now)
+        stored = push(store, office, real, [2], now)
         assert (stored.stored, stored.last_event_id) == (1, 2)  # on where it stopped
         with pytest.raises(IngestConflict):
-            store.ingest(office.id, parse_batch({"log_id": spare, "events": [event(1)]}), now)
+            push(store, office, spare, [1], now)
         back = store.office(office.id)
         assert back is not None
         assert (back.log_id, back.record, back.conflict_log_id) == (real, office.id, spare)
@@ -146,15 +158,9 @@ def test_a_refused_record_quiet_for_ten_minutes_is_let_go_while_the_office_pushe
     store = CentralStore(database)
     start = datetime(2026, 12, 1, 1, tzinfo=UTC)
     try:
-        store.open()
-        office, _token = store.add_office("Kecamatan Karawaci", start)
-        store.ingest(office.id, parse_batch({"log_id": held, "events": [event(1)]}), start)
-        with pytest.raises(IngestConflict):
-            store.ingest(office.id, parse_batch({"log_id": spare, "events": []}), start)
+        office = refusing_a_spare(store, held, spare, start)
         for minutes, event_id in ((5, 2), (9, 3)):  # the spare is still recent: kept
-            later = start + timedelta(minutes=minutes)
-            store.ingest(office.id, parse_batch({"log_id": held, "events": [event(event_id)]}),
-                         later)  # fmt: skip
+            push(store, office, held, [event_id], start + timedelta(minutes=minutes))
             kept = store.office(office.id)
             assert kept is not None and kept.conflict_log_id == spare
         store.heard_from(office.id, start + timedelta(minutes=10, seconds=1), None, held)
@@ -164,8 +170,7 @@ def test_a_refused_record_quiet_for_ten_minutes_is_let_go_while_the_office_pushe
         assert "tidak ada catatan baru yang ditolak" in capsys.readouterr().err
         # a refused record that keeps coming (a re-installed PC, the old one dead) stays
         with pytest.raises(IngestConflict):
-            store.ingest(office.id, parse_batch({"log_id": spare, "events": []}),
-                         start + timedelta(minutes=30))  # fmt: skip
+            push(store, office, spare, [], start + timedelta(minutes=30))
         store.heard_from(office.id, start + timedelta(minutes=31), None, held)
         shown = store.office(office.id)
         assert shown is not None and shown.conflict_log_id == spare
