@@ -43,7 +43,8 @@ log = logging.getLogger(__name__)
 READ_TIMEOUT = "20s"
 # The dashboard's and reports' queries run in tenths of a second; with a renewed office
 # their NOT EXISTS puts the planner's cost over PostgreSQL's JIT thresholds, and compiling
-# them cost more (0.3 s a query) than it could save: the central's connections run without
+# them cost more (0.3 s a query) than it could save: the central's connections run
+# without JIT
 READ_SETTINGS = {"jit": "off"}
 OFFICE_COLUMNS = (
     "id, name, log_id, last_event_id, last_seen, conflict_log_id, conflict_at, utc_offset_s, "
